@@ -1,0 +1,217 @@
+// Turns one run's Results into bench/results/latest.md and the console table.
+import type { HttpRow } from '../sections/http.js';
+import type { ProfileResult } from '../sections/profile.js';
+import { trivialRate, type Results } from './results.js';
+import { fmt } from './stats.js';
+
+const pct = (v: number | null | undefined): string => (v === null || v === undefined || Number.isNaN(v) ? 'n/a' : `${Math.round(v * 100)}%`);
+const int = (v: number): string => Math.round(v).toLocaleString('en-US');
+const mib = (bytes: number): string => `${(bytes / 1024 ** 2).toFixed(0)} MiB`;
+
+function seedkeepRows(r: Results): HttpRow[] {
+  return r.http.filter((row) => row.server.startsWith('seedkeep'));
+}
+
+function ratio(a: HttpRow | undefined, b: HttpRow): string {
+  return a && b.rps > 0 ? `${(a.rps / b.rps).toFixed(2)}×` : '';
+}
+
+export function httpTable(r: Results): string {
+  const sk = seedkeepRows(r);
+  const head = ['server', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'socket err', 'failure replies', 'core 0 busy', 'core 1 busy', 'wrk CPU', 'busy before', ...sk.map((s) => `${s.server} ÷ this`)];
+  const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
+  for (const row of r.http) {
+    const cells = [row.server + (row.note ? ` (${row.note})` : ''), int(row.rps), fmt(row.p50Ms, 2), fmt(row.p99Ms, 2), String(row.statusErrors),
+      String(row.socketErrors), String(row.failures), pct(row.serverCpu), pct(row.loadCpu), pct(row.generatorCpu), pct(row.busyBefore), ...sk.map((s) => (s === row ? '' : ratio(s, row)))];
+    lines.push(`| ${cells.join(' | ')} |`);
+  }
+  return lines.join('\n');
+}
+
+function udpTable(r: Results): string {
+  if (r.udp.length === 0) return '_not measured_';
+  const lines = ['| server | announces/s | p50 ms (connect+announce) | p99 ms | error packets | retries (1 s timeouts) | core 0 busy | core 1 busy | generator CPU |', '|---|---|---|---|---|---|---|---|---|'];
+  for (const u of r.udp) lines.push(`| ${u.server} | ${int(u.rps)} | ${fmt(u.p50Ms, 2)} | ${fmt(u.p99Ms, 2)} | ${u.errors} | ${u.retries} | ${pct(u.serverCpu)} | ${pct(u.loadCpu)} | ${pct(u.generatorCpu)} |`);
+  const err = r.udp.find((u) => u.firstError);
+  if (err) lines.push('', `First error packet from ${err.server}: \`${err.firstError.slice(0, 200)}\``);
+  return lines.join('\n');
+}
+
+type Verdict = [target: string, measured: string, verdict: string];
+
+function verdict(ok: boolean | null): string {
+  return ok === null ? 'not measured' : ok ? '**met**' : '**missed**';
+}
+
+/** Per seedkeep database: HTTP against the baselines, p99 at half load, UDP against its own HTTP. */
+function seedkeepTargets(r: Results, s: HttpRow): Verdict[] {
+  const trivial = trivialRate(r);
+  const bt = r.http.find((h) => h.server.startsWith('bittorrent'));
+  const out: Verdict[] = [];
+  const x = trivial ? s.rps / trivial : NaN;
+  const paired = r.paired.find((p) => p.server === s.server);
+  const single = trivial ? `single runs: ${int(s.rps)} / ${int(trivial)} = ${x.toFixed(2)}×` : 'n/a';
+  const measured = paired ? `**${paired.median.toFixed(2)}×** median of ${paired.ratios.length} alternating rounds (${paired.ratios.map((v) => v.toFixed(2)).join(', ')}); ${single}` : single;
+  out.push([`HTTP announce ≥ 0.85× trivial node:http — ${s.server}`, measured, verdict(paired ? paired.median >= 0.85 : trivial ? x >= 0.85 : null)]);
+  if (bt) out.push([`(about 1.6× bittorrent-tracker) — ${s.server}`, `${(s.rps / bt.rps).toFixed(2)}×`, verdict(s.rps / bt.rps >= 1.6)]);
+  const l = r.latency.find((row) => row.server === s.server);
+  out.push([`p99 ≤ 10 ms at 50% of peak — ${s.server}`, l ? `p99 ${fmt(l.p99Ms, 2)} ms at ${int(l.rps)} req/s (target ${int(l.targetRate)})` : 'n/a', verdict(l ? l.p99Ms <= 10 : null)]);
+  const udp = r.udp.find((u) => u.server === s.server);
+  out.push([`UDP announce ≥ 2× HTTP — ${s.server}`, udp ? `${int(udp.rps)} / ${int(s.rps)} = ${(udp.rps / s.rps).toFixed(2)}×` : 'n/a', verdict(udp ? udp.rps >= 2 * s.rps : null)]);
+  return out;
+}
+
+function otherTargets(r: Results): Verdict[] {
+  const out: Verdict[] = [];
+  const m = r.memory;
+  out.push(['≤ 300 bytes per peer', m ? `${fmt(m.heapPerPeer, 0)} B heap/peer (${fmt(m.rssPerPeer, 0)} B RSS/peer) at ${int(m.peers)} peers` : 'n/a', verdict(m ? m.heapPerPeer <= 300 : null)]);
+  const f = r.flush;
+  const bounded = f ? f.lagP95 <= 5000 && f.unseen === 0 && !(f.lagLate > 2 * f.lagEarly + 1000) : null;
+  out.push([`flush lag ≤ 5 s at peak, no growth (${f?.database ?? 'Postgres'})`, f ? `lag p50 ${fmt(f.lagP50 / 1000, 2)} s, p95 ${fmt(f.lagP95 / 1000, 2)} s, max ${fmt(f.lagMax / 1000, 2)} s; first third ${fmt(f.lagEarly / 1000, 2)} s, last third ${fmt(f.lagLate / 1000, 2)} s${f.unseen ? `; ${f.unseen} probes never seen` : ''}` : 'n/a', verdict(bounded)]);
+  const p = r.pages;
+  const worst = p && p.rows.length ? Math.max(...p.rows.map((row) => row.p95)) : NaN;
+  out.push(['pages p95 ≤ 50 ms at 1M releases', p && p.rows.length ? `worst p95 ${fmt(worst, 1)} ms` : p?.skipped ?? 'needs DATABASE_URL', verdict(p && p.rows.length ? worst <= 50 : null)]);
+  return out;
+}
+
+export function targetsTable(r: Results): string {
+  const rows = [...seedkeepRows(r).flatMap((row) => seedkeepTargets(r, row)), ...otherTargets(r)];
+  return ['| target | measured | verdict |', '|---|---|---|', ...rows.map((v) => `| ${v.join(' | ')} |`)].join('\n');
+}
+
+function latencySection(r: Results): string {
+  if (r.latency.length === 0) return '_not measured_';
+  const lines = ['wrk paced with `delay()` (a 1/rate schedule on a monotonic clock; wrk2 is not in Debian) to half of the peak measured just before, same load otherwise.', '',
+    '| server | target req/s | achieved | p50 ms | p90 ms | p99 ms | max ms | core 0 busy |', '|---|---|---|---|---|---|---|---|'];
+  for (const l of r.latency) lines.push(`| ${l.server} | ${int(l.targetRate)} (50% of ${int(l.peak)}) | ${int(l.rps)} | ${fmt(l.p50Ms, 2)} | ${fmt(l.p90Ms, 2)} | ${fmt(l.p99Ms, 2)} | ${fmt(l.maxMs, 1)} | ${pct(l.serverCpu)} |`);
+  return lines.join('\n');
+}
+
+/** CPU µs per request by group: the trivial responder next to each profiled seedkeep. */
+function perRequestTable(r: Results): string {
+  const all = [...(r.trivialProfile ? [r.trivialProfile] : []), ...r.profiles];
+  const groups = [...new Set(all.flatMap((p) => p.summary.byGroup.map((g) => g.name)))];
+  const us = (p: ProfileResult, group: string): string => {
+    const g = p.summary.byGroup.find((x) => x.name === group);
+    return g ? fmt((g.ms * 1000) / p.requests, 1) : '0';
+  };
+  const totals = all.map((p) => fmt((p.summary.totalMs * 1000) / p.requests, 1));
+  return ['CPU time per announce (µs), from the V8 sampling profiler (node --cpu-prof for the trivial responder; the same profiler started by signal after seeding for seedkeep), 8 s of the same wrk load each:', '',
+    `| | ${all.map((p) => `${p.label} (${int(p.rps)} req/s)`).join(' | ')} |`, `|---|${all.map(() => '---').join('|')}|`,
+    ...groups.map((g) => `| ${g} | ${all.map((p) => us(p, g)).join(' | ')} |`),
+    `| **total** | ${totals.join(' | ')} |`].join('\n');
+}
+
+function pairedSection(r: Results): string {
+  if (r.paired.length === 0) return '_not measured_';
+  const lines = ['Both servers up on core 0, wrk alternating between them. After each seedkeep round the bench waits until /healthz shows no pending ledger entries, so its flush does not land in the next trivial round, and charges that flush to the round: seedkeep req/s = requests / (round + flush time after it). Each seedkeep round is divided by the mean of the trivial rounds before and after it.', '',
+    '| seedkeep | trivial req/s per round | seedkeep req/s per round | ratios | median |', '|---|---|---|---|---|'];
+  for (const p of r.paired) lines.push(`| ${p.server} | ${p.trivialRps.map(int).join(', ')} | ${p.seedkeepRps.map(int).join(', ')} | ${p.ratios.map((v) => v.toFixed(2)).join(', ')} | ${p.median.toFixed(2)}× |`);
+  return lines.join('\n');
+}
+
+/** Shows the load generators were not what limited the rows (or says which row they did). */
+function headroomSection(r: Results): string {
+  const lines: string[] = [];
+  const fastest = [...r.http].sort((a, b) => b.rps - a.rps)[0];
+  const nodeRows = r.http.filter((h) => h.server !== fastest?.server);
+  const fastestNode = [...nodeRows].sort((a, b) => b.rps - a.rps)[0];
+  if (fastest && fastestNode) {
+    const bound = (fastest.generatorCpu ?? 0) >= 0.9 ? ` wrk used ${pct(fastest.generatorCpu)} of its core there, so ${int(fastest.rps)} req/s is a lower bound for ${fastest.server};` : ` with wrk at ${pct(fastest.generatorCpu)} of its core;`;
+    lines.push(`- wrk drove ${fastest.server} at ${int(fastest.rps)} req/s;${bound} every other row (at most ${int(fastestNode.rps)} req/s, wrk at ${nodeRows.map((h) => pct(h.generatorCpu)).join(', ')}) ran well below what wrk can drive: wrk was not their bottleneck.`);
+  }
+  for (const u of r.udp) {
+    if ((u.generatorCpu ?? 0) >= 0.9) lines.push(`- UDP generator saturated its core on the ${u.server} row (${pct(u.generatorCpu)}): ${int(u.rps)} announces/s is a lower bound for ${u.server}.`);
+    else lines.push(`- UDP generator on the ${u.server} row used ${pct(u.generatorCpu)} of its core: not the bottleneck.`);
+  }
+  return lines.join('\n');
+}
+
+function memorySection(r: Results): string {
+  const m = r.memory;
+  if (!m) return '_not measured_';
+  return [`${int(m.peers)} active peers over ${int(m.releases)} releases and ${int(m.members)} members, put in with TrackerEngine.announce (${int(m.announcesPerSec)} announces/s in-process, one core).`, '',
+    '| | before | after | per peer |', '|---|---|---|---|',
+    `| heap used | ${mib(m.heapBefore)} | ${mib(m.heapAfter)} | ${fmt(m.heapPerPeer, 0)} B |`,
+    `| RSS | ${mib(m.rssBefore)} | ${mib(m.rssAfter)} | ${fmt(m.rssPerPeer, 0)} B |`,
+    '', '"before" already holds the catalog (members and releases); the difference is the swarms.', heapTable(r)].join('\n');
+}
+
+function heapTable(r: Results): string {
+  const h = r.heap;
+  if (!h) return '';
+  return ['', `Where it goes: a heap snapshot of ${int(h.peers)} peers over ${int(h.releases)} releases (the same 10 peers per release), self size by object kind (the whole heap, catalog included):`, '',
+    '| object kind | count | bytes per peer |', '|---|---|---|', ...h.rows.map((row) => `| ${row.kind} | ${int(row.count)} | ${fmt(row.perPeer, 1)} |`)].join('\n');
+}
+
+function flushSection(r: Results): string {
+  const f = r.flush;
+  if (!f) return '_not measured_';
+  return [`${f.durationSec} s of unpaced wrk load on seedkeep (${f.database}): ${int(f.wrk.rps)} req/s, p99 ${fmt(f.wrk.p99Ms, 1)} ms, ${f.wrk.failures} failure replies.`, '',
+    '| | p50 | p95 | max | samples |', '|---|---|---|---|---|',
+    `| flush transaction (ms) | ${fmt(f.flushP50, 1)} | ${fmt(f.flushP95, 1)} | ${fmt(f.flushMax, 1)} | ${f.flushCount} |`,
+    `| lag, announce to committed credit (ms) | ${fmt(f.lagP50, 0)} | ${fmt(f.lagP95, 0)} | ${fmt(f.lagMax, 0)} | ${f.lagsMs.length} |`,
+    '', `Pending ledger entries (/healthz, sampled each second): max ${int(f.pendingMax)}, at the end ${int(f.pendingEnd)}.` +
+    (f.flushErrors.length ? ` Flush errors: ${f.flushErrors.join('; ')}` : ' No flush errors.')].join('\n');
+}
+
+function pagesSection(r: Results): string {
+  const p = r.pages;
+  if (!p) return '_not measured_';
+  if (p.skipped) return `Skipped: ${p.skipped}.`;
+  const lines = [`${int(p.releases)} releases, ${int(p.members)} members in PostgreSQL${p.seededNow ? ` (generated in ${fmt(p.seedSeconds, 0)} s this run)` : ' (generated by an earlier run)'}; sequential requests with a member's session, one server core.`, '',
+    '| page | example path | p50 ms | p95 ms | max ms | samples | status |', '|---|---|---|---|---|---|---|'];
+  for (const row of p.rows) lines.push(`| ${row.page} | \`${row.path}\` | ${fmt(row.p50, 1)} | ${fmt(row.p95, 1)} | ${fmt(row.max, 1)} | ${row.samples} | ${row.status} |`);
+  return lines.join('\n');
+}
+
+export function renderMarkdown(r: Results): string {
+  const m = r.machine;
+  const d = r.durations;
+  return `# seedkeep benchmark${r.quick ? ' (--quick)' : ''}
+
+- Date: ${m.date}
+- Machine: ${m.nproc} cores, ${m.cpuModel}, ${m.memoryGiB} GiB RAM; load average before the run ${m.loadBefore}
+- Versions: node ${m.node}, wrk ${m.wrk}, opentracker ${m.opentracker}${m.postgres ? `, PostgreSQL ${m.postgres}` : ''}
+- Method: each server alone, pinned to core 0 (\`taskset -c 0\`); wrk pinned to core 1, 1 thread, 50 connections, \`Connection: close\` on every request, ${d.httpSec} s measured after a ${d.warmupSec} s warm-up; 10k info hashes, a quarter of peers seeding (\`left=0\`), compact, numwant 50. The open trackers get a random peer_id per request; seedkeep gets \`/<passkey>/announce\` of a random one of 10k members, with that member's peer_id for each release (consistent (user, peer_id) pairs, rising counters), accounting on and flushing every 3 s. Bench-only seedkeep settings: \`MIN_INTERVAL=0\` (re-announces get peers, as from the others), \`LOG_LEVEL=warn\`. "failure replies" counts bencoded \`failure reason\` bodies. "core 0/1 busy" is /proc/stat utilisation of the server's and the generator's core over the middle 70% of the run (it includes loopback softirq work and anything else running there: the machine is shared); "wrk CPU" is wrk's own CPU time: well below 100% means the generator was not the limit. "busy before": the busier core in the second before the run (the bench waits up to ${Math.round(d.quietMs / 1000)} s for both cores to be under 15%). Other people's work on this shared machine moves these numbers by tens of percent from run to run; compare rows of one run.
+
+## HTTP announce, side by side
+
+${httpTable(r)}
+
+## Targets (issue 6)
+
+${targetsTable(r)}
+
+## UDP announce (BEP 15 connect + announce, BEP 41 passkey option)
+
+Generator: 2 Node worker processes on core 1, 64 clients in flight each, every announce preceded by its own connect (as a client whose connection id has expired).
+
+${udpTable(r)}
+
+## seedkeep ÷ trivial node:http in alternating rounds
+
+${pairedSection(r)}
+
+## Load generators
+
+${headroomSection(r)}
+
+## Latency at 50% of peak
+
+${latencySection(r)}
+
+## Memory (tracker core, no network)
+
+${memorySection(r)}
+
+## Flush under peak load
+
+${flushSection(r)}
+
+## Pages
+
+${pagesSection(r)}
+${r.profiles.length ? `\n## Where seedkeep's announce time goes (CPU profiles)\n\n${perRequestTable(r)}\n\n${r.profiles.map((p) => p.markdown).join('\n\n')}\n` : ''}
+${r.notes.length ? `\n## Notes\n\n${r.notes.map((n) => `- ${n}`).join('\n')}\n` : ''}${r.errors.length ? `\n## Sections that failed\n\n${r.errors.map((e) => `- ${e}`).join('\n')}\n` : ''}`;
+}

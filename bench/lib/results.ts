@@ -1,0 +1,67 @@
+// Everything one bench run measured; bench/lib/report.ts turns it into markdown.
+import type { FlushResult } from '../sections/flush.js';
+import type { HttpRow } from '../sections/http.js';
+import type { HeapBreakdown, MemoryResult } from '../sections/memory.js';
+import type { PagesResult } from '../sections/pages.js';
+import type { PairedResult } from '../sections/paired.js';
+import type { ProfileResult } from '../sections/profile.js';
+import type { UdpRow } from '../sections/udp.js';
+import type { Machine } from './machine.js';
+
+export type LatencyRow = HttpRow & { targetRate: number; peak: number };
+
+export interface Results {
+  quick: boolean;
+  machine: Machine;
+  durations: Durations;
+  http: HttpRow[];
+  /** announces sampled with curl-like requests before seedkeep's runs: failure reasons */
+  samples: Record<string, string[]>;
+  latency: LatencyRow[];
+  udp: UdpRow[];
+  /** seedkeep ÷ trivial in alternating short rounds, per database */
+  paired: PairedResult[];
+  memory?: MemoryResult;
+  /** bytes per peer by object kind, from a heap snapshot of a smaller population (full run) */
+  heap?: HeapBreakdown;
+  flush?: FlushResult;
+  pages?: PagesResult;
+  /** CPU profiles of seedkeep under the HTTP load, when it missed the target */
+  profiles: ProfileResult[];
+  /** the trivial responder under the same profiler, for the per-request comparison */
+  trivialProfile?: ProfileResult;
+  /** skipped rows and why, tool installs */
+  notes: string[];
+  /** sections that failed, with the error */
+  errors: string[];
+}
+
+export interface Durations {
+  httpSec: number;
+  warmupSec: number;
+  udpSec: number;
+  flushSec: number;
+  memoryPeers: number;
+  memoryReleases: number;
+  memoryMembers: number;
+  pageSamples: number;
+  /** wait up to this long for idle cores before each measured run */
+  quietMs: number;
+  /** alternating trivial/seedkeep rounds for the ratio, and their length */
+  pairedRounds: number;
+  pairedSec: number;
+  /** CPU profiles when seedkeep misses the HTTP target (full run only) */
+  profile: boolean;
+}
+
+export function durationsFor(quick: boolean): Durations {
+  return quick
+    ? { httpSec: 4, warmupSec: 1, udpSec: 3, flushSec: 12, pairedRounds: 2, pairedSec: 3, memoryPeers: 250_000, memoryReleases: 25_000, memoryMembers: 25_000, pageSamples: 20, quietMs: 0, profile: false }
+    : { httpSec: 20, warmupSec: 3, udpSec: 10, flushSec: 60, pairedRounds: 3, pairedSec: 4, memoryPeers: 1_000_000, memoryReleases: 100_000, memoryMembers: 100_000, pageSamples: 100, quietMs: 15_000, profile: true };
+}
+
+/** Node's ceiling for the ratios: the mean of the trivial responder's runs (one, or two in a full run). */
+export function trivialRate(r: Results): number | null {
+  const rows = r.http.filter((h) => h.server.startsWith('trivial'));
+  return rows.length ? rows.reduce((sum, h) => sum + h.rps, 0) / rows.length : null;
+}

@@ -1,0 +1,73 @@
+// Memory of the tracker core (issue 6, target 4): N active peers over R releases and M members,
+// put in by synthetic announces straight into TrackerEngine.announce (no network, no
+// database). The ledger is drained as the flush timer would, so what remains is the swarms.
+// Prints one MEMJSON line; with SNAPSHOT, also writes a heap snapshot there (for the
+// breakdown by object kind). Run with --expose-gc:
+//   node --expose-gc --import tsx bench/memory.ts PEERS RELEASES MEMBERS [SNAPSHOT]
+import { writeHeapSnapshot } from 'node:v8';
+import { systemClock } from '../src/clock.js';
+import { TrackerEngine } from '../src/tracker/announce.js';
+import { Catalog } from '../src/tracker/catalog.js';
+import { defaultPolicy } from '../src/tracker/policy.js';
+import type { AnnounceRequest } from '../src/tracker/types.js';
+import { infoHashOf, passkeyOf } from './lib/fixture.js';
+
+const [peers, releases, members] = process.argv.slice(2, 5).map(Number);
+const snapshotFile = process.argv[5];
+const gc = (globalThis as { gc?: () => void }).gc;
+if (!gc) throw new Error('run with --expose-gc');
+
+function settle(): { rss: number; heap: number } {
+  for (let i = 0; i < 3; i++) gc!();
+  const usage = process.memoryUsage();
+  return { rss: usage.rss, heap: usage.heapUsed };
+}
+
+function loadCatalog(): { catalog: Catalog; passkeys: string[]; hashes: Buffer[] } {
+  const catalog = new Catalog();
+  const passkeys: string[] = [];
+  const hashes: Buffer[] = [];
+  for (let i = 1; i <= members; i++) {
+    passkeys.push(passkeyOf(i));
+    catalog.setUser({ id: i, passkey: passkeys[i - 1], enabled: true, canLeech: true });
+  }
+  for (let i = 1; i <= releases; i++) {
+    hashes.push(infoHashOf(i));
+    catalog.setRelease({ id: i, infoHashV1: hashes[i - 1], infoHashV2Short: null, freeleech: 'normal', deletedReason: null });
+  }
+  return { catalog, passkeys, hashes };
+}
+
+/** Peer n: member n % M on release (n / M + n) % R, so every (member, release) pair is distinct. */
+function requestFor(n: number, passkeys: string[], hashes: Buffer[]): AnnounceRequest {
+  const member = n % members;
+  const release = (Math.floor(n / members) + n) % releases;
+  const peerId = Buffer.from(`-qB4650-${n.toString(16).padStart(12, '0')}`, 'latin1');
+  const seeder = n % 4 === 0;
+  return {
+    passkey: passkeys[member], infoHash: hashes[release], peerId,
+    port: 1025 + (n % 60000), uploaded: 0n, downloaded: 0n, left: seeder ? 0n : 1073741824n,
+    event: 'started', numwant: 0, key: null,
+    ip: `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`, family: 4, transport: 'udp',
+  };
+}
+
+const { catalog, passkeys, hashes } = loadCatalog();
+const policy = defaultPolicy({ announceInterval: 1800, minInterval: 0 });
+const engine = new TrackerEngine({ catalog, clock: systemClock, policy, maxPendingDeltas: 1e9, retentionMs: 7 * 86_400_000 });
+const before = settle();
+const started = performance.now();
+for (let n = 0; n < peers; n++) {
+  engine.announce(requestFor(n, passkeys, hashes));
+  if (n % 20_000 === 19_999) engine.ledger.take((id) => engine.countsOf(id));
+}
+engine.ledger.take((id) => engine.countsOf(id));
+const seconds = (performance.now() - started) / 1000;
+const after = settle();
+const stats = engine.stats();
+if (snapshotFile) writeHeapSnapshot(snapshotFile);
+process.stdout.write(`MEMJSON ${JSON.stringify({
+  peers: stats.peers, releases, members, announcesPerSec: peers / seconds,
+  rssBefore: before.rss, rssAfter: after.rss, heapBefore: before.heap, heapAfter: after.heap,
+  heapPerPeer: (after.heap - before.heap) / stats.peers, rssPerPeer: (after.rss - before.rss) / stats.peers,
+})}\n`);

@@ -1,0 +1,127 @@
+// seedkeep as the bench runs it: a fresh data dir (and a fresh Postgres database when a
+// DATABASE_URL is given), 10k members and 10k releases seeded with SQL before the tracker
+// loads its state, then buildApp + the UDP tracker exactly as src/server.ts wires them.
+// Bench-only: MIN_INTERVAL=0 (every re-announce gets peers, as from the other trackers),
+// LOG_LEVEL=warn, GET /bench/credit/:id, which the flush probe polls to see when an
+// announce's bytes are committed, and GET /bench/flushes: the durations of the database
+// transactions (the ledger flush is one transaction; nothing else runs one during the bench).
+//   node --import tsx bench/servers/seedkeep.ts '{"dataDir":...,"port":...,"udpPort":...,"databaseUrl":""}'
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
+import { buildApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { openDatabase } from '../../src/db/client.js';
+import type { SqlDriver } from '../../src/db/driver.js';
+import { startUdpTracker } from '../../src/tracker/udp.js';
+import { seedCategory, seedMembers, seedReleases } from '../lib/seed-sql.js';
+
+interface HarnessOptions {
+  dataDir: string;
+  port: number;
+  udpPort: number;
+  databaseUrl: string;
+  members: number;
+  releases: number;
+  flushIntervalMs?: number;
+  /** the database is already populated (the page run reuses its 1M releases) */
+  skipSeed?: boolean;
+  /** SIGUSR2 starts V8's CPU profiler (what node --cpu-prof runs), the next SIGUSR2 writes it here */
+  profileFile?: string;
+}
+
+/** Profiles only the load window, not the seeding and state loading before it. */
+function profileOnSignal(file: string): void {
+  const session = new Session();
+  session.connect();
+  let profiling = false;
+  process.on('SIGUSR2', () => {
+    if (!profiling) {
+      profiling = true;
+      session.post('Profiler.enable', () => session.post('Profiler.setSamplingInterval', { interval: 200 }, () => session.post('Profiler.start')));
+      return;
+    }
+    profiling = false;
+    session.post('Profiler.stop', (error, result) => {
+      writeFileSync(file, error ? '{}' : JSON.stringify(result.profile));
+      process.stdout.write(`PROFILED ${file}\n`);
+    });
+  });
+}
+
+interface FlushLog {
+  count: number;
+  maxMs: number;
+  /** [start ms since epoch, duration ms] of the last 500 */
+  recent: [number, number][];
+}
+
+/** Wraps sql.transaction to time every flush from the bench, without touching src/. */
+function timeTransactions(sql: SqlDriver): FlushLog {
+  const log: FlushLog = { count: 0, maxMs: 0, recent: [] };
+  const original = sql.transaction.bind(sql);
+  sql.transaction = async (fn) => {
+    const startedAt = Date.now();
+    const t0 = performance.now();
+    try {
+      return await original(fn);
+    } finally {
+      const ms = performance.now() - t0;
+      log.count++;
+      log.maxMs = Math.max(log.maxMs, ms);
+      log.recent.push([startedAt, ms]);
+      if (log.recent.length > 500) log.recent.shift();
+    }
+  };
+  return log;
+}
+
+const options = JSON.parse(process.argv[2]) as HarnessOptions;
+
+if (options.profileFile) profileOnSignal(options.profileFile);
+
+const config = loadConfig({
+  DATA_DIR: options.dataDir,
+  DATABASE_URL: options.databaseUrl,
+  PORT: String(options.port),
+  UDP_PORT: String(options.udpPort),
+  HOST: '127.0.0.1',
+  LOG_LEVEL: 'warn',
+  MIN_INTERVAL: '0',
+  FLUSH_INTERVAL_MS: String(options.flushIntervalMs ?? 3000),
+});
+const db = openDatabase(config);
+await db.migrate();
+if (!options.skipSeed) {
+  const categoryId = await seedCategory(db.sql);
+  await seedMembers(db.sql, options.members);
+  await seedReleases(db.sql, options.releases, categoryId, 1);
+}
+
+const flushes = timeTransactions(db.sql);
+const app = await buildApp(config, { db });
+app.get<{ Params: { id: string } }>('/bench/credit/:id', async (request) => {
+  const [row] = await db.sql.query<{ uploaded: string }>('SELECT uploaded::text AS uploaded FROM users WHERE id = $1', [Number(request.params.id)]);
+  return { uploaded: row?.uploaded ?? null };
+});
+app.get('/bench/flushes', async () => flushes);
+await app.listen({ port: config.port, host: config.host });
+const udp = await startUdpTracker(app.tracker.core, {
+  port: config.udpPort,
+  host: config.host,
+  secret: config.trackerSecret,
+  clock: app.clock,
+  onError: (err: unknown) => app.log.error({ err }, 'UDP tracker error'),
+});
+process.stdout.write(`READY ${config.port} ${udp.ports.udp4} ${db.sql.kind} users=${app.tracker.catalog.userCount} releases=${app.tracker.catalog.releaseCount}\n`);
+
+let closing = false;
+process.on('SIGTERM', () => {
+  if (closing) return;
+  closing = true;
+  void (async () => {
+    await udp.close();
+    await app.close(); // flushes the ledger
+    await db.close();
+    process.exit(0);
+  })();
+});

@@ -1,0 +1,70 @@
+// Builds the Fastify app; tests call buildApp() and use app.inject. The process concerns
+// (listening, signals, the UDP socket) live in server.ts.
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { systemClock, type Clock } from './clock.js';
+import type { Config } from './config.js';
+import type { Database } from './db/client.js';
+import { startPolicyJob } from './policy/job.js';
+import { createTrackerService, type TrackerService } from './tracker-service.js';
+import { trackerHttpRoutes } from './tracker/http.js';
+import { webRoutes } from './web/index.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config;
+    db: Database;
+    tracker: TrackerService;
+    clock: Clock;
+  }
+}
+
+export interface AppDeps {
+  db: Database;
+  clock?: Clock;
+  /** false skips loading the tracker's state (tests that only need pages) */
+  startTracker?: boolean;
+}
+
+export function loggerOptions(config: Config): FastifyServerOptions['logger'] {
+  if (config.logLevel === 'silent') return false;
+  if (config.pretty) return { level: config.logLevel, transport: { target: 'pino-pretty' } };
+  return { level: config.logLevel };
+}
+
+export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: loggerOptions(config),
+    trustProxy: config.trustedProxies.length > 0 ? config.trustedProxies : false,
+    // Announce query strings are parsed by the tracker route itself (binary-safe, BEP 3).
+    routerOptions: { ignoreTrailingSlash: true },
+    bodyLimit: config.maxTorrentBytes + 1024 * 1024,
+  });
+  const clock = deps.clock ?? systemClock;
+  app.decorate('config', config);
+  app.decorate('db', deps.db);
+  app.decorate('clock', clock);
+
+  const tracker = createTrackerService({ config, db: deps.db, clock, log: app.log });
+  app.decorate('tracker', tracker);
+  if (deps.startTracker !== false) await tracker.start();
+  // Flush the tracker's ledger before the database goes away.
+  app.addHook('onClose', async () => {
+    await tracker.stop();
+  });
+
+  app.get('/healthz', async (_request, reply) => {
+    const database = await deps.db.ping();
+    const health = tracker.health();
+    return reply.code(database ? 200 : 503).send({ status: database ? 'ok' : 'degraded', database: database ? 'up' : 'down', tracker: health });
+  });
+
+  await app.register(trackerHttpRoutes);
+  await app.register(webRoutes);
+  // Ratio policy job (src/policy/job.ts): scheduled once the app is ready, unref'd, stopped on close.
+  let stopPolicyJob = (): void => {};
+  app.addHook('onReady', async () => {
+    stopPolicyJob = startPolicyJob(app);
+  });
+  app.addHook('onClose', async () => stopPolicyJob());
+  return app;
+}

@@ -1,0 +1,74 @@
+// Operator commands: `npm run admin -- create <name> [--role admin] [--password-stdin]`,
+// `npm run admin -- role <name> <role>`. Works on the configured database (embedded or Postgres).
+// A running embedded-database server must be stopped first: PGlite allows one process.
+import { createInterface } from 'node:readline/promises';
+import { loadConfig } from '../config.js';
+import { openDatabase } from '../db/client.js';
+import { createUser } from '../web/users/create-user.js';
+
+const ROLES = ['member', 'uploader', 'moderator', 'admin'] as const;
+type Role = (typeof ROLES)[number];
+
+function usage(): never {
+  process.stderr.write(
+    'usage:\n  npm run admin -- create <username> [--role member|uploader|moderator|admin] [--email <e>]\n' +
+      '      (reads the password from SEEDKEEP_PASSWORD or asks for it)\n  npm run admin -- role <username> <role>\n',
+  );
+  process.exit(2);
+}
+
+function flag(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+async function readPassword(): Promise<string> {
+  if (process.env.SEEDKEEP_PASSWORD) return process.env.SEEDKEEP_PASSWORD;
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return (await rl.question('Password: ')).trim();
+  } finally {
+    rl.close();
+  }
+}
+
+function parseRole(value: string | undefined): Role | undefined {
+  if (value === undefined) return undefined;
+  if (!(ROLES as readonly string[]).includes(value)) usage();
+  return value as Role;
+}
+
+async function main(): Promise<void> {
+  const [command, name, ...rest] = process.argv.slice(2);
+  if (!command || !name) usage();
+  const config = loadConfig();
+  const db = openDatabase(config);
+  try {
+    await db.migrate();
+    if (command === 'create') {
+      const user = await createUser({
+        prisma: db.prisma,
+        username: name,
+        password: await readPassword(),
+        email: flag(rest, '--email') ?? null,
+        role: parseRole(flag(rest, '--role')) ?? 'admin',
+        uploadCredit: config.newMemberCredit,
+      });
+      process.stdout.write(`created ${user.username} (id ${user.id}, ${user.role})\n`);
+    } else if (command === 'role') {
+      const role = parseRole(rest[0]) ?? usage();
+      const updated = await db.prisma.user.updateMany({ where: { usernameLower: name.toLowerCase() }, data: { role } });
+      if (updated.count === 0) throw new Error(`no member named ${name}`);
+      process.stdout.write(`${name} is now ${role}\n`);
+    } else {
+      usage();
+    }
+  } finally {
+    await db.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,212 @@
+// The one place that reads the environment. Every value is parsed and checked here, once,
+// at boot; a bad value stops the start with a single line naming the variable.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { isIP } from 'node:net';
+import path from 'node:path';
+
+export interface Config {
+  /** web pages and HTTP announce share this port */
+  port: number;
+  udpPort: number;
+  /** 0 disables the UDP tracker */
+  udpEnabled: boolean;
+  host: string;
+  /** absolute URL members reach the site at; announce URLs are built from it */
+  baseUrl: string;
+  /** host part used in udp:// announce URLs */
+  udpHost: string;
+  dataDir: string;
+  /** empty: embedded PGlite in `${dataDir}/pglite` */
+  databaseUrl: string;
+  sessionSecret: string;
+  trackerSecret: string;
+  /** proxy addresses or CIDRs whose X-Forwarded-For hop is trusted */
+  trustedProxies: string[];
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  siteName: string;
+  /** tracker timing, seconds */
+  announceInterval: number;
+  minInterval: number;
+  /** how often the ledger flushes deltas to the database, milliseconds */
+  flushIntervalMs: number;
+  /** a stopped or vanished peer's baseline is kept this long, days */
+  peerRetentionDays: number;
+  /** deltas kept in memory while the database is down before announces are refused */
+  maxPendingDeltas: number;
+  /** upload credit given to new members, bytes */
+  newMemberCredit: bigint;
+  /** the maximum .torrent upload, bytes */
+  maxTorrentBytes: number;
+  /** serve pages with pino-pretty logs (npm run dev) */
+  pretty: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, problem: string) {
+    super(`Invalid configuration: ${variable} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+function read(env: Env, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+function readInt(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^-?\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${raw}`);
+  return value;
+}
+
+function readBool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = read(env, name)?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(name, `must be true or false, got "${raw}"`);
+}
+
+function readBaseUrl(env: Env, port: number): string {
+  const raw = read(env, 'BASE_URL') ?? `http://localhost:${port}`;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('BASE_URL', `must be an absolute http(s) URL, got "${raw}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError('BASE_URL', `must start with http:// or https://, got "${raw}"`);
+  }
+  if (url.search || url.hash) throw new ConfigError('BASE_URL', 'must not carry a query or fragment');
+  return url.toString().replace(/\/+$/, '');
+}
+
+function readDatabaseUrl(env: Env): string {
+  const raw = read(env, 'DATABASE_URL') ?? '';
+  if (raw === '') return '';
+  if (!/^postgres(ql)?:\/\//.test(raw)) {
+    throw new ConfigError('DATABASE_URL', 'must be a postgres:// or postgresql:// URL (leave it empty for the embedded database)');
+  }
+  try {
+    new URL(raw);
+  } catch {
+    throw new ConfigError('DATABASE_URL', 'is not a valid URL');
+  }
+  return raw;
+}
+
+function isCidr(value: string): boolean {
+  const [address, bits, ...rest] = value.split('/');
+  if (rest.length > 0 || !address) return false;
+  const family = isIP(address);
+  if (family === 0) return false;
+  if (bits === undefined) return true;
+  if (!/^\d+$/.test(bits)) return false;
+  return Number(bits) <= (family === 4 ? 32 : 128);
+}
+
+function readTrustedProxies(env: Env): string[] {
+  const raw = read(env, 'TRUSTED_PROXIES');
+  if (raw === undefined) return [];
+  const list = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const entry of list) {
+    if (!isCidr(entry)) throw new ConfigError('TRUSTED_PROXIES', `has "${entry}", which is not an IP address or CIDR`);
+  }
+  return list;
+}
+
+function readSecret(env: Env, name: string, stored: Record<string, string>): string | undefined {
+  const raw = read(env, name);
+  if (raw === undefined) return stored[name];
+  if (raw.length < 32) throw new ConfigError(name, 'must be at least 32 characters');
+  return raw;
+}
+
+/**
+ * Secrets not given in the environment are generated on first start and kept in
+ * `${dataDir}/secrets.json`, so sessions and UDP connection ids survive restarts.
+ */
+function loadOrCreateSecrets(dataDir: string, env: Env): { sessionSecret: string; trackerSecret: string } {
+  const file = path.join(dataDir, 'secrets.json');
+  let stored: Record<string, string> = {};
+  if (existsSync(file)) {
+    try {
+      stored = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
+    } catch {
+      throw new ConfigError('DATA_DIR', `holds an unreadable ${file}; fix or delete it`);
+    }
+  }
+  const sessionSecret = readSecret(env, 'SESSION_SECRET', stored) ?? randomBytes(32).toString('hex');
+  const trackerSecret = readSecret(env, 'TRACKER_SECRET', stored) ?? randomBytes(32).toString('hex');
+  if (stored.SESSION_SECRET !== sessionSecret || stored.TRACKER_SECRET !== trackerSecret) {
+    const toStore = { ...stored };
+    if (!read(env, 'SESSION_SECRET')) toStore.SESSION_SECRET = sessionSecret;
+    if (!read(env, 'TRACKER_SECRET')) toStore.TRACKER_SECRET = trackerSecret;
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, JSON.stringify(toStore, null, 2) + '\n', { mode: 0o600 });
+  }
+  return { sessionSecret, trackerSecret };
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const port = readInt(env, 'PORT', 8080, 0, 65535);
+  const udpPort = readInt(env, 'UDP_PORT', 6969, 0, 65535);
+  const baseUrl = readBaseUrl(env, port);
+  const dataDir = path.resolve(read(env, 'DATA_DIR') ?? './data');
+  const logLevel = (read(env, 'LOG_LEVEL') ?? 'info').toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  }
+  const host = read(env, 'HOST') ?? '0.0.0.0';
+  if (host !== 'localhost' && isIP(host) === 0) throw new ConfigError('HOST', `must be an IP address to bind, got "${host}"`);
+  const announceInterval = readInt(env, 'ANNOUNCE_INTERVAL', 1800, 60, 86400);
+  const minInterval = readInt(env, 'MIN_INTERVAL', 300, 0, announceInterval);
+  const credit = read(env, 'NEW_MEMBER_CREDIT_BYTES') ?? String(5 * 1024 ** 3);
+  if (!/^\d+$/.test(credit)) throw new ConfigError('NEW_MEMBER_CREDIT_BYTES', `must be a whole number of bytes, got "${credit}"`);
+  const secrets = loadOrCreateSecrets(dataDir, env);
+  return {
+    port,
+    udpPort,
+    udpEnabled: readBool(env, 'UDP_ENABLED', true),
+    host,
+    baseUrl,
+    udpHost: read(env, 'UDP_HOST') ?? new URL(baseUrl).hostname,
+    dataDir,
+    databaseUrl: readDatabaseUrl(env),
+    ...secrets,
+    trustedProxies: readTrustedProxies(env),
+    logLevel: logLevel as Config['logLevel'],
+    siteName: read(env, 'SITE_NAME') ?? 'seedkeep',
+    announceInterval,
+    minInterval,
+    flushIntervalMs: readInt(env, 'FLUSH_INTERVAL_MS', 3000, 50, 600_000),
+    peerRetentionDays: readInt(env, 'PEER_RETENTION_DAYS', 7, 1, 365),
+    maxPendingDeltas: readInt(env, 'MAX_PENDING_DELTAS', 1_000_000, 1000, 100_000_000),
+    newMemberCredit: BigInt(credit),
+    maxTorrentBytes: readInt(env, 'MAX_TORRENT_BYTES', 10 * 1024 * 1024, 1024, 100 * 1024 * 1024),
+    pretty: readBool(env, 'LOG_PRETTY', false),
+  };
+}
+
+/** A config for tests: an isolated data dir, quiet logs, ephemeral ports. */
+export function testConfig(overrides: Partial<Config> & { dataDir: string }): Config {
+  const base = loadConfig({
+    DATA_DIR: overrides.dataDir,
+    PORT: '0',
+    UDP_PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    SESSION_SECRET: 's'.repeat(64),
+    TRACKER_SECRET: 't'.repeat(64),
+  });
+  return { ...base, ...overrides };
+}

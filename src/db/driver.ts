@@ -1,0 +1,104 @@
+// The raw SQL connection under the one Prisma client: PGlite (embedded, in the data dir) or a
+// pg Pool. The migrator needs multi-statement SQL, which Prisma's raw queries cannot run, so
+// both sides expose the same small interface.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import pg from 'pg';
+
+export interface SqlDriver {
+  readonly kind: 'pglite' | 'postgres';
+  /** one or more statements, no parameters */
+  exec(sql: string): Promise<void>;
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** runs fn on one connection inside BEGIN/COMMIT, rolling back when it throws */
+  transaction<T>(fn: (tx: SqlTx) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface SqlTx {
+  exec(sql: string): Promise<void>;
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+}
+
+export function openPglite(dataDir: string): { driver: SqlDriver; pglite: PGlite } {
+  const dir = path.join(dataDir, 'pglite');
+  mkdirSync(dir, { recursive: true });
+  const pglite = new PGlite(dir, { extensions: { pg_trgm } });
+  const driver: SqlDriver = {
+    kind: 'pglite',
+    async exec(sql) {
+      await pglite.exec(sql);
+    },
+    async query<T>(sql: string, params?: unknown[]) {
+      return (await pglite.query<T>(sql, params)).rows;
+    },
+    async transaction(fn) {
+      return pglite.transaction(async (tx) =>
+        fn({
+          async exec(sql) {
+            await tx.exec(sql);
+          },
+          async query<T>(sql: string, params?: unknown[]) {
+            return (await tx.query<T>(sql, params)).rows;
+          },
+        }),
+      );
+    },
+    async close() {
+      if (!pglite.closed) await pglite.close();
+    },
+  };
+  return { driver, pglite };
+}
+
+// BIGINT (int8) as JS BigInt: byte counters exceed 2^53. Per query, not pg.types.setTypeParser:
+// the global parser would also reach Prisma's adapter on the same pool, which then fails
+// on count() ("Expected an integer ... got bigint").
+const BIGINT_TYPES = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === 20 && format !== 'binary' ? (value: string) => BigInt(value) : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
+};
+const pgQuery = (text: string, values?: unknown[]): pg.QueryConfig => ({ text, values, types: BIGINT_TYPES });
+
+export function openPostgres(url: string, max = 10): { driver: SqlDriver; pool: pg.Pool } {
+  const pool = new pg.Pool({ connectionString: url, max });
+  // An idle client's error (the server went away) must not crash the process; the next
+  // query reports it to its caller instead.
+  pool.on('error', () => {});
+  const driver: SqlDriver = {
+    kind: 'postgres',
+    async exec(sql) {
+      await pool.query(pgQuery(sql));
+    },
+    async query<T>(sql: string, params?: unknown[]) {
+      return (await pool.query(pgQuery(sql, params))).rows as T[];
+    },
+    async transaction(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await fn({
+          async exec(sql) {
+            await client.query(pgQuery(sql));
+          },
+          async query<T>(sql: string, params?: unknown[]) {
+            return (await client.query(pgQuery(sql, params))).rows as T[];
+          },
+        });
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    async close() {
+      if (!(pool as unknown as { ended: boolean }).ended) await pool.end();
+    },
+  };
+  return { driver, pool };
+}

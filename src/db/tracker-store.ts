@@ -1,0 +1,267 @@
+// The tracker's persistence: load users, releases and peers at start; write one ledger
+// batch in ONE transaction of multi-row statements (unnest arrays), so a peer's persisted
+// baseline and the credit computed from it commit together (exactly-once across kill -9).
+// Totals are added, never overwritten: the web and admin side edit them too.
+import type { LedgerBatch } from '../tracker/ledger.js';
+import type { StoredPeer } from '../tracker/announce.js';
+import type { FreeleechMode, TrackerRelease, TrackerUser } from '../tracker/catalog.js';
+import type { SqlDriver, SqlTx } from './driver.js';
+
+export interface TrackerState {
+  users: TrackerUser[];
+  releases: (TrackerRelease & { snatched: number })[];
+  peers: StoredPeer[];
+  /** settings.tracker_policy, unchecked */
+  policy: unknown;
+}
+
+export const POLICY_SETTING_KEY = 'tracker_policy';
+
+const big = (value: unknown): bigint => (typeof value === 'bigint' ? value : BigInt(value as number | string));
+const bytes = (value: unknown): Buffer | null => (value == null ? null : Buffer.from(value as Uint8Array));
+const ms = (value: unknown): number => (value instanceof Date ? value.getTime() : new Date(String(value)).getTime());
+
+/** TIMESTAMP(3) columns hold UTC; parameters are epoch milliseconds. */
+const TS = (param: string) => `(to_timestamp(${param} / 1000.0) AT TIME ZONE 'UTC')`;
+
+export async function loadTrackerState(sql: SqlDriver, options: { now: number; retentionMs: number }): Promise<TrackerState> {
+  const users = await sql.query<{ id: number; passkey: string; enabled: boolean; can_leech: boolean }>(
+    'SELECT id, passkey, enabled, can_leech FROM users',
+  );
+  const releases = await sql.query<Record<string, unknown>>(
+    'SELECT id, info_hash_v1, info_hash_v2_short, freeleech::text AS freeleech, deleted_at, delete_reason, snatched FROM releases',
+  );
+  const peers = await sql.query<Record<string, unknown>>(
+    `SELECT user_id, release_id, peer_id, ipv4, ipv6, port, uploaded, downloaded, "left", client, key, seeder, active,
+            (extract(epoch FROM last_announce_at) * 1000)::float8 AS last_ms
+       FROM peers WHERE last_announce_at >= ${TS('$1::float8')}`,
+    [options.now - options.retentionMs],
+  );
+  const setting = await sql.query<{ value: unknown }>('SELECT value FROM settings WHERE key = $1', [POLICY_SETTING_KEY]);
+  return {
+    users: users.map((u) => ({ id: u.id, passkey: u.passkey.trim(), enabled: u.enabled, canLeech: u.can_leech })),
+    releases: releases.map(releaseOf),
+    peers: peers.map(peerOf),
+    policy: setting[0]?.value ?? null,
+  };
+}
+
+function releaseOf(row: Record<string, unknown>): TrackerRelease & { snatched: number } {
+  const deleted = row.deleted_at != null;
+  return {
+    id: row.id as number,
+    infoHashV1: bytes(row.info_hash_v1),
+    infoHashV2Short: bytes(row.info_hash_v2_short),
+    freeleech: row.freeleech as FreeleechMode,
+    deletedReason: deleted ? ((row.delete_reason as string | null) ?? '') : null,
+    snatched: Number(row.snatched),
+  };
+}
+
+function peerOf(row: Record<string, unknown>): StoredPeer {
+  return {
+    userId: row.user_id as number,
+    releaseId: row.release_id as number,
+    peerId: bytes(row.peer_id)!,
+    ipv4: row.ipv4 as string | null,
+    ipv6: row.ipv6 as string | null,
+    port: row.port as number,
+    uploaded: big(row.uploaded),
+    downloaded: big(row.downloaded),
+    left: big(row.left),
+    client: row.client as string,
+    key: row.key as string | null,
+    seeder: row.seeder as boolean,
+    active: row.active as boolean,
+    lastAnnounceAt: Number(row.last_ms),
+  };
+}
+
+/** Returns the number of new snatches per release (releases.snatched was raised by them). */
+export async function flushLedgerBatch(sql: SqlDriver, batch: LedgerBatch): Promise<Map<number, number>> {
+  return sql.transaction(async (tx) => {
+    await flushUsers(tx, batch);
+    await flushPeers(tx, batch);
+    await flushTransfers(tx, batch);
+    const snatched = await flushSnatches(tx, batch);
+    await flushReleaseCounts(tx, batch);
+    await flushDaily(tx, batch);
+    await flushUserIps(tx, batch);
+    return snatched;
+  });
+}
+
+const str = (value: bigint): string => value.toString();
+
+async function flushUsers(tx: SqlTx, batch: LedgerBatch): Promise<void> {
+  if (batch.users.size === 0) return;
+  const ids: number[] = [];
+  const cols: string[][] = [[], [], [], []];
+  for (const [id, t] of batch.users) {
+    ids.push(id);
+    cols[0].push(str(t.up));
+    cols[1].push(str(t.down));
+    cols[2].push(str(t.upActual));
+    cols[3].push(str(t.downActual));
+  }
+  await tx.query(
+    `UPDATE users AS u SET uploaded = u.uploaded + d.up, downloaded = u.downloaded + d.down,
+            uploaded_actual = u.uploaded_actual + d.up_a, downloaded_actual = u.downloaded_actual + d.down_a
+       FROM unnest($1::int[], $2::int8[], $3::int8[], $4::int8[], $5::int8[]) AS d(id, up, down, up_a, down_a)
+      WHERE u.id = d.id`,
+    [ids, ...cols],
+  );
+}
+
+async function flushPeers(tx: SqlTx, batch: LedgerBatch): Promise<void> {
+  const rows = batch.peerRows;
+  if (rows.length === 0) return;
+  // Joined with users and releases: a member or release purged meanwhile must not make
+  // the whole batch fail forever on a foreign key.
+  await tx.query(
+    `INSERT INTO peers AS p (user_id, release_id, peer_id, ipv4, ipv6, port, uploaded, downloaded, "left", client, key, seeder, active, last_announce_at)
+     SELECT d.user_id, d.release_id, decode(d.peer_id, 'hex'), d.ipv4, d.ipv6, d.port, d.up, d.down, d.left_, d.client, d.key, d.seeder, d.active,
+            ${TS('d.at')}
+       FROM unnest($1::int[], $2::int[], $3::text[], $4::text[], $5::text[], $6::int[], $7::int8[], $8::int8[], $9::int8[],
+                   $10::text[], $11::text[], $12::bool[], $13::bool[], $14::float8[])
+            AS d(user_id, release_id, peer_id, ipv4, ipv6, port, up, down, left_, client, key, seeder, active, at)
+       JOIN users u ON u.id = d.user_id JOIN releases r ON r.id = d.release_id
+     ON CONFLICT (user_id, release_id, peer_id) DO UPDATE SET
+       ipv4 = EXCLUDED.ipv4, ipv6 = EXCLUDED.ipv6, port = EXCLUDED.port, uploaded = EXCLUDED.uploaded,
+       downloaded = EXCLUDED.downloaded, "left" = EXCLUDED."left", client = EXCLUDED.client, key = EXCLUDED.key,
+       seeder = EXCLUDED.seeder, active = EXCLUDED.active, last_announce_at = EXCLUDED.last_announce_at`,
+    [
+      rows.map((r) => r.userId),
+      rows.map((r) => r.releaseId),
+      rows.map((r) => r.peerId.toString('hex')),
+      rows.map((r) => r.ipv4),
+      rows.map((r) => r.ipv6),
+      rows.map((r) => r.port),
+      rows.map((r) => str(r.uploaded)),
+      rows.map((r) => str(r.downloaded)),
+      rows.map((r) => str(r.left)),
+      rows.map((r) => r.client.replace(/\u0000/g, '')),
+      rows.map((r) => r.key),
+      rows.map((r) => r.seeder),
+      rows.map((r) => r.active),
+      rows.map((r) => r.lastAnnounceAt),
+    ],
+  );
+}
+
+async function flushTransfers(tx: SqlTx, batch: LedgerBatch): Promise<void> {
+  if (batch.transfers.size === 0) return;
+  const t = [...batch.transfers.values()];
+  await tx.query(
+    `INSERT INTO transfers AS t (user_id, release_id, uploaded, downloaded, uploaded_actual, downloaded_actual, seedtime, seeding, leeching,
+                                 first_announce_at, last_announce_at, completed_at)
+     SELECT d.user_id, d.release_id, d.up, d.down, d.up_a, d.down_a, d.seedtime, d.seeding, d.leeching,
+            ${TS('d.at')}, ${TS('d.at')}, CASE WHEN d.done IS NULL THEN NULL ELSE ${TS('d.done')} END
+       FROM unnest($1::int[], $2::int[], $3::int8[], $4::int8[], $5::int8[], $6::int8[], $7::int[], $8::bool[], $9::bool[],
+                   $10::float8[], $11::float8[])
+            AS d(user_id, release_id, up, down, up_a, down_a, seedtime, seeding, leeching, at, done)
+       JOIN users u ON u.id = d.user_id JOIN releases r ON r.id = d.release_id
+     ON CONFLICT (user_id, release_id) DO UPDATE SET
+       uploaded = t.uploaded + EXCLUDED.uploaded, downloaded = t.downloaded + EXCLUDED.downloaded,
+       uploaded_actual = t.uploaded_actual + EXCLUDED.uploaded_actual, downloaded_actual = t.downloaded_actual + EXCLUDED.downloaded_actual,
+       seedtime = t.seedtime + EXCLUDED.seedtime, seeding = EXCLUDED.seeding, leeching = EXCLUDED.leeching,
+       last_announce_at = EXCLUDED.last_announce_at, completed_at = COALESCE(t.completed_at, EXCLUDED.completed_at)`,
+    [
+      t.map((r) => r.userId),
+      t.map((r) => r.releaseId),
+      t.map((r) => str(r.up)),
+      t.map((r) => str(r.down)),
+      t.map((r) => str(r.upActual)),
+      t.map((r) => str(r.downActual)),
+      t.map((r) => r.seedtime),
+      t.map((r) => r.seeding),
+      t.map((r) => r.leeching),
+      t.map((r) => r.lastAnnounceAt),
+      t.map((r) => r.completedAt),
+    ],
+  );
+}
+
+/** Snatches once per (user, release); releases.snatched rises only for new rows. */
+async function flushSnatches(tx: SqlTx, batch: LedgerBatch): Promise<Map<number, number>> {
+  const added = new Map<number, number>();
+  if (batch.snatches.size === 0) return added;
+  const s = [...batch.snatches.values()];
+  const rows = await tx.query<{ release_id: number; n: unknown }>(
+    `WITH ins AS (
+       INSERT INTO snatches (user_id, release_id, completed_at)
+       SELECT d.user_id, d.release_id, ${TS('d.at')}
+         FROM unnest($1::int[], $2::int[], $3::float8[]) AS d(user_id, release_id, at)
+         JOIN users u ON u.id = d.user_id JOIN releases r ON r.id = d.release_id
+       ON CONFLICT (user_id, release_id) DO NOTHING
+       RETURNING release_id
+     ), counted AS (SELECT release_id, count(*)::int AS n FROM ins GROUP BY release_id)
+     UPDATE releases AS r SET snatched = r.snatched + c.n FROM counted c WHERE r.id = c.release_id
+     RETURNING r.id AS release_id, c.n`,
+    [s.map((r) => r.userId), s.map((r) => r.releaseId), s.map((r) => r.at)],
+  );
+  for (const row of rows) added.set(row.release_id, Number(row.n));
+  return added;
+}
+
+async function flushReleaseCounts(tx: SqlTx, batch: LedgerBatch): Promise<void> {
+  const r = batch.releaseRows;
+  if (r.length === 0) return;
+  await tx.query(
+    `UPDATE releases AS r SET seeders = d.s, leechers = d.l
+       FROM unnest($1::int[], $2::int[], $3::int[]) AS d(id, s, l)
+      WHERE r.id = d.id AND (r.seeders <> d.s OR r.leechers <> d.l)`,
+    [r.map((x) => x.releaseId), r.map((x) => x.seeders), r.map((x) => x.leechers)],
+  );
+}
+
+/** Runs after flushUsers: total_* are the member's credited totals as of this flush. */
+async function flushDaily(tx: SqlTx, batch: LedgerBatch): Promise<void> {
+  if (batch.daily.size === 0) return;
+  const d = [...batch.daily.values()];
+  await tx.query(
+    `INSERT INTO traffic_daily AS t (user_id, day, uploaded, downloaded, uploaded_actual, downloaded_actual, total_uploaded, total_downloaded)
+     SELECT d.user_id, d.day, d.up, d.down, d.up_a, d.down_a, u.uploaded, u.downloaded
+       FROM unnest($1::int[], $2::date[], $3::int8[], $4::int8[], $5::int8[], $6::int8[]) AS d(user_id, day, up, down, up_a, down_a)
+       JOIN users u ON u.id = d.user_id
+     ON CONFLICT (user_id, day) DO UPDATE SET
+       uploaded = t.uploaded + EXCLUDED.uploaded, downloaded = t.downloaded + EXCLUDED.downloaded,
+       uploaded_actual = t.uploaded_actual + EXCLUDED.uploaded_actual, downloaded_actual = t.downloaded_actual + EXCLUDED.downloaded_actual,
+       total_uploaded = EXCLUDED.total_uploaded, total_downloaded = EXCLUDED.total_downloaded`,
+    [d.map((x) => x.userId), d.map((x) => x.day), d.map((x) => str(x.up)), d.map((x) => str(x.down)), d.map((x) => str(x.upActual)), d.map((x) => str(x.downActual))],
+  );
+}
+
+/** The addresses members announced from (user_ips, source 'tracker'; staff pages). */
+async function flushUserIps(tx: SqlTx, batch: LedgerBatch): Promise<void> {
+  const users: number[] = [];
+  const ips: string[] = [];
+  const at: number[] = [];
+  for (const row of batch.peerRows) {
+    for (const ip of [row.ipv4, row.ipv6]) {
+      if (ip === null) continue;
+      users.push(row.userId);
+      ips.push(ip);
+      at.push(row.lastAnnounceAt);
+    }
+  }
+  if (users.length === 0) return;
+  await tx.query(
+    `INSERT INTO user_ips AS x (user_id, ip, source, first_seen, last_seen)
+     SELECT d.user_id, d.ip, 'tracker', ${TS('min(d.at)')}, ${TS('max(d.at)')}
+       FROM unnest($1::int[], $2::text[], $3::float8[]) AS d(user_id, ip, at)
+       JOIN users u ON u.id = d.user_id
+      GROUP BY d.user_id, d.ip
+     ON CONFLICT (user_id, ip, source) DO UPDATE SET last_seen = GREATEST(x.last_seen, EXCLUDED.last_seen)`,
+    [users, ips, at],
+  );
+}
+
+/** Forgets baselines older than the retention (peers.last_announce_at is indexed). */
+export async function purgeOldPeers(sql: SqlDriver, options: { now: number; retentionMs: number }): Promise<number> {
+  const rows = await sql.query<{ n: number }>(
+    `WITH gone AS (DELETE FROM peers WHERE last_announce_at < ${TS('$1::float8')} RETURNING 1) SELECT count(*)::int AS n FROM gone`,
+    [options.now - options.retentionMs],
+  );
+  return rows[0]?.n ?? 0;
+}

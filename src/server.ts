@@ -1,0 +1,59 @@
+// The only file that touches the process: read the config, migrate, listen on HTTP and UDP,
+// and on SIGTERM/SIGINT stop accepting, finish in-flight work, flush the ledger, close the
+// database and exit 0.
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { openDatabase } from './db/client.js';
+import { startUdpTracker, type UdpTracker } from './tracker/udp.js';
+
+function readConfigOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+async function main(): Promise<void> {
+  const config = readConfigOrExit();
+  const db = openDatabase(config);
+  const migrations = await db.migrate();
+  const app = await buildApp(config, { db });
+  app.log.info({ applied: migrations.applied, database: db.sql.kind }, 'database ready');
+
+  let udp: UdpTracker | undefined;
+  let closing = false;
+  const shutdown = async (signal: string): Promise<void> => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down');
+    try {
+      await udp?.close();
+      await app.close(); // stops accepting, waits for in-flight requests, flushes the ledger
+      await db.close();
+      process.exit(0);
+    } catch (error) {
+      app.log.error({ err: error }, 'unclean shutdown');
+      process.exit(1);
+    }
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+
+  await app.listen({ port: config.port, host: config.host });
+  if (config.udpEnabled) {
+    udp = await startUdpTracker(app.tracker.core, { port: config.udpPort, host: config.host, secret: config.trackerSecret, clock: app.clock, onError: (err) => app.log.error({ err }, 'UDP tracker error') });
+    app.log.info({ ports: udp.ports }, 'UDP tracker listening');
+  }
+  // A line for the operator and for tests that start the process: where to go.
+  app.log.info({ url: config.baseUrl, database: db.sql.kind }, 'seedkeep is ready');
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`seedkeep failed to start: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,153 @@
+// Glue between the tracker core (src/tracker, no database) and the database (src/db):
+// loads the catalog and the persisted peers at start, flushes the ledger on a timer and at
+// shutdown, sweeps expired peers, and lets the admin side change the tracker policy.
+import type { FastifyBaseLogger } from 'fastify';
+import type { Clock } from './clock.js';
+import type { Config } from './config.js';
+import type { Database } from './db/client.js';
+import { flushLedgerBatch, loadTrackerState, purgeOldPeers } from './db/tracker-store.js';
+import { TrackerEngine, type TrackerStats } from './tracker/announce.js';
+import { Catalog } from './tracker/catalog.js';
+import { defaultPolicy, sanitizePolicy, type TrackerPolicy } from './tracker/policy.js';
+import type { TrackerCore } from './tracker/types.js';
+
+export interface TrackerHealth {
+  /** ledger entries waiting for the database */
+  pendingDeltas: number;
+  /** announces are refused once pendingDeltas reaches this */
+  maxPendingDeltas: number;
+  lastFlushAt: string | null;
+  /** null once a flush succeeded again */
+  lastFlushError: string | null;
+  /** consecutive failed flushes */
+  failedFlushes: number;
+}
+
+export type PolicyUpdate = Partial<Pick<TrackerPolicy, 'siteFreeleech' | 'clientDeny' | 'clientAllow' | 'announceInterval' | 'minInterval'>>;
+
+export interface TrackerService {
+  catalog: Catalog;
+  core: TrackerCore;
+  /** the engine behind `core` (sweeps, stats, restore); for tests and tools */
+  engine: TrackerEngine;
+  start(): Promise<void>;
+  /** stops the timers and flushes what is pending; called on shutdown */
+  stop(): Promise<void>;
+  /** writes pending deltas now; a failure keeps them pending (see health()) and rejects */
+  flush(): Promise<void>;
+  health(): TrackerHealth;
+  setPolicy(update: PolicyUpdate): void;
+  policy(): Readonly<TrackerPolicy>;
+  stats(): TrackerStats;
+}
+
+export interface TrackerServiceOptions {
+  config: Config;
+  db: Database;
+  clock: Clock;
+  log: FastifyBaseLogger;
+}
+
+const DAY_MS = 86_400_000;
+const SWEEP_MS = 60_000;
+const PURGE_MS = 6 * 3_600_000;
+
+export function createTrackerService(options: TrackerServiceOptions): TrackerService {
+  const { config, db, clock, log } = options;
+  const catalog = new Catalog();
+  const policy = defaultPolicy(config);
+  const retentionMs = config.peerRetentionDays * DAY_MS;
+  const engine = new TrackerEngine({ catalog, clock, policy, maxPendingDeltas: config.maxPendingDeltas, retentionMs });
+  const timers: NodeJS.Timeout[] = [];
+  const health = { lastFlushAt: null as string | null, lastFlushError: null as string | null, failedFlushes: 0 };
+  let flushing: Promise<void> | null = null;
+
+  async function flushOnce(): Promise<void> {
+    if (engine.ledger.isEmpty()) return;
+    const batch = engine.ledger.take((id) => engine.countsOf(id));
+    try {
+      const snatched = await flushLedgerBatch(db.sql, batch);
+      for (const [releaseId, n] of snatched) engine.completed.set(releaseId, (engine.completed.get(releaseId) ?? 0) + n);
+      health.lastFlushAt = new Date(clock.now()).toISOString();
+      if (health.lastFlushError) log.info({ pending: engine.ledger.pending }, 'tracker ledger flushed again after failures');
+      health.lastFlushError = null;
+      health.failedFlushes = 0;
+    } catch (error) {
+      engine.ledger.restore(batch);
+      health.lastFlushError = error instanceof Error ? error.message : String(error);
+      health.failedFlushes++;
+      log.warn({ err: error, pending: engine.ledger.pending, failures: health.failedFlushes }, 'tracker ledger flush failed; deltas kept in memory');
+      throw error;
+    }
+  }
+
+  /** One flush at a time: a caller arriving mid-flush waits for it, then flushes the rest. */
+  async function flush(): Promise<void> {
+    while (flushing) await flushing.catch(() => {});
+    flushing = flushOnce();
+    try {
+      await flushing;
+    } finally {
+      flushing = null;
+    }
+  }
+
+  async function load(): Promise<void> {
+    const state = await loadTrackerState(db.sql, { now: clock.now(), retentionMs });
+    Object.assign(policy, sanitizePolicy(state.policy));
+    for (const user of state.users) catalog.setUser(user);
+    for (const { snatched, ...release } of state.releases) {
+      catalog.setRelease(release);
+      engine.completed.set(release.id, snatched);
+    }
+    for (const peer of state.peers) engine.restorePeer(peer);
+    const stats = engine.stats();
+    log.info({ users: state.users.length, releases: state.releases.length, peers: stats.peers, baselines: stats.baselines }, 'tracker state loaded');
+  }
+
+  function every(ms: number, task: () => Promise<unknown> | void): void {
+    const timer = setInterval(() => {
+      Promise.resolve()
+        .then(task)
+        .catch(() => {}); // failures are logged where they happen
+    }, ms);
+    timer.unref();
+    timers.push(timer);
+  }
+
+  return {
+    catalog,
+    core: engine,
+    engine,
+    async start() {
+      await load();
+      every(config.flushIntervalMs, flush);
+      every(SWEEP_MS, () => {
+        const swept = engine.sweep();
+        if (swept.expired + swept.forgotten > 0) log.debug(swept, 'tracker sweep');
+      });
+      every(PURGE_MS, async () => {
+        const purged = await purgeOldPeers(db.sql, { now: clock.now(), retentionMs }).catch((err: unknown) => {
+          log.warn({ err }, 'purging old peer rows failed');
+          return 0;
+        });
+        if (purged > 0) log.info({ purged }, 'old peer baselines purged');
+      });
+    },
+    async stop() {
+      for (const timer of timers.splice(0)) clearInterval(timer);
+      try {
+        await flush();
+      } catch {
+        log.error({ pending: engine.ledger.pending }, 'tracker stopped with unflushed deltas');
+      }
+    },
+    flush,
+    health: () => ({ pendingDeltas: engine.ledger.pending, maxPendingDeltas: config.maxPendingDeltas, ...health }),
+    setPolicy(update) {
+      Object.assign(policy, sanitizePolicy(update));
+    },
+    policy: () => ({ ...policy }),
+    stats: () => engine.stats(),
+  };
+}

@@ -1,0 +1,346 @@
+// The tracker core: announce as a checklist of small named checks, then the accounting, the
+// swarm update and the peer selection; scrape; the expiry sweep. No transport, no database
+// (STYLE.md 7-10). BEP 3 (announce), BEP 7 (IPv6 peers), BEP 21 (paused), BEP 23 (compact),
+// BEP 48 (scrape), BEP 52 (v2 and hybrid hashes); accounting rules: PROTOCOL.md.
+import type { Clock } from '../clock.js';
+import type { Catalog, TrackerRelease, TrackerUser } from './catalog.js';
+import { Ledger, type Traffic } from './ledger.js';
+import { isClientAllowed, type TrackerPolicy } from './policy.js';
+import { compactIPv4, compactIPv6, HASH_V1, HASH_V2, NO_PEERS, Peer, Swarm, type HashSlot, type Selection } from './swarm.js';
+import { AnnounceReply } from './reply.js';
+import { TrackerError, type AnnounceRequest, type ScrapeEntry, type TrackerCore } from './types.js';
+
+export interface CoreOptions {
+  catalog: Catalog;
+  clock: Clock;
+  policy: TrackerPolicy;
+  /** announces are refused beyond this many pending ledger entries (database down) */
+  maxPendingDeltas: number;
+  /** baselines of stopped/expired peers are kept this long, ms */
+  retentionMs: number;
+}
+
+/** A persisted peer row, as loaded at start (src/db/tracker-store.ts). */
+export interface StoredPeer {
+  userId: number;
+  releaseId: number;
+  peerId: Buffer;
+  ipv4: string | null;
+  ipv6: string | null;
+  port: number;
+  uploaded: bigint;
+  downloaded: bigint;
+  left: bigint;
+  client: string;
+  key: string | null;
+  seeder: boolean;
+  active: boolean;
+  lastAnnounceAt: number;
+}
+
+export interface TrackerStats {
+  peers: number;
+  seeders: number;
+  leechers: number;
+  releasesWithPeers: number;
+  /** peer records kept only as baselines (stopped or expired) */
+  baselines: number;
+}
+
+const ZERO = 0n;
+const NO_CREDIT: Traffic = { up: ZERO, down: ZERO, upActual: ZERO, downActual: ZERO };
+/** margin past 1.5 intervals before a silent peer is dropped */
+const EXPIRY_MARGIN_MS = 120_000;
+
+export class TrackerEngine implements TrackerCore {
+  readonly ledger = new Ledger();
+  readonly swarms = new Map<number, Swarm>();
+  /** times completed per release (releases.snatched), loaded at start, raised by flushes */
+  readonly completed = new Map<number, number>();
+  private readonly clientNames = new Map<string, string>();
+
+  constructor(private readonly options: CoreOptions) {}
+
+  get policy(): TrackerPolicy {
+    return this.options.policy;
+  }
+
+  announce(request: AnnounceRequest): AnnounceReply {
+    const user = this.checkPasskey(request.passkey);
+    checkFields(request);
+    const peerId = request.peerId.toString('latin1');
+    this.checkClient(peerId);
+    checkUser(user);
+    const release = this.checkRelease(request.infoHash);
+    this.checkCapacity();
+    const now = this.options.clock.now();
+    const swarm = this.swarmOf(release.id);
+    const slot = hashSlotOf(release, request.infoHash);
+    const { peer, isNew } = this.peerFor(swarm, user, peerId, request);
+    const wasActiveSeeder = peer.active && peer.seeder;
+    const wasLeecher = !isNew && peer.left > ZERO;
+    const early = this.isEarly(peer, request, slot, isNew);
+    const credited = this.account(peer, release, request, isNew);
+    const seedtime = this.seedtimeGap(peer, wasActiveSeeder, request, now);
+    // BEP 3 `completed`, or a leecher that became a seeder without saying so
+    const snatched = request.left === ZERO && (request.event === 'completed' || wasLeecher);
+    this.updatePeer(swarm, peer, request, now, slot);
+    const refusal = this.leechRefusal(user, request);
+    this.updateSwarm(swarm, peer, request, slot, refusal !== null);
+    this.ledger.record({ peer, credited, now, seedtime, snatched });
+    if (refusal) throw refusal;
+    return this.reply(swarm, peer, request, slot, early);
+  }
+
+  scrape(passkey: string, infoHashes: Buffer[]): ScrapeEntry[] {
+    checkUser(this.checkPasskey(passkey));
+    const entries: ScrapeEntry[] = [];
+    for (const infoHash of infoHashes) {
+      const release = this.options.catalog.releaseByHash(infoHash);
+      if (!release || release.deletedReason !== null) continue;
+      const swarm = this.swarms.get(release.id);
+      entries.push({ infoHash, complete: swarm?.seeders ?? 0, incomplete: swarm?.leechers ?? 0, downloaded: this.completed.get(release.id) ?? 0 });
+    }
+    return entries;
+  }
+
+  // --- the checklist ------------------------------------------------------------------
+
+  private checkPasskey(passkey: string): TrackerUser {
+    if (!/^[0-9a-f]{32}$/.test(passkey)) throw new TrackerError('Invalid passkey: use the announce URL from your .torrent download');
+    const user = this.options.catalog.userByPasskey(passkey);
+    if (!user) throw new TrackerError('Invalid passkey: download the .torrent again', 3600);
+    return user;
+  }
+
+  private checkClient(peerId: string): void {
+    if (!isClientAllowed(this.options.policy, peerId)) {
+      throw new TrackerError('Your client is not allowed on this tracker; see the rules for allowed clients', 3600);
+    }
+  }
+
+  private checkRelease(infoHash: Buffer): TrackerRelease {
+    const release = this.options.catalog.releaseByHash(infoHash);
+    if (!release) throw new TrackerError('Unregistered torrent', 3600);
+    if (release.deletedReason !== null) {
+      throw new TrackerError(release.deletedReason ? `Unregistered torrent: ${release.deletedReason}` : 'Unregistered torrent', 3600);
+    }
+    return release;
+  }
+
+  /** The database has been away too long: refuse rather than lose deltas. */
+  private checkCapacity(): void {
+    if (this.ledger.pending >= this.options.maxPendingDeltas) {
+      throw new TrackerError('Tracker is busy saving statistics, please retry in a few minutes', 300);
+    }
+  }
+
+  /** Refused after the accounting: the upload of a member without leech right still counts. */
+  private leechRefusal(user: TrackerUser, request: AnnounceRequest): TrackerError | null {
+    if (user.canLeech || request.left === ZERO || request.event === 'stopped') return null;
+    return new TrackerError('Access denied, leeching forbidden', this.options.policy.announceInterval);
+  }
+
+  /** H12: inside min interval -> warning and no peers, still credited. */
+  private isEarly(peer: Peer, request: AnnounceRequest, slot: HashSlot, isNew: boolean): boolean {
+    if (isNew || (request.event !== '' && request.event !== 'paused')) return false;
+    const last = peer.seenAt(request.family, slot);
+    if (last === 0) return false; // first announce on this family/hash: a dual-stack or hybrid pair
+    return this.options.clock.now() - last < this.options.policy.minInterval * 1000;
+  }
+
+  // --- accounting (PROTOCOL.md) ----------------------------------------------------------
+
+  private peerFor(swarm: Swarm, user: TrackerUser, peerId: string, request: AnnounceRequest): { peer: Peer; isNew: boolean } {
+    const existing = swarm.get(user.id, peerId);
+    if (existing) return { peer: existing, isNew: false };
+    const peer = new Peer(user.id, swarm.releaseId, peerId, request.uploaded, request.downloaded, request.left);
+    swarm.add(peer);
+    return { peer, isNew: true };
+  }
+
+  /**
+   * Deltas since the peer's baseline (its last reported totals). A new peer credits 0; a
+   * counter that went down, or `started` on a known peer, is a new session: credit 0 (H16).
+   */
+  private account(peer: Peer, release: TrackerRelease, request: AnnounceRequest, isNew: boolean): Traffic {
+    const reset = isNew || request.event === 'started' || request.uploaded < peer.uploaded || request.downloaded < peer.downloaded;
+    const upActual = reset ? ZERO : request.uploaded - peer.uploaded;
+    const downActual = reset ? ZERO : request.downloaded - peer.downloaded;
+    peer.uploaded = request.uploaded;
+    peer.downloaded = request.downloaded;
+    if (upActual === ZERO && downActual === ZERO) return NO_CREDIT;
+    return { upActual, downActual, ...this.creditFor(release, upActual, downActual) };
+  }
+
+  /** Release modes and the site-wide switch; actual totals always get the raw delta. */
+  private creditFor(release: TrackerRelease, up: bigint, down: bigint): { up: bigint; down: bigint } {
+    switch (release.freeleech) {
+      case 'neutral':
+        return { up: ZERO, down: ZERO };
+      case 'freeleech':
+        return { up, down: ZERO };
+      case 'double_upload':
+        return { up: up * 2n, down: this.options.policy.siteFreeleech ? ZERO : down };
+      default:
+        return { up, down: this.options.policy.siteFreeleech ? ZERO : down };
+    }
+  }
+
+  /** Seed time accrues between two consecutive seeding announces, a gap capped at 2 intervals. */
+  private seedtimeGap(peer: Peer, wasActiveSeeder: boolean, request: AnnounceRequest, now: number): number {
+    if (!wasActiveSeeder || request.left !== ZERO || peer.lastSeen === 0) return 0;
+    const capMs = this.options.policy.announceInterval * 2000;
+    return Math.floor(Math.min(Math.max(now - peer.lastSeen, 0), capMs) / 1000);
+  }
+
+  // --- swarm ----------------------------------------------------------------------------
+
+  private updatePeer(swarm: Swarm, peer: Peer, request: AnnounceRequest, now: number, slot: HashSlot): void {
+    peer.left = request.left;
+    peer.port = request.port;
+    const address = request.family === 4 ? compactIPv4(request.ip, request.port) : compactIPv6(request.ip, request.port);
+    swarm.setAddress(peer, request.family, address);
+    peer.key = request.key;
+    peer.client = this.clientName(request);
+    peer.markSeen(request.family, slot, now);
+  }
+
+  private updateSwarm(swarm: Swarm, peer: Peer, request: AnnounceRequest, slot: HashSlot, refused: boolean): void {
+    if (request.event === 'stopped' || refused) {
+      swarm.deactivate(peer);
+      swarm.setSeeder(peer, request.left === ZERO);
+      return;
+    }
+    swarm.setSeeder(peer, request.left === ZERO);
+    swarm.activate(peer, slot);
+  }
+
+  private reply(swarm: Swarm, peer: Peer, request: AnnounceRequest, slot: HashSlot, early: boolean): AnnounceReply {
+    const policy = this.options.policy;
+    let selection: Selection = NO_PEERS;
+    if (!early && request.event !== 'stopped') {
+      const want = request.numwant === null || request.numwant < 0 ? policy.numwantDefault : Math.min(request.numwant, policy.numwantCap);
+      const onlyLeechers = request.left === ZERO || request.event === 'paused';
+      selection = swarm.select(peer, slot, want, onlyLeechers, request.withPeerIds === true);
+    }
+    // ±10 % jitter spreads the re-announces of clients that started together.
+    const interval = Math.round(policy.announceInterval * (0.9 + Math.random() * 0.2));
+    return new AnnounceReply(
+      interval,
+      policy.minInterval,
+      swarm.seeders,
+      swarm.leechers,
+      this.completed.get(swarm.releaseId) ?? 0,
+      selection,
+      early ? `Announced too soon: wait ${policy.minInterval} s between announces` : undefined,
+    );
+  }
+
+  private swarmOf(releaseId: number): Swarm {
+    let swarm = this.swarms.get(releaseId);
+    if (!swarm) {
+      swarm = new Swarm(releaseId);
+      this.swarms.set(releaseId, swarm);
+    }
+    return swarm;
+  }
+
+  /** User-Agent (or the peer_id prefix) interned: thousands of peers share a few strings. */
+  private clientName(request: AnnounceRequest): string {
+    const raw = request.userAgent ? request.userAgent.slice(0, 64) : request.peerId.toString('latin1', 0, 8).replace(/[^\x20-\x7e]/g, '?');
+    let name = this.clientNames.get(raw);
+    if (name === undefined) {
+      if (this.clientNames.size > 10_000) this.clientNames.clear();
+      name = raw;
+      this.clientNames.set(raw, name);
+    }
+    return name;
+  }
+
+  // --- lifecycle --------------------------------------------------------------------------
+
+  /**
+   * Drops peers silent for 1.5 intervals + a margin from their swarms (their rows become
+   * inactive), and forgets baselines older than the retention. Runs on a timer, not per
+   * announce.
+   */
+  sweep(): { expired: number; forgotten: number } {
+    const now = this.options.clock.now();
+    const expireBefore = now - (this.options.policy.announceInterval * 1500 + EXPIRY_MARGIN_MS);
+    const forgetBefore = now - this.options.retentionMs;
+    let expired = 0;
+    let forgotten = 0;
+    for (const [releaseId, swarm] of this.swarms) {
+      for (const peer of swarm.all()) {
+        if (peer.active && peer.lastSeen < expireBefore) {
+          swarm.deactivate(peer);
+          this.ledger.touchPeer(peer);
+          expired++;
+        } else if (!peer.active && peer.lastSeen < forgetBefore) {
+          swarm.forget(peer);
+          forgotten++;
+        }
+      }
+      if (swarm.size === 0) this.swarms.delete(releaseId);
+    }
+    return { expired, forgotten };
+  }
+
+  /** Puts a persisted peer back at start: in the swarm when recent, else as a baseline. */
+  restorePeer(stored: StoredPeer): void {
+    const release = this.options.catalog.releaseById(stored.releaseId);
+    if (!release) return;
+    const swarm = this.swarmOf(stored.releaseId);
+    const peer = new Peer(stored.userId, stored.releaseId, stored.peerId.toString('latin1'), stored.uploaded, stored.downloaded, stored.left);
+    peer.port = stored.port;
+    peer.addr4 = stored.ipv4 ? compactIPv4(stored.ipv4, stored.port) : null;
+    peer.addr6 = stored.ipv6 ? compactIPv6(stored.ipv6, stored.port) : null;
+    peer.client = stored.client;
+    peer.key = stored.key;
+    peer.seeder = stored.seeder;
+    peer.lastSeen = stored.lastAnnounceAt;
+    swarm.add(peer);
+    const expireBefore = this.options.clock.now() - (this.options.policy.announceInterval * 1500 + EXPIRY_MARGIN_MS);
+    if (!stored.active || stored.lastAnnounceAt < expireBefore || release.deletedReason !== null) return;
+    // Which hash it announced is not stored: v1 when the release has one (what most clients
+    // announce); a v2 announcer is put in its own lists at its next announce.
+    swarm.activate(peer, release.infoHashV1 ? HASH_V1 : HASH_V2);
+  }
+
+  stats(): TrackerStats {
+    const stats: TrackerStats = { peers: 0, seeders: 0, leechers: 0, releasesWithPeers: 0, baselines: 0 };
+    for (const swarm of this.swarms.values()) {
+      stats.seeders += swarm.seeders;
+      stats.leechers += swarm.leechers;
+      stats.baselines += swarm.size - swarm.seeders - swarm.leechers;
+      if (swarm.seeders + swarm.leechers > 0) stats.releasesWithPeers++;
+    }
+    stats.peers = stats.seeders + stats.leechers;
+    return stats;
+  }
+
+  /** Live counts of a release (the flush writes them to releases.seeders/leechers). */
+  countsOf(releaseId: number): { seeders: number; leechers: number } {
+    const swarm = this.swarms.get(releaseId);
+    return { seeders: swarm?.seeders ?? 0, leechers: swarm?.leechers ?? 0 };
+  }
+}
+
+// --- checks that need no state --------------------------------------------------------------
+
+/** The transports validate too; the core re-checks what the accounting relies on. */
+function checkFields(request: AnnounceRequest): void {
+  if (request.infoHash.length !== 20) throw new TrackerError('Invalid info_hash: must be 20 bytes');
+  if (request.peerId.length !== 20) throw new TrackerError('Invalid peer_id: must be 20 bytes');
+  if (!Number.isInteger(request.port) || request.port < 1 || request.port > 65535) throw new TrackerError('Invalid port');
+  if (request.uploaded < ZERO || request.downloaded < ZERO || request.left < ZERO) throw new TrackerError('Invalid transfer counters');
+}
+
+function checkUser(user: TrackerUser): void {
+  if (!user.enabled) throw new TrackerError('Account disabled', 3600);
+}
+
+function hashSlotOf(release: TrackerRelease, infoHash: Buffer): HashSlot {
+  return release.infoHashV1 !== null && release.infoHashV1.equals(infoHash) ? HASH_V1 : HASH_V2;
+}

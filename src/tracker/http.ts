@@ -1,0 +1,148 @@
+// HTTP announce and scrape (BEP 3, 7, 23, 48; PROTOCOL.md H1-H17): parse the raw query ->
+// core -> bencode. Every reply is HTTP 200 text/plain with a bencoded dict, failures too
+// (libtorrent ignores a non-200 body). Registered in its own context: no session, CSRF or
+// body plugins run here.
+import { isIPv4 } from 'node:net';
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { encodeReply } from './bencode.js';
+import { parseAnnounceQuery, parseScrapeQuery, rawQueryOf, type AnnounceQuery } from './http-query.js';
+import { TrackerError, type AnnounceResult, type TrackerCore } from './types.js';
+
+type PasskeyRequest = FastifyRequest<{ Params: { passkey?: string } }>;
+
+/** H9: the source address as Fastify resolved it (trustProxy: rightmost trusted hop), ::ffff: unmapped. */
+export function sourceAddress(ip: string): { ip: string; family: 4 | 6 } {
+  if (ip.startsWith('::ffff:') && isIPv4(ip.slice(7))) return { ip: ip.slice(7), family: 4 };
+  return { ip, family: isIPv4(ip) ? 4 : 6 };
+}
+
+/** One announce, from raw query to bencoded reply; never throws. */
+export function handleAnnounce(core: TrackerCore, passkey: string, query: string, ip: string, userAgent: string | undefined, log?: FastifyBaseLogger): Buffer {
+  try {
+    const parsed = parseAnnounceQuery(query);
+    const source = sourceAddress(ip);
+    const result = core.announce({
+      passkey,
+      infoHash: parsed.infoHash,
+      peerId: parsed.peerId,
+      port: parsed.port,
+      uploaded: parsed.uploaded,
+      downloaded: parsed.downloaded,
+      left: parsed.left,
+      event: parsed.event,
+      numwant: parsed.numwant,
+      key: parsed.key,
+      ip: source.ip,
+      family: source.family,
+      transport: 'http',
+      userAgent,
+      withPeerIds: !parsed.compact && !parsed.noPeerId,
+    });
+    return encodeAnnounce(result, parsed);
+  } catch (error) {
+    return encodeFailure(error, log);
+  }
+}
+
+/** One scrape (H17): files keyed by the raw 20-byte hash, unknown hashes omitted. */
+export function handleScrape(core: TrackerCore, passkey: string, query: string, log?: FastifyBaseLogger): Buffer {
+  try {
+    const entries = core.scrape(passkey, parseScrapeQuery(query));
+    const files = new Map<Buffer, Record<string, number>>();
+    const seen = new Set<string>(); // a repeated hash must not repeat a dict key
+    for (const entry of entries) {
+      const key = entry.infoHash.toString('latin1');
+      if (seen.has(key)) continue;
+      seen.add(key);
+      files.set(entry.infoHash, { complete: entry.complete, incomplete: entry.incomplete, downloaded: entry.downloaded });
+    }
+    return encodeReply({ files });
+  } catch (error) {
+    return encodeFailure(error, log);
+  }
+}
+
+/** H6-H8, H11, H12: interval, min interval, counts, always `peers`, `peers6` when any. */
+export function encodeAnnounce(result: AnnounceResult, query: Pick<AnnounceQuery, 'compact' | 'noPeerId'>): Buffer {
+  const dict: Record<string, unknown> = {
+    interval: result.interval,
+    'min interval': result.minInterval,
+    complete: result.complete,
+    incomplete: result.incomplete,
+    downloaded: result.downloaded,
+  };
+  if (result.warning) dict['warning message'] = result.warning;
+  if (query.compact) {
+    dict.peers = result.compact4 ?? compactOf(result.peers4, 6);
+    const peers6 = result.compact6 ?? compactOf(result.peers6, 18);
+    if (peers6.length > 0) dict.peers6 = peers6;
+  } else {
+    // BEP 3 dictionary model; IPv6 peers go in the same list.
+    dict.peers = [...result.peers4, ...result.peers6].map((p) =>
+      query.noPeerId ? { ip: p.ip, port: p.port } : { 'peer id': p.peerId, ip: p.ip, port: p.port },
+    );
+  }
+  return encodeReply(dict);
+}
+
+function compactOf(peers: { ip: string; port: number }[], stride: number): Buffer {
+  const out = Buffer.alloc(peers.length * stride);
+  peers.forEach((p, i) => {
+    const offset = i * stride;
+    if (stride === 6) p.ip.split('.').forEach((part, j) => (out[offset + j] = Number(part)));
+    else ipv6Bytes(p.ip).copy(out, offset);
+    out.writeUInt16BE(p.port, offset + stride - 2);
+  });
+  return out;
+}
+
+function ipv6Bytes(ip: string): Buffer {
+  const out = Buffer.alloc(16);
+  const [head, tail = ''] = ip.split('::');
+  const h = head ? head.split(':') : [];
+  const t = tail ? tail.split(':') : [];
+  const groups = ip.includes('::') ? [...h, ...Array(8 - h.length - t.length).fill('0'), ...t] : h;
+  groups.slice(0, 8).forEach((g: string, i: number) => out.writeUInt16BE(parseInt(g, 16) || 0, i * 2));
+  return out;
+}
+
+/** H13: the member-facing text, and interval/min interval so clients back off. */
+export function encodeFailure(error: unknown, log?: FastifyBaseLogger): Buffer {
+  if (error instanceof TrackerError) {
+    const dict: Record<string, unknown> = { 'failure reason': error.message };
+    if (error.retryIn !== undefined) {
+      dict.interval = error.retryIn;
+      dict['min interval'] = error.retryIn;
+    }
+    return encodeReply(dict);
+  }
+  log?.error({ err: error }, 'tracker request failed');
+  return encodeReply({ 'failure reason': 'Internal tracker error, please retry later', interval: 300, 'min interval': 300 });
+}
+
+function send(reply: FastifyReply, body: Buffer): FastifyReply {
+  // Not cacheable: every answer depends on the swarm at this moment.
+  return reply.code(200).header('content-type', 'text/plain').header('cache-control', 'no-store').send(body);
+}
+
+const MISSING_PASSKEY = new TrackerError('Missing passkey: use the announce URL from your .torrent download');
+
+export async function trackerHttpRoutes(app: FastifyInstance): Promise<void> {
+  const core = (): TrackerCore => app.tracker.core;
+  const announce = async (request: PasskeyRequest, reply: FastifyReply) => {
+    const passkey = (request.params.passkey ?? '').toLowerCase();
+    return send(reply, handleAnnounce(core(), passkey, rawQueryOf(request.raw.url), request.ip, request.headers['user-agent'], request.log));
+  };
+  const scrape = async (request: PasskeyRequest, reply: FastifyReply) => {
+    const passkey = (request.params.passkey ?? '').toLowerCase();
+    return send(reply, handleScrape(core(), passkey, rawQueryOf(request.raw.url), request.log));
+  };
+  // H1: BEP 48 derives scrape from `/<passkey>/announce`; libtorrent's SSRF rule needs
+  // `/announce...` on loopback hosts, hence both forms.
+  app.get('/:passkey/announce', announce);
+  app.get('/announce/:passkey', announce);
+  app.get('/:passkey/scrape', scrape);
+  app.get('/scrape/:passkey', scrape);
+  app.get('/announce', async (_request, reply) => send(reply, encodeFailure(MISSING_PASSKEY)));
+  app.get('/scrape', async (_request, reply) => send(reply, encodeFailure(MISSING_PASSKEY)));
+}

@@ -1,0 +1,69 @@
+// Site-wide tracker settings an admin may change at run time (admin settings page -> the
+// tracker service's setPolicy): timing, the site-wide freeleech switch and which clients
+// may announce, recognised by the peer_id prefix (Azureus style `-qB4520-`, BEP 20).
+
+export interface TrackerPolicy {
+  /** every release's download is free (upload still credited) */
+  siteFreeleech: boolean;
+  /** peer_id prefixes refused; checked before the allow list */
+  clientDeny: string[];
+  /** when not empty, only these peer_id prefixes may announce */
+  clientAllow: string[];
+  /** seconds */
+  announceInterval: number;
+  /** seconds */
+  minInterval: number;
+  /** numwant default and cap (BEP 3 `numwant`) */
+  numwantDefault: number;
+  numwantCap: number;
+}
+
+/**
+ * Refused by default: clients that cheat on reported totals or leak private swarms.
+ * `-BC` BitComet < 1.x spoofing, `-FG` FlashGet, `-SD` Thunder/Xunlei, `-XL` Xunlei,
+ * `-TT` TuoTu, `-QD` QQDownload, `-BN` Baidu, `-RZ` RatioMaster-like faker builds.
+ */
+export const DEFAULT_CLIENT_DENY: readonly string[] = ['-FG', '-SD', '-XL', '-TT', '-QD', '-BN', '-XF', '-GR', '-RZ'];
+
+export function defaultPolicy(options: { announceInterval: number; minInterval: number }): TrackerPolicy {
+  return {
+    siteFreeleech: false,
+    clientDeny: [...DEFAULT_CLIENT_DENY],
+    clientAllow: [],
+    announceInterval: options.announceInterval,
+    minInterval: options.minInterval,
+    numwantDefault: 50,
+    numwantCap: 100,
+  };
+}
+
+/** Keeps only sane values from an untrusted partial policy (settings table, admin form). */
+export function sanitizePolicy(input: unknown): Partial<TrackerPolicy> {
+  if (typeof input !== 'object' || input === null) return {};
+  const raw = input as Record<string, unknown>;
+  const out: Partial<TrackerPolicy> = {};
+  if (typeof raw.siteFreeleech === 'boolean') out.siteFreeleech = raw.siteFreeleech;
+  if (isPrefixList(raw.clientDeny)) out.clientDeny = raw.clientDeny;
+  if (isPrefixList(raw.clientAllow)) out.clientAllow = raw.clientAllow;
+  if (isSeconds(raw.announceInterval, 60)) out.announceInterval = raw.announceInterval;
+  if (isSeconds(raw.minInterval, 0)) out.minInterval = raw.minInterval;
+  if (isSeconds(raw.numwantDefault, 0)) out.numwantDefault = raw.numwantDefault;
+  if (isSeconds(raw.numwantCap, 1)) out.numwantCap = Math.min(raw.numwantCap, 500);
+  return out;
+}
+
+function isPrefixList(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((v) => typeof v === 'string' && v.length > 0 && v.length <= 20);
+}
+
+function isSeconds(value: unknown, min: number): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= 86400;
+}
+
+/** peer_id bytes as latin1 (one char per byte) against the prefix lists. */
+export function isClientAllowed(policy: TrackerPolicy, peerIdLatin1: string): boolean {
+  for (const prefix of policy.clientDeny) if (peerIdLatin1.startsWith(prefix)) return false;
+  if (policy.clientAllow.length === 0) return true;
+  for (const prefix of policy.clientAllow) if (peerIdLatin1.startsWith(prefix)) return true;
+  return false;
+}

@@ -1,0 +1,85 @@
+// The tracker core's contract with its transports (HTTP: src/tracker/http.ts, UDP:
+// src/tracker/udp.ts). A transport parses its wire format into an AnnounceRequest, calls
+// TrackerCore.announce, and encodes the AnnounceResult (or the TrackerError's message).
+// BEP 3 (announce), BEP 7 (IPv6), BEP 15 (UDP), BEP 23 (compact), BEP 48 (scrape), BEP 52 (v2).
+
+export type AnnounceEvent = 'started' | 'completed' | 'stopped' | 'paused' | '';
+
+export interface AnnounceRequest {
+  /** 32 lower-case hex chars, from the URL path (HTTP) or the BEP 41 option (UDP) */
+  passkey: string;
+  /** exactly 20 bytes */
+  infoHash: Buffer;
+  /** exactly 20 bytes */
+  peerId: Buffer;
+  /** 1-65535 */
+  port: number;
+  uploaded: bigint;
+  downloaded: bigint;
+  left: bigint;
+  event: AnnounceEvent;
+  /** null: the default; capped by the core */
+  numwant: number | null;
+  /** opaque client key (BEP 7), used only to recognise the same client */
+  key: string | null;
+  /** the source address as the transport saw it, IPv4-mapped IPv6 already turned into IPv4 */
+  ip: string;
+  family: 4 | 6;
+  transport: 'http' | 'udp';
+  /** User-Agent (HTTP only), for the client column */
+  userAgent?: string;
+  /** collect the peer ids of the returned peers (HTTP compact=0 without no_peer_id) */
+  withPeerIds?: boolean;
+}
+
+export interface PeerEntry {
+  peerId: Buffer;
+  ip: string;
+  port: number;
+}
+
+export interface AnnounceResult {
+  interval: number;
+  minInterval: number;
+  /** seeders */
+  complete: number;
+  /** leechers */
+  incomplete: number;
+  /** times completed (for scrape-like display) */
+  downloaded: number;
+  /** IPv4 peers, at most numwant in total together with peers6 */
+  peers4: PeerEntry[];
+  /** IPv6 peers */
+  peers6: PeerEntry[];
+  /** non-fatal message (BEP 3 `warning message`), e.g. announcing inside min interval */
+  warning?: string;
+  /** the same peers in compact form (6-byte BEP 23 / 18-byte BEP 7 entries), when the core provides them */
+  compact4?: Buffer;
+  compact6?: Buffer;
+}
+
+export interface ScrapeEntry {
+  infoHash: Buffer;
+  complete: number;
+  incomplete: number;
+  downloaded: number;
+}
+
+/**
+ * A refusal the member should read: its message becomes the `failure reason` (HTTP) or the
+ * error packet text (UDP). `retryIn` (seconds) is sent as interval/min interval so clients
+ * back off instead of hammering.
+ */
+export class TrackerError extends Error {
+  constructor(message: string, readonly retryIn?: number) {
+    super(message);
+    this.name = 'TrackerError';
+  }
+}
+
+export interface TrackerCore {
+  /** Throws TrackerError for every refusal; never touches the database. */
+  announce(request: AnnounceRequest): AnnounceResult;
+  /** Unknown hashes are omitted (HTTP) / reported as zeros (UDP keeps request order). */
+  scrape(passkey: string, infoHashes: Buffer[]): ScrapeEntry[];
+}

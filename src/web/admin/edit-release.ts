@@ -1,0 +1,30 @@
+// Edit a release's name, category and description (staff).
+import type { FastifyInstance } from 'fastify';
+import { AppError } from '../../errors.js';
+import { logModeration } from '../../policy/moderation-log.js';
+import type { Actor } from './action-target.js';
+
+export const MAX_RELEASE_NAME = 255;
+export const MAX_RELEASE_DESCRIPTION = 20_000;
+
+export interface ReleaseEdit {
+  name: string;
+  categoryId: number;
+  description: string;
+}
+
+export async function editRelease(options: { app: FastifyInstance; actor: Actor; releaseId: number; edit: ReleaseEdit; reason: string }): Promise<void> {
+  const { app, actor, releaseId, edit, reason } = options;
+  const prisma = app.db.prisma;
+  if (edit.name.length === 0) throw AppError.badRequest('Give the release a name.', 'name');
+  if (edit.name.length > MAX_RELEASE_NAME) throw AppError.badRequest(`Names are at most ${MAX_RELEASE_NAME} characters.`, 'name');
+  if (edit.description.length > MAX_RELEASE_DESCRIPTION) throw AppError.badRequest(`Descriptions are at most ${MAX_RELEASE_DESCRIPTION} characters.`, 'description');
+  const category = await prisma.category.findUnique({ where: { id: edit.categoryId }, select: { id: true } });
+  if (!category) throw AppError.badRequest('Choose a category.', 'category');
+  const before = await prisma.release.findUnique({ where: { id: releaseId }, select: { name: true, categoryId: true } });
+  if (!before) throw AppError.notFound('There is no release with that number.');
+  await prisma.$transaction(async (tx) => {
+    await tx.release.update({ where: { id: releaseId }, data: edit });
+    await logModeration(tx, { actorId: actor.id, releaseId, action: 'edit_release', reason, details: { before, after: { name: edit.name, categoryId: edit.categoryId } }, at: new Date(app.clock.now()) });
+  });
+}

@@ -1,0 +1,56 @@
+// Reading the staff forms: trimmed text fields, the required reason, byte amounts like
+// "1.5 GiB", and ids from the URL. Each failure names the field it belongs beside.
+import { AppError } from '../../errors.js';
+
+export type FormBody = Record<string, unknown>;
+
+export function text(body: FormBody | undefined, name: string): string {
+  const value = body?.[name];
+  if (typeof value === 'string') return value.trim();
+  if (Array.isArray(value) && typeof value[0] === 'string') return String(value[0]).trim();
+  return '';
+}
+
+/** Every field of that name (repeated checkboxes). */
+export function list(body: FormBody | undefined, name: string): string[] {
+  const value = body?.[name];
+  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string');
+  return typeof value === 'string' ? [value] : [];
+}
+
+export const MAX_REASON = 500;
+
+/** Every staff action needs a reason: it is logged and, for warnings, shown to the member. */
+export function requireReason(body: FormBody | undefined, field = 'reason'): string {
+  const reason = text(body, field);
+  if (reason.length < 3) throw AppError.badRequest('Give a reason (at least 3 characters); it goes into the moderation log.', field);
+  if (reason.length > MAX_REASON) throw AppError.badRequest(`Keep the reason under ${MAX_REASON} characters.`, field);
+  return reason;
+}
+
+const UNITS: Record<string, number> = { b: 1, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3, tib: 1024 ** 4, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3, tb: 1024 ** 4 };
+const MAX_BYTES = 2n ** 62n;
+
+/** "123", "1.5 GiB", "700 MiB" -> bytes; null when it is not such an amount. */
+export function parseByteAmount(raw: string): bigint | null {
+  const match = /^(\d{1,20}(?:\.\d{1,6})?)\s*([a-z]{1,3})?$/i.exec(raw.trim());
+  if (!match) return null;
+  const unit = UNITS[(match[2] ?? 'b').toLowerCase()];
+  if (unit === undefined) return null;
+  const [whole, fraction = ''] = match[1].split('.');
+  const scale = 10n ** BigInt(fraction.length);
+  const bytes = ((BigInt(whole) * scale + BigInt(fraction || '0')) * BigInt(unit)) / scale;
+  return bytes <= MAX_BYTES ? bytes : null;
+}
+
+export function parseWholeNumber(raw: string, field: string, min: number, max: number, label: string): number {
+  if (!/^-?\d{1,9}$/.test(raw)) throw AppError.badRequest(`${label} must be a whole number.`, field);
+  const n = Number(raw);
+  if (n < min || n > max) throw AppError.badRequest(`${label} must be from ${min} to ${max}.`, field);
+  return n;
+}
+
+export function parseId(raw: string, what = 'member'): number {
+  if (!/^\d{1,9}$/.test(raw) || Number(raw) === 0) throw AppError.notFound(`There is no ${what} with that number.`);
+  return Number(raw);
+}

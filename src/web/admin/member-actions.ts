@@ -1,0 +1,75 @@
+// The member page's action forms: POST /admin/users/:id/<action>. Each entry reads its form
+// and calls its one service; every action requires a reason and is logged by the service.
+import type { FastifyInstance } from 'fastify';
+import { AppError } from '../../errors.js';
+import type { Actor } from './action-target.js';
+import { changeMemberRole } from './change-member-role.js';
+import { clearHitAndRun } from './clear-hit-and-run.js';
+import { editMemberTraffic } from './edit-member-traffic.js';
+import { parseByteAmount, parseWholeNumber, requireReason, text, type FormBody } from './form.js';
+import { grantInvites } from './grant-invites.js';
+import { resetMemberPasskey } from './reset-member-passkey.js';
+import { setAccountEnabled } from './set-account-enabled.js';
+import { setLeechRight } from './set-leech-right.js';
+import { warnMember } from './warn-member.js';
+
+interface ActionContext {
+  app: FastifyInstance;
+  actor: Actor;
+  targetId: number;
+  body: FormBody;
+}
+
+type MemberAction = (ctx: ActionContext) => Promise<string>;
+
+/** Field names are prefixed with the action, so each form's errors land beside its own field. */
+const reasonOf = (action: string, body: FormBody): string => requireReason(body, `${action}-reason`);
+
+function bytesField(body: FormBody, field: string, label: string): bigint {
+  const value = parseByteAmount(text(body, field));
+  if (value === null) throw AppError.badRequest(`${label}: enter an amount like 1073741824, 500 MiB or 1.5 GiB.`, field);
+  return value;
+}
+
+export const MEMBER_ACTIONS: Record<string, MemberAction> = {
+  async warn({ app, actor, targetId, body }) {
+    const raw = text(body, 'warn-days');
+    const days = raw === '' ? null : parseWholeNumber(raw, 'warn-days', 1, 365, 'Days');
+    await warnMember({ app, actor, targetId, reason: reasonOf('warn', body), days });
+    return 'Warning sent.';
+  },
+  async leech({ app, actor, targetId, body }) {
+    const allow = text(body, 'allow') === 'true';
+    await setLeechRight({ app, actor, targetId, allow, reason: reasonOf('leech', body) });
+    return allow ? 'Download rights restored.' : 'Download rights withdrawn.';
+  },
+  async enabled({ app, actor, targetId, body }) {
+    const enabled = text(body, 'enabled') === 'true';
+    await setAccountEnabled({ app, actor, targetId, enabled, reason: reasonOf('enabled', body) });
+    return enabled ? 'Account enabled.' : 'Account disabled; their sessions ended and the tracker refuses them.';
+  },
+  async traffic({ app, actor, targetId, body }) {
+    const uploaded = bytesField(body, 'traffic-uploaded', 'Uploaded');
+    const downloaded = bytesField(body, 'traffic-downloaded', 'Downloaded');
+    await editMemberTraffic({ app, actor, targetId, uploaded, downloaded, reason: reasonOf('traffic', body) });
+    return 'Credited traffic changed.';
+  },
+  async passkey({ app, actor, targetId, body }) {
+    await resetMemberPasskey({ app, actor, targetId, reason: reasonOf('passkey', body) });
+    return 'Passkey reset; the old one no longer works.';
+  },
+  async role({ app, actor, targetId, body }) {
+    await changeMemberRole({ app, actor, targetId, role: text(body, 'role'), reason: reasonOf('role', body) });
+    return 'Role changed.';
+  },
+  async invites({ app, actor, targetId, body }) {
+    const count = parseWholeNumber(text(body, 'invites-count'), 'invites-count', 1, 100, 'Invites');
+    await grantInvites({ app, actor, targetId, count, reason: reasonOf('invites', body) });
+    return `${count} invite${count === 1 ? '' : 's'} granted.`;
+  },
+  async hnr({ app, actor, targetId, body }) {
+    const releaseId = parseWholeNumber(text(body, 'hnr-release'), 'hnr-reason', 1, 999_999_999, 'Release');
+    await clearHitAndRun({ app, actor, targetId, releaseId, reason: reasonOf('hnr', body) });
+    return 'Hit-and-run forgiven.';
+  },
+};

@@ -1,0 +1,73 @@
+// What the staff member page shows: stats, history chart, peers, snatches, hit-and-runs, IP
+// history, warnings, the log about them, and which action forms this staff member may use.
+import type { FastifyInstance } from 'fastify';
+import { listModerationLog } from './queries.js';
+import {
+  canChangeRole, canClearHitAndRun, canDisableAccount, canEditTraffic, canGrantInvites, canResetPasskeyOf,
+  canSeePeerAddresses, canSetLeechRight, canWarn,
+} from '../guards.js';
+import type { SessionUser } from '../session.js';
+import { formatRatio } from '../view-helpers.js';
+import { ROLES } from './change-member-role.js';
+import { renderLineChart } from './line-chart.js';
+import {
+  listMemberIps, listMemberPeers, listMemberTraffic, listMemberTransfers, listMemberWarnings, type MemberDetails,
+} from './member-queries.js';
+
+const GIB = 1024 ** 3;
+
+function historyChart(traffic: Awaited<ReturnType<typeof listMemberTraffic>>): string {
+  const days = [...traffic].reverse();
+  return renderLineChart({
+    title: 'Credited totals per day',
+    series: [
+      { label: 'Uploaded', points: days.map((d) => ({ x: d.day, y: Number(d.totalUploaded) / GIB })) },
+      { label: 'Downloaded', points: days.map((d) => ({ x: d.day, y: Number(d.totalDownloaded) / GIB })) },
+    ],
+    yFormat: (y) => `${y.toFixed(1)} GiB`,
+  });
+}
+
+function permissions(actor: SessionUser, member: MemberDetails) {
+  return {
+    warn: canWarn(actor, member),
+    leech: canSetLeechRight(actor, member),
+    enabled: canDisableAccount(actor, member),
+    traffic: canEditTraffic(actor, member),
+    passkey: canResetPasskeyOf(actor, member),
+    role: canChangeRole(actor, member),
+    invites: canGrantInvites(actor, member),
+    hnr: canClearHitAndRun(actor, member),
+  };
+}
+
+export async function memberView(app: FastifyInstance, actor: SessionUser, member: MemberDetails) {
+  const prisma = app.db.prisma;
+  const [peers, snatches, hitAndRuns, ips, warnings, traffic, log] = await Promise.all([
+    listMemberPeers(prisma, member.id),
+    listMemberTransfers(prisma, member.id, false),
+    listMemberTransfers(prisma, member.id, true),
+    listMemberIps(prisma, member.id),
+    listMemberWarnings(prisma, member.id),
+    listMemberTraffic(prisma, member.id),
+    listModerationLog(prisma, { action: '', actor: '', target: '', targetUserId: member.id, page: 1 }, 30),
+  ]);
+  const can = permissions(actor, member);
+  return {
+    member,
+    ratioText: formatRatio(member.uploaded, member.downloaded),
+    ratioLow: member.downloaded > 0n && Number(member.uploaded) / Number(member.downloaded) < member.requiredRatio,
+    peers,
+    snatches,
+    hitAndRuns: hitAndRuns.map((h) => ({ ...h, active: !h.hitAndRunCleared })),
+    ips,
+    warnings,
+    log: log.rows.map((r) => ({ ...r, detailsText: r.details ? JSON.stringify(r.details) : "" })),
+    chart: historyChart(traffic),
+    showAddresses: canSeePeerAddresses(actor),
+    can,
+    canAny: Object.values(can).some(Boolean),
+    roles: ROLES.map((r) => ({ value: r, selected: r === member.role })),
+    trafficExact: { uploaded: member.uploaded.toString(), downloaded: member.downloaded.toString() },
+  };
+}

@@ -1,0 +1,23 @@
+// Set the traffic rule (normal, freeleech, neutral, double upload) of one or many releases.
+import type { FastifyInstance } from 'fastify';
+import { AppError } from '../../errors.js';
+import { logModeration } from '../../policy/moderation-log.js';
+import type { Actor } from './action-target.js';
+import { FREELEECH_MODES, syncTrackerRelease } from './release-target.js';
+
+export async function setReleaseFreeleech(options: { app: FastifyInstance; actor: Actor; releaseIds: number[]; mode: string; reason: string }): Promise<number> {
+  const { app, actor, reason } = options;
+  const mode = FREELEECH_MODES.find((m) => m === options.mode);
+  if (!mode) throw AppError.badRequest('Choose a traffic rule.', 'mode');
+  const ids = [...new Set(options.releaseIds)];
+  if (ids.length === 0) throw AppError.badRequest('Tick at least one release.', 'ids');
+  if (ids.length > 500) throw AppError.badRequest('At most 500 releases at a time.', 'ids');
+  const now = new Date(app.clock.now());
+  const found = await app.db.prisma.release.findMany({ where: { id: { in: ids } }, select: { id: true } });
+  await app.db.prisma.$transaction(async (tx) => {
+    await tx.release.updateMany({ where: { id: { in: found.map((r) => r.id) } }, data: { freeleech: mode } });
+    for (const r of found) await logModeration(tx, { actorId: actor.id, releaseId: r.id, action: 'set_freeleech', reason, details: { mode }, at: now });
+  });
+  for (const r of found) await syncTrackerRelease(app, r.id);
+  return found.length;
+}

@@ -1,0 +1,56 @@
+// Admins: the settings page (/admin/settings): registration, ratio rules, hit-and-run, bonus,
+// tracker client lists and timing, site name and source tag.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../../errors.js';
+import { canEditSettings } from '../guards.js';
+import { flash, render } from '../render.js';
+import { requireReason, type FormBody } from './form.js';
+import { loadSettingsValues, saveSettings } from './save-settings.js';
+import { parseSettingsForm, settingsToForm, TABLE_ROWS } from './settings-form.js';
+import { REGISTRATION_MODES } from './site-settings.js';
+import { requireAllowed, requireStaff } from './staff-guard.js';
+
+const MODE_LABELS = { open: 'Open: anyone can register', invite: 'Invite only', closed: 'Closed' };
+
+function renderSettings(request: FastifyRequest, reply: FastifyReply, form: Record<string, string>, errors: Record<string, string>) {
+  const rows = Array.from({ length: TABLE_ROWS }, (_, i) => ({
+    i, n: i + 1, from: form[`band_from_${i}`] ?? '', max: form[`band_max_${i}`] ?? '', min: form[`band_min_${i}`] ?? '',
+  }));
+  const hasErrors = Object.keys(errors).length > 0;
+  if (hasErrors) reply.code(400);
+  return render(request, reply, 'pages/admin/settings', {
+    title: 'Settings',
+    form, errors, hasErrors, rows,
+    modes: REGISTRATION_MODES.map((m) => ({ value: m, label: MODE_LABELS[m], selected: m === form.registrationMode })),
+  });
+}
+
+async function settingsPage(request: FastifyRequest, reply: FastifyReply) {
+  const user = requireStaff(request);
+  requireAllowed(canEditSettings(user), 'Only admins can change the settings.');
+  return renderSettings(request, reply, settingsToForm(await loadSettingsValues(request.server)), {});
+}
+
+async function settingsSave(request: FastifyRequest, reply: FastifyReply) {
+  const actor = requireStaff(request);
+  requireAllowed(canEditSettings(actor), 'Only admins can change the settings.');
+  const body = (request.body ?? {}) as FormBody;
+  const parsed = parseSettingsForm(body);
+  let reason = '';
+  try {
+    reason = requireReason(body, 'settings-reason');
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    parsed.errors['settings-reason'] = error.message;
+  }
+  parsed.form['settings-reason'] = typeof body['settings-reason'] === 'string' ? body['settings-reason'] : '';
+  if (!parsed.values || parsed.errors['settings-reason']) return renderSettings(request, reply, parsed.form, parsed.errors);
+  const changed = await saveSettings({ app: request.server, actor, values: parsed.values, reason });
+  flash(reply, changed.length > 0 ? `Settings saved (${changed.join(', ')}).` : 'Nothing changed.');
+  return reply.redirect('/admin/settings', 303);
+}
+
+export async function settingsRoutes(app: FastifyInstance): Promise<void> {
+  app.get('/admin/settings', settingsPage);
+  app.post('/admin/settings', settingsSave);
+}

@@ -1,0 +1,15 @@
+// Every /admin page is for staff (moderators and admins); anyone else gets a 403 page.
+import type { FastifyRequest } from 'fastify';
+import { AppError } from '../../errors.js';
+import { canViewStaffPages, requireUser } from '../guards.js';
+import type { SessionUser } from '../session.js';
+
+export function requireStaff(request: FastifyRequest): SessionUser {
+  const user = requireUser(request);
+  if (!canViewStaffPages(user)) throw AppError.forbidden('Only staff can open this page.');
+  return user;
+}
+
+export function requireAllowed(allowed: boolean, message = 'You do not have permission to do that.'): void {
+  if (!allowed) throw AppError.forbidden(message);
+}

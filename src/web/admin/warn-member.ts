@@ -1,0 +1,16 @@
+// Warn a member: a warnings row the member sees on every page until it expires, and a log entry.
+import type { FastifyInstance } from 'fastify';
+import { logModeration } from '../../policy/moderation-log.js';
+import { canWarn } from '../guards.js';
+import { loadTarget, type Actor } from './action-target.js';
+
+export async function warnMember(options: { app: FastifyInstance; actor: Actor; targetId: number; reason: string; days: number | null }): Promise<void> {
+  const { app, actor, reason, days } = options;
+  const target = await loadTarget(app, actor, options.targetId, canWarn);
+  const now = app.clock.now();
+  const expiresAt = days ? new Date(now + days * 86_400_000) : null;
+  await app.db.prisma.$transaction(async (tx) => {
+    await tx.warning.create({ data: { userId: target.id, byId: actor.id, reason, expiresAt, createdAt: new Date(now) } });
+    await logModeration(tx, { actorId: actor.id, targetUserId: target.id, action: 'warn', reason, details: { days }, at: new Date(now) });
+  });
+}

@@ -1,0 +1,58 @@
+// Registration as the site's mode allows: open, by invite, or closed. The first account ever
+// made is always allowed (it becomes the admin), so a fresh site can be set up.
+import type { FastifyInstance } from 'fastify';
+import { AppError } from '../../errors.js';
+import { getSiteSettings } from '../settings.js';
+import { createUser } from '../users/create-user.js';
+import { findUsableInvite } from './queries.js';
+
+export interface RegisterForm {
+  username: string;
+  password: string;
+  confirm: string;
+  email: string;
+  invite: string;
+}
+
+const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export async function registrationAllowed(app: FastifyInstance): Promise<'open' | 'invite' | 'closed'> {
+  if ((await app.db.prisma.user.count()) === 0) return 'open';
+  return (await getSiteSettings(app.db.prisma)).registrationMode;
+}
+
+function checkForm(form: RegisterForm): void {
+  if (form.password !== form.confirm) throw AppError.badRequest('The two passwords differ.', 'confirm');
+  if (form.email && (form.email.length > 254 || !EMAIL_PATTERN.test(form.email))) {
+    throw AppError.badRequest('That does not look like an email address.', 'email');
+  }
+}
+
+export async function registerMember(app: FastifyInstance, form: RegisterForm) {
+  const mode = await registrationAllowed(app);
+  if (mode === 'closed') throw AppError.forbidden('Registration is closed.');
+  checkForm(form);
+  const now = app.clock.now();
+  let invite: { id: number; inviterId: number } | null = null;
+  if (mode === 'invite' || form.invite) {
+    if (!form.invite) throw AppError.badRequest('Registration needs an invite code.', 'invite');
+    invite = await findUsableInvite(app.db.prisma, form.invite, new Date(now));
+    if (!invite) throw AppError.badRequest('That invite code is not valid or has expired.', 'invite');
+  }
+  const settings = await getSiteSettings(app.db.prisma);
+  const user = await createUser({
+    prisma: app.db.prisma,
+    tracker: app.tracker,
+    username: form.username,
+    password: form.password,
+    email: form.email || null,
+    invitedById: invite?.inviterId ?? null,
+    inviteId: invite?.id,
+    uploadCredit: app.config.newMemberCredit,
+    now,
+  });
+  if (settings.invitesForNewMembers > 0) {
+    await app.db.prisma.user.update({ where: { id: user.id }, data: { invitesLeft: settings.invitesForNewMembers } });
+  }
+  return user;
+}

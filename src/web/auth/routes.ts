@@ -1,0 +1,111 @@
+// Register, log in, log out. Login failures all read the same, are rate limited per address
+// (@fastify/rate-limit) and per account (LoginThrottle), and cost the same time whether or not
+// the account exists.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../../errors.js';
+import { flash, render } from '../render.js';
+import { createSession, endSession } from '../session.js';
+import { LoginThrottle } from './login-throttle.js';
+import { verifyNothing, verifyPassword } from './password.js';
+import { findLoginCandidate } from './queries.js';
+import { registerMember, registrationAllowed, type RegisterForm } from './register-member.js';
+
+type Body = Record<string, unknown>;
+
+const text = (body: Body, name: string, max = 300): string => {
+  const value = body?.[name];
+  return typeof value === 'string' ? value.slice(0, max) : '';
+};
+
+/** Only local paths, so `next` cannot send a member to another site. */
+export function safeNext(value: unknown): string {
+  return typeof value === 'string' && /^\/(?!\/)[^\\]*$/.test(value) && value.length < 500 ? value : '/';
+}
+
+function readRegisterForm(body: Body): RegisterForm {
+  return {
+    username: text(body, 'username', 64).trim(),
+    password: text(body, 'password', 300),
+    confirm: text(body, 'confirm', 300),
+    email: text(body, 'email', 300).trim(),
+    invite: text(body, 'invite', 64).trim(),
+  };
+}
+
+function formError(error: unknown): { field: string; message: string } {
+  if (error instanceof AppError && error.statusCode < 500) return { field: error.field ?? 'form', message: error.message };
+  throw error;
+}
+
+async function startSession(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, userId: number): Promise<void> {
+  await createSession(app.db.prisma, reply, {
+    userId,
+    ip: request.ip,
+    userAgent: request.headers['user-agent'],
+    secure: app.config.baseUrl.startsWith('https:'),
+    now: app.clock.now(),
+  });
+  // Sessions only touch lastSeenAt every few minutes; a fresh login counts as being seen now.
+  await app.db.prisma.user.update({ where: { id: userId }, data: { lastSeenAt: new Date(app.clock.now()) }, select: { id: true } });
+}
+
+export async function authRoutes(app: FastifyInstance): Promise<void> {
+  const throttle = new LoginThrottle(() => app.clock.now());
+
+  app.get('/register', async (request, reply) => {
+    const mode = await registrationAllowed(app);
+    const invite = text(request.query as Body, 'invite', 64);
+    return render(request, reply, 'pages/auth/register', { title: 'Register', mode, values: { invite } });
+  });
+
+  app.post('/register', { config: { rateLimit: { max: 20, timeWindow: '1 hour' } } }, async (request, reply) => {
+    const form = readRegisterForm(request.body as Body);
+    try {
+      const user = await registerMember(app, form);
+      await startSession(app, request, reply, user.id);
+      flash(reply, user.role === 'admin' ? `Welcome, ${user.username}. You are the first member, so you are the admin.` : `Welcome, ${user.username}.`);
+      return reply.redirect('/', 303);
+    } catch (error) {
+      const { field, message } = formError(error);
+      const mode = await registrationAllowed(app);
+      reply.code(error instanceof AppError ? error.statusCode : 400);
+      const values = { username: form.username, email: form.email, invite: form.invite };
+      return render(request, reply, 'pages/auth/register', { title: 'Register', mode, values, errors: { [field]: message } });
+    }
+  });
+
+  app.get('/login', async (request, reply) => {
+    if (request.user) return reply.redirect('/');
+    return render(request, reply, 'pages/auth/login', { title: 'Log in', next: safeNext((request.query as Body).next) });
+  });
+
+  app.post('/login', { config: { rateLimit: { max: 10, timeWindow: '1 minute' } } }, async (request, reply) => {
+    const body = request.body as Body;
+    const username = text(body, 'username', 64).trim();
+    const password = text(body, 'password', 300);
+    const next = safeNext(body.next);
+    const fail = (message: string, status = 401) => {
+      reply.code(status);
+      return render(request, reply, 'pages/auth/login', { title: 'Log in', next, username, error: message });
+    };
+    const locked = throttle.lockedFor(username);
+    if (locked > 0) return fail(`Too many failed attempts for this account. Try again in ${locked} minute${locked === 1 ? '' : 's'}.`, 429);
+    const candidate = username ? await findLoginCandidate(app.db.prisma, username) : null;
+    const ok = candidate ? await verifyPassword(candidate.passwordHash, password) : await verifyNothing(password);
+    if (!candidate || !ok) {
+      throttle.recordFailure(username);
+      return fail('Wrong username or password.');
+    }
+    if (!candidate.enabled) {
+      return fail(`This account is disabled${candidate.disabledReason ? `: ${candidate.disabledReason}` : '.'}`, 403);
+    }
+    throttle.recordSuccess(username);
+    await startSession(app, request, reply, candidate.id);
+    return reply.redirect(next, 303);
+  });
+
+  app.post('/logout', async (request, reply) => {
+    await endSession(app.db.prisma, request, reply);
+    return reply.redirect('/', 303);
+  });
+}

@@ -1,0 +1,131 @@
+// The members' and admins' pages. Everything web-only (cookies, sessions, CSRF, forms,
+// multipart, helmet, views) is registered inside this encapsulated context, so the tracker's
+// /announce routes never pay for it (STYLE.md habit 2).
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyCookie from '@fastify/cookie';
+import fastifyCsrf from '@fastify/csrf-protection';
+import fastifyFormbody from '@fastify/formbody';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyMultipart from '@fastify/multipart';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import fastifyView from '@fastify/view';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import Handlebars from 'handlebars';
+import { AppError } from '../errors.js';
+import { render } from './render.js';
+import { loadSessionUser, type SessionUser } from './session.js';
+import { registerViewHelpers } from './view-helpers.js';
+import { webRouteGroups } from './routes.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    user: SessionUser | null;
+  }
+}
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** The CSRF token comes from the form (urlencoded or multipart) or a header. */
+function readCsrfToken(request: FastifyRequest): string | undefined {
+  const body = request.body as Record<string, unknown> | undefined;
+  const field = body?._csrf as string | { value?: string } | undefined;
+  const fromBody = typeof field === 'string' ? field : field?.value;
+  return fromBody ?? (request.headers['x-csrf-token'] as string | undefined);
+}
+
+async function registerPlugins(app: FastifyInstance): Promise<void> {
+  const secure = app.config.baseUrl.startsWith('https:');
+  await app.register(fastifyCookie, { secret: app.config.sessionSecret });
+  await app.register(fastifyFormbody, { bodyLimit: 64 * 1024 });
+  await app.register(fastifyMultipart, {
+    attachFieldsToBody: true,
+    limits: { fileSize: app.config.maxTorrentBytes, files: 1, fields: 20, fieldSize: 64 * 1024, parts: 25 },
+  });
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        styleSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        upgradeInsecureRequests: secure ? [] : null,
+      },
+    },
+    hsts: secure,
+  });
+  await app.register(fastifyRateLimit, { global: false });
+  await app.register(fastifyCsrf, {
+    getToken: readCsrfToken,
+    cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', secure, signed: true },
+  });
+  const hbs = Handlebars.create();
+  registerViewHelpers(hbs);
+  await app.register(fastifyView, {
+    engine: { handlebars: hbs },
+    root: path.join(ROOT, 'views'),
+    layout: 'layouts/main.hbs',
+    viewExt: 'hbs',
+    options: { partials: await listPartials() },
+  });
+  await app.register(fastifyStatic, { root: path.join(ROOT, 'public'), prefix: '/static/', maxAge: '1h' });
+}
+
+async function listPartials(): Promise<Record<string, string>> {
+  const { readdirSync } = await import('node:fs');
+  const dir = path.join(ROOT, 'views', 'partials');
+  const partials: Record<string, string> = {};
+  for (const file of readdirSync(dir)) {
+    if (file.endsWith('.hbs')) partials[file.slice(0, -4)] = `partials/${file}`;
+  }
+  return partials;
+}
+
+function isFormPost(request: FastifyRequest): boolean {
+  return !SAFE_METHODS.has(request.method);
+}
+
+/** 4xx messages are shown; 5xx are logged and masked. 401 sends the visitor to log in. */
+async function handleError(this: FastifyInstance, error: FastifyError | AppError, request: FastifyRequest, reply: FastifyReply) {
+  let status = error.statusCode ?? 500;
+  let message = error.message;
+  const code = (error as FastifyError).code;
+  if (code === 'FST_CSRF_INVALID_TOKEN' || code === 'FST_CSRF_MISSING_SECRET') {
+    status = 403;
+    message = 'Your form expired or was sent from another site. Go back, reload the page and try again.';
+  } else if (status >= 500) {
+    request.log.error({ err: error }, 'request failed');
+    message = 'Something went wrong on our side. It has been logged.';
+  } else if (!(error instanceof AppError) && status === 413) {
+    message = 'That upload is too large.';
+  }
+  if (status === 401 && request.method === 'GET') {
+    return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`);
+  }
+  reply.code(status);
+  return render(request, reply, 'pages/error', { title: status === 404 ? 'Not found' : 'Error', status, message });
+}
+
+export async function webRoutes(app: FastifyInstance): Promise<void> {
+  await registerPlugins(app);
+  app.decorateRequest('user', null);
+  app.addHook('preHandler', async (request) => {
+    if (request.url.startsWith('/static/')) return;
+    request.user = await loadSessionUser(app.db.prisma, request, app.clock.now());
+  });
+  // Every state-changing request needs a valid CSRF token (a form field or a header).
+  app.addHook('preHandler', (request, reply, done) => {
+    if (!isFormPost(request)) return done();
+    app.csrfProtection(request, reply, done);
+  });
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler(async (request, reply) => {
+    reply.code(404);
+    return render(request, reply, 'pages/error', { title: 'Not found', status: 404, message: 'There is nothing at this address.' });
+  });
+  for (const group of webRouteGroups) await app.register(group);
+}

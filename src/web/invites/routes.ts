@@ -1,0 +1,54 @@
+// A member's invites: list, issue (within their quota), revoke unused ones.
+import type { FastifyInstance } from 'fastify';
+import { AppError } from '../../errors.js';
+import { requireUser } from '../guards.js';
+import { flash, render } from '../render.js';
+import { getSiteSettings } from '../settings.js';
+import { createInvite, revokeInvite } from './create-invite.js';
+import { invitesLeft, listInvites } from './queries.js';
+
+const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export async function inviteRoutes(app: FastifyInstance): Promise<void> {
+  app.get('/invites', async (request, reply) => {
+    const user = requireUser(request);
+    const [invites, left, settings] = await Promise.all([
+      listInvites(app.db.prisma, user.id),
+      invitesLeft(app.db.prisma, user.id),
+      getSiteSettings(app.db.prisma),
+    ]);
+    const now = app.clock.now();
+    const rows = invites.map((invite) => ({
+      ...invite,
+      link: `${app.config.baseUrl}/register?invite=${invite.code}`,
+      expired: !invite.usedAt && invite.expiresAt.getTime() <= now,
+    }));
+    return render(request, reply, 'pages/invites/list', {
+      title: 'Invites',
+      invites: rows,
+      unlimited: user.role === 'admin',
+      invitesLeft: left.invitesLeft,
+      registrationMode: settings.registrationMode,
+    });
+  });
+
+  app.post('/invites', { config: { rateLimit: { max: 30, timeWindow: '1 hour' } } }, async (request, reply) => {
+    const user = requireUser(request);
+    const raw = (request.body as Record<string, unknown>)?.email;
+    const email = typeof raw === 'string' && raw.trim() ? raw.trim().slice(0, 254) : null;
+    if (email && !EMAIL_PATTERN.test(email)) throw AppError.badRequest('That does not look like an email address.', 'email');
+    const settings = await getSiteSettings(app.db.prisma);
+    const invite = await createInvite({ prisma: app.db.prisma, inviter: user, email, expiryDays: settings.inviteExpiryDays, now: app.clock.now() });
+    flash(reply, `Invite created: ${app.config.baseUrl}/register?invite=${invite.code}`);
+    return reply.redirect('/invites', 303);
+  });
+
+  app.post('/invites/:id/revoke', async (request, reply) => {
+    const user = requireUser(request);
+    const id = Number((request.params as { id: string }).id);
+    if (!Number.isSafeInteger(id)) throw AppError.notFound();
+    await revokeInvite({ prisma: app.db.prisma, inviter: user, inviteId: id });
+    flash(reply, 'Invite revoked.');
+    return reply.redirect('/invites', 303);
+  });
+}

@@ -1,0 +1,63 @@
+// Download: the stored torrent with one member's announce URLs. The HTTP URL uses the
+// `/announce/<passkey>` form, which libtorrent's SSRF rule accepts even on loopback (see
+// PROTOCOL.md H1). BEP 12 tiers: HTTP first by default, because Transmission, aria2 and
+// rTorrent cannot send a UDP passkey (BEP 41) and would fail on a UDP-first list; members
+// using qBittorrent/Deluge may choose UDP first. The info dict is untouched, so the info
+// hashes are those of the stored file.
+import type { Config } from '../../config.js';
+import { personalizeTorrent } from '../../torrents/index.js';
+
+export interface BuildDownloadOptions {
+  config: Pick<Config, 'baseUrl' | 'udpEnabled' | 'udpHost' | 'udpPort' | 'siteName'>;
+  release: { id: number; name: string; torrentFile: Uint8Array };
+  member: { passkey: string; udpFirst: boolean };
+}
+
+export interface Download {
+  filename: string;
+  body: Buffer;
+}
+
+export const httpAnnounceUrl = (baseUrl: string, passkey: string): string => `${baseUrl}/announce/${passkey}`;
+
+/** IPv6 literals need brackets in a URL. */
+const hostForUrl = (host: string): string => (host.includes(':') && !host.startsWith('[') ? `[${host}]` : host);
+
+export const udpAnnounceUrl = (host: string, port: number, passkey: string): string =>
+  `udp://${hostForUrl(host)}:${port}/${passkey}/announce`;
+
+export function announceTiers(options: BuildDownloadOptions): string[][] {
+  const { config, member } = options;
+  const http = [httpAnnounceUrl(config.baseUrl, member.passkey)];
+  if (!config.udpEnabled) return [http];
+  const udp = [udpAnnounceUrl(config.udpHost, config.udpPort, member.passkey)];
+  return member.udpFirst ? [udp, http] : [http, udp];
+}
+
+/** A filename every OS accepts: no path separators, control or reserved characters. */
+export function torrentFilename(name: string): string {
+  const cleaned = name
+    .normalize('NFC')
+    .replace(/[\u0000-\u001f\u007f<>:"/\\|?*]+/g, '_')
+    .replace(/^[\s.]+|[\s.]+$/g, '')
+    .slice(0, 150);
+  return `${cleaned || 'release'}.torrent`;
+}
+
+/** RFC 6266: an ASCII fallback plus the UTF-8 name for clients that read filename*. */
+export function contentDisposition(filename: string): string {
+  const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
+}
+
+export function buildDownload(options: BuildDownloadOptions): Download {
+  const { config, release } = options;
+  const tiers = announceTiers(options);
+  const body = personalizeTorrent(Buffer.from(release.torrentFile), {
+    announce: httpAnnounceUrl(config.baseUrl, options.member.passkey),
+    announceList: tiers,
+    comment: `${config.baseUrl}/releases/${release.id}`,
+    createdBy: config.siteName,
+  });
+  return { filename: torrentFilename(release.name), body };
+}

@@ -1,0 +1,89 @@
+// Upload: parse and normalise the .torrent (private=1, our source tag: the info hash changes,
+// which is why the uploader must download their own copy to seed), refuse duplicates by any
+// hash, then store the release and its files in one transaction and tell the tracker at once.
+// Parsing (CPU work) happens before the transaction, never inside it.
+import { AppError } from '../../errors.js';
+import { Prisma, type PrismaClient } from '../../generated/prisma/client.js';
+import { parseTorrent, type ParsedTorrent } from '../../torrents/index.js';
+import type { Catalog } from '../../tracker/catalog.js';
+import { findReleaseByHashes } from './queries.js';
+
+export interface CreateReleaseOptions {
+  prisma: PrismaClient;
+  catalog: Catalog;
+  uploaderId: number;
+  categoryId: number;
+  torrent: Buffer;
+  description: string;
+  /** replaces the torrent's own name on the site (the files keep theirs) */
+  name?: string;
+  /** the `source` tag written into info (config.siteName) */
+  source: string;
+  maxBytes: number;
+  now: Date;
+}
+
+/** The torrent is already on the site; the form links to it. */
+export class DuplicateReleaseError extends AppError {
+  constructor(readonly existingId: number, readonly existingName: string) {
+    super(409, `Already uploaded: ${existingName}`, 'torrent');
+    this.name = 'DuplicateReleaseError';
+  }
+}
+
+/** Prisma's Bytes are plain Uint8Arrays over an ArrayBuffer. */
+export const toBytes = (buffer: Buffer): Uint8Array<ArrayBuffer> => new Uint8Array(buffer);
+
+async function refuseDuplicate(prisma: PrismaClient, parsed: ParsedTorrent): Promise<void> {
+  const existing = await findReleaseByHashes(prisma, { infoHashV1: parsed.infoHashV1, infoHashV2: parsed.infoHashV2 });
+  if (existing) throw new DuplicateReleaseError(existing.id, existing.name);
+}
+
+async function insertRelease(options: CreateReleaseOptions, parsed: ParsedTorrent): Promise<number> {
+  const name = options.name?.trim() || parsed.name;
+  return options.prisma.$transaction(async (tx) => {
+    const release = await tx.release.create({
+      data: {
+        infoHashV1: parsed.infoHashV1 ? toBytes(parsed.infoHashV1) : null,
+        infoHashV2: parsed.infoHashV2 ? toBytes(parsed.infoHashV2) : null,
+        infoHashV2Short: parsed.infoHashV2Short ? toBytes(parsed.infoHashV2Short) : null,
+        name: name.slice(0, 255),
+        description: options.description,
+        size: BigInt(parsed.size),
+        pieceLength: Number(parsed.pieceLength),
+        fileCount: parsed.files.length,
+        uploaderId: options.uploaderId,
+        categoryId: options.categoryId,
+        torrentFile: toBytes(parsed.stored),
+        createdAt: options.now,
+        updatedAt: options.now,
+      },
+      select: { id: true },
+    });
+    await tx.releaseFile.createMany({
+      data: parsed.files.map((file) => ({ releaseId: release.id, path: file.path, size: BigInt(file.size) })),
+    });
+    return release.id;
+  });
+}
+
+export async function createRelease(options: CreateReleaseOptions): Promise<{ id: number; parsed: ParsedTorrent }> {
+  const parsed = parseTorrent(options.torrent, { source: options.source, maxBytes: options.maxBytes });
+  await refuseDuplicate(options.prisma, parsed);
+  let id: number;
+  try {
+    id = await insertRelease(options, parsed);
+  } catch (error) {
+    // Two uploads of the same torrent at once: the unique hash indexes decide, the loser is told.
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') await refuseDuplicate(options.prisma, parsed);
+    throw error;
+  }
+  options.catalog.setRelease({
+    id,
+    infoHashV1: parsed.infoHashV1,
+    infoHashV2Short: parsed.infoHashV2Short,
+    freeleech: 'normal',
+    deletedReason: null,
+  });
+  return { id, parsed };
+}

@@ -1,0 +1,49 @@
+// The details page's data: metadata, file tree, peers (addresses only for staff) and snatches.
+import type { PrismaClient } from '../../generated/prisma/client.js';
+import { buildFileTree } from './file-tree.js';
+import { listActivePeers, listReleaseFiles, listSnatches, type ReleaseDetails } from './queries.js';
+
+const hex = (bytes: Uint8Array | null): string | null => (bytes ? Buffer.from(bytes).toString('hex') : null);
+
+/** Share of the release a peer has, one decimal: left is what the client still needs. */
+export function percentDone(size: bigint, left: bigint): string {
+  if (size <= 0n) return '100';
+  const have = size - (left > size ? size : left < 0n ? 0n : left);
+  return (Number((have * 1000n) / size) / 10).toFixed(1).replace(/\.0$/, '');
+}
+
+type Peer = Awaited<ReturnType<typeof listActivePeers>>[number];
+
+function peerView(peer: Peer, size: bigint, showAddresses: boolean) {
+  return {
+    member: peer.user,
+    client: peer.client || 'unknown',
+    uploaded: peer.uploaded,
+    downloaded: peer.downloaded,
+    left: peer.left,
+    percent: percentDone(size, peer.left),
+    seeder: peer.seeder,
+    lastAnnounceAt: peer.lastAnnounceAt,
+    address: showAddresses ? [peer.ipv4, peer.ipv6].filter(Boolean).map((ip) => `${ip}:${peer.port}`).join(', ') : null,
+  };
+}
+
+export async function detailsView(prisma: PrismaClient, release: ReleaseDetails, options: { showAddresses: boolean }) {
+  const [files, peers, snatches] = await Promise.all([
+    listReleaseFiles(prisma, release.id),
+    listActivePeers(prisma, release.id),
+    listSnatches(prisma, release.id),
+  ]);
+  return {
+    release: {
+      ...release,
+      infoHashV1: hex(release.infoHashV1),
+      infoHashV2: hex(release.infoHashV2),
+      version: release.infoHashV1 && release.infoHashV2 ? 'hybrid (v1 + v2)' : release.infoHashV2 ? 'v2' : 'v1',
+    },
+    tree: buildFileTree(files),
+    peers: peers.map((peer) => peerView(peer, release.size, options.showAddresses)),
+    snatches,
+    showAddresses: options.showAddresses,
+  };
+}

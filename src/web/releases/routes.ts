@@ -1,0 +1,91 @@
+// Releases: browse and search, details, and the personalised .torrent download. Members only;
+// the download also accepts an RSS token so feed readers can fetch without a session.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../../errors.js';
+import { ensureDefaultCategories, listCategories } from '../categories.js';
+import { canDownloadRelease, canSeeDeletedReleases, canSeePeerAddresses, requireUser } from '../guards.js';
+import { render } from '../render.js';
+import { uploadRoutes } from '../upload/routes.js';
+import { browseView } from './browse-view.js';
+import { buildDownload, contentDisposition } from './build-download.js';
+import { detailsView } from './details-view.js';
+import { findReleaseDetails, findReleaseForDownload, findUserByRssToken, hasSnatchedOrSeeds } from './queries.js';
+import { parseSearchQuery, searchReleases } from './search-releases.js';
+
+interface DownloadMember {
+  id: number;
+  role: 'member' | 'uploader' | 'moderator' | 'admin';
+  passkey: string;
+  canLeech: boolean;
+  udpFirst: boolean;
+}
+
+export function parseReleaseId(raw: string): number {
+  if (!/^\d{1,9}$/.test(raw) || Number(raw) === 0) throw AppError.notFound('There is no release with that number.');
+  return Number(raw);
+}
+
+async function browse(request: FastifyRequest, reply: FastifyReply) {
+  requireUser(request);
+  const prisma = request.server.db.prisma;
+  const search = parseSearchQuery(request.query as Record<string, unknown>);
+  const [result, categories] = await Promise.all([searchReleases(prisma, search), listCategories(prisma)]);
+  return render(request, reply, 'pages/releases/browse', {
+    title: search.words.length > 0 ? `Search: ${search.words.join(' ')}` : 'Browse',
+    rows: result.rows,
+    categories: categories.map((c) => ({ ...c, selected: c.id === search.categoryId })),
+    freeleech: search.freeleech,
+    ...browseView(search, result),
+  });
+}
+
+async function details(request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply) {
+  const user = requireUser(request);
+  const prisma = request.server.db.prisma;
+  const release = await findReleaseDetails(prisma, parseReleaseId(request.params.id));
+  if (!release || (release.deletedAt && !canSeeDeletedReleases(user))) throw AppError.notFound('There is no release with that number.');
+  const view = await detailsView(prisma, release, { showAddresses: canSeePeerAddresses(user) });
+  const mayDownload = canDownloadRelease(user, release, false) || (await hasSnatchedOrSeeds(prisma, user.id, release.id));
+  return render(request, reply, 'pages/releases/details', { title: release.name, ...view, mayDownload });
+}
+
+/** The session member, or the RSS token's owner for feed readers. */
+async function downloadMember(request: FastifyRequest<{ Querystring: { rss?: string } }>): Promise<DownloadMember> {
+  if (request.user) return request.user;
+  const token = request.query.rss;
+  if (typeof token !== 'string' || token === '') return requireUser(request);
+  const member = await findUserByRssToken(request.server.db.prisma, token);
+  if (!member) throw AppError.forbidden('This download link is no longer valid. Copy a new one from the RSS page.');
+  return member;
+}
+
+async function download(request: FastifyRequest<{ Params: { id: string }; Querystring: { rss?: string } }>, reply: FastifyReply) {
+  const member = await downloadMember(request);
+  const app = request.server;
+  const release = await findReleaseForDownload(app.db.prisma, parseReleaseId(request.params.id));
+  if (!release || (release.deletedAt && !canSeeDeletedReleases(member))) throw AppError.notFound('There is no release with that number.');
+  const allowed = canDownloadRelease(member, release, false) || (await hasSnatchedOrSeeds(app.db.prisma, member.id, release.id));
+  if (!allowed) {
+    throw AppError.forbidden(
+      'Your download rights are withdrawn, so you cannot download new releases. You can still download what you uploaded, finished or are seeding, and seeding raises your ratio.',
+    );
+  }
+  const file = buildDownload({ config: app.config, release, member });
+  return reply
+    .header('Content-Type', 'application/x-bittorrent')
+    .header('Content-Disposition', contentDisposition(file.filename))
+    // The file carries the member's passkey: never cache it anywhere shared.
+    .header('Cache-Control', 'private, no-store')
+    .send(file.body);
+}
+
+export async function releaseRoutes(app: FastifyInstance): Promise<void> {
+  await ensureDefaultCategories(app.db.prisma);
+  app.get('/releases', browse);
+  app.get('/releases/:id', details);
+  app.get('/releases/:id/download', {
+    config: { rateLimit: { max: 120, timeWindow: '1 minute' } },
+    handler: download,
+  });
+  await app.register(uploadRoutes);
+}

@@ -1,0 +1,12 @@
+// The web route groups, in the order they are registered. Each group is a plugin in
+// src/web/<area>/routes.ts.
+import type { FastifyInstance } from 'fastify';
+import { adminRoutes, memberWarnings } from './admin/routes.js';
+import { authRoutes } from './auth/routes.js';
+import { homeRoutes } from './home/routes.js';
+import { inviteRoutes } from './invites/routes.js';
+import { releaseRoutes } from './releases/routes.js';
+import { rssRoutes } from './rss/routes.js';
+import { userRoutes } from './users/routes.js';
+
+export const webRouteGroups: Array<(app: FastifyInstance) => Promise<void>> = [memberWarnings, homeRoutes, authRoutes, inviteRoutes, releaseRoutes, userRoutes, rssRoutes, adminRoutes];

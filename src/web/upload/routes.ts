@@ -1,0 +1,142 @@
+// GET/POST /upload: the multipart form (torrent file, category, description, optional name).
+// Every problem is shown beside its field; torrent problems come from parseTorrent's
+// TorrentError messages, written for the uploader.
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../../errors.js';
+import { TorrentError } from '../../torrents/index.js';
+import { findCategory, listCategories } from '../categories.js';
+import { canUpload, requireUser } from '../guards.js';
+import { flash, render } from '../render.js';
+import { loadSessionUser } from '../session.js';
+import { formatBytes } from '../view-helpers.js';
+import { createRelease, DuplicateReleaseError } from '../releases/create-release.js';
+
+export const MAX_DESCRIPTION_CHARS = 20_000;
+export const MAX_NAME_CHARS = 255;
+
+type Field = 'torrent' | 'category' | 'description' | 'name';
+type FieldErrors = Partial<Record<Field, string>>;
+
+interface UploadForm {
+  file: { filename: string; data: Buffer } | null;
+  category: string;
+  description: string;
+  name: string;
+}
+
+interface FilePart {
+  filename?: string;
+  toBuffer(): Promise<Buffer>;
+}
+
+function textField(body: Record<string, unknown>, name: string): string {
+  const field = body[name] as string | { value?: unknown } | undefined;
+  const value = typeof field === 'string' ? field : field?.value;
+  return typeof value === 'string' ? value : '';
+}
+
+async function readForm(request: FastifyRequest): Promise<UploadForm> {
+  const body = (request.body ?? {}) as Record<string, unknown>;
+  const part = body.torrent as FilePart | undefined;
+  let file: UploadForm['file'] = null;
+  if (part && typeof part === 'object' && typeof part.toBuffer === 'function') {
+    const data = await part.toBuffer();
+    // A browser sends an empty, nameless part when no file was chosen.
+    if (data.length > 0 || part.filename) file = { filename: part.filename ?? '', data };
+  }
+  return {
+    file,
+    category: textField(body, 'category'),
+    description: textField(body, 'description').replace(/\r\n/g, '\n'),
+    name: textField(body, 'name').trim(),
+  };
+}
+
+async function validateForm(request: FastifyRequest, form: UploadForm): Promise<FieldErrors> {
+  const errors: FieldErrors = {};
+  if (!form.file) errors.torrent = 'Choose a .torrent file to upload.';
+  else if (!/\.torrent$/i.test(form.file.filename)) errors.torrent = 'That is not a .torrent file: the file name must end in .torrent.';
+  else if (form.file.data.length === 0) errors.torrent = 'That file is empty.';
+  const categoryId = /^\d{1,9}$/.test(form.category) ? Number(form.category) : 0;
+  if (!categoryId) errors.category = 'Choose a category.';
+  else if (!(await findCategory(request.server.db.prisma, categoryId))) errors.category = 'That category does not exist. Choose one from the list.';
+  if (form.description.length > MAX_DESCRIPTION_CHARS) {
+    errors.description = `The description is ${form.description.length.toLocaleString('en-US')} characters; the limit is ${MAX_DESCRIPTION_CHARS.toLocaleString('en-US')}.`;
+  }
+  if (form.name.length > MAX_NAME_CHARS) errors.name = `Names are at most ${MAX_NAME_CHARS} characters.`;
+  else if (/[\u0000-\u001f\u007f]/.test(form.name)) errors.name = 'The name contains control characters.';
+  return errors;
+}
+
+async function showForm(request: FastifyRequest, reply: FastifyReply, form?: Partial<UploadForm>, errors: FieldErrors = {}, duplicate?: DuplicateReleaseError) {
+  const categories = await listCategories(request.server.db.prisma);
+  return render(request, reply, 'pages/releases/upload', {
+    title: 'Upload',
+    categories: categories.map((c) => ({ ...c, selected: String(c.id) === form?.category })),
+    values: { description: form?.description ?? '', name: form?.name ?? '' },
+    errors,
+    hasErrors: Object.keys(errors).length > 0,
+    duplicate: duplicate ? { id: duplicate.existingId, name: duplicate.existingName } : null,
+    maxDescription: MAX_DESCRIPTION_CHARS,
+    siteName: request.server.config.siteName,
+  });
+}
+
+function requireUploader(request: FastifyRequest) {
+  const user = requireUser(request);
+  if (!canUpload(user)) throw AppError.forbidden('Your account may not upload.');
+  return user;
+}
+
+async function submit(request: FastifyRequest, reply: FastifyReply) {
+  const user = requireUploader(request);
+  const app = request.server;
+  const form = await readForm(request);
+  const errors = await validateForm(request, form);
+  if (Object.keys(errors).length > 0) return showForm(request, reply.code(400), form, errors);
+  try {
+    const { id } = await createRelease({
+      prisma: app.db.prisma,
+      catalog: app.tracker.catalog,
+      uploaderId: user.id,
+      categoryId: Number(form.category),
+      torrent: form.file!.data,
+      description: form.description,
+      name: form.name,
+      source: app.config.siteName,
+      maxBytes: app.config.maxTorrentBytes,
+      now: new Date(app.clock.now()),
+    });
+    flash(reply, 'Uploaded. Now download the .torrent from this page and seed from it: the site made it private and tagged it, so its info hash differs from the file you uploaded.');
+    return reply.redirect(`/releases/${id}`, 303);
+  } catch (error) {
+    if (error instanceof DuplicateReleaseError) return showForm(request, reply.code(409), form, { torrent: 'Already uploaded:' }, error);
+    if (error instanceof TorrentError) return showForm(request, reply.code(400), form, { torrent: error.message });
+    throw error;
+  }
+}
+
+/**
+ * A file over the multipart limit fails while the body is read, before the session is
+ * loaded: load it here so the form can say so beside the file input instead of a bare 413.
+ */
+async function handleUploadError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  if (error.code !== 'FST_REQ_FILE_TOO_LARGE') throw error;
+  const app = request.server;
+  request.user ??= await loadSessionUser(app.db.prisma, request, app.clock.now());
+  requireUploader(request);
+  const limit = formatBytes(app.config.maxTorrentBytes);
+  return showForm(request, reply.code(413), {}, { torrent: `That file is larger than the ${limit} a .torrent may be.` });
+}
+
+export async function uploadRoutes(app: FastifyInstance): Promise<void> {
+  app.get('/upload', async (request, reply) => {
+    requireUploader(request);
+    return showForm(request, reply);
+  });
+  app.post('/upload', {
+    config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
+    errorHandler: handleUploadError,
+    handler: submit,
+  });
+}

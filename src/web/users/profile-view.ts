@@ -1,0 +1,81 @@
+// What /users/:id shows. Everyone logged in sees the public part (totals, ratio, lists, chart);
+// the owner and staff also see the secrets (passkey, RSS token, announce and feed URLs). No IP
+// address and no email appears here for anyone else.
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../../config.js';
+import { httpAnnounceUrl, udpAnnounceUrl } from '../releases/build-download.js';
+import { canSeeSecretsOf, isStaff } from '../guards.js';
+import type { SessionUser } from '../session.js';
+import { formatRatio, ratioOf } from '../view-helpers.js';
+import {
+  listActivePeersOf, listRatioHistory, listSnatchesOf, listTransfersOf, listUploadsOf, type Profile,
+} from './queries.js';
+import { renderRatioChart } from './ratio-chart.js';
+
+
+export function secretsOf(config: Config, profile: Profile) {
+  return {
+    passkey: profile.passkey,
+    rssToken: profile.rssToken,
+    httpAnnounce: httpAnnounceUrl(config.baseUrl, profile.passkey),
+    udpAnnounce: config.udpEnabled ? udpAnnounceUrl(config.udpHost, config.udpPort, profile.passkey) : null,
+    feedUrl: `${config.baseUrl}/rss/${profile.rssToken}`,
+    email: profile.email,
+    udpFirst: profile.udpFirst,
+  };
+}
+
+function ratioStatus(profile: Profile, now: number) {
+  const ratio = ratioOf(profile.uploaded, profile.downloaded);
+  return {
+    // not `ratio`: that name is the Handlebars helper, which would win in {{ratio}}
+    ratioText: formatRatio(profile.uploaded, profile.downloaded),
+    ratioLow: ratio !== null && ratio < profile.requiredRatio,
+    onWatch: profile.watchDeadline !== null,
+    watchOverdue: profile.watchDeadline !== null && profile.watchDeadline.getTime() <= now,
+    requiredRatio: profile.requiredRatio.toFixed(2),
+    bonusPoints: Math.floor(profile.bonusPoints),
+  };
+}
+
+const percentDone = (left: bigint, size: bigint): number =>
+  size > 0n ? Math.max(0, Math.min(100, Math.floor(Number(size - left) * 100 / Number(size)))) : 100;
+
+async function profileLists(app: FastifyInstance, userId: number) {
+  const prisma = app.db.prisma;
+  const [peers, snatches, uploads, transfers] = await Promise.all([
+    listActivePeersOf(prisma, userId),
+    listSnatchesOf(prisma, userId),
+    listUploadsOf(prisma, userId),
+    listTransfersOf(prisma, userId),
+  ]);
+  const withPercent = (p: (typeof peers)[number]) => ({ ...p, percent: percentDone(p.left, p.release.size) });
+  return {
+    seeding: peers.filter((p) => p.seeder).map(withPercent),
+    leeching: peers.filter((p) => !p.seeder).map(withPercent),
+    snatches,
+    uploads,
+    transfers: transfers.map((t) => ({
+      ...t,
+      ratioText: formatRatio(t.uploaded, t.downloaded),
+      hitAndRun: t.hitAndRunAt !== null && !t.hitAndRunCleared,
+    })),
+  };
+}
+
+export async function profileView(app: FastifyInstance, viewer: SessionUser, profile: Profile) {
+  const [lists, history] = await Promise.all([profileLists(app, profile.id), listRatioHistory(app.db.prisma, profile.id, app.clock.now())]);
+  const showSecrets = canSeeSecretsOf(viewer, profile);
+  // The template never gets the secret fields unless it may show them.
+  const { passkey: _p, rssToken: _r, email: _e, ...publicProfile } = profile;
+  return {
+    profile: publicProfile,
+    isOwner: viewer.id === profile.id,
+    viewerIsStaff: isStaff(viewer),
+    secrets: showSecrets ? secretsOf(app.config, profile) : null,
+    ...ratioStatus(profile, app.clock.now()),
+    ...lists,
+    hitAndRuns: lists.transfers.filter((t) => t.hitAndRun).length,
+    chart: renderRatioChart(history, profile.requiredRatio),
+  };
+}

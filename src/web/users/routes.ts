@@ -1,0 +1,122 @@
+// Member profiles and the owner's own settings: /users/:id (members only), the passkey and RSS
+// token resets, and /users/:id/settings (announce order, email, password). Every POST passes
+// the web context's CSRF check first.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../../errors.js';
+import { requireUser } from '../guards.js';
+import { flash, render } from '../render.js';
+import { createSession, type SessionUser } from '../session.js';
+import { changePassword } from './change-password.js';
+import { profileView } from './profile-view.js';
+import { findAccount, findProfile } from './queries.js';
+import { resetPasskey } from './reset-passkey.js';
+import { resetRssToken } from './reset-rss-token.js';
+import { updateMemberSettings } from './update-member-settings.js';
+
+type IdRequest = FastifyRequest<{ Params: { id: string } }>;
+type Body = Record<string, unknown>;
+
+const text = (body: Body | undefined, name: string, max = 300): string => {
+  const value = body?.[name];
+  return typeof value === 'string' ? value.slice(0, max) : '';
+};
+
+export function parseUserId(raw: string): number {
+  if (!/^\d{1,9}$/.test(raw) || Number(raw) === 0) throw AppError.notFound('There is no member with that number.');
+  return Number(raw);
+}
+
+/** Settings, resets and password are the owner's alone (staff use /admin/users/:id). */
+function requireOwner(request: IdRequest): SessionUser {
+  const user = requireUser(request);
+  const id = parseUserId(request.params.id);
+  if (user.id !== id) throw AppError.forbidden('Only the member can change their own account.');
+  return user;
+}
+
+async function showProfile(request: IdRequest, reply: FastifyReply) {
+  const viewer = requireUser(request);
+  const app = request.server;
+  const profile = await findProfile(app.db.prisma, parseUserId(request.params.id));
+  if (!profile) throw AppError.notFound('There is no member with that number.');
+  const view = await profileView(app, viewer, profile);
+  reply.header('Cache-Control', 'private, no-store');
+  return render(request, reply, 'pages/users/profile', { title: profile.username, ...view });
+}
+
+async function showSettings(request: IdRequest, reply: FastifyReply, state: { errors?: Record<string, string>; values?: Record<string, unknown> } = {}) {
+  const user = requireOwner(request);
+  const account = await findAccount(request.server.db.prisma, user.id);
+  if (!account) throw AppError.notFound('There is no member with that number.');
+  const values = { email: account.email ?? '', udpFirst: account.udpFirst, ...state.values };
+  return render(request, reply, 'pages/users/settings', { title: 'Settings', account, values, errors: state.errors ?? {} });
+}
+
+/** A 4xx AppError goes back to the form beside its field; anything else propagates. */
+function fieldErrorOf(error: unknown, fallback: string): { status: number; errors: Record<string, string> } {
+  if (error instanceof AppError && error.statusCode < 500) return { status: error.statusCode, errors: { [error.field ?? fallback]: error.message } };
+  throw error;
+}
+
+async function saveSettings(request: IdRequest, reply: FastifyReply) {
+  const user = requireOwner(request);
+  const body = request.body as Body | undefined;
+  const settings = { udpFirst: text(body, 'udpFirst', 10) === 'on', email: text(body, 'email', 300) };
+  try {
+    await updateMemberSettings({ prisma: request.server.db.prisma, userId: user.id, settings });
+  } catch (error) {
+    const { status, errors } = fieldErrorOf(error, 'email');
+    reply.code(status);
+    return showSettings(request, reply, { errors, values: settings });
+  }
+  flash(reply, 'Settings saved.');
+  return reply.redirect(`/users/${user.id}/settings`, 303);
+}
+
+async function savePassword(request: IdRequest, reply: FastifyReply) {
+  const user = requireOwner(request);
+  const app = request.server;
+  const body = request.body as Body | undefined;
+  try {
+    await changePassword({
+      prisma: app.db.prisma,
+      userId: user.id,
+      current: text(body, 'current'),
+      password: text(body, 'password'),
+      confirm: text(body, 'confirm'),
+    });
+  } catch (error) {
+    const { status, errors } = fieldErrorOf(error, 'current');
+    reply.code(status);
+    return showSettings(request, reply, { errors });
+  }
+  const secure = app.config.baseUrl.startsWith('https:');
+  await createSession(app.db.prisma, reply, { userId: user.id, ip: request.ip, userAgent: request.headers['user-agent'], secure, now: app.clock.now() });
+  flash(reply, 'Password changed. You were logged out everywhere else.');
+  return reply.redirect(`/users/${user.id}/settings`, 303);
+}
+
+async function postPasskeyReset(request: IdRequest, reply: FastifyReply) {
+  const user = requireOwner(request);
+  await resetPasskey({ app: request.server, userId: user.id });
+  flash(reply, 'Your passkey was reset. Download your torrents again (or edit the tracker URL in your client): the old passkey no longer works.');
+  return reply.redirect(`/users/${user.id}#secrets`, 303);
+}
+
+async function postRssReset(request: IdRequest, reply: FastifyReply) {
+  const user = requireOwner(request);
+  await resetRssToken({ prisma: request.server.db.prisma, userId: user.id });
+  flash(reply, 'Your RSS token was reset. Give your feed reader the new feed address.');
+  return reply.redirect(`/users/${user.id}#secrets`, 303);
+}
+
+export async function userRoutes(app: FastifyInstance): Promise<void> {
+  const resetLimit = { rateLimit: { max: 10, timeWindow: '1 minute' } };
+  app.get('/users/:id', showProfile);
+  app.post('/users/:id/passkey', { config: resetLimit }, postPasskeyReset);
+  app.post('/users/:id/rss-token', { config: resetLimit }, postRssReset);
+  app.get('/users/:id/settings', (request: IdRequest, reply) => showSettings(request, reply));
+  app.post('/users/:id/settings', saveSettings);
+  // Each attempt costs an argon2 verify and guesses the current password: keep it slow.
+  app.post('/users/:id/password', { config: { rateLimit: { max: 10, timeWindow: '10 minutes' } } }, savePassword);
+}

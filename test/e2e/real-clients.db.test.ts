@@ -1,0 +1,199 @@
+// Real clients through seedkeep (issue 3): python3-libtorrent seeds and another libtorrent
+// leeches a private torrent on 127.0.0.1, once over HTTP (`/announce/<passkey>`: libtorrent's
+// SSRF rule refuses other paths on a loopback tracker) and once over UDP with the passkey in
+// the BEP 41 URL data (`udp://127.0.0.1:<port>/<passkey>/announce`). The payload must arrive
+// intact and each member's credited upload/download must equal the payload within one piece.
+// Without the Debian packages the spec skips locally and fails in CI.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startUdpTracker, type UdpTracker } from '../../src/tracker/udp.js';
+import { buildTestApp, type TestApp } from '../helpers/app.js';
+
+const PYTHON = '/usr/bin/python3';
+const DRIVER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'lt_client.py');
+const PAYLOAD_SIZE = 3 * 1024 * 1024;
+const PIECE = 16 * 1024;
+const TRANSFER_TIMEOUT_S = 120;
+
+function missingPackages(): string | null {
+  const probe = spawnSync(PYTHON, ['-c', 'import libtorrent'], { encoding: 'utf8' });
+  if (probe.error || probe.status !== 0) return 'python3-libtorrent is not installed (apt-get install -y python3-libtorrent)';
+  return null;
+}
+
+const missing = missingPackages();
+if (missing && process.env.CI) {
+  describe('real clients', () => it('has the Debian packages CI installs', () => assert.fail(missing)));
+}
+
+interface Member {
+  id: number;
+  passkey: string;
+}
+
+interface Line {
+  event: string;
+  [field: string]: unknown;
+}
+
+/** A running lt_client.py with its JSON lines. */
+class LtProcess {
+  readonly lines: Line[] = [];
+  readonly exited: Promise<number | null>;
+  private stderr = '';
+  private constructor(readonly child: ChildProcess, readonly name: string) {
+    let buffered = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString();
+      let newline: number;
+      while ((newline = buffered.indexOf('\n')) >= 0) {
+        const line = buffered.slice(0, newline);
+        buffered = buffered.slice(newline + 1);
+        try {
+          this.lines.push(JSON.parse(line) as Line);
+        } catch {
+          this.stderr += `${line}\n`;
+        }
+      }
+    });
+    child.stderr!.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
+    this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+  }
+
+  static start(name: string, args: string[]): LtProcess {
+    return new LtProcess(spawn(PYTHON, [DRIVER, ...args], { stdio: ['pipe', 'pipe', 'pipe'] }), name);
+  }
+
+  /** Resolves with the first line of `event`; rejects after `timeoutMs` or on exit. */
+  async waitFor(event: string, timeoutMs: number): Promise<Line> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const line = this.lines.find((l) => l.event === event);
+      if (line) return line;
+      if (this.child.exitCode !== null) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`${this.name}: no "${event}" within ${timeoutMs} ms\n${this.log()}`);
+  }
+
+  /** Exit code, killing the process when it outlives `timeoutMs`. */
+  async finish(timeoutMs: number): Promise<number | null> {
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), timeoutMs);
+    const code = await this.exited;
+    clearTimeout(timer);
+    return code;
+  }
+
+  log(): string {
+    const interesting = this.lines.filter((l) => l.event !== 'status').map((l) => JSON.stringify(l));
+    const last = this.lines.filter((l) => l.event === 'status').at(-1);
+    return [...interesting, last ? JSON.stringify(last) : '', this.stderr].join('\n');
+  }
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+const sha256 = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
+
+describe('real clients', { skip: missing ?? false, timeout: 6 * 60_000 }, () => {
+  let t: TestApp;
+  let udp: UdpTracker;
+  let httpPort: number;
+  let dir: string;
+  let torrentFile: string;
+  let releaseId: number;
+
+  async function createMember(name: string): Promise<Member> {
+    const passkey = randomBytes(16).toString('hex');
+    const user = await t.db.prisma.user.create({
+      data: { username: name, usernameLower: name, passwordHash: 'x', passkey, rssToken: randomBytes(16).toString('hex') },
+      select: { id: true },
+    });
+    t.app.tracker.catalog.setUser({ id: user.id, passkey, enabled: true, canLeech: true });
+    return { id: user.id, passkey };
+  }
+
+  async function creditOf(member: Member): Promise<{ uploaded: bigint; downloaded: bigint }> {
+    await t.app.tracker.flush();
+    return t.db.prisma.user.findUniqueOrThrow({ where: { id: member.id }, select: { uploaded: true, downloaded: true } });
+  }
+
+  before(async () => {
+    t = await buildTestApp();
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    httpPort = (t.app.server.address() as { port: number }).port;
+    udp = await startUdpTracker(t.app.tracker.core, { port: 0, host: '127.0.0.1', secret: t.config.trackerSecret, ipv6: false, onError: (e) => t.app.log.error(e) });
+    dir = mkdtempSync(path.join(tmpdir(), 'seedkeep-e2e-'));
+    torrentFile = path.join(dir, 'payload.torrent');
+    const made = spawnSync(PYTHON, [DRIVER, 'make', '--payload', path.join(dir, 'seed', 'payload.bin'), '--size', String(PAYLOAD_SIZE), '--piece', String(PIECE), '--torrent', torrentFile], { encoding: 'utf8' });
+    assert.equal(made.status, 0, made.stderr);
+    const info = JSON.parse(made.stdout.trim().split('\n').at(-1)!) as { info_hash: string };
+    const infoHashV1 = Buffer.from(info.info_hash, 'hex');
+    const category = await t.db.prisma.category.create({ data: { name: 'E2E', slug: 'e2e' }, select: { id: true } });
+    const release = await t.db.prisma.release.create({
+      data: { infoHashV1, name: 'payload.bin', size: BigInt(PAYLOAD_SIZE), pieceLength: PIECE, fileCount: 1, categoryId: category.id, torrentFile: readFileSync(torrentFile) },
+      select: { id: true },
+    });
+    releaseId = release.id;
+    t.app.tracker.catalog.setRelease({ id: releaseId, infoHashV1, infoHashV2Short: null, freeleech: 'normal', deletedReason: null });
+  });
+
+  after(async () => {
+    await udp?.close();
+    await t?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** One seeder and one leecher, each a new member, through `urlFor(passkey)`. */
+  async function transfer(kind: string, urlFor: (passkey: string) => string): Promise<void> {
+    const [seedMember, leechMember] = [await createMember(`seed-${kind}`), await createMember(`leech-${kind}`)];
+    const leechDir = path.join(dir, `leech-${kind}`);
+    const common = ['--torrent', torrentFile, '--timeout', String(TRANSFER_TIMEOUT_S)];
+    const seeder = LtProcess.start(`${kind} seeder`, ['seed', ...common, '--save', path.join(dir, 'seed'), '--port', String(await freePort()), '--tracker', urlFor(seedMember.passkey)]);
+    let leecher: LtProcess | undefined;
+    try {
+      const reply = await seeder.waitFor('tracker_reply', 30_000); // the tracker knows the seeder before the leecher asks
+      assert.equal(reply.url, urlFor(seedMember.passkey));
+      leecher = LtProcess.start(`${kind} leecher`, ['leech', ...common, '--save', leechDir, '--port', String(await freePort()), '--tracker', urlFor(leechMember.passkey)]);
+      assert.equal(await leecher.finish((TRANSFER_TIMEOUT_S + 20) * 1000), 0, `leecher failed:\n${leecher.log()}\nseeder:\n${seeder.log()}`);
+      seeder.child.stdin!.end(); // tells the seeder to stop: it announces `stopped` with its totals
+      assert.equal(await seeder.finish(30_000), 0, `seeder failed:\n${seeder.log()}`);
+    } finally {
+      seeder.child.kill('SIGKILL');
+      leecher?.child.kill('SIGKILL');
+    }
+    assert.equal(sha256(path.join(leechDir, 'payload.bin')), sha256(path.join(dir, 'seed', 'payload.bin')), 'payload differs');
+    const seeded = await creditOf(seedMember);
+    const leeched = await creditOf(leechMember);
+    const near = (credited: bigint, what: string): void => {
+      const off = Number(credited) - PAYLOAD_SIZE;
+      assert.ok(Math.abs(off) <= PIECE, `${kind}: ${what} credited ${credited}, payload ${PAYLOAD_SIZE}\nseeder:\n${seeder.log()}\nleecher:\n${leecher?.log()}`);
+    };
+    if (process.env.E2E_VERBOSE) console.log(kind, { seeded, leeched }, `\nseeder:\n${seeder.log()}\nleecher:\n${leecher?.log()}`);
+    assert.ok(leecher!.lines.some((l) => l.event === 'tracker_reply' && l.url === urlFor(leechMember.passkey)), 'the leecher never got a tracker reply');
+    near(seeded.uploaded, 'seeder upload');
+    near(leeched.downloaded, 'leecher download');
+    assert.equal(seeded.downloaded, 0n);
+  }
+
+  it('moves a private torrent over the HTTP tracker with exact credit', async () => {
+    await transfer('http', (passkey) => `http://127.0.0.1:${httpPort}/announce/${passkey}`);
+  });
+
+  it('moves a private torrent over the UDP tracker (BEP 41 passkey) with exact credit', async () => {
+    await transfer('udp', (passkey) => `udp://127.0.0.1:${udp.ports.udp4}/${passkey}/announce`);
+  });
+});

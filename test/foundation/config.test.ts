@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+const freshDir = () => mkdtempSync(path.join(tmpdir(), 'seedkeep-config-'));
+
+function rejects(env: Record<string, string>, variable: string): void {
+  assert.throws(
+    () => loadConfig({ DATA_DIR: freshDir(), ...env }),
+    (error: unknown) => error instanceof ConfigError && error.variable === variable && error.message.includes(variable),
+  );
+}
+
+describe('config', () => {
+  it('has defaults for everything', () => {
+    const dataDir = freshDir();
+    const config = loadConfig({ DATA_DIR: dataDir });
+    assert.equal(config.port, 8080);
+    assert.equal(config.udpPort, 6969);
+    assert.equal(config.host, '0.0.0.0');
+    assert.equal(config.baseUrl, 'http://localhost:8080');
+    assert.equal(config.databaseUrl, '');
+    assert.equal(config.dataDir, dataDir);
+    assert.deepEqual(config.trustedProxies, []);
+    assert.equal(config.logLevel, 'info');
+    assert.equal(config.udpEnabled, true);
+    assert.equal(config.announceInterval, 1800);
+  });
+
+  it('generates secrets on first start and keeps them in the data dir', () => {
+    const dataDir = freshDir();
+    const first = loadConfig({ DATA_DIR: dataDir });
+    assert.match(first.sessionSecret, /^[0-9a-f]{64}$/);
+    assert.notEqual(first.sessionSecret, first.trackerSecret);
+    assert.ok(existsSync(path.join(dataDir, 'secrets.json')));
+    const second = loadConfig({ DATA_DIR: dataDir });
+    assert.equal(second.sessionSecret, first.sessionSecret);
+    assert.equal(second.trackerSecret, first.trackerSecret);
+  });
+
+  it('uses secrets from the environment without writing them to disk', () => {
+    const dataDir = freshDir();
+    const secret = 'x'.repeat(40);
+    const config = loadConfig({ DATA_DIR: dataDir, SESSION_SECRET: secret });
+    assert.equal(config.sessionSecret, secret);
+    assert.ok(!readFileSync(path.join(dataDir, 'secrets.json'), 'utf8').includes(secret));
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig({
+      DATA_DIR: freshDir(),
+      PORT: '9000',
+      UDP_PORT: '7000',
+      HOST: '127.0.0.1',
+      BASE_URL: 'https://tracker.example.org/',
+      DATABASE_URL: 'postgres://u:p@db:5432/seedkeep',
+      TRUSTED_PROXIES: '10.0.0.1, 192.168.0.0/16,::1',
+      LOG_LEVEL: 'debug',
+      UDP_ENABLED: 'false',
+    });
+    assert.equal(config.port, 9000);
+    assert.equal(config.udpPort, 7000);
+    assert.equal(config.baseUrl, 'https://tracker.example.org');
+    assert.equal(config.udpHost, 'tracker.example.org');
+    assert.equal(config.databaseUrl, 'postgres://u:p@db:5432/seedkeep');
+    assert.deepEqual(config.trustedProxies, ['10.0.0.1', '192.168.0.0/16', '::1']);
+    assert.equal(config.logLevel, 'debug');
+    assert.equal(config.udpEnabled, false);
+  });
+
+  it('rejects each bad value, naming the variable', () => {
+    rejects({ PORT: 'http' }, 'PORT');
+    rejects({ PORT: '70000' }, 'PORT');
+    rejects({ UDP_PORT: '-1' }, 'UDP_PORT');
+    rejects({ HOST: 'not a host' }, 'HOST');
+    rejects({ BASE_URL: 'tracker.example.org' }, 'BASE_URL');
+    rejects({ BASE_URL: 'ftp://tracker.example.org' }, 'BASE_URL');
+    rejects({ BASE_URL: 'https://x.org/?a=1' }, 'BASE_URL');
+    rejects({ DATABASE_URL: 'mysql://localhost/db' }, 'DATABASE_URL');
+    rejects({ TRUSTED_PROXIES: '10.0.0.1,banana' }, 'TRUSTED_PROXIES');
+    rejects({ TRUSTED_PROXIES: '10.0.0.0/33' }, 'TRUSTED_PROXIES');
+    rejects({ LOG_LEVEL: 'loud' }, 'LOG_LEVEL');
+    rejects({ UDP_ENABLED: 'maybe' }, 'UDP_ENABLED');
+    rejects({ SESSION_SECRET: 'short' }, 'SESSION_SECRET');
+    rejects({ TRACKER_SECRET: 'short' }, 'TRACKER_SECRET');
+    rejects({ ANNOUNCE_INTERVAL: '5' }, 'ANNOUNCE_INTERVAL');
+    rejects({ MIN_INTERVAL: '4000' }, 'MIN_INTERVAL');
+    rejects({ FLUSH_INTERVAL_MS: '1.5' }, 'FLUSH_INTERVAL_MS');
+    rejects({ NEW_MEMBER_CREDIT_BYTES: 'lots' }, 'NEW_MEMBER_CREDIT_BYTES');
+  });
+
+  it('prints one line naming the variable when the server is started with a bad value', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+      env: { ...process.env, DATA_DIR: freshDir(), PORT: 'eighty' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    assert.equal(result.status, 1);
+    assert.equal(result.stderr.trim(), 'Invalid configuration: PORT must be a whole number, got "eighty"');
+  });
+});

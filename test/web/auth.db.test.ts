@@ -1,0 +1,216 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { FakeClock } from '../../src/clock.js';
+import { endSessionsOf } from '../../src/web/session.js';
+import { getSetting, getSiteSettings, setSetting, setSiteSettings } from '../../src/web/settings.js';
+import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { fieldError, WebClient } from '../helpers/web.js';
+
+describe('registration and login', () => {
+  let t: TestApp;
+  const clock = new FakeClock(Date.UTC(2026, 10, 1));
+  before(async () => {
+    t = await buildTestApp({ clock });
+  });
+  after(() => t.close());
+
+  it('makes the first account registered through the form the admin, logged in', async () => {
+    const web = new WebClient(t.app);
+    const response = await web.register('Founder');
+    assert.equal(response.statusCode, 303);
+    const home = await web.get('/');
+    assert.match(home.body, /Founder/);
+    assert.match(home.body, /href="\/admin"/, 'staff link for the admin');
+    const user = await t.db.prisma.user.findUniqueOrThrow({ where: { usernameLower: 'founder' } });
+    assert.equal(user.role, 'admin');
+    assert.equal(user.uploaded, t.config.newMemberCredit, 'new members get the upload credit');
+    assert.ok(t.app.tracker.catalog.userByPasskey(user.passkey), 'the tracker knows the new passkey');
+  });
+
+  it('shows each validation failure beside its field and keeps the values', async () => {
+    const web = new WebClient(t.app, '10.0.0.2');
+    const cases: Array<[Record<string, string>, string, RegExp]> = [
+      [{ username: 'ab', password: 'long enough pw', confirm: 'long enough pw' }, 'username', /3 to 32/],
+      [{ username: 'bad name!', password: 'long enough pw', confirm: 'long enough pw' }, 'username', /3 to 32/],
+      [{ username: 'founder', password: 'long enough pw', confirm: 'long enough pw' }, 'username', /taken/],
+      [{ username: 'newbie', password: 'short', confirm: 'short' }, 'password', /at least 10/],
+      [{ username: 'newbie1234', password: 'newbie1234', confirm: 'newbie1234' }, 'password', /not be your username/],
+      [{ username: 'newbie', password: 'long enough pw', confirm: 'different pw!' }, 'confirm', /differ/],
+      [{ username: 'newbie', password: 'long enough pw', confirm: 'long enough pw', email: 'nope' }, 'email', /email/],
+    ];
+    for (const [fields, field, message] of cases) {
+      const response = await web.post('/register', fields, '/register');
+      assert.ok(response.statusCode >= 400 && response.statusCode < 500, `${field}: ${response.statusCode}`);
+      assert.match(fieldError(response.body, field) ?? '', message, `${field} error for ${JSON.stringify(fields)}`);
+      assert.ok(!response.body.includes(fields.password) || fields.password === fields.username, 'the password is never echoed');
+    }
+    const kept = await web.post('/register', { username: 'keepme', password: 'x', confirm: 'x', email: 'a@b.org' }, '/register');
+    assert.match(kept.body, /value="keepme"/);
+    assert.match(kept.body, /value="a@b.org"/);
+  });
+
+  it('refuses a form without a CSRF token', async () => {
+    const web = new WebClient(t.app);
+    const response = await web.post('/register', { username: 'nocsrf', password: 'long enough pw', confirm: 'long enough pw' }, false);
+    assert.equal(response.statusCode, 403);
+    assert.equal(await t.db.prisma.user.count({ where: { usernameLower: 'nocsrf' } }), 0);
+    const login = await web.post('/login', { username: 'founder', password: 'Founder-password-1' }, false);
+    assert.equal(login.statusCode, 403);
+  });
+
+  it('logs in with the right password, with one generic text for every failure, and logs out', async () => {
+    const web = new WebClient(t.app, '10.0.0.3');
+    const wrong = await web.login('Founder', 'not the password');
+    const unknown = await web.login('nobody-here', 'not the password');
+    assert.equal(wrong.statusCode, 401);
+    assert.equal(unknown.statusCode, 401);
+    for (const r of [wrong, unknown]) assert.match(r.body, /Wrong username or password\./);
+    const ok = await web.login('FOUNDER', 'Founder-password-1');
+    assert.equal(ok.statusCode, 303);
+    const session = ok.cookies.find((c) => c.name === 'sk_session') as { httpOnly?: boolean; sameSite?: string } | undefined;
+    assert.ok(session?.httpOnly);
+    assert.equal(session?.sameSite, 'Lax');
+    assert.match((await web.get('/')).body, /Log out/);
+    await web.post('/logout', {}, '/');
+    assert.match((await web.get('/')).body, /Log in/);
+  });
+
+  it('redirects only to local paths after login', async () => {
+    const web = new WebClient(t.app, '10.0.0.4');
+    const token = await web.csrf('/login');
+    for (const [next, expected] of [['/releases', '/releases'], ['//evil.example', '/'], ['https://evil.example', '/']]) {
+      const response = await t.app.inject({
+        method: 'POST',
+        url: '/login',
+        remoteAddress: '10.0.0.4',
+        headers: { cookie: web.cookieHeader, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({ username: 'Founder', password: 'Founder-password-1', next, _csrf: token }).toString(),
+      });
+      assert.equal(response.headers.location, expected);
+    }
+  });
+
+  it('locks an account after repeated failures, from any address', async () => {
+    await new WebClient(t.app).register('victim');
+    for (let i = 0; i < 5; i++) await new WebClient(t.app, `10.1.0.${i}`).login('victim', 'guess');
+    const locked = await new WebClient(t.app, '10.1.1.1').login('victim');
+    assert.equal(locked.statusCode, 429);
+    assert.match(locked.body, /Too many failed attempts/);
+    clock.advance(16 * 60 * 1000);
+    assert.equal((await new WebClient(t.app, '10.1.1.2').login('victim')).statusCode, 303);
+  });
+
+  it('rate limits login attempts per address', async () => {
+    const web = new WebClient(t.app, '10.9.9.9');
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) statuses.push((await web.login(`someone${i}`, 'x')).statusCode);
+    assert.ok(statuses.includes(429), statuses.join(','));
+  });
+
+  it('ends a disabled member’s sessions at once and refuses their login', async () => {
+    const web = new WebClient(t.app, '10.0.0.5');
+    await web.register('soon-gone');
+    assert.match((await web.get('/')).body, /soon-gone/);
+    const user = await t.db.prisma.user.update({ where: { usernameLower: 'soon-gone' }, data: { enabled: false, disabledReason: 'cheating' } });
+    assert.doesNotMatch((await web.get('/')).body, /Log out/, 'a disabled account is logged out even before its sessions are deleted');
+    await endSessionsOf(t.db.prisma, user.id);
+    assert.equal(await t.db.prisma.session.count({ where: { userId: user.id } }), 0);
+    const login = await new WebClient(t.app, '10.0.0.6').login('soon-gone');
+    assert.equal(login.statusCode, 403);
+    assert.match(login.body, /disabled: cheating/);
+  });
+
+  it('follows the registration mode: closed, then invite-only', async () => {
+    await setSiteSettings(t.db.prisma, { registrationMode: 'closed' });
+    const closed = new WebClient(t.app, '10.0.0.7');
+    assert.match((await closed.get('/register')).body, /Registration is closed/);
+    const refused = await closed.post('/register', { username: 'latecomer', password: 'long enough pw', confirm: 'long enough pw' }, '/login');
+    assert.equal(refused.statusCode, 403);
+    await setSiteSettings(t.db.prisma, { registrationMode: 'invite' });
+    const noCode = await closed.post('/register', { username: 'latecomer', password: 'long enough pw', confirm: 'long enough pw' }, '/login');
+    assert.match(fieldError(noCode.body, 'invite') ?? '', /needs an invite/);
+    await setSiteSettings(t.db.prisma, { registrationMode: 'open' });
+  });
+});
+
+describe('invites', () => {
+  let t: TestApp;
+  const clock = new FakeClock(Date.UTC(2026, 10, 1));
+  before(async () => {
+    t = await buildTestApp({ clock });
+    await new WebClient(t.app).register('admin1');
+    await setSiteSettings(t.db.prisma, { registrationMode: 'invite', inviteExpiryDays: 3 });
+  });
+  after(() => t.close());
+
+  async function inviteCodeOf(web: WebClient): Promise<string> {
+    await web.post('/invites', {}, '/invites');
+    const page = await web.get('/invites');
+    return page.body.match(/register\?invite(?:=|&#x3D;)([0-9a-f]{32})/)![1];
+  }
+
+  it('lets a member with invites left invite someone, once', async () => {
+    const inviter = new WebClient(t.app, '10.2.0.1');
+    await inviter.login('admin1');
+    await t.db.prisma.user.update({ where: { usernameLower: 'admin1' }, data: { role: 'member', invitesLeft: 1 } });
+    const code = await inviteCodeOf(inviter);
+    assert.equal((await t.db.prisma.user.findUniqueOrThrow({ where: { usernameLower: 'admin1' } })).invitesLeft, 0);
+
+    const guest = new WebClient(t.app, '10.2.0.2');
+    assert.match((await guest.get(`/register?invite=${code}`)).body, new RegExp(`value="${code}"`));
+    assert.equal((await guest.register('guest1', { invite: code })).statusCode, 303);
+    const guestRow = await t.db.prisma.user.findUniqueOrThrow({ where: { usernameLower: 'guest1' }, include: { usedInvite: true } });
+    assert.equal(guestRow.usedInvite?.code, code);
+
+    const again = await new WebClient(t.app, '10.2.0.3').register('guest2', { invite: code });
+    assert.match(fieldError(again.body, 'invite') ?? '', /not valid/);
+
+    const none = await inviter.post('/invites', {}, '/invites');
+    assert.equal(none.statusCode, 403, 'no invites left');
+    await t.db.prisma.user.update({ where: { usernameLower: 'admin1' }, data: { role: 'admin' } });
+  });
+
+  it('refuses an expired invite and lets an unused one be revoked', async () => {
+    const inviter = new WebClient(t.app, '10.2.0.4');
+    await inviter.login('admin1');
+    const code = await inviteCodeOf(inviter);
+    clock.advance(4 * 86400_000);
+    const late = await new WebClient(t.app, '10.2.0.5').register('tooLate', { invite: code });
+    assert.match(fieldError(late.body, 'invite') ?? '', /expired/);
+    const invite = await t.db.prisma.invite.findUniqueOrThrow({ where: { code } });
+    const token = await inviter.csrf('/invites');
+    const revoked = await t.app.inject({
+      method: 'POST',
+      url: `/invites/${invite.id}/revoke`,
+      remoteAddress: '10.2.0.4',
+      headers: { cookie: inviter.cookieHeader, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: `_csrf=${token}`,
+    });
+    assert.equal(revoked.statusCode, 303);
+    assert.equal(await t.db.prisma.invite.count({ where: { code } }), 0);
+  });
+
+  it('needs a login', async () => {
+    const response = await new WebClient(t.app).get('/invites');
+    assert.equal(response.statusCode, 302);
+    assert.match(String(response.headers.location), /^\/login\?next=/);
+  });
+});
+
+describe('site settings', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await buildTestApp();
+  });
+  after(() => t.close());
+
+  it('reads typed defaults, writes one key at a time, and falls back on a bad stored value', async () => {
+    assert.equal(await getSetting(t.db.prisma, 'registrationMode'), 'open');
+    assert.equal(await getSetting(t.db.prisma, 'inviteExpiryDays'), 7);
+    assert.equal(await setSetting(t.db.prisma, 'inviteExpiryDays', 30), 30);
+    assert.equal(await setSetting(t.db.prisma, 'registrationMode', 'invite'), 'invite');
+    assert.equal(await getSetting(t.db.prisma, 'inviteExpiryDays'), 30, 'the other key is kept');
+    await t.db.prisma.setting.update({ where: { key: 'site' }, data: { value: { registrationMode: 'sideways', inviteExpiryDays: -4 } } });
+    assert.deepEqual(await getSiteSettings(t.db.prisma), { registrationMode: 'open', inviteExpiryDays: 7, invitesForNewMembers: 0 });
+  });
+});
