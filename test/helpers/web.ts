@@ -13,7 +13,10 @@ export class WebClient {
 
   private keep(response: LightMyRequestResponse): LightMyRequestResponse {
     for (const cookie of response.cookies as Array<{ name: string; value: string; maxAge?: number; expires?: Date }>) {
-      const expired = cookie.maxAge === 0 || (cookie.expires && cookie.expires.getTime() < Date.now()) || cookie.value === '';
+      // Judged by the app's clock, as the server that set the cookie sees time: tests run
+      // on a fake clock whose "now" may be long past (or ahead of) the wall clock.
+      const now = this.app.clock.now();
+      const expired = cookie.maxAge === 0 || (cookie.expires && cookie.expires.getTime() < now) || cookie.value === '';
       if (expired) this.cookies.delete(cookie.name);
       else this.cookies.set(cookie.name, cookie.value);
     }
