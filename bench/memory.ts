@@ -46,8 +46,13 @@ function requestFor(n: number, passkeys: string[], hashes: Buffer[]): AnnounceRe
   const seeder = n % 4 === 0;
   return {
     passkey: passkeys[member], infoHash: hashes[release], peerId,
-    port: 1025 + (n % 60000), uploaded: 0n, downloaded: 0n, left: seeder ? 0n : 1073741824n,
-    event: 'started', numwant: 0, key: null,
+    // counters and key as a client sends them: every peer its own values (BigInt objects and
+    // key strings are part of what a peer costs; shared literals would hide them)
+    port: 1025 + (n % 60000),
+    uploaded: BigInt(((n * 7919) % 1e9) * 4096),
+    downloaded: BigInt(seeder ? 1073741824 : ((n * 104729) % 262144) * 4096),
+    left: BigInt(seeder ? 0 : 1073741824 - ((n * 104729) % 262144) * 4096),
+    event: 'started', numwant: 0, key: ((n * 2654435761) >>> 0).toString(16).toUpperCase().padStart(8, '0'),
     ip: `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`, family: 4, transport: 'udp',
   };
 }

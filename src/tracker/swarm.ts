@@ -8,10 +8,39 @@
 // BEP 23 / BEP 7 forms (6 and 18 bytes), written straight into replies.
 
 /** which announced hash a list belongs to */
+const EMPTY = Buffer.alloc(0);
+
 export const HASH_V1 = 0;
 export const HASH_V2 = 1;
 export type HashSlot = 0 | 1;
 
+/**
+ * Timestamps are kept as whole seconds since 2020 so they stay small integers (V8 Smis)
+ * instead of boxed doubles: five of them per peer, a million peers. 0 means "never".
+ */
+const EPOCH_S = 1_577_836_800;
+const toTick = (ms: number): number => (ms === 0 ? 0 : Math.max(Math.floor(ms / 1000) - EPOCH_S, 1));
+const fromTick = (tick: number): number => (tick === 0 ? 0 : (tick + EPOCH_S) * 1000);
+
+const SEEDER = 1;
+const ACTIVE = 2;
+/** `hashes` bits sit above the two flags */
+const HASHES_SHIFT = 2;
+
+/** What only an IPv6 or v2 (BEP 52) announcer needs: most peers never allocate it. */
+class PeerMore {
+  i42 = -1;
+  i61 = -1;
+  i62 = -1;
+  seen42 = 0;
+  seen61 = 0;
+  seen62 = 0;
+}
+
+/**
+ * One (user, release, peer_id). Memory counts here (a million of them): flags share one
+ * small integer, timestamps are Smi ticks, and the v2/IPv6 list positions live in PeerMore.
+ */
 export class Peer {
   /** compact IPv4 address+port (6 chars latin1) */
   addr4: string | null = null;
@@ -20,23 +49,15 @@ export class Peer {
   uploaded: bigint;
   downloaded: bigint;
   left: bigint;
-  seeder = false;
-  /** in the swarm (false: stopped, expired or refused; the baseline is still kept) */
-  active = false;
-  /** bit 1: in the v1 lists, bit 2: in the v2 lists */
-  hashes = 0;
-  /** position in the address list of each (hash, family): swap-remove needs it */
-  i41 = -1;
-  i42 = -1;
-  i61 = -1;
-  i62 = -1;
-  /** last announce, ms, per (family, hash): min interval applies per slot (H12) */
-  seen41 = 0;
-  seen42 = 0;
-  seen61 = 0;
-  seen62 = 0;
-  /** last announce of any kind, ms */
-  lastSeen = 0;
+  /** SEEDER | ACTIVE | hashes << HASHES_SHIFT */
+  private flags = 0;
+  /** position in the v1 IPv4 address list (swap-remove needs it) */
+  private i41 = -1;
+  /** last v1 IPv4 announce, in ticks: min interval applies per (family, hash) slot (H12) */
+  private seen41 = 0;
+  /** last announce of any kind, in ticks */
+  private seenAny = 0;
+  private more: PeerMore | null = null;
   port = 0;
   client = '';
   key: string | null = null;
@@ -55,31 +76,79 @@ export class Peer {
     this.left = left;
   }
 
+  get seeder(): boolean {
+    return (this.flags & SEEDER) !== 0;
+  }
+
+  set seeder(value: boolean) {
+    this.flags = value ? this.flags | SEEDER : this.flags & ~SEEDER;
+  }
+
+  /** in the swarm (false: stopped, expired or refused; the baseline is still kept) */
+  get active(): boolean {
+    return (this.flags & ACTIVE) !== 0;
+  }
+
+  set active(value: boolean) {
+    this.flags = value ? this.flags | ACTIVE : this.flags & ~ACTIVE;
+  }
+
+  /** bit 1: in the v1 lists, bit 2: in the v2 lists */
+  get hashes(): number {
+    return this.flags >> HASHES_SHIFT;
+  }
+
+  set hashes(value: number) {
+    this.flags = (this.flags & (SEEDER | ACTIVE)) | (value << HASHES_SHIFT);
+  }
+
+  /** last announce of any kind, ms (whole seconds) */
+  get lastSeen(): number {
+    return fromTick(this.seenAny);
+  }
+
+  set lastSeen(ms: number) {
+    this.seenAny = toTick(ms);
+  }
+
   seenAt(family: 4 | 6, slot: HashSlot): number {
-    if (family === 4) return slot === HASH_V1 ? this.seen41 : this.seen42;
-    return slot === HASH_V1 ? this.seen61 : this.seen62;
+    if (family === 4 && slot === HASH_V1) return fromTick(this.seen41);
+    const more = this.more;
+    if (more === null) return 0;
+    if (family === 4) return fromTick(more.seen42);
+    return fromTick(slot === HASH_V1 ? more.seen61 : more.seen62);
   }
 
   markSeen(family: 4 | 6, slot: HashSlot, now: number): void {
-    if (family === 4) {
-      if (slot === HASH_V1) this.seen41 = now;
-      else this.seen42 = now;
-    } else if (slot === HASH_V1) this.seen61 = now;
-    else this.seen62 = now;
-    this.lastSeen = now;
+    const tick = toTick(now);
+    this.seenAny = tick;
+    if (family === 4 && slot === HASH_V1) {
+      this.seen41 = tick;
+      return;
+    }
+    const more = (this.more ??= new PeerMore());
+    if (family === 4) more.seen42 = tick;
+    else if (slot === HASH_V1) more.seen61 = tick;
+    else more.seen62 = tick;
   }
 
   indexIn(family: 4 | 6, slot: HashSlot): number {
-    if (family === 4) return slot === HASH_V1 ? this.i41 : this.i42;
-    return slot === HASH_V1 ? this.i61 : this.i62;
+    if (family === 4 && slot === HASH_V1) return this.i41;
+    const more = this.more;
+    if (more === null) return -1;
+    if (family === 4) return more.i42;
+    return slot === HASH_V1 ? more.i61 : more.i62;
   }
 
   setIndex(family: 4 | 6, slot: HashSlot, index: number): void {
-    if (family === 4) {
-      if (slot === HASH_V1) this.i41 = index;
-      else this.i42 = index;
-    } else if (slot === HASH_V1) this.i61 = index;
-    else this.i62 = index;
+    if (family === 4 && slot === HASH_V1) {
+      this.i41 = index;
+      return;
+    }
+    const more = (this.more ??= new PeerMore());
+    if (family === 4) more.i42 = index;
+    else if (slot === HASH_V1) more.i61 = index;
+    else more.i62 = index;
   }
 
   addressOf(family: 4 | 6): string | null {
@@ -88,19 +157,21 @@ export class Peer {
 }
 
 /**
- * Peers of one (hash, family, seeder|leecher) with their compact addresses packed side by
- * side: a reply is one or two memory copies instead of a walk over scattered peer objects.
+ * Peers of one (hash, family) with their compact addresses packed side by side, leechers
+ * first, then seeders: a reply is one or two memory copies instead of a walk over scattered
+ * peer objects, and "leechers only" (for seeders) is a prefix. One list per (hash, family)
+ * that has peers, made on first use: most releases need one list, not eight.
  */
 class AddressList {
-  buf: Buffer;
+  buf: Buffer = EMPTY;
   readonly peers: Peer[] = [];
+  /** peers[0, leechers) are leechers, the rest seeders */
+  leechers = 0;
 
   constructor(
     readonly family: 4 | 6,
     readonly slot: HashSlot,
-  ) {
-    this.buf = Buffer.allocUnsafe(this.stride * 4);
-  }
+  ) {}
 
   get stride(): number {
     return this.family === 4 ? 6 : 18;
@@ -111,14 +182,16 @@ class AddressList {
   }
 
   push(peer: Peer, address: string): void {
-    const index = this.peers.length;
-    if ((index + 1) * this.stride > this.buf.length) {
-      const grown = Buffer.allocUnsafe(this.buf.length * 2);
-      this.buf.copy(grown, 0, 0, index * this.stride);
-      this.buf = grown;
+    const end = this.peers.length;
+    this.reserve(end + 1);
+    let index = end;
+    if (!peer.seeder) {
+      // the first seeder moves to the end; the new leecher takes its place
+      if (end > this.leechers) this.move(this.leechers, end);
+      index = this.leechers++;
     }
     writeLatin1(this.buf, address, index * this.stride);
-    this.peers.push(peer);
+    this.peers[index] = peer;
     peer.setIndex(this.family, this.slot, index);
   }
 
@@ -128,35 +201,39 @@ class AddressList {
 
   remove(peer: Peer): void {
     const index = peer.indexIn(this.family, this.slot);
-    const lastIndex = this.peers.length - 1;
-    const last = this.peers.pop()!;
-    if (last !== peer) {
-      this.peers[index] = last;
-      this.buf.copy(this.buf, index * this.stride, lastIndex * this.stride, (lastIndex + 1) * this.stride);
-      last.setIndex(this.family, this.slot, index);
-    }
+    const last = this.peers.length - 1;
+    if (index < this.leechers) {
+      // fill the hole with the last leecher, and that one's place with the last seeder
+      const lastLeecher = --this.leechers;
+      if (index !== lastLeecher) this.move(lastLeecher, index);
+      if (last !== lastLeecher) this.move(last, lastLeecher);
+    } else if (index !== last) this.move(last, index);
+    this.peers.pop();
     peer.setIndex(this.family, this.slot, -1);
-    // give memory back when a big swarm empties
-    if (this.buf.length > 4096 && this.peers.length * this.stride * 4 < this.buf.length) {
-      const shrunk = Buffer.allocUnsafe(this.buf.length / 2);
-      this.buf.copy(shrunk, 0, 0, this.peers.length * this.stride);
-      this.buf = shrunk;
-    }
-  }
-}
-
-/** The lists of one (hash, family): leechers then seeders form one virtual ring. */
-class FamilyLists {
-  readonly leechers: AddressList;
-  readonly seeders: AddressList;
-
-  constructor(family: 4 | 6, slot: HashSlot) {
-    this.leechers = new AddressList(family, slot);
-    this.seeders = new AddressList(family, slot);
+    this.shrink();
   }
 
-  listOf(peer: Peer): AddressList {
-    return peer.seeder ? this.seeders : this.leechers;
+  private move(from: number, to: number): void {
+    const stride = this.stride;
+    this.buf.copy(this.buf, to * stride, from * stride, (from + 1) * stride);
+    const peer = this.peers[from];
+    this.peers[to] = peer;
+    peer.setIndex(this.family, this.slot, to);
+  }
+
+  private reserve(count: number): void {
+    if (count * this.stride <= this.buf.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.stride * 4));
+    this.buf.copy(grown, 0, 0, this.peers.length * this.stride);
+    this.buf = grown;
+  }
+
+  /** gives memory back when a big swarm empties */
+  private shrink(): void {
+    if (this.buf.length <= 4096 || this.peers.length * this.stride * 4 >= this.buf.length) return;
+    const shrunk = Buffer.allocUnsafe(this.buf.length / 2);
+    this.buf.copy(shrunk, 0, 0, this.peers.length * this.stride);
+    this.buf = shrunk;
   }
 }
 
@@ -168,7 +245,6 @@ export interface Selection {
   peerIds6?: string[];
 }
 
-const EMPTY = Buffer.alloc(0);
 export const NO_PEERS: Selection = { compact4: EMPTY, compact6: EMPTY };
 
 export class Swarm {
@@ -178,11 +254,8 @@ export class Swarm {
    */
   private readonly byPeerId = new Map<string, Peer>();
   private shared: Map<string, Peer> | null = null;
-  /** [hash slot][0: IPv4, 1: IPv6] */
-  private readonly lists: [[FamilyLists, FamilyLists], [FamilyLists, FamilyLists]] = [
-    [new FamilyLists(4, HASH_V1), new FamilyLists(6, HASH_V1)],
-    [new FamilyLists(4, HASH_V2), new FamilyLists(6, HASH_V2)],
-  ];
+  /** [slot * 2 + (0: IPv4, 1: IPv6)], null until a peer of that hash and family is listed */
+  private readonly lists: (AddressList | null)[] = [null, null, null, null];
   seeders = 0;
   leechers = 0;
 
@@ -240,9 +313,8 @@ export class Swarm {
     else peer.addr6 = address;
     for (const slot of [HASH_V1, HASH_V2] as const) {
       if ((peer.hashes & (slot === HASH_V1 ? 1 : 2)) === 0) continue;
-      const list = this.lists[slot][family === 4 ? 0 : 1].listOf(peer);
-      if (previous === null) list.push(peer, address);
-      else list.rewrite(peer, address);
+      if (previous === null) this.listFor(slot, family).push(peer, address);
+      else this.listFor(slot, family).rewrite(peer, address);
     }
   }
 
@@ -284,12 +356,13 @@ export class Swarm {
 
   /**
    * Up to `want` addresses of peers that announced `slot`, never the requester; seeders get
-   * leechers only. Each family's lists are a ring (leechers, then seeders) read from a random
+   * leechers only. Each family's list is a ring (leechers, then seeders) read from a random
    * starting point: O(want) bytes copied, no walk over the swarm. `want` is shared between
    * the families in proportion to their sizes.
    */
   select(requester: Peer, slot: HashSlot, want: number, onlyLeechers: boolean, withPeerIds = false): Selection {
-    const [v4, v6] = this.lists[slot];
+    const v4 = this.lists[slot * 2];
+    const v6 = this.lists[slot * 2 + 1];
     const total4 = ringSize(v4, onlyLeechers, requester);
     const total6 = ringSize(v6, onlyLeechers, requester);
     if (want <= 0 || total4 + total6 === 0) return NO_PEERS;
@@ -310,16 +383,21 @@ export class Swarm {
     return this.byPeerId.size + (this.shared?.size ?? 0);
   }
 
+  private listFor(slot: HashSlot, family: 4 | 6): AddressList {
+    const at = slot * 2 + (family === 4 ? 0 : 1);
+    return (this.lists[at] ??= new AddressList(family, slot));
+  }
+
   private listIn(peer: Peer, slot: HashSlot, family: 4 | 6): void {
     const address = peer.addressOf(family);
-    if (address !== null) this.lists[slot][family === 4 ? 0 : 1].listOf(peer).push(peer, address);
+    if (address !== null) this.listFor(slot, family).push(peer, address);
   }
 
   private unlistAll(peer: Peer): void {
     for (const slot of [HASH_V1, HASH_V2] as const) {
       if ((peer.hashes & (slot === HASH_V1 ? 1 : 2)) === 0) continue;
-      if (peer.addr4 !== null) this.lists[slot][0].listOf(peer).remove(peer);
-      if (peer.addr6 !== null) this.lists[slot][1].listOf(peer).remove(peer);
+      if (peer.addr4 !== null) this.listFor(slot, 4).remove(peer);
+      if (peer.addr6 !== null) this.listFor(slot, 6).remove(peer);
     }
   }
 
@@ -332,38 +410,40 @@ export class Swarm {
   }
 }
 
-/** Ring position of the requester in these lists, or -1. */
-function requesterPosition(lists: FamilyLists, onlyLeechers: boolean, requester: Peer): number {
-  const index = requester.indexIn(lists.leechers.family, lists.leechers.slot);
-  if (index < 0 || !requester.active) return -1;
-  if (!requester.seeder) return lists.leechers.peers[index] === requester ? index : -1;
-  if (onlyLeechers) return -1;
-  return lists.seeders.peers[index] === requester ? lists.leechers.length + index : -1;
+/** How many entries a reply may come from: leechers, or leechers and seeders. */
+function ringEnd(list: AddressList, onlyLeechers: boolean): number {
+  return onlyLeechers ? list.leechers : list.length;
 }
 
-function ringSize(lists: FamilyLists, onlyLeechers: boolean, requester: Peer): number {
-  const total = lists.leechers.length + (onlyLeechers ? 0 : lists.seeders.length);
-  return requesterPosition(lists, onlyLeechers, requester) >= 0 ? total - 1 : total;
+/** Position of the requester inside the ring, or -1. */
+function requesterPosition(list: AddressList, onlyLeechers: boolean, requester: Peer): number {
+  const index = requester.indexIn(list.family, list.slot);
+  if (index < 0 || !requester.active || index >= ringEnd(list, onlyLeechers)) return -1;
+  return list.peers[index] === requester ? index : -1;
 }
 
-function readRing(lists: FamilyLists, onlyLeechers: boolean, requester: Peer, want: number, ids: string[] | undefined): Buffer {
-  if (want <= 0) return EMPTY;
-  const stride = lists.leechers.stride;
-  const total = lists.leechers.length + (onlyLeechers ? 0 : lists.seeders.length);
-  const skip = requesterPosition(lists, onlyLeechers, requester);
+function ringSize(list: AddressList | null, onlyLeechers: boolean, requester: Peer): number {
+  if (list === null) return 0;
+  const total = ringEnd(list, onlyLeechers);
+  return requesterPosition(list, onlyLeechers, requester) >= 0 ? total - 1 : total;
+}
+
+/** `want` entries read as a ring from a random start, skipping the requester: O(want) bytes copied. */
+function readRing(list: AddressList | null, onlyLeechers: boolean, requester: Peer, want: number, ids: string[] | undefined): Buffer {
+  if (want <= 0 || list === null) return EMPTY;
+  const stride = list.stride;
+  const total = ringEnd(list, onlyLeechers);
+  const skip = requesterPosition(list, onlyLeechers, requester);
   const out = Buffer.allocUnsafe(want * stride);
   let written = 0;
   let position = Math.floor(Math.random() * total);
   while (written < want) {
-    // the longest run from `position` inside one list, stopping before the requester
-    const inLeechers = position < lists.leechers.length;
-    const list = inLeechers ? lists.leechers : lists.seeders;
-    const start = inLeechers ? position : position - lists.leechers.length;
-    let run = Math.min(want - written, list.length - start);
+    // the longest run from `position`, stopping before the requester
+    let run = Math.min(want - written, total - position);
     if (skip >= position && skip < position + run) run = skip - position;
     if (run > 0) {
-      list.buf.copy(out, written * stride, start * stride, (start + run) * stride);
-      if (ids) for (let i = 0; i < run; i++) ids.push(list.peers[start + i].peerId);
+      list.buf.copy(out, written * stride, position * stride, (position + run) * stride);
+      if (ids) for (let i = 0; i < run; i++) ids.push(list.peers[position + i].peerId);
       written += run;
       position += run;
     }
