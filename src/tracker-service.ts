@@ -5,7 +5,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Database } from './db/client.js';
-import { flushLedgerBatch, loadTrackerState, purgeOldPeers } from './db/tracker-store.js';
+import { flushLedgerBatch, loadTrackerState, purgeOldPeers, RecentIps } from './db/tracker-store.js';
 import { TrackerEngine, type TrackerStats } from './tracker/announce.js';
 import { Catalog } from './tracker/catalog.js';
 import { defaultPolicy, sanitizePolicy, type TrackerPolicy } from './tracker/policy.js';
@@ -61,12 +61,13 @@ export function createTrackerService(options: TrackerServiceOptions): TrackerSer
   const timers: NodeJS.Timeout[] = [];
   const health = { lastFlushAt: null as string | null, lastFlushError: null as string | null, failedFlushes: 0 };
   let flushing: Promise<void> | null = null;
+  const recentIps = new RecentIps();
 
   async function flushOnce(): Promise<void> {
     if (engine.ledger.isEmpty()) return;
     const batch = engine.ledger.take((id) => engine.countsOf(id));
     try {
-      const snatched = await flushLedgerBatch(db.sql, batch);
+      const snatched = await flushLedgerBatch(db.sql, batch, recentIps);
       for (const [releaseId, n] of snatched) engine.completed.set(releaseId, (engine.completed.get(releaseId) ?? 0) + n);
       health.lastFlushAt = new Date(clock.now()).toISOString();
       if (health.lastFlushError) log.info({ pending: engine.ledger.pending }, 'tracker ledger flushed again after failures');

@@ -2,7 +2,7 @@
 // batch in ONE transaction of multi-row statements (unnest arrays), so a peer's persisted
 // baseline and the credit computed from it commit together (exactly-once across kill -9).
 // Totals are added, never overwritten: the web and admin side edit them too.
-import type { LedgerBatch } from '../tracker/ledger.js';
+import type { LedgerBatch, PeerRow } from '../tracker/ledger.js';
 import type { StoredPeer } from '../tracker/announce.js';
 import type { FreeleechMode, TrackerRelease, TrackerUser } from '../tracker/catalog.js';
 import type { SqlDriver, SqlTx } from './driver.js';
@@ -77,18 +77,64 @@ function peerOf(row: Record<string, unknown>): StoredPeer {
   };
 }
 
+/**
+ * The (member, address) pairs the IP history already has from the last hour: a flush writes
+ * only the others, so a steady swarm does not upsert a user_ips row per peer every few
+ * seconds. `last_seen` is therefore precise to the hour; staff pages need no more.
+ */
+export class RecentIps {
+  private readonly written = new Map<string, number>();
+
+  constructor(private readonly refreshMs = 3_600_000, private readonly maxEntries = 1_000_000) {}
+
+  /** The sightings among `rows` to write: new pairs, or pairs last written over refreshMs ago. */
+  pick(rows: readonly PeerRow[]): IpSighting[] {
+    const out = new Map<string, IpSighting>();
+    for (const row of rows) {
+      for (const ip of [row.ipv4, row.ipv6]) {
+        if (ip === null) continue;
+        const key = `${row.userId} ${ip}`;
+        const last = this.written.get(key);
+        if (last !== undefined && row.lastAnnounceAt - last < this.refreshMs) continue;
+        const seen = out.get(key);
+        if (seen) {
+          seen.first = Math.min(seen.first, row.lastAnnounceAt);
+          seen.last = Math.max(seen.last, row.lastAnnounceAt);
+        } else out.set(key, { userId: row.userId, ip, first: row.lastAnnounceAt, last: row.lastAnnounceAt });
+      }
+    }
+    return [...out.values()];
+  }
+
+  /** After the transaction committed: these need no write for the next refreshMs. */
+  remember(sightings: IpSighting[]): void {
+    if (this.written.size + sightings.length > this.maxEntries) this.written.clear();
+    for (const s of sightings) this.written.set(`${s.userId} ${s.ip}`, s.last);
+  }
+}
+
+export interface IpSighting {
+  userId: number;
+  ip: string;
+  first: number;
+  last: number;
+}
+
 /** Returns the number of new snatches per release (releases.snatched was raised by them). */
-export async function flushLedgerBatch(sql: SqlDriver, batch: LedgerBatch): Promise<Map<number, number>> {
-  return sql.transaction(async (tx) => {
+export async function flushLedgerBatch(sql: SqlDriver, batch: LedgerBatch, recentIps = new RecentIps()): Promise<Map<number, number>> {
+  const sightings = recentIps.pick(batch.peerRows);
+  const snatched = await sql.transaction(async (tx) => {
     await flushUsers(tx, batch);
     await flushPeers(tx, batch);
     await flushTransfers(tx, batch);
-    const snatched = await flushSnatches(tx, batch);
+    const added = await flushSnatches(tx, batch);
     await flushReleaseCounts(tx, batch);
     await flushDaily(tx, batch);
-    await flushUserIps(tx, batch);
-    return snatched;
+    await flushUserIps(tx, sightings);
+    return added;
   });
+  recentIps.remember(sightings);
+  return snatched;
 }
 
 const str = (value: bigint): string => value.toString();
@@ -233,27 +279,15 @@ async function flushDaily(tx: SqlTx, batch: LedgerBatch): Promise<void> {
 }
 
 /** The addresses members announced from (user_ips, source 'tracker'; staff pages). */
-async function flushUserIps(tx: SqlTx, batch: LedgerBatch): Promise<void> {
-  const users: number[] = [];
-  const ips: string[] = [];
-  const at: number[] = [];
-  for (const row of batch.peerRows) {
-    for (const ip of [row.ipv4, row.ipv6]) {
-      if (ip === null) continue;
-      users.push(row.userId);
-      ips.push(ip);
-      at.push(row.lastAnnounceAt);
-    }
-  }
-  if (users.length === 0) return;
+async function flushUserIps(tx: SqlTx, sightings: IpSighting[]): Promise<void> {
+  if (sightings.length === 0) return;
   await tx.query(
     `INSERT INTO user_ips AS x (user_id, ip, source, first_seen, last_seen)
-     SELECT d.user_id, d.ip, 'tracker', ${TS('min(d.at)')}, ${TS('max(d.at)')}
-       FROM unnest($1::int[], $2::text[], $3::float8[]) AS d(user_id, ip, at)
+     SELECT d.user_id, d.ip, 'tracker', ${TS('d.first')}, ${TS('d.last')}
+       FROM unnest($1::int[], $2::text[], $3::float8[], $4::float8[]) AS d(user_id, ip, first, last)
        JOIN users u ON u.id = d.user_id
-      GROUP BY d.user_id, d.ip
      ON CONFLICT (user_id, ip, source) DO UPDATE SET last_seen = GREATEST(x.last_seen, EXCLUDED.last_seen)`,
-    [users, ips, at],
+    [sightings.map((s) => s.userId), sightings.map((s) => s.ip), sightings.map((s) => s.first), sightings.map((s) => s.last)],
   );
 }
 
