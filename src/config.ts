@@ -9,7 +9,7 @@ export interface Config {
   /** web pages and HTTP announce share this port */
   port: number;
   udpPort: number;
-  /** 0 disables the UDP tracker */
+  /** UDP_ENABLED=false turns the UDP tracker off (UDP_PORT=0 picks a free port instead) */
   udpEnabled: boolean;
   host: string;
   /** absolute URL members reach the site at; announce URLs are built from it */

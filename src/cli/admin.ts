@@ -4,6 +4,7 @@
 import { createInterface } from 'node:readline/promises';
 import { loadConfig } from '../config.js';
 import { openDatabase } from '../db/client.js';
+import { newMemberCredit } from '../policy/store.js';
 import { createUser } from '../web/users/create-user.js';
 
 const ROLES = ['member', 'uploader', 'moderator', 'admin'] as const;
@@ -52,7 +53,7 @@ async function main(): Promise<void> {
         password: await readPassword(),
         email: flag(rest, '--email') ?? null,
         role: parseRole(flag(rest, '--role')) ?? 'admin',
-        uploadCredit: config.newMemberCredit,
+        uploadCredit: await newMemberCredit(db.prisma, config),
       });
       process.stdout.write(`created ${user.username} (id ${user.id}, ${user.role})\n`);
     } else if (command === 'role') {

@@ -222,7 +222,7 @@ export class TrackerEngine implements TrackerCore {
     if (!early && request.event !== 'stopped') {
       const want = request.numwant === null || request.numwant < 0 ? policy.numwantDefault : Math.min(request.numwant, policy.numwantCap);
       const onlyLeechers = request.left === ZERO || request.event === 'paused';
-      selection = swarm.select(peer, slot, want, onlyLeechers, request.withPeerIds === true);
+      selection = swarm.select(peer, slot, want, onlyLeechers, request.withPeerIds === true, request.peerFamily);
     }
     // ±10 % jitter spreads the re-announces of clients that started together.
     const interval = Math.round(policy.announceInterval * (0.9 + Math.random() * 0.2));

@@ -19,9 +19,9 @@ export interface TrackerPolicy {
 }
 
 /**
- * Refused by default: clients that cheat on reported totals or leak private swarms.
- * `-BC` BitComet < 1.x spoofing, `-FG` FlashGet, `-SD` Thunder/Xunlei, `-XL` Xunlei,
- * `-TT` TuoTu, `-QD` QQDownload, `-BN` Baidu, `-RZ` RatioMaster-like faker builds.
+ * Refused by default (peer_id prefixes): clients that cheat on reported totals or leak
+ * private swarms. `-FG` FlashGet, `-SD` and `-XL` Thunder/Xunlei, `-TT` TuoTu, `-QD`
+ * QQDownload, `-BN` Baidu, `-XF` Xfplay, `-GR` GetRight, `-RZ` RatioMaster-like faker builds.
  */
 export const DEFAULT_CLIENT_DENY: readonly string[] = ['-FG', '-SD', '-XL', '-TT', '-QD', '-BN', '-XF', '-GR', '-RZ'];
 

@@ -136,11 +136,11 @@ export class Swarm {
    * Up to `want` addresses of peers that announced `slot`, never the requester; seeders get
    * leechers only. Each family's list is a ring (leechers, then seeders) read from a random
    * starting point: O(want) bytes copied, no walk over the swarm. `want` is shared between
-   * the families in proportion to their sizes.
+   * the families in proportion to their sizes, or all given to `onlyFamily`.
    */
-  select(requester: Peer, slot: HashSlot, want: number, onlyLeechers: boolean, withPeerIds = false): Selection {
-    const v4 = this.lists[slot * 2];
-    const v6 = this.lists[slot * 2 + 1];
+  select(requester: Peer, slot: HashSlot, want: number, onlyLeechers: boolean, withPeerIds = false, onlyFamily?: 4 | 6): Selection {
+    const v4 = onlyFamily === 6 ? null : this.lists[slot * 2];
+    const v6 = onlyFamily === 4 ? null : this.lists[slot * 2 + 1];
     const total4 = ringSize(v4, onlyLeechers, requester);
     const total6 = ringSize(v6, onlyLeechers, requester);
     if (want <= 0 || total4 + total6 === 0) return NO_PEERS;

@@ -30,6 +30,11 @@ export interface AnnounceRequest {
   userAgent?: string;
   /** collect the peer ids of the returned peers (HTTP compact=0 without no_peer_id) */
   withPeerIds?: boolean;
+  /**
+   * Only peers of this family are any use to the requester (UDP: the reply carries the
+   * socket's family alone, BEP 15), so all of numwant goes to it. Absent: both families.
+   */
+  peerFamily?: 4 | 6;
 }
 
 export interface PeerEntry {

@@ -139,6 +139,8 @@ export function parseAnnounce(packet: Buffer, source: Source, onIPv6: boolean): 
     ip: source.ip,
     family: source.family,
     transport: 'udp',
+    // an IPv4 client on the dual-stack IPv6 socket gets both (IPv4 ones mapped): see peerBytes
+    peerFamily: !onIPv6 ? 4 : source.family === 6 ? 6 : undefined,
   };
 }
 

@@ -393,6 +393,16 @@ describe('peer identity', () => {
     assert.equal(reply.compact4.length / 6 + reply.compact6.length / 18, 50);
     assert.ok(reply.compact6.length > 0 && reply.compact4.length > 0);
   });
+
+  it('gives all of numwant to one family when the transport can carry only that one (UDP)', () => {
+    const { engine } = makeEngine();
+    for (let i = 0; i < 60; i++) engine.announce(req({ passkey: PASSKEY_B, peerId: peerId(`P${i}`), event: 'started', ip: `10.5.0.${i}` }));
+    for (let i = 0; i < 60; i++) engine.announce(req({ passkey: PASSKEY_B, peerId: peerId(`Q${i}`), event: 'started', ip: `fd00::${i + 1}`, family: 6 }));
+    const v4 = engine.announce(req({ event: 'started', numwant: 50, peerFamily: 4 }));
+    assert.deepEqual([v4.compact4.length / 6, v4.compact6.length], [50, 0]);
+    const v6 = engine.announce(req({ peerId: peerId('R6'), ip: 'fd00::ff', family: 6, event: 'started', numwant: 50, peerFamily: 6 }));
+    assert.deepEqual([v6.compact4.length, v6.compact6.length / 18], [0, 50]);
+  });
 });
 
 describe('expiry', () => {

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { FakeClock } from '../../src/clock.js';
+import { POLICY_SETTINGS_KEY } from '../../src/policy/settings.js';
+import { writeSetting } from '../../src/policy/store.js';
 import { endSessionsOf } from '../../src/web/session.js';
 import { getSetting, getSiteSettings, setSetting, setSiteSettings } from '../../src/web/settings.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
@@ -118,6 +120,18 @@ describe('registration and login', () => {
     const login = await new WebClient(t.app, '10.0.0.6').login('soon-gone');
     assert.equal(login.statusCode, 403);
     assert.match(login.body, /disabled: cheating/);
+  });
+
+  it('gives new members the upload credit set on the settings page', async () => {
+    await writeSetting(t.db.prisma, POLICY_SETTINGS_KEY, { newMemberCreditGiB: 1 });
+    try {
+      const response = await new WebClient(t.app, '10.0.0.7').register('CreditedNewbie');
+      assert.equal(response.statusCode, 303);
+      const user = await t.db.prisma.user.findUniqueOrThrow({ where: { usernameLower: 'creditednewbie' } });
+      assert.equal(user.uploaded, 1n << 30n);
+    } finally {
+      await t.db.prisma.setting.delete({ where: { key: POLICY_SETTINGS_KEY } });
+    }
   });
 
   it('follows the registration mode: closed, then invite-only', async () => {

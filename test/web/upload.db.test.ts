@@ -1,6 +1,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { writeSetting } from '../../src/policy/store.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { bencode, createMember, firstCategoryId, getCsrf, makeTorrent, multipart, uploadOk, uploadTorrent, type Member } from '../helpers/releases.js';
 
@@ -62,6 +63,17 @@ describe('upload', () => {
     const stored = bencode.decode(release.torrentFile);
     assert.equal(stored.info.private, 1);
     assert.equal(Buffer.from(stored.info.source).toString(), t.config.siteName);
+  });
+
+  it('uses the source tag saved on the settings page', async () => {
+    await writeSetting(t.app.db.prisma, 'source_tag', 'SK-TAG');
+    try {
+      const id = await uploadOk(t.app, member, { torrent: makeTorrent({ private: false }) });
+      const release = await t.app.db.prisma.release.findUniqueOrThrow({ where: { id } });
+      assert.equal(Buffer.from(bencode.decode(release.torrentFile).info.source).toString(), 'SK-TAG');
+    } finally {
+      await t.app.db.prisma.setting.delete({ where: { key: 'source_tag' } });
+    }
   });
 
   it('tells the tracker about the release immediately, by every hash', async () => {

@@ -37,6 +37,11 @@ export async function saveSiteSettings(app: FastifyInstance, site: AdminSiteSett
   app.config.siteName = site.siteName;
 }
 
+/** The `source` tag forced into uploaded torrents: the saved one, else the site name. */
+export async function loadSourceTag(app: FastifyInstance): Promise<string> {
+  return str(await readSetting(app.db.prisma, 'source_tag'), app.config.siteName);
+}
+
 /** At start: a site name saved from the settings page wins over SITE_NAME. */
 export async function applyStoredSiteName(app: FastifyInstance): Promise<void> {
   const name = await readSetting(app.db.prisma, 'site_name').catch(() => null);

@@ -2,6 +2,7 @@
 // made is always allowed (it becomes the admin), so a fresh site can be set up.
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../errors.js';
+import { newMemberCredit } from '../../policy/store.js';
 import { getSiteSettings } from '../settings.js';
 import { createUser } from '../users/create-user.js';
 import { findUsableInvite } from './queries.js';
@@ -48,7 +49,7 @@ export async function registerMember(app: FastifyInstance, form: RegisterForm) {
     email: form.email || null,
     invitedById: invite?.inviterId ?? null,
     inviteId: invite?.id,
-    uploadCredit: app.config.newMemberCredit,
+    uploadCredit: await newMemberCredit(app.db.prisma, app.config),
     now,
   });
   if (settings.invitesForNewMembers > 0) {

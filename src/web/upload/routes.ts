@@ -10,6 +10,7 @@ import { flash, render } from '../render.js';
 import { loadSessionUser } from '../session.js';
 import { formatBytes } from '../view-helpers.js';
 import { createRelease, DuplicateReleaseError } from '../releases/create-release.js';
+import { loadSourceTag } from '../admin/site-settings.js';
 
 export const MAX_DESCRIPTION_CHARS = 20_000;
 export const MAX_NAME_CHARS = 255;
@@ -103,7 +104,7 @@ async function submit(request: FastifyRequest, reply: FastifyReply) {
       torrent: form.file!.data,
       description: form.description,
       name: form.name,
-      source: app.config.siteName,
+      source: await loadSourceTag(app),
       maxBytes: app.config.maxTorrentBytes,
       now: new Date(app.clock.now()),
     });
