@@ -2,7 +2,8 @@
 // batch in ONE transaction of multi-row statements (unnest arrays), so a peer's persisted
 // baseline and the credit computed from it commit together (exactly-once across kill -9).
 // Totals are added, never overwritten: the web and admin side edit them too.
-import type { LedgerBatch, PeerRow } from '../tracker/ledger.js';
+import type { LedgerBatch } from '../tracker/ledger.js';
+import { RecentIps, type IpSighting } from './recent-ips.js';
 import type { StoredPeer } from '../tracker/announce.js';
 import type { FreeleechMode, TrackerRelease, TrackerUser } from '../tracker/catalog.js';
 import type { SqlDriver, SqlTx } from './driver.js';
@@ -75,49 +76,6 @@ function peerOf(row: Record<string, unknown>): StoredPeer {
     active: row.active as boolean,
     lastAnnounceAt: Number(row.last_ms),
   };
-}
-
-/**
- * The (member, address) pairs the IP history already has from the last hour: a flush writes
- * only the others, so a steady swarm does not upsert a user_ips row per peer every few
- * seconds. `last_seen` is therefore precise to the hour; staff pages need no more.
- */
-export class RecentIps {
-  private readonly written = new Map<string, number>();
-
-  constructor(private readonly refreshMs = 3_600_000, private readonly maxEntries = 1_000_000) {}
-
-  /** The sightings among `rows` to write: new pairs, or pairs last written over refreshMs ago. */
-  pick(rows: readonly PeerRow[]): IpSighting[] {
-    const out = new Map<string, IpSighting>();
-    for (const row of rows) {
-      for (const ip of [row.ipv4, row.ipv6]) {
-        if (ip === null) continue;
-        const key = `${row.userId} ${ip}`;
-        const last = this.written.get(key);
-        if (last !== undefined && row.lastAnnounceAt - last < this.refreshMs) continue;
-        const seen = out.get(key);
-        if (seen) {
-          seen.first = Math.min(seen.first, row.lastAnnounceAt);
-          seen.last = Math.max(seen.last, row.lastAnnounceAt);
-        } else out.set(key, { userId: row.userId, ip, first: row.lastAnnounceAt, last: row.lastAnnounceAt });
-      }
-    }
-    return [...out.values()];
-  }
-
-  /** After the transaction committed: these need no write for the next refreshMs. */
-  remember(sightings: IpSighting[]): void {
-    if (this.written.size + sightings.length > this.maxEntries) this.written.clear();
-    for (const s of sightings) this.written.set(`${s.userId} ${s.ip}`, s.last);
-  }
-}
-
-export interface IpSighting {
-  userId: number;
-  ip: string;
-  first: number;
-  last: number;
 }
 
 /** Returns the number of new snatches per release (releases.snatched was raised by them). */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { RecentIps } from '../../src/db/tracker-store.js';
+import { RecentIps } from '../../src/db/recent-ips.js';
 import type { PeerRow } from '../../src/tracker/ledger.js';
 
 const HOUR = 3_600_000;

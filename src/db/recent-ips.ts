@@ -1,0 +1,45 @@
+// Which IP-history sightings a ledger flush still has to write (see RecentIps).
+import type { PeerRow } from '../tracker/ledger.js';
+
+/**
+ * The (member, address) pairs the IP history already has from the last hour: a flush writes
+ * only the others, so a steady swarm does not upsert a user_ips row per peer every few
+ * seconds. `last_seen` is therefore precise to the hour; staff pages need no more.
+ */
+export class RecentIps {
+  private readonly written = new Map<string, number>();
+
+  constructor(private readonly refreshMs = 3_600_000, private readonly maxEntries = 1_000_000) {}
+
+  /** The sightings among `rows` to write: new pairs, or pairs last written over refreshMs ago. */
+  pick(rows: readonly PeerRow[]): IpSighting[] {
+    const out = new Map<string, IpSighting>();
+    for (const row of rows) {
+      for (const ip of [row.ipv4, row.ipv6]) {
+        if (ip === null) continue;
+        const key = `${row.userId} ${ip}`;
+        const last = this.written.get(key);
+        if (last !== undefined && row.lastAnnounceAt - last < this.refreshMs) continue;
+        const seen = out.get(key);
+        if (seen) {
+          seen.first = Math.min(seen.first, row.lastAnnounceAt);
+          seen.last = Math.max(seen.last, row.lastAnnounceAt);
+        } else out.set(key, { userId: row.userId, ip, first: row.lastAnnounceAt, last: row.lastAnnounceAt });
+      }
+    }
+    return [...out.values()];
+  }
+
+  /** After the transaction committed: these need no write for the next refreshMs. */
+  remember(sightings: IpSighting[]): void {
+    if (this.written.size + sightings.length > this.maxEntries) this.written.clear();
+    for (const s of sightings) this.written.set(`${s.userId} ${s.ip}`, s.last);
+  }
+}
+
+export interface IpSighting {
+  userId: number;
+  ip: string;
+  first: number;
+  last: number;
+}
