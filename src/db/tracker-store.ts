@@ -3,10 +3,10 @@
 // baseline and the credit computed from it commit together (exactly-once across kill -9).
 // Totals are added, never overwritten: the web and admin side edit them too.
 import type { LedgerBatch } from '../tracker/ledger.js';
-import { RecentIps, type IpSighting } from './recent-ips.js';
 import type { StoredPeer } from '../tracker/announce.js';
 import type { FreeleechMode, TrackerRelease, TrackerUser } from '../tracker/catalog.js';
 import type { SqlDriver, SqlTx } from './driver.js';
+import { RecentIps, type IpSighting } from './recent-ips.js';
 
 export interface TrackerState {
   users: TrackerUser[];

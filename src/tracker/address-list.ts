@@ -1,7 +1,8 @@
 // Packed compact addresses of one (hash, family) of a swarm: what a reply copies from.
 import { type HashSlot, type Peer } from './peer.js';
 
-const EMPTY = Buffer.alloc(0);
+/** shared by every empty list and empty reply */
+export const EMPTY = Buffer.alloc(0);
 
 /**
  * Peers of one (hash, family) with their compact addresses packed side by side, leechers

@@ -6,7 +6,8 @@ import type { Clock } from '../clock.js';
 import type { Catalog, TrackerRelease, TrackerUser } from './catalog.js';
 import { Ledger, type Traffic } from './ledger.js';
 import { isClientAllowed, type TrackerPolicy } from './policy.js';
-import { compactIPv4, compactIPv6, HASH_V1, HASH_V2, NO_PEERS, Peer, Swarm, type HashSlot, type Selection } from './swarm.js';
+import { HASH_V1, HASH_V2, Peer, type HashSlot } from './peer.js';
+import { compactIPv4, compactIPv6, NO_PEERS, Swarm, type Selection } from './swarm.js';
 import { AnnounceReply } from './reply.js';
 import { TrackerError, type AnnounceRequest, type ScrapeEntry, type TrackerCore } from './types.js';
 

@@ -6,7 +6,7 @@
 // Peers are kept by reference: the row written is the peer's state at `take()` time, which
 // is exactly the state matching the credited deltas in the same batch (announces are
 // synchronous). That pairing is what makes a kill -9 neither lose nor double a byte.
-import type { Peer } from './swarm.js';
+import type { Peer } from './peer.js';
 
 export interface Traffic {
   up: bigint;

@@ -8,12 +8,8 @@
 // BEP 23 / BEP 7 forms (6 and 18 bytes), written straight into replies (peer.ts and
 // address-list.ts say what a peer costs).
 
-import { AddressList } from './address-list.js';
-import { HASH_V1, HASH_V2, type HashSlot, Peer } from './peer.js';
-
-export { HASH_V1, HASH_V2, Peer, type HashSlot } from './peer.js';
-
-const EMPTY = Buffer.alloc(0);
+import { AddressList, EMPTY } from './address-list.js';
+import { HASH_V1, HASH_V2, type HashSlot, type Peer } from './peer.js';
 
 export interface Selection {
   compact4: Buffer;
