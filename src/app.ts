@@ -6,6 +6,7 @@ import type { Config } from './config.js';
 import type { Database } from './db/client.js';
 import { startPolicyJob } from './policy/job.js';
 import { createTrackerService, type TrackerService } from './tracker-service.js';
+import { installFastPath, type FastPath } from './tracker/http-fast-path.js';
 import { trackerHttpRoutes } from './tracker/http.js';
 import { webRoutes } from './web/index.js';
 
@@ -14,6 +15,8 @@ declare module 'fastify' {
     config: Config;
     db: Database;
     tracker: TrackerService;
+    /** the socket-level announce path (null behind a proxy); its counters */
+    trackerFastPath: FastPath | null;
     clock: Clock;
   }
 }
@@ -59,6 +62,12 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   });
 
   await app.register(trackerHttpRoutes);
+  // Announces over a real socket skip Node's HTTP parser and Fastify (the routes above answer
+  // the same; app.inject and kept-alive connections reach them). Behind a proxy only Fastify
+  // resolves X-Forwarded-For, so the fast path stays off there.
+  const fastPath = config.trustedProxies.length === 0 ? installFastPath(app.server, { core: () => tracker.core, log: app.log }) : null;
+  app.decorate('trackerFastPath', fastPath);
+  app.addHook('preClose', async () => fastPath?.dropWaiting());
   await app.register(webRoutes);
   // Ratio policy job (src/policy/job.ts): scheduled once the app is ready, unref'd, stopped on close.
   let stopPolicyJob = (): void => {};

@@ -3,12 +3,17 @@
 // (libtorrent ignores a non-200 body). Registered in its own context: no session, CSRF or
 // body plugins run here.
 import { isIPv4 } from 'node:net';
-import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { encodeReply } from './bencode.js';
 import { parseAnnounceQuery, parseScrapeQuery, rawQueryOf, type AnnounceQuery } from './http-query.js';
 import { TrackerError, type AnnounceResult, type TrackerCore } from './types.js';
 
 type PasskeyRequest = FastifyRequest<{ Params: { passkey?: string } }>;
+
+/** Where unexpected errors go (Fastify's logger, or the fast path's). */
+export interface ErrorLog {
+  error(obj: object, msg: string): void;
+}
 
 /** H9: the source address as Fastify resolved it (trustProxy: rightmost trusted hop), ::ffff: unmapped. */
 export function sourceAddress(ip: string): { ip: string; family: 4 | 6 } {
@@ -17,7 +22,7 @@ export function sourceAddress(ip: string): { ip: string; family: 4 | 6 } {
 }
 
 /** One announce, from raw query to bencoded reply; never throws. */
-export function handleAnnounce(core: TrackerCore, passkey: string, query: string, ip: string, userAgent: string | undefined, log?: FastifyBaseLogger): Buffer {
+export function handleAnnounce(core: TrackerCore, passkey: string, query: string, ip: string, userAgent: string | undefined, log?: ErrorLog): Buffer {
   try {
     const parsed = parseAnnounceQuery(query);
     const source = sourceAddress(ip);
@@ -45,7 +50,7 @@ export function handleAnnounce(core: TrackerCore, passkey: string, query: string
 }
 
 /** One scrape (H17): files keyed by the raw 20-byte hash, unknown hashes omitted. */
-export function handleScrape(core: TrackerCore, passkey: string, query: string, log?: FastifyBaseLogger): Buffer {
+export function handleScrape(core: TrackerCore, passkey: string, query: string, log?: ErrorLog): Buffer {
   try {
     const entries = core.scrape(passkey, parseScrapeQuery(query));
     const files = new Map<Buffer, Record<string, number>>();
@@ -107,7 +112,7 @@ function ipv6Bytes(ip: string): Buffer {
 }
 
 /** H13: the member-facing text, and interval/min interval so clients back off. */
-export function encodeFailure(error: unknown, log?: FastifyBaseLogger): Buffer {
+export function encodeFailure(error: unknown, log?: ErrorLog): Buffer {
   if (error instanceof TrackerError) {
     const dict: Record<string, unknown> = { 'failure reason': error.message };
     if (error.retryIn !== undefined) {
@@ -125,7 +130,8 @@ function send(reply: FastifyReply, body: Buffer): FastifyReply {
   return reply.code(200).header('content-type', 'text/plain').header('cache-control', 'no-store').send(body);
 }
 
-const MISSING_PASSKEY = new TrackerError('Missing passkey: use the announce URL from your .torrent download');
+/** bare /announce and /scrape: the member used a URL without their passkey */
+export const MISSING_PASSKEY = new TrackerError('Missing passkey: use the announce URL from your .torrent download');
 
 export async function trackerHttpRoutes(app: FastifyInstance): Promise<void> {
   const core = (): TrackerCore => app.tracker.core;

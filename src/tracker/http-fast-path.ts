@@ -1,0 +1,230 @@
+// The announce fast path: tracker requests answered at the socket, before Node's HTTP parser
+// and Fastify. Clients announce on a fresh connection each time (`Connection: close`, as
+// libtorrent, Transmission and aria2 do), so per-request HTTP machinery is most of what an
+// announce costs: measured on one core, a node:http responder spends ~90 µs of CPU per
+// request where a socket-level one spends ~60 µs (bench/results/latest.md).
+//
+// Only the first request of a connection is looked at, and only a plain `GET` of a tracker
+// path (BEP 3 announce, BEP 48 scrape, the same six shapes as the Fastify routes in http.ts)
+// with no body. Everything else, and everything after that first request on a kept-alive
+// connection, is handed to Node's HTTP server untouched (the bytes read so far are put back),
+// so pages, uploads and odd requests keep Fastify's full handling, and the Fastify routes
+// stay the reference the fast path must agree with (test/tracker/http-fast-path.test.ts).
+// Behind a reverse proxy (TRUSTED_PROXIES) the client address comes from X-Forwarded-For,
+// which only Fastify resolves: the fast path is not installed then.
+import type { Server } from 'node:http';
+import type { Socket } from 'node:net';
+import { encodeFailure, handleAnnounce, handleScrape, MISSING_PASSKEY, type ErrorLog } from './http.js';
+import type { TrackerCore } from './types.js';
+
+export interface FastPathOptions {
+  core: () => TrackerCore;
+  /** errors inside the core (never expected: handlers return bencoded failures) */
+  log?: ErrorLog;
+  /** how long a new connection may take to send its request head (slowloris guard), ms */
+  headTimeoutMs?: number;
+}
+
+/** A request head bigger than this goes to Node's parser (which answers 431 past its own limit). */
+const MAX_HEAD_BYTES = 8192;
+/** Fastify's default maxParamLength: a longer passkey segment is a 404 there, so not ours. */
+const MAX_PARAM_LENGTH = 100;
+const HEAD_END = Buffer.from('\r\n\r\n', 'latin1');
+
+type Kind = 'announce' | 'scrape';
+interface TrackerTarget {
+  kind: Kind;
+  passkey: string;
+  query: string;
+}
+
+/** The parts of a request head the tracker needs; null: not ours, hand it over. */
+interface TrackerRequest extends TrackerTarget {
+  userAgent: string | undefined;
+  keepAlive: boolean;
+}
+
+export interface FastPath {
+  /** requests answered here */
+  answered: number;
+  /** connections given to Node's server (pages, odd requests, kept-alive connections) */
+  handedOver: number;
+  /** drops connections still waiting for their first request (graceful close) */
+  dropWaiting(): void;
+}
+
+/** Puts the fast path in front of `server`'s own connection handling. */
+export function installFastPath(server: Server, options: FastPathOptions): FastPath {
+  const nodeListeners = server.listeners('connection') as ((socket: Socket) => void)[];
+  server.removeAllListeners('connection');
+  const waiting = new Set<Socket>();
+  const headTimeoutMs = options.headTimeoutMs ?? 10_000;
+
+  const stats: FastPath = {
+    answered: 0,
+    handedOver: 0,
+    dropWaiting() {
+      for (const socket of waiting) socket.destroy();
+      waiting.clear();
+    },
+  };
+
+  const handOver = (socket: Socket, buffered: Buffer | null): void => {
+    stats.handedOver++;
+    waiting.delete(socket);
+    socket.setTimeout(0);
+    for (const listener of nodeListeners) listener.call(server, socket);
+    // Node's parser reads what arrives from now on; what we already read goes in first.
+    if (buffered !== null && buffered.length > 0) socket.emit('data', buffered);
+  };
+
+  server.on('connection', (socket: Socket) => {
+    waiting.add(socket);
+    let head: Buffer | null = null;
+    socket.setTimeout(headTimeoutMs);
+    const onTimeout = (): void => void socket.destroy();
+    const onError = (): void => void socket.destroy();
+    const onData = (chunk: Buffer): void => {
+      head = head === null ? chunk : Buffer.concat([head, chunk]);
+      const end = head.indexOf(HEAD_END);
+      if (end < 0 && head.length <= MAX_HEAD_BYTES && couldBeTracker(head)) return; // wait for more
+      detach();
+      // a head longer than ours may still be fine for Node (its limit is 16 KiB) or get its 431
+      const request = end < 0 || end > MAX_HEAD_BYTES ? null : parseHead(head.toString('latin1', 0, end));
+      if (request === null) return handOver(socket, head);
+      waiting.delete(socket);
+      socket.setTimeout(0);
+      stats.answered++;
+      const body = answer(request, socket.remoteAddress ?? '', options);
+      const rest = head.subarray(end + HEAD_END.length);
+      if (!request.keepAlive) {
+        // as Node's server does after a `Connection: close` reply: close once it is written
+        socket.end(withHeaders(body, false), () => socket.destroy());
+        return;
+      }
+      socket.write(withHeaders(body, true));
+      handOver(socket, rest); // later requests on this connection: Node's server and Fastify
+    };
+    const detach = (): void => {
+      socket.removeListener('data', onData);
+      socket.removeListener('timeout', onTimeout);
+      socket.removeListener('error', onError);
+    };
+    socket.on('data', onData);
+    socket.on('timeout', onTimeout);
+    socket.on('error', onError);
+    socket.once('close', () => waiting.delete(socket));
+  });
+
+  return stats;
+}
+
+function answer(request: TrackerRequest, remoteAddress: string, options: FastPathOptions): Buffer {
+  if (request.passkey === '') return encodeFailure(MISSING_PASSKEY);
+  try {
+    const core = options.core();
+    return request.kind === 'announce'
+      ? handleAnnounce(core, request.passkey, request.query, remoteAddress, request.userAgent, options.log)
+      : handleScrape(core, request.passkey, request.query, options.log);
+  } catch (error) {
+    // the handlers already turn every error into a bencoded failure; this only guards them
+    return encodeFailure(error, options.log);
+  }
+}
+
+/** Until the request line is complete, keep reading only if it may still be a tracker GET. */
+function couldBeTracker(head: Buffer): boolean {
+  const lineEnd = head.indexOf(13);
+  const line = head.toString('latin1', 0, lineEnd < 0 ? Math.min(head.length, 64) : lineEnd);
+  if (!'GET /'.startsWith(line.slice(0, 5))) return false;
+  if (lineEnd < 0) return true;
+  return trackerTarget(line) !== null;
+}
+
+/** `GET <target> HTTP/1.x` of a tracker path, or null. */
+function trackerTarget(line: string): (TrackerTarget & { http10: boolean }) | null {
+  if (!line.startsWith('GET /')) return null;
+  const space = line.indexOf(' ', 4);
+  if (space < 0) return null;
+  const version = line.slice(space + 1);
+  if (version !== 'HTTP/1.1' && version !== 'HTTP/1.0') return null;
+  const target = line.slice(4, space);
+  const q = target.indexOf('?');
+  const path = q < 0 ? target : target.slice(0, q);
+  const route = matchRoute(path);
+  if (route === null) return null;
+  return { ...route, query: q < 0 ? '' : target.slice(q + 1), http10: version === 'HTTP/1.0' };
+}
+
+/**
+ * The Fastify routes of http.ts: /:passkey/announce, /announce/:passkey, the same for scrape,
+ * and bare /announce and /scrape (answered "missing passkey"); one trailing slash ignored.
+ */
+function matchRoute(path: string): { kind: Kind; passkey: string } | null {
+  if (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1);
+  const parts = path.split('/'); // ['', a] or ['', a, b]
+  if (parts.length === 2) return isKind(parts[1]) ? { kind: parts[1], passkey: '' } : null;
+  if (parts.length !== 3) return null;
+  const [, first, second] = parts;
+  if (isKind(second) && !isKind(first)) return passkeyRoute(second, first);
+  if (isKind(first) && !isKind(second)) return passkeyRoute(first, second);
+  return null; // /announce/announce and the like: let the router decide
+}
+
+function isKind(segment: string): segment is Kind {
+  return segment === 'announce' || segment === 'scrape';
+}
+
+function passkeyRoute(kind: Kind, segment: string): { kind: Kind; passkey: string } | null {
+  if (segment === '' || segment.length > MAX_PARAM_LENGTH) return null;
+  if (segment.includes('%')) return null; // decoding rules are the router's; passkeys are hex
+  return { kind, passkey: segment.toLowerCase() };
+}
+
+/** The request line and the three headers that matter; null hands the request over. */
+function parseHead(text: string): TrackerRequest | null {
+  const lines = text.split('\r\n');
+  const target = trackerTarget(lines[0]);
+  if (target === null) return null;
+  let userAgent: string | undefined;
+  let connection = '';
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i];
+    const colon = line.indexOf(':');
+    if (colon <= 0) return null; // malformed: Node's parser answers 400
+    const name = line.slice(0, colon).toLowerCase();
+    const value = line.slice(colon + 1).trim();
+    if (name === 'user-agent') userAgent = value;
+    else if (name === 'connection') connection = value.toLowerCase();
+    // a body, an upgrade or a continue handshake: Node's server knows how to handle those
+    else if (name === 'content-length' || name === 'transfer-encoding' || name === 'expect' || name === 'upgrade') return null;
+  }
+  const keepAlive = target.http10 ? connection.includes('keep-alive') : !connection.includes('close');
+  return { kind: target.kind, passkey: target.passkey, query: target.query, userAgent, keepAlive };
+}
+
+let dateSecond = 0;
+let dateHeader = '';
+/** RFC 9110 Date, made once a second (as Node's server does). */
+function httpDate(): string {
+  const now = Date.now();
+  const second = Math.floor(now / 1000);
+  if (second !== dateSecond) {
+    dateSecond = second;
+    dateHeader = new Date(now).toUTCString();
+  }
+  return dateHeader;
+}
+
+/** Status line, headers and body in one buffer: one write per reply. */
+function withHeaders(body: Buffer, keepAlive: boolean): Buffer {
+  // Same headers as the Fastify route: text/plain, not cacheable (every answer depends on
+  // the swarm at this moment).
+  const head =
+    'HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncache-control: no-store\r\n' +
+    `content-length: ${body.length}\r\nDate: ${httpDate()}\r\nConnection: ${keepAlive ? 'keep-alive' : 'close'}\r\n\r\n`;
+  const out = Buffer.allocUnsafe(head.length + body.length);
+  out.write(head, 0, 'latin1');
+  body.copy(out, head.length);
+  return out;
+}
