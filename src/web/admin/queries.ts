@@ -39,7 +39,8 @@ export const RELEASES_PAGE_SIZE = 50;
 export async function listReleasesForStaff(prisma: PrismaClient, options: { q: string; deleted: boolean; page: number }) {
   const where: Prisma.ReleaseWhereInput = {
     deletedAt: options.deleted ? { not: null } : null,
-    ...(options.q ? { name: { contains: options.q, mode: 'insensitive' } } : {}),
+    // the lower-case copy of the name is what the trigram index covers (browse search uses it too)
+    ...(options.q ? { nameLower: { contains: options.q.toLowerCase() } } : {}),
   };
   const [total, rows] = await Promise.all([
     prisma.release.count({ where }),

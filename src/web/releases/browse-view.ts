@@ -1,6 +1,6 @@
 // What the browse template needs beyond the rows: sortable column headers, pagination links
 // and the current filters, all as ready-made URLs (the template has no logic but if/each).
-import { COUNT_CAP, PAGE_SIZE, type SearchQuery, type SearchResult, type SortKey } from './search-releases.js';
+import { PAGE_SIZE, type SearchQuery, type SearchResult, type SortKey } from './search-releases.js';
 
 interface Column {
   key: SortKey;
@@ -58,11 +58,13 @@ function pagination(search: SearchQuery, result: SearchResult) {
   const { page } = search;
   const last = result.pages;
   const near = [page - 2, page - 1, page, page + 1, page + 2].filter((p) => p >= 1 && p <= last);
-  const pages = [...new Set([1, ...near, last])].sort((a, b) => a - b);
+  // A capped count does not know the last page: the pager ends with "…" and Next instead.
+  const pages = [...new Set([1, ...near, ...(result.capped ? [] : [last])])].sort((a, b) => a - b);
   return {
     prev: page > 1 ? browseUrl(search, { page: String(page - 1) }) : null,
     next: page < last ? browseUrl(search, { page: String(page + 1) }) : null,
     pages: pages.map((p, i) => ({ number: p, current: p === page, gap: i > 0 && p - pages[i - 1] > 1, href: browseUrl(search, { page: String(p) }) })),
+    more: result.capped && page < last,
     show: last > 1,
   };
 }
@@ -72,7 +74,7 @@ export function browseView(search: SearchQuery, result: SearchResult) {
   return {
     columns: columnHeaders(search),
     pagination: pagination(search, result),
-    totalText: result.capped ? `${COUNT_CAP.toLocaleString('en-US')}+` : result.total.toLocaleString('en-US'),
+    totalText: `${result.total.toLocaleString('en-US')}${result.capped ? '+' : ''}`,
     range: { first, last: first === 0 ? 0 : first + result.rows.length - 1 },
     q: search.words.join(' '),
     sort: search.sort,

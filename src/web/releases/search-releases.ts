@@ -1,28 +1,38 @@
-// Browse and search. Raw SQL because every choice here is about indexes at 1M releases:
-// each sort column has a btree index (created_at, seeders, leechers, snatched, size, name;
-// (category_id, created_at) for a category), words in the name use ILIKE, which the
-// releases_name_trgm_idx GIN trigram index serves, and the total is a capped count
-// (counting a million rows on every page view is what makes trackers slow).
+// Browse and search. Raw SQL because every choice here is about indexes at 1M releases
+// (prisma/migrations/20261201120000_*): each sort has a btree index ending in id, the
+// tie-break, so a page reads its 50 index entries instead of sorting every row that shares a
+// value; words match the stored lower-case name with LIKE, which the releases_name_lower_trgm_idx
+// GIN trigram index serves and which costs a tenth of ILIKE per row; the page's rows are
+// chosen by id before the joins, so a deep page skips ids instead of joined rows; and the
+// total is counted only a few pages ahead of the current one (counting a million rows on
+// every page view is what makes trackers slow), beside the rows query.
 import type { PrismaClient } from '../../generated/prisma/client.js';
 
 export const PAGE_SIZE = 50;
-/** counting stops here; the page shows "10,000+" */
+/** the deepest result paging reaches (page 200); OFFSET costs grow with the depth */
 export const COUNT_CAP = 10_000;
+/**
+ * Counting stops this many pages past the current one ("Showing 1–50 of 250+"): a common
+ * word matches a sixth of a million names, and counting its first 10,000 took 150 ms, while
+ * the pager only links the pages next to the current one.
+ */
+export const COUNT_PAGES_AHEAD = 4;
 const MAX_WORDS = 8;
 const MAX_WORD_LENGTH = 64;
 
-/** Sort keys members may use, mapped to SQL; anything else falls back to the default. */
+/** Sort keys members may use, mapped to SQL columns; anything else falls back to the default. */
 export const SORTS = {
-  name: 'r.name',
-  // category_id, not the name: the (category_id, created_at) index serves it
-  category: 'r.category_id',
-  size: 'r.size',
-  files: 'r.file_count',
-  seeders: 'r.seeders',
-  leechers: 'r.leechers',
-  snatched: 'r.snatched',
-  added: 'r.created_at',
-  uploader: 'u.username_lower',
+  name: ['r.name'],
+  // category_id, not the name, then the newest: the (category_id, created_at, id) index serves it
+  category: ['r.category_id', 'r.created_at'],
+  size: ['r.size'],
+  files: ['r.file_count'],
+  seeders: ['r.seeders'],
+  leechers: ['r.leechers'],
+  snatched: ['r.snatched'],
+  added: ['r.created_at'],
+  // no index can serve this one (the name is in users): it sorts every matching row
+  uploader: ['u.username_lower'],
 } as const;
 export type SortKey = keyof typeof SORTS;
 
@@ -56,7 +66,7 @@ export interface ReleaseRow {
 
 export interface SearchResult {
   rows: ReleaseRow[];
-  /** exact up to COUNT_CAP */
+  /** exact up to countLimit(page); when capped, there are more than this */
   total: number;
   capped: boolean;
   pages: number;
@@ -113,32 +123,65 @@ function buildWhere(search: SearchQuery): { sql: string; params: unknown[] } {
     clauses.push(`r.freeleech::text = $${params.length}`);
   }
   for (const word of search.words) {
+    // lower() in SQL too, so the word is folded exactly as the name was (it runs once: the
+    // planner folds it for the given value)
     params.push(`%${escapeLike(word)}%`);
-    clauses.push(`r.name ILIKE $${params.length}`);
+    clauses.push(`r.name_lower LIKE lower($${params.length})`);
   }
   return { sql: clauses.join(' AND '), params };
 }
 
-const SELECT_ROWS = `
-  SELECT r.id, r.name, r.size, r.file_count AS "fileCount", r.seeders, r.leechers, r.snatched,
-         r.created_at AS "createdAt", r.freeleech::text AS freeleech, r.category_id AS "categoryId",
-         c.name AS "categoryName", r.uploader_id AS "uploaderId", u.username AS "uploaderName"
-  FROM releases r
-  JOIN categories c ON c.id = r.category_id
-  LEFT JOIN users u ON u.id = r.uploader_id`;
+function orderBy(search: SearchQuery): string {
+  const dir = search.order === 'asc' ? 'ASC' : 'DESC';
+  // The id tie-break keeps paging stable when many rows share a value (0 seeders).
+  return [...SORTS[search.sort], 'r.id'].map((column) => `${column} ${dir}`).join(', ');
+}
+
+const ROW_COLUMNS = `
+  r.id, r.name, r.size, r.file_count AS "fileCount", r.seeders, r.leechers, r.snatched,
+  r.created_at AS "createdAt", r.freeleech::text AS freeleech, r.category_id AS "categoryId",
+  c.name AS "categoryName", r.uploader_id AS "uploaderId", u.username AS "uploaderName"`;
+
+/**
+ * The page's ids come first, from the sort index alone; only those 50 rows are joined to
+ * their category and uploader, and sorted again (cheaply) for the outer query.
+ */
+function rowsQuery(search: SearchQuery, where: { sql: string; params: unknown[] }): string {
+  const n = where.params.length;
+  const order = orderBy(search);
+  const uploaderJoin = search.sort === 'uploader' ? 'LEFT JOIN users u ON u.id = r.uploader_id' : '';
+  return `
+    SELECT ${ROW_COLUMNS}
+    FROM (SELECT r.id FROM releases r ${uploaderJoin} WHERE ${where.sql} ORDER BY ${order} LIMIT $${n + 1} OFFSET $${n + 2}) page
+    JOIN releases r ON r.id = page.id
+    JOIN categories c ON c.id = r.category_id
+    LEFT JOIN users u ON u.id = r.uploader_id
+    ORDER BY ${order}`;
+}
+
+/** How many matches a page counts: through COUNT_PAGES_AHEAD more pages, never past COUNT_CAP. */
+export const countLimit = (page: number): number => Math.min(COUNT_CAP, (page + COUNT_PAGES_AHEAD) * PAGE_SIZE);
+
+/**
+ * Counts at most limit + 1 matches. Ordered like the default browse so that the planner
+ * weighs walking the (created_at, id) index until enough rows matched against reading every
+ * match through the trigram index, which for two common words costs 50+ ms however few rows
+ * are wanted (their trigrams' posting lists are a fifth of the table each).
+ */
+function countQuery(where: { sql: string }, limit: number): string {
+  return `SELECT count(*)::int AS total FROM (SELECT 1 FROM releases r WHERE ${where.sql}
+    ORDER BY r.created_at DESC, r.id DESC LIMIT ${limit + 1}) counted`;
+}
 
 export async function searchReleases(prisma: PrismaClient, search: SearchQuery): Promise<SearchResult> {
   const where = buildWhere(search);
-  const dir = search.order === 'asc' ? 'ASC' : 'DESC';
-  // The id tie-break keeps paging stable when many rows share a value (0 seeders).
-  const orderBy = `${SORTS[search.sort]} ${dir}, r.id ${dir}`;
-  const n = where.params.length;
-  const rowsSql = `${SELECT_ROWS} WHERE ${where.sql} ORDER BY ${orderBy} LIMIT $${n + 1} OFFSET $${n + 2}`;
-  const countSql = `SELECT count(*)::int AS total FROM (SELECT 1 FROM releases r WHERE ${where.sql} LIMIT ${COUNT_CAP + 1}) capped`;
-  const rows = await prisma.$queryRawUnsafe<ReleaseRow[]>(rowsSql, ...where.params, PAGE_SIZE, (search.page - 1) * PAGE_SIZE);
-  const [{ total: counted }] = await prisma.$queryRawUnsafe<Array<{ total: number }>>(countSql, ...where.params);
-  const capped = counted > COUNT_CAP;
-  const total = Math.min(counted, COUNT_CAP);
+  const limit = countLimit(search.page);
+  const [rows, [{ total: counted }]] = await Promise.all([
+    prisma.$queryRawUnsafe<ReleaseRow[]>(rowsQuery(search, where), ...where.params, PAGE_SIZE, (search.page - 1) * PAGE_SIZE),
+    prisma.$queryRawUnsafe<Array<{ total: number }>>(countQuery(where, limit), ...where.params),
+  ]);
+  const capped = counted > limit;
+  const total = Math.min(counted, limit);
   return { rows: rows.map(normalizeRow), total, capped, pages: Math.max(1, Math.ceil(total / PAGE_SIZE)) };
 }
 
