@@ -151,4 +151,48 @@ describe('browse releases', () => {
       assert.equal(namesOnPage(res.body).length, 50);
     });
   });
+
+  describe('a long result', () => {
+    before(async () => {
+      const other = await firstCategoryId(t.app, 'Other');
+      // 300 releases in one statement: seedReleases makes them one by one
+      await t.app.db.sql.exec(`
+        INSERT INTO releases (info_hash_v1, name, size, piece_length, file_count, category_id, torrent_file, created_at)
+        SELECT decode(md5('long-' || i) || '00000000', 'hex'), 'Longrun part ' || lpad(i::text, 3, '0'), 1000, 16384, 1,
+               ${other}, '\\x6465'::bytea, timestamp '2024-01-01' + i * interval '1 minute'
+        FROM generate_series(1, 300) AS i`);
+    });
+
+    it('counts only a few pages ahead: "250+", and a pager without a last page', async () => {
+      const res = await browse('?q=longrun');
+      const html = res.body.replaceAll('&#x3D;', '=');
+      assert.match(html, /Showing 1–50 of 250\+ releases/);
+      assert.equal(namesOnPage(html)[0], 'Longrun part 300');
+      const links = [...html.matchAll(/href="\/releases\?q=longrun[^"]*page=(\d+)"/g)].map((m) => Number(m[1]));
+      assert.ok(links.includes(3), links.join());
+      assert.ok(!links.some((page) => page > 3), `no link past page 3: ${links.join()}`);
+      assert.match(html, /<span class="gap" aria-hidden="true">…<\/span>\s*<a href="[^"]*page=2" rel="next">/);
+    });
+
+    it('counts further on later pages, exactly once the end is in reach', async () => {
+      const second = await browse('?q=longrun&page=2');
+      assert.match(second.body, /Showing 51–100 of 300 releases/);
+      const last = await browse('?q=longrun&page=6');
+      assert.deepEqual(namesOnPage(last.body), Array.from({ length: 50 }, (_, i) => `Longrun part ${String(50 - i).padStart(3, '0')}`));
+      assert.doesNotMatch(last.body, /rel="next"/);
+    });
+  });
+
+  it('finds a release by its new name after an edit (the lower-case copy follows the name)', async () => {
+    const [id] = await seedReleases(t.app, [{ name: 'Epsilon Draft', categoryId: movies }]);
+    await t.app.db.prisma.release.update({ where: { id }, data: { name: 'Epsilon FINAL Cut' } });
+    assert.deepEqual(namesOnPage((await browse('?q=final+epsilon')).body), ['Epsilon FINAL Cut']);
+    assert.deepEqual(namesOnPage((await browse('?q=draft')).body), []);
+    await t.app.db.prisma.release.delete({ where: { id } });
+  });
+
+  it('sorts by category, newest first within one when descending', async () => {
+    const res = await browse(`?sort=category&order=desc&q=movie`);
+    assert.deepEqual(namesOnPage(res.body), ['Gamma Movie 1999', 'Alpha Movie 2020']);
+  });
 });

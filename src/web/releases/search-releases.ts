@@ -117,10 +117,12 @@ function buildWhere(search: SearchQuery): { sql: string; params: unknown[] } {
     params.push(search.categoryId);
     clauses.push(`r.category_id = $${params.length}`);
   }
-  if (search.freeleech === 'any') clauses.push(`r.freeleech <> 'normal'`);
-  else if (search.freeleech !== null) {
+  // `<> 'normal'` for every mode too: it lets the planner use the partial index of bonus
+  // releases (releases_bonus_created_at_id_idx)
+  if (search.freeleech !== null) clauses.push(`r.freeleech <> 'normal'`);
+  if (search.freeleech !== null && search.freeleech !== 'any') {
     params.push(search.freeleech);
-    clauses.push(`r.freeleech::text = $${params.length}`);
+    clauses.push(`r.freeleech = $${params.length}::freeleech_mode`);
   }
   for (const word of search.words) {
     // lower() in SQL too, so the word is folded exactly as the name was (it runs once: the
