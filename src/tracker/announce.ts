@@ -7,7 +7,8 @@ import type { Catalog, TrackerRelease, TrackerUser } from './catalog.js';
 import { Ledger, type Traffic } from './ledger.js';
 import { isClientAllowed, type TrackerPolicy } from './policy.js';
 import { HASH_V1, HASH_V2, Peer, type HashSlot } from './peer.js';
-import { compactIPv4, compactIPv6, NO_PEERS, Swarm, type Selection } from './swarm.js';
+import { MAX_COUNTER } from './counters.js';
+import { compactIPv6, NO_PEERS, parseIPv4, Swarm, type Selection } from './swarm.js';
 import { AnnounceReply } from './reply.js';
 import { TrackerError, type AnnounceRequest, type ScrapeEntry, type TrackerCore } from './types.js';
 
@@ -165,9 +166,11 @@ export class TrackerEngine implements TrackerCore {
    * counter that went down, or `started` on a known peer, is a new session: credit 0 (H16).
    */
   private account(peer: Peer, release: TrackerRelease, request: AnnounceRequest, isNew: boolean): Traffic {
-    const reset = isNew || request.event === 'started' || request.uploaded < peer.uploaded || request.downloaded < peer.downloaded;
-    const upActual = reset ? ZERO : request.uploaded - peer.uploaded;
-    const downActual = reset ? ZERO : request.downloaded - peer.downloaded;
+    const uploaded = peer.uploaded; // each read of a slab counter makes a BigInt: read once
+    const downloaded = peer.downloaded;
+    const reset = isNew || request.event === 'started' || request.uploaded < uploaded || request.downloaded < downloaded;
+    const upActual = reset ? ZERO : request.uploaded - uploaded;
+    const downActual = reset ? ZERO : request.downloaded - downloaded;
     peer.uploaded = request.uploaded;
     peer.downloaded = request.downloaded;
     if (upActual === ZERO && downActual === ZERO) return NO_CREDIT;
@@ -199,9 +202,8 @@ export class TrackerEngine implements TrackerCore {
 
   private updatePeer(swarm: Swarm, peer: Peer, request: AnnounceRequest, now: number, slot: HashSlot): void {
     peer.left = request.left;
-    peer.port = request.port;
-    const address = request.family === 4 ? compactIPv4(request.ip, request.port) : compactIPv6(request.ip, request.port);
-    swarm.setAddress(peer, request.family, address);
+    if (request.family === 4) swarm.setIPv4(peer, parseIPv4(request.ip), request.port);
+    else swarm.setIPv6(peer, compactIPv6(request.ip, request.port));
     peer.key = request.key;
     peer.client = this.clientName(request);
     peer.markSeen(request.family, slot, now);
@@ -294,9 +296,10 @@ export class TrackerEngine implements TrackerCore {
     if (!release) return;
     const swarm = this.swarmOf(stored.releaseId);
     const peer = new Peer(stored.userId, stored.releaseId, stored.peerId.toString('latin1'), stored.uploaded, stored.downloaded, stored.left);
-    peer.port = stored.port;
-    peer.addr4 = stored.ipv4 ? compactIPv4(stored.ipv4, stored.port) : null;
-    peer.addr6 = stored.ipv6 ? compactIPv6(stored.ipv6, stored.port) : null;
+    const ipv4 = stored.ipv4 ? parseIPv4(stored.ipv4) : null;
+    if (ipv4 !== null) peer.setIPv4(ipv4, stored.port);
+    const ipv6 = stored.ipv6 ? compactIPv6(stored.ipv6, stored.port) : null;
+    if (ipv6 !== null) peer.setIPv6(ipv6);
     peer.client = stored.client;
     peer.key = stored.key;
     peer.seeder = stored.seeder;
@@ -336,6 +339,8 @@ function checkFields(request: AnnounceRequest): void {
   if (request.peerId.length !== 20) throw new TrackerError('Invalid peer_id: must be 20 bytes');
   if (!Number.isInteger(request.port) || request.port < 1 || request.port > 65535) throw new TrackerError('Invalid port');
   if (request.uploaded < ZERO || request.downloaded < ZERO || request.left < ZERO) throw new TrackerError('Invalid transfer counters');
+  // the counter slab holds 0 .. 2^63-1 exactly (counters.ts); the transports cap there too
+  if (request.uploaded > MAX_COUNTER || request.downloaded > MAX_COUNTER || request.left > MAX_COUNTER) throw new TrackerError('Invalid transfer counters');
 }
 
 function checkUser(user: TrackerUser): void {

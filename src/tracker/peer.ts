@@ -1,6 +1,13 @@
 // One peer of the tracker: the accounting identity (user, release, peer_id) of PROTOCOL.md
-// with its last reported totals (the baseline deltas are measured from), its addresses in
-// compact BEP 23 / BEP 7 form, and where it sits in its swarm's address lists.
+// with its last reported totals (the baseline deltas are measured from), its addresses
+// (BEP 23 / BEP 7), and where it sits in its swarm's address lists.
+//
+// A million of these live at once, so every field counts: without pointer compression each
+// is 8 B. Small integers (V8 Smis, 32-bit here) cost nothing beyond their field, so flags,
+// the IPv4 port, the IPv4 address and timestamps are all int32s; the 64-bit totals live in
+// the counter slab (counters.ts); what only IPv6 or v2 (BEP 52) announcers need lives in
+// PeerMore, which most peers never allocate.
+import { allocateSlot, DOWNLOADED, LEFT, readCounter, releaseSlot, UPLOADED, writeCounter, type CounterField } from './counters.js';
 
 /** which announced hash a list belongs to */
 export const HASH_V1 = 0;
@@ -15,10 +22,20 @@ const EPOCH_S = 1_577_836_800;
 const toTick = (ms: number): number => (ms === 0 ? 0 : Math.max(Math.floor(ms / 1000) - EPOCH_S, 1));
 const fromTick = (tick: number): number => (tick === 0 ? 0 : (tick + EPOCH_S) * 1000);
 
+// `bits`: the flags below, and the IPv4 port above them (16 bits: all stays a positive Smi)
 const SEEDER = 1;
 const ACTIVE = 2;
-/** `hashes` bits sit above the two flags */
+/** `hashes` (bit 1: in the v1 lists, bit 2: in the v2 lists) */
 const HASHES_SHIFT = 2;
+const HASHES_MASK = 3 << HASHES_SHIFT;
+const HAS_V4 = 16;
+/** the last announce came over IPv6: `port` is that address's port */
+const LAST_V6 = 32;
+const PORT_SHIFT = 8;
+const FLAGS_MASK = (1 << PORT_SHIFT) - 1;
+
+/** Counters of a forgotten peer: its slot went back to the slab, a ledger may still read it. */
+const frozenCounters = new WeakMap<Peer, [bigint, bigint, bigint]>();
 
 /** What only an IPv6 or v2 (BEP 52) announcer needs: most peers never allocate it. */
 class PeerMore {
@@ -28,22 +45,18 @@ class PeerMore {
   seen42 = 0;
   seen61 = 0;
   seen62 = 0;
+  /** compact IPv6 address+port (18 chars latin1, BEP 7) */
+  addr6: string | null = null;
 }
 
-/**
- * One (user, release, peer_id). Memory counts here (a million of them): flags share one
- * small integer, timestamps are Smi ticks, and the v2/IPv6 list positions live in PeerMore.
- */
+/** One (user, release, peer_id); twelve fields, 120 B. */
 export class Peer {
-  /** compact IPv4 address+port (6 chars latin1) */
-  addr4: string | null = null;
-  /** compact IPv6 address+port (18 chars latin1) */
-  addr6: string | null = null;
-  uploaded: bigint;
-  downloaded: bigint;
-  left: bigint;
-  /** SEEDER | ACTIVE | hashes << HASHES_SHIFT */
-  private flags = 0;
+  /** counter slab slot (counters.ts), -1 once forgotten */
+  private slot: number;
+  /** IPv4 address as an int32 (meaningful with HAS_V4); its port sits in `bits` */
+  private ip4 = 0;
+  /** SEEDER | ACTIVE | hashes | HAS_V4 | LAST_V6 | IPv4 port << PORT_SHIFT */
+  private bits = 0;
   /** position in the v1 IPv4 address list (swap-remove needs it) */
   private i41 = -1;
   /** last v1 IPv4 announce, in ticks: min interval applies per (family, hash) slot (H12) */
@@ -51,9 +64,10 @@ export class Peer {
   /** last announce of any kind, in ticks */
   private seenAny = 0;
   private more: PeerMore | null = null;
-  port = 0;
+  /** interned client name (shared by thousands of peers) */
   client = '';
-  key: string | null = null;
+  /** the client's `key`: an int32 when it is 8 upper-case hex digits (libtorrent, Transmission, UDP), else the text */
+  private keyValue: string | number | null = null;
 
   constructor(
     readonly userId: number,
@@ -64,36 +78,94 @@ export class Peer {
     downloaded: bigint,
     left: bigint,
   ) {
-    this.uploaded = uploaded;
-    this.downloaded = downloaded;
-    this.left = left;
+    this.slot = allocateSlot(uploaded, downloaded, left);
   }
 
+  // --- totals (counters.ts) ---------------------------------------------------------------
+
+  get uploaded(): bigint {
+    return this.counter(UPLOADED);
+  }
+
+  set uploaded(value: bigint) {
+    this.setCounter(UPLOADED, value);
+  }
+
+  get downloaded(): bigint {
+    return this.counter(DOWNLOADED);
+  }
+
+  set downloaded(value: bigint) {
+    this.setCounter(DOWNLOADED, value);
+  }
+
+  get left(): bigint {
+    return this.counter(LEFT);
+  }
+
+  set left(value: bigint) {
+    this.setCounter(LEFT, value);
+  }
+
+  /**
+   * Gives the counter slot back (the record is being forgotten). The values are kept aside
+   * so that a ledger batch still holding this peer writes its last totals, not those of
+   * whichever peer gets the slot next.
+   */
+  releaseCounters(): void {
+    if (this.slot < 0) return;
+    frozenCounters.set(this, [this.uploaded, this.downloaded, this.left]);
+    releaseSlot(this.slot);
+    this.slot = -1;
+  }
+
+  private counter(field: CounterField): bigint {
+    return this.slot >= 0 ? readCounter(this.slot, field) : frozenCounters.get(this)![field];
+  }
+
+  private setCounter(field: CounterField, value: bigint): void {
+    if (this.slot >= 0) writeCounter(this.slot, field, value);
+    else frozenCounters.get(this)![field] = value;
+  }
+
+  // --- flags ------------------------------------------------------------------------------
+
   get seeder(): boolean {
-    return (this.flags & SEEDER) !== 0;
+    return (this.bits & SEEDER) !== 0;
   }
 
   set seeder(value: boolean) {
-    this.flags = value ? this.flags | SEEDER : this.flags & ~SEEDER;
+    this.bits = value ? this.bits | SEEDER : this.bits & ~SEEDER;
   }
 
   /** in the swarm (false: stopped, expired or refused; the baseline is still kept) */
   get active(): boolean {
-    return (this.flags & ACTIVE) !== 0;
+    return (this.bits & ACTIVE) !== 0;
   }
 
   set active(value: boolean) {
-    this.flags = value ? this.flags | ACTIVE : this.flags & ~ACTIVE;
+    this.bits = value ? this.bits | ACTIVE : this.bits & ~ACTIVE;
   }
 
   /** bit 1: in the v1 lists, bit 2: in the v2 lists */
   get hashes(): number {
-    return this.flags >> HASHES_SHIFT;
+    return (this.bits & HASHES_MASK) >> HASHES_SHIFT;
   }
 
   set hashes(value: number) {
-    this.flags = (this.flags & (SEEDER | ACTIVE)) | (value << HASHES_SHIFT);
+    this.bits = (this.bits & ~HASHES_MASK) | (value << HASHES_SHIFT);
   }
+
+  get key(): string | null {
+    const key = this.keyValue;
+    return typeof key === 'number' ? (key >>> 0).toString(16).toUpperCase().padStart(8, '0') : key;
+  }
+
+  set key(value: string | null) {
+    this.keyValue = value !== null && isUpperHex8(value) ? parseInt(value, 16) | 0 : value;
+  }
+
+  // --- timestamps -------------------------------------------------------------------------
 
   /** last announce of any kind, ms (whole seconds) */
   get lastSeen(): number {
@@ -115,15 +187,18 @@ export class Peer {
   markSeen(family: 4 | 6, slot: HashSlot, now: number): void {
     const tick = toTick(now);
     this.seenAny = tick;
+    this.bits = family === 6 ? this.bits | LAST_V6 : this.bits & ~LAST_V6;
     if (family === 4 && slot === HASH_V1) {
       this.seen41 = tick;
       return;
     }
-    const more = (this.more ??= new PeerMore());
+    const more = this.extra();
     if (family === 4) more.seen42 = tick;
     else if (slot === HASH_V1) more.seen61 = tick;
     else more.seen62 = tick;
   }
+
+  // --- list positions ---------------------------------------------------------------------
 
   indexIn(family: 4 | 6, slot: HashSlot): number {
     if (family === 4 && slot === HASH_V1) return this.i41;
@@ -138,13 +213,87 @@ export class Peer {
       this.i41 = index;
       return;
     }
-    const more = (this.more ??= new PeerMore());
+    const more = this.extra();
     if (family === 4) more.i42 = index;
     else if (slot === HASH_V1) more.i61 = index;
     else more.i62 = index;
   }
 
-  addressOf(family: 4 | 6): string | null {
-    return family === 4 ? this.addr4 : this.addr6;
+  // --- addresses --------------------------------------------------------------------------
+
+  hasAddress(family: 4 | 6): boolean {
+    return family === 4 ? (this.bits & HAS_V4) !== 0 : this.more !== null && this.more.addr6 !== null;
   }
+
+  /** Whether this is the peer's current IPv4 address and port (most announces). */
+  hasIPv4(ip: number, port: number): boolean {
+    return (this.bits & HAS_V4) !== 0 && this.ip4 === ip && this.bits >>> PORT_SHIFT === port;
+  }
+
+  /** `ip` as from parseIPv4 (an int32) */
+  setIPv4(ip: number, port: number): void {
+    this.ip4 = ip;
+    this.bits = (this.bits & FLAGS_MASK) | HAS_V4 | (port << PORT_SHIFT);
+  }
+
+  /** `compact`: 18 chars latin1 (compactIPv6) */
+  setIPv6(compact: string): void {
+    this.extra().addr6 = compact;
+  }
+
+  /** The port of the last announce (of its family's address), 0 when no address is known. */
+  get port(): number {
+    const v6 = this.more?.addr6 ?? null;
+    if (v6 !== null && ((this.bits & LAST_V6) !== 0 || (this.bits & HAS_V4) === 0)) return portOf(v6);
+    return (this.bits & HAS_V4) !== 0 ? this.bits >>> PORT_SHIFT : 0;
+  }
+
+  /** compact IPv4 address+port (6 chars latin1, BEP 23), for the flush and tests */
+  get addr4(): string | null {
+    if ((this.bits & HAS_V4) === 0) return null;
+    const ip = this.ip4;
+    const port = this.bits >>> PORT_SHIFT;
+    return String.fromCharCode((ip >>> 24) & 0xff, (ip >>> 16) & 0xff, (ip >>> 8) & 0xff, ip & 0xff, port >> 8, port & 0xff);
+  }
+
+  /** compact IPv6 address+port (18 chars latin1, BEP 7) */
+  get addr6(): string | null {
+    return this.more?.addr6 ?? null;
+  }
+
+  /** Writes the 6-byte compact IPv4 entry (BEP 23) at `offset`: the reply path, no allocation. */
+  writeIPv4(out: Buffer, offset: number): void {
+    const ip = this.ip4;
+    const port = this.bits >>> PORT_SHIFT;
+    out[offset] = ip >>> 24;
+    out[offset + 1] = ip >>> 16;
+    out[offset + 2] = ip >>> 8;
+    out[offset + 3] = ip;
+    out[offset + 4] = port >> 8;
+    out[offset + 5] = port;
+  }
+
+  /** Writes the 18-byte compact IPv6 entry (BEP 7) at `offset`. */
+  writeIPv6(out: Buffer, offset: number): void {
+    const text = this.more!.addr6!;
+    for (let i = 0; i < 18; i++) out[offset + i] = text.charCodeAt(i);
+  }
+
+  private extra(): PeerMore {
+    return (this.more ??= new PeerMore());
+  }
+}
+
+function portOf(compact: string): number {
+  return (compact.charCodeAt(compact.length - 2) << 8) | compact.charCodeAt(compact.length - 1);
+}
+
+/** `%08X` (libtorrent, Transmission) and the UDP key as hex: fits an int32 exactly. */
+function isUpperHex8(text: string): boolean {
+  if (text.length !== 8) return false;
+  for (let i = 0; i < 8; i++) {
+    const code = text.charCodeAt(i);
+    if (!((code >= 48 && code <= 57) || (code >= 65 && code <= 70))) return false;
+  }
+  return true;
 }

@@ -4,9 +4,9 @@
 // snatches and counts stay per (user, release, peer_id), once. A dual-stack client (BEP 7)
 // is one peer with both an IPv4 and an IPv6 address.
 //
-// Memory: addresses and peer ids are latin1 strings (one char per byte) in the compact
-// BEP 23 / BEP 7 forms (6 and 18 bytes), written straight into replies (peer.ts and
-// address-list.ts say what a peer costs).
+// Memory: most releases have a handful of peers, and a Map's hash table costs ~75 B per
+// peer at ten peers; so a swarm keeps its records in a plain array scanned linearly, and
+// switches to Maps only past SMALL_SWARM records (peer.ts says what a peer costs).
 
 import { AddressList, EMPTY } from './address-list.js';
 import { HASH_V1, HASH_V2, type HashSlot, type Peer } from './peer.js';
@@ -21,12 +21,21 @@ export interface Selection {
 
 export const NO_PEERS: Selection = { compact4: EMPTY, compact6: EMPTY };
 
+/**
+ * Up to this many records, a lookup scans an array (cheaper than hashing a 20-char key at
+ * this size, and ~60 B per peer smaller); past it, Maps. Back to the array at half of it, so
+ * a swarm hovering at the threshold does not convert on every announce.
+ */
+export const SMALL_SWARM = 24;
+
 export class Swarm {
+  /** every record while the swarm is small; null once it uses the Maps */
+  private small: Peer[] | null = [];
   /**
-   * Keyed by peer_id alone (no string building per announce); the rare second member using
-   * the same peer_id goes to `shared`, keyed by user and peer_id.
+   * Large swarms: keyed by peer_id alone (no string building per announce); the rare second
+   * member using the same peer_id goes to `shared`, keyed by user and peer_id.
    */
-  private readonly byPeerId = new Map<string, Peer>();
+  private byPeerId: Map<string, Peer> | null = null;
   private shared: Map<string, Peer> | null = null;
   /** [slot * 2 + (0: IPv4, 1: IPv6)], null until a peer of that hash and family is listed */
   private readonly lists: (AddressList | null)[] = [null, null, null, null];
@@ -40,27 +49,43 @@ export class Swarm {
   }
 
   get(userId: number, peerId: string): Peer | undefined {
-    const peer = this.byPeerId.get(peerId);
-    if (peer === undefined || peer.userId === userId) return peer;
+    if (this.small !== null) return findIn(this.small, userId, peerId);
+    const peer = this.byPeerId!.get(peerId);
+    if (peer !== undefined && peer.userId === userId) return peer;
+    // also when byPeerId has no entry: its first holder may have been forgotten
     return this.shared?.get(Swarm.keyOf(userId, peerId));
   }
 
+  /** Adds a new record; one already kept for the same (user, peer_id) is forgotten first. */
   add(peer: Peer): void {
-    const first = this.byPeerId.get(peer.peerId);
-    if (first === undefined || first.userId === peer.userId) {
-      this.byPeerId.set(peer.peerId, peer);
+    const existing = this.get(peer.userId, peer.peerId);
+    if (existing !== undefined) this.forget(existing);
+    if (this.small !== null) {
+      if (this.small.length < SMALL_SWARM) {
+        this.small.push(peer);
+        return;
+      }
+      this.toMaps();
+    }
+    this.addToMaps(peer);
+  }
+
+  /**
+   * Every record, active or kept as a baseline. The caller may forget the record it was
+   * just given (the sweep does): the array is walked from the end, so the swap-remove of
+   * the current record only moves one already visited; a Map iterator tolerates deletes.
+   */
+  *all(): IterableIterator<Peer> {
+    const small = this.small;
+    if (small !== null) {
+      for (let i = small.length - 1; i >= 0; i--) if (i < small.length) yield small[i];
       return;
     }
-    this.shared ??= new Map();
-    this.shared.set(Swarm.keyOf(peer.userId, peer.peerId), peer);
+    // both Maps read now: forgetting may turn them back into an array as we go
+    const shared = this.shared;
+    yield* this.byPeerId!.values();
+    if (shared) yield* shared.values();
   }
-
-  /** Every peer record, active or kept as a baseline. */
-  *all(): IterableIterator<Peer> {
-    yield* this.byPeerId.values();
-    if (this.shared) yield* this.shared.values();
-  }
-
   /** Puts a peer in the swarm (counted) and in the lists of the hash it announced. */
   activate(peer: Peer, slot: HashSlot): void {
     if (!peer.active) {
@@ -77,19 +102,22 @@ export class Swarm {
   }
 
   /**
-   * A new address for a family (first announce from it, or a new IP/port): listed peers
-   * are moved or added in place.
+   * The address of a family, from each announce (a moved peer's new IP or port included).
+   * A peer's first address of a family also puts it in that family's lists of the hashes
+   * it is listed under; a moved peer's packed copies are rewritten.
    */
-  setAddress(peer: Peer, family: 4 | 6, address: string | null): void {
-    const previous = peer.addressOf(family);
-    if (address === null || address === previous) return;
-    if (family === 4) peer.addr4 = address;
-    else peer.addr6 = address;
-    for (const slot of [HASH_V1, HASH_V2] as const) {
-      if ((peer.hashes & (slot === HASH_V1 ? 1 : 2)) === 0) continue;
-      if (previous === null) this.listFor(slot, family).push(peer, address);
-      else this.listFor(slot, family).rewrite(peer, address);
-    }
+  setIPv4(peer: Peer, ip: number | null, port: number): void {
+    if (ip === null || peer.hasIPv4(ip, port)) return;
+    const known = peer.hasAddress(4);
+    peer.setIPv4(ip, port);
+    this.addressChanged(peer, 4, known);
+  }
+
+  setIPv6(peer: Peer, compact: string | null): void {
+    if (compact === null || compact === peer.addr6) return;
+    const known = peer.hasAddress(6);
+    peer.setIPv6(compact);
+    this.addressChanged(peer, 6, known);
   }
 
   /** Seeder/leecher change of an active peer: moves it between lists and counts. */
@@ -121,17 +149,23 @@ export class Swarm {
     else this.leechers--;
   }
 
-  /** Forgets a peer entirely (retention over). */
+  /** Forgets a peer entirely (retention over): its counter slot goes back to the slab. */
   forget(peer: Peer): void {
     this.deactivate(peer);
-    if (this.byPeerId.get(peer.peerId) === peer) this.byPeerId.delete(peer.peerId);
+    peer.releaseCounters();
+    if (this.small !== null) {
+      removeFrom(this.small, peer);
+      return;
+    }
+    if (this.byPeerId!.get(peer.peerId) === peer) this.byPeerId!.delete(peer.peerId);
     else this.shared?.delete(Swarm.keyOf(peer.userId, peer.peerId));
+    if (this.size <= SMALL_SWARM / 2) this.toArray();
   }
 
   /**
    * Up to `want` addresses of peers that announced `slot`, never the requester; seeders get
    * leechers only. Each family's list is a ring (leechers, then seeders) read from a random
-   * starting point: O(want) bytes copied, no walk over the swarm. `want` is shared between
+   * starting point: O(want) work, no walk over the swarm. `want` is shared between
    * the families in proportion to their sizes, or all given to `onlyFamily`.
    */
   select(requester: Peer, slot: HashSlot, want: number, onlyLeechers: boolean, withPeerIds = false, onlyFamily?: 4 | 6): Selection {
@@ -154,7 +188,38 @@ export class Swarm {
   }
 
   get size(): number {
-    return this.byPeerId.size + (this.shared?.size ?? 0);
+    if (this.small !== null) return this.small.length;
+    return this.byPeerId!.size + (this.shared?.size ?? 0);
+  }
+
+  /** Whether lookups scan the array (tests check the switch-over). */
+  get usesMaps(): boolean {
+    return this.small === null;
+  }
+
+  private toMaps(): void {
+    const records = this.small!;
+    this.small = null;
+    this.byPeerId = new Map();
+    for (const peer of records) this.addToMaps(peer);
+  }
+
+  private toArray(): void {
+    const records = [...this.byPeerId!.values()];
+    if (this.shared) records.push(...this.shared.values());
+    this.byPeerId = null;
+    this.shared = null;
+    this.small = records;
+  }
+
+  private addToMaps(peer: Peer): void {
+    const byPeerId = this.byPeerId!;
+    if (!byPeerId.has(peer.peerId)) {
+      byPeerId.set(peer.peerId, peer);
+      return;
+    }
+    this.shared ??= new Map();
+    this.shared.set(Swarm.keyOf(peer.userId, peer.peerId), peer);
   }
 
   private listFor(slot: HashSlot, family: 4 | 6): AddressList {
@@ -163,15 +228,25 @@ export class Swarm {
   }
 
   private listIn(peer: Peer, slot: HashSlot, family: 4 | 6): void {
-    const address = peer.addressOf(family);
-    if (address !== null) this.listFor(slot, family).push(peer, address);
+    if (peer.hasAddress(family)) this.listFor(slot, family).push(peer);
+  }
+
+  private addressChanged(peer: Peer, family: 4 | 6, known: boolean): void {
+    if ((peer.hashes & 1) !== 0) this.addressChangedIn(peer, HASH_V1, family, known);
+    if ((peer.hashes & 2) !== 0) this.addressChangedIn(peer, HASH_V2, family, known);
+  }
+
+  private addressChangedIn(peer: Peer, slot: HashSlot, family: 4 | 6, known: boolean): void {
+    const list = this.listFor(slot, family);
+    if (known) list.rewrite(peer);
+    else list.push(peer);
   }
 
   private unlistAll(peer: Peer): void {
     for (const slot of [HASH_V1, HASH_V2] as const) {
       if ((peer.hashes & (slot === HASH_V1 ? 1 : 2)) === 0) continue;
-      if (peer.addr4 !== null) this.listFor(slot, 4).remove(peer);
-      if (peer.addr6 !== null) this.listFor(slot, 6).remove(peer);
+      if (peer.hasAddress(4)) this.listFor(slot, 4).remove(peer);
+      if (peer.hasAddress(6)) this.listFor(slot, 6).remove(peer);
     }
   }
 
@@ -189,34 +264,59 @@ function ringEnd(list: AddressList, onlyLeechers: boolean): number {
   return onlyLeechers ? list.leechers : list.length;
 }
 
-/** Position of the requester inside the ring, or -1. */
-function requesterPosition(list: AddressList, onlyLeechers: boolean, requester: Peer): number {
+/** Whether the requester is one of the ring's entries (then it is skipped). */
+function inRing(list: AddressList, onlyLeechers: boolean, requester: Peer): boolean {
   const index = requester.indexIn(list.family, list.slot);
-  if (index < 0 || !requester.active || index >= ringEnd(list, onlyLeechers)) return -1;
-  return list.peers[index] === requester ? index : -1;
+  if (index < 0 || !requester.active || index >= ringEnd(list, onlyLeechers)) return false;
+  return list.peers[index] === requester;
 }
 
 function ringSize(list: AddressList | null, onlyLeechers: boolean, requester: Peer): number {
   if (list === null) return 0;
   const total = ringEnd(list, onlyLeechers);
-  return requesterPosition(list, onlyLeechers, requester) >= 0 ? total - 1 : total;
+  return inRing(list, onlyLeechers, requester) ? total - 1 : total;
 }
 
-/** `want` entries read as a ring from a random start, skipping the requester: O(want) bytes copied. */
+/** Record of (user, peer_id) in a small swarm: the user id (a Smi) rules out most first. */
+function findIn(records: Peer[], userId: number, peerId: string): Peer | undefined {
+  for (let i = 0; i < records.length; i++) {
+    const peer = records[i];
+    if (peer.userId === userId && peer.peerId === peerId) return peer;
+  }
+  return undefined;
+}
+
+/** Swap-remove: order means nothing in the records array. */
+function removeFrom(records: Peer[], peer: Peer): void {
+  const index = records.indexOf(peer);
+  if (index < 0) return;
+  const last = records.pop()!;
+  if (index < records.length) records[index] = last;
+}
+
+/** `want` entries read as a ring from a random start, skipping the requester: O(want) work. */
 function readRing(list: AddressList | null, onlyLeechers: boolean, requester: Peer, want: number, ids: string[] | undefined): Buffer {
   if (want <= 0 || list === null) return EMPTY;
+  const out = Buffer.allocUnsafe(want * list.stride);
+  const start = Math.floor(Math.random() * ringEnd(list, onlyLeechers));
+  if (list.buf !== null) copyRuns(list, list.buf, onlyLeechers, requester, start, out, ids);
+  else writeEach(list, onlyLeechers, requester, start, out, ids);
+  return out;
+}
+
+/** A packed list: the longest runs between the ring's end and the requester, memory copies. */
+function copyRuns(list: AddressList, buf: Buffer, onlyLeechers: boolean, requester: Peer, start: number, out: Buffer, ids: string[] | undefined): void {
   const stride = list.stride;
+  const want = out.length / stride;
   const total = ringEnd(list, onlyLeechers);
-  const skip = requesterPosition(list, onlyLeechers, requester);
-  const out = Buffer.allocUnsafe(want * stride);
+  const skip = inRing(list, onlyLeechers, requester) ? requester.indexIn(list.family, list.slot) : -1;
   let written = 0;
-  let position = Math.floor(Math.random() * total);
+  let position = start;
   while (written < want) {
-    // the longest run from `position`, stopping before the requester
     let run = Math.min(want - written, total - position);
     if (skip >= position && skip < position + run) run = skip - position;
     if (run > 0) {
-      list.buf.copy(out, written * stride, position * stride, (position + run) * stride);
+      buf.copy(out, written * stride, position * stride, (position + run) * stride);
       if (ids) for (let i = 0; i < run; i++) ids.push(list.peers[position + i].peerId);
       written += run;
       position += run;
@@ -224,27 +324,46 @@ function readRing(list: AddressList | null, onlyLeechers: boolean, requester: Pe
     if (position === skip) position++;
     if (position >= total) position = 0;
   }
-  return out;
 }
 
-/** IPv4 dotted quad + port -> 6-byte compact form as latin1 (BEP 23). */
-export function compactIPv4(ip: string, port: number): string | null {
-  const octets = [0, 0, 0, 0];
+/** A small list: each entry written from the peer's fields (want <= ringSize, so this ends). */
+function writeEach(list: AddressList, onlyLeechers: boolean, requester: Peer, start: number, out: Buffer, ids: string[] | undefined): void {
+  const stride = list.stride;
+  const total = ringEnd(list, onlyLeechers);
+  const peers = list.peers;
+  let position = start;
+  for (let offset = 0; offset < out.length; ) {
+    const peer = peers[position];
+    if (peer !== requester) {
+      list.writeEntry(position, out, offset);
+      if (ids) ids.push(peer.peerId);
+      offset += stride;
+    }
+    if (++position === total) position = 0;
+  }
+}
+
+/** IPv4 dotted quad -> the address as an int32 (a Smi: no allocation), or null. */
+export function parseIPv4(ip: string): number | null {
+  let value = 0;
+  let octet = 0;
   let part = 0;
   let digits = 0;
   for (let i = 0; i < ip.length; i++) {
     const code = ip.charCodeAt(i);
     if (code === 46) {
       if (digits === 0 || ++part > 3) return null;
+      value = (value << 8) | octet;
+      octet = 0;
       digits = 0;
     } else if (code >= 48 && code <= 57 && digits < 3) {
-      octets[part] = octets[part] * 10 + (code - 48);
-      if (octets[part] > 255) return null;
+      octet = octet * 10 + (code - 48);
+      if (octet > 255) return null;
       digits++;
     } else return null;
   }
   if (part !== 3 || digits === 0) return null;
-  return String.fromCharCode(octets[0], octets[1], octets[2], octets[3], port >> 8, port & 0xff);
+  return (value << 8) | octet;
 }
 
 /** IPv6 text + port -> 18-byte compact form as latin1 (BEP 7). */
@@ -265,9 +384,9 @@ function parseIPv6(ip: string): Buffer | null {
   const pushGroups = (list: string[], into: number[]): boolean => {
     for (const group of list) {
       if (group.includes('.')) {
-        const v4 = compactIPv4(group, 0);
+        const v4 = parseIPv4(group);
         if (v4 === null) return false;
-        into.push((v4.charCodeAt(0) << 8) | v4.charCodeAt(1), (v4.charCodeAt(2) << 8) | v4.charCodeAt(3));
+        into.push((v4 >>> 16) & 0xffff, v4 & 0xffff);
       } else {
         if (!/^[0-9a-fA-F]{1,4}$/.test(group)) return false;
         into.push(parseInt(group, 16));
