@@ -27,9 +27,9 @@ export function parseReleaseId(raw: string): number {
 
 async function browse(request: FastifyRequest, reply: FastifyReply) {
   requireUser(request);
-  const prisma = request.server.db.prisma;
+  const { prisma, sql } = request.server.db;
   const search = parseSearchQuery(request.query as Record<string, unknown>);
-  const [result, categories] = await Promise.all([searchReleases(prisma, search), listCategories(prisma)]);
+  const [result, categories] = await Promise.all([searchReleases(sql, search), listCategories(prisma)]);
   return render(request, reply, 'pages/releases/browse', {
     title: search.words.length > 0 ? `Search: ${search.words.join(' ')}` : 'Browse',
     rows: result.rows,

@@ -5,8 +5,9 @@
 // GIN trigram index serves and which costs a tenth of ILIKE per row; the page's rows are
 // chosen by id before the joins, so a deep page skips ids instead of joined rows; and the
 // total is counted only a few pages ahead of the current one (counting a million rows on
-// every page view is what makes trackers slow), beside the rows query.
-import type { PrismaClient } from '../../generated/prisma/client.js';
+// every page view is what makes trackers slow), beside the rows query. They go through the
+// SQL driver, not prisma.$queryRawUnsafe, which spent more CPU per query than Postgres did.
+import type { SqlDriver } from '../../db/driver.js';
 
 export const PAGE_SIZE = 50;
 /** the deepest result paging reaches (page 200); OFFSET costs grow with the depth */
@@ -139,9 +140,11 @@ function orderBy(search: SearchQuery): string {
   return [...SORTS[search.sort], 'r.id'].map((column) => `${column} ${dir}`).join(', ');
 }
 
+// created_at is a UTC timestamp without a zone: AT TIME ZONE 'UTC' hands the driver a
+// timestamptz, which it reads the same whatever the process's time zone is.
 const ROW_COLUMNS = `
   r.id, r.name, r.size, r.file_count AS "fileCount", r.seeders, r.leechers, r.snatched,
-  r.created_at AS "createdAt", r.freeleech::text AS freeleech, r.category_id AS "categoryId",
+  r.created_at AT TIME ZONE 'UTC' AS "createdAt", r.freeleech::text AS freeleech, r.category_id AS "categoryId",
   c.name AS "categoryName", r.uploader_id AS "uploaderId", u.username AS "uploaderName"`;
 
 /**
@@ -175,12 +178,12 @@ function countQuery(where: { sql: string }, limit: number): string {
     ORDER BY r.created_at DESC, r.id DESC LIMIT ${limit + 1}) counted`;
 }
 
-export async function searchReleases(prisma: PrismaClient, search: SearchQuery): Promise<SearchResult> {
+export async function searchReleases(sql: SqlDriver, search: SearchQuery): Promise<SearchResult> {
   const where = buildWhere(search);
   const limit = countLimit(search.page);
   const [rows, [{ total: counted }]] = await Promise.all([
-    prisma.$queryRawUnsafe<ReleaseRow[]>(rowsQuery(search, where), ...where.params, PAGE_SIZE, (search.page - 1) * PAGE_SIZE),
-    prisma.$queryRawUnsafe<Array<{ total: number }>>(countQuery(where, limit), ...where.params),
+    sql.query<ReleaseRow>(rowsQuery(search, where), [...where.params, PAGE_SIZE, (search.page - 1) * PAGE_SIZE]),
+    sql.query<{ total: number }>(countQuery(where, limit), where.params),
   ]);
   const capped = counted > limit;
   const total = Math.min(counted, limit);
