@@ -98,6 +98,16 @@ describe('release details', () => {
     assert.match(res.body, /2001:db8::5:6881/);
   });
 
+  it('shows "gone" for an uploader whose account was deleted', async () => {
+    const [id] = await seedReleases(t.app, [{ name: 'Orphan Release', categoryId: await firstCategoryId(t.app, 'Movies'), uploaderId: null }]);
+    const res = await view(member, id);
+    assert.equal(res.statusCode, 200);
+    assert.match(res.body, /<dt>Uploader<\/dt><dd><span class="muted">gone<\/span><\/dd>/);
+    assert.match(res.body, /Nobody is connected right now/);
+    assert.match(res.body, /Nobody has finished this release yet/);
+    await t.app.db.prisma.release.delete({ where: { id } });
+  });
+
   it('lists who snatched it', async () => {
     const res = await view(admin);
     const snatches = res.body.slice(res.body.indexOf('id="snatches-h"'));

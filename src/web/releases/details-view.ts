@@ -1,5 +1,5 @@
 // The details page's data: metadata, file tree, peers (addresses only for staff) and snatches.
-import type { PrismaClient } from '../../generated/prisma/client.js';
+import type { Database } from '../../db/client.js';
 import { buildFileTree } from './file-tree.js';
 import { listActivePeers, listReleaseFiles, listSnatches, type ReleaseDetails } from './queries.js';
 
@@ -28,11 +28,11 @@ function peerView(peer: Peer, size: bigint, showAddresses: boolean) {
   };
 }
 
-export async function detailsView(prisma: PrismaClient, release: ReleaseDetails, options: { showAddresses: boolean }) {
+export async function detailsView(db: Pick<Database, 'prisma' | 'sql'>, release: ReleaseDetails, options: { showAddresses: boolean }) {
   const [files, peers, snatches] = await Promise.all([
-    listReleaseFiles(prisma, release.id),
-    listActivePeers(prisma, release.id),
-    listSnatches(prisma, release.id),
+    listReleaseFiles(db.prisma, release.id),
+    listActivePeers(db.sql, release.id),
+    listSnatches(db.sql, release.id),
   ]);
   return {
     release: {

@@ -1,30 +1,44 @@
 // Release queries for the details and download pages, each with an explicit select.
+import type { SqlDriver } from '../../db/driver.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 
-export async function findReleaseDetails(prisma: PrismaClient, id: number) {
-  return prisma.release.findUnique({
-    where: { id },
-    select: {
-      id: true,
-      name: true,
-      description: true,
-      size: true,
-      pieceLength: true,
-      fileCount: true,
-      infoHashV1: true,
-      infoHashV2: true,
-      freeleech: true,
-      seeders: true,
-      leechers: true,
-      snatched: true,
-      createdAt: true,
-      deletedAt: true,
-      deleteReason: true,
-      uploaderId: true,
-      uploader: { select: { id: true, username: true } },
-      category: { select: { id: true, name: true } },
-    },
-  });
+/** A UTC timestamp column as a timestamptz, which the driver reads the same in any time zone. */
+const utc = (column: string): string => `${column} AT TIME ZONE 'UTC'`;
+const bigint = (value: unknown): bigint => BigInt(value as string | number | bigint);
+const bytes = (value: unknown): Uint8Array | null => (value === null ? null : new Uint8Array(value as Uint8Array));
+
+// The details page's queries join their member and category in SQL (through the SQL driver):
+// Prisma loads each relation with one more query after the first, so the page took three
+// round trips in a row where one does.
+
+interface ReleaseDetailsRow {
+  id: number; name: string; description: string; size: bigint | string; pieceLength: number; fileCount: number;
+  infoHashV1: Uint8Array | null; infoHashV2: Uint8Array | null; freeleech: 'normal' | 'freeleech' | 'neutral' | 'double_upload';
+  seeders: number; leechers: number; snatched: number; createdAt: Date; deletedAt: Date | null; deleteReason: string | null;
+  uploaderId: number | null; uploaderName: string | null; categoryId: number; categoryName: string;
+}
+
+export async function findReleaseDetails(sql: SqlDriver, id: number) {
+  const [row] = await sql.query<ReleaseDetailsRow>(
+    `SELECT r.id, r.name, r.description, r.size, r.piece_length AS "pieceLength", r.file_count AS "fileCount",
+            r.info_hash_v1 AS "infoHashV1", r.info_hash_v2 AS "infoHashV2", r.freeleech::text AS freeleech,
+            r.seeders, r.leechers, r.snatched, ${utc('r.created_at')} AS "createdAt", ${utc('r.deleted_at')} AS "deletedAt",
+            r.delete_reason AS "deleteReason", r.uploader_id AS "uploaderId", u.username AS "uploaderName",
+            c.id AS "categoryId", c.name AS "categoryName"
+     FROM releases r JOIN categories c ON c.id = r.category_id LEFT JOIN users u ON u.id = r.uploader_id
+     WHERE r.id = $1`,
+    [id],
+  );
+  if (!row) return null;
+  const { uploaderName, categoryId, categoryName, ...release } = row;
+  return {
+    ...release,
+    size: bigint(release.size),
+    infoHashV1: bytes(release.infoHashV1),
+    infoHashV2: bytes(release.infoHashV2),
+    uploader: release.uploaderId === null || uploaderName === null ? null : { id: release.uploaderId, username: uploaderName },
+    category: { id: categoryId, name: categoryName },
+  };
 }
 export type ReleaseDetails = NonNullable<Awaited<ReturnType<typeof findReleaseDetails>>>;
 
@@ -36,34 +50,41 @@ export async function listReleaseFiles(prisma: PrismaClient, releaseId: number) 
   });
 }
 
-/** Peers the tracker currently counts (inactive rows are kept only as accounting baselines). */
-export async function listActivePeers(prisma: PrismaClient, releaseId: number, limit = 200) {
-  return prisma.peer.findMany({
-    where: { releaseId, active: true },
-    select: {
-      client: true,
-      uploaded: true,
-      downloaded: true,
-      left: true,
-      seeder: true,
-      ipv4: true,
-      ipv6: true,
-      port: true,
-      lastAnnounceAt: true,
-      user: { select: { id: true, username: true } },
-    },
-    orderBy: [{ seeder: 'desc' }, { lastAnnounceAt: 'desc' }],
-    take: limit,
-  });
+interface PeerRow {
+  client: string; uploaded: bigint | string; downloaded: bigint | string; left: bigint | string; seeder: boolean;
+  ipv4: string | null; ipv6: string | null; port: number; lastAnnounceAt: Date; userId: number; username: string;
 }
 
-export async function listSnatches(prisma: PrismaClient, releaseId: number, limit = 100) {
-  return prisma.snatch.findMany({
-    where: { releaseId },
-    select: { completedAt: true, user: { select: { id: true, username: true } } },
-    orderBy: { completedAt: 'desc' },
-    take: limit,
-  });
+/** Peers the tracker currently counts (inactive rows are kept only as accounting baselines). */
+export async function listActivePeers(sql: SqlDriver, releaseId: number, limit = 200) {
+  const rows = await sql.query<PeerRow>(
+    `SELECT p.client, p.uploaded, p.downloaded, p."left", p.seeder, p.ipv4, p.ipv6, p.port,
+            ${utc('p.last_announce_at')} AS "lastAnnounceAt", u.id AS "userId", u.username
+     FROM peers p JOIN users u ON u.id = p.user_id
+     WHERE p.release_id = $1 AND p.active
+     ORDER BY p.seeder DESC, p.last_announce_at DESC
+     LIMIT $2`,
+    [releaseId, limit],
+  );
+  return rows.map(({ userId, username, ...peer }) => ({
+    ...peer,
+    uploaded: bigint(peer.uploaded),
+    downloaded: bigint(peer.downloaded),
+    left: bigint(peer.left),
+    user: { id: userId, username },
+  }));
+}
+
+export async function listSnatches(sql: SqlDriver, releaseId: number, limit = 100) {
+  const rows = await sql.query<{ completedAt: Date; userId: number; username: string }>(
+    `SELECT ${utc('s.completed_at')} AS "completedAt", u.id AS "userId", u.username
+     FROM snatches s JOIN users u ON u.id = s.user_id
+     WHERE s.release_id = $1
+     ORDER BY s.completed_at DESC
+     LIMIT $2`,
+    [releaseId, limit],
+  );
+  return rows.map(({ completedAt, userId, username }) => ({ completedAt, user: { id: userId, username } }));
 }
 
 /** The release already holding any of these hashes (v1, v2), deleted or not. */

@@ -41,11 +41,11 @@ async function browse(request: FastifyRequest, reply: FastifyReply) {
 
 async function details(request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply) {
   const user = requireUser(request);
-  const prisma = request.server.db.prisma;
-  const release = await findReleaseDetails(prisma, parseReleaseId(request.params.id));
+  const { db } = request.server;
+  const release = await findReleaseDetails(db.sql, parseReleaseId(request.params.id));
   if (!release || (release.deletedAt && !canSeeDeletedReleases(user))) throw AppError.notFound('There is no release with that number.');
-  const view = await detailsView(prisma, release, { showAddresses: canSeePeerAddresses(user) });
-  const mayDownload = canDownloadRelease(user, release, false) || (await hasSnatchedOrSeeds(prisma, user.id, release.id));
+  const view = await detailsView(db, release, { showAddresses: canSeePeerAddresses(user) });
+  const mayDownload = canDownloadRelease(user, release, false) || (await hasSnatchedOrSeeds(db.prisma, user.id, release.id));
   return render(request, reply, 'pages/releases/details', { title: release.name, ...view, mayDownload });
 }
 
