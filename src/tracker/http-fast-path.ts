@@ -82,8 +82,12 @@ export function installFastPath(server: Server, options: FastPathOptions): FastP
     waiting.add(socket);
     let head: Buffer | null = null;
     socket.setTimeout(headTimeoutMs);
+    // A timeout, an error, or the client closing its side before the request head was
+    // complete: nothing to answer. (Node's server sockets allow half-open connections, so
+    // without the 'end' listener such a socket would linger until its timeout.)
     const onTimeout = (): void => void socket.destroy();
     const onError = (): void => void socket.destroy();
+    const onEnd = (): void => void socket.destroy();
     const onData = (chunk: Buffer): void => {
       head = head === null ? chunk : Buffer.concat([head, chunk]);
       const end = head.indexOf(HEAD_END);
@@ -109,10 +113,12 @@ export function installFastPath(server: Server, options: FastPathOptions): FastP
       socket.removeListener('data', onData);
       socket.removeListener('timeout', onTimeout);
       socket.removeListener('error', onError);
+      socket.removeListener('end', onEnd);
     };
     socket.on('data', onData);
     socket.on('timeout', onTimeout);
     socket.on('error', onError);
+    socket.on('end', onEnd);
     socket.once('close', () => waiting.delete(socket));
   });
 

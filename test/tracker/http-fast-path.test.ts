@@ -183,6 +183,28 @@ describe('fast path on a bare node:http server', () => {
     assert.equal(reply.text, '');
   });
 
+  it('lets go at once of a client that half-closes before its request head is complete', async () => {
+    // a server of its own with a long head timeout: only the client's FIN can end this
+    const patient = createServer((_request, response) => response.end('node'));
+    installFastPath(patient, { core: () => core, headTimeoutMs: 60_000 });
+    await new Promise<void>((resolve) => patient.listen(0, '127.0.0.1', resolve));
+    try {
+      const socket = connect((patient.address() as AddressInfo).port, '127.0.0.1');
+      await new Promise((resolve) => socket.once('connect', resolve));
+      socket.end('GET /announce?info_hash=');
+      const outcome = await Promise.race([
+        new Promise((resolve) => socket.once('close', () => resolve('closed by the server'))),
+        new Promise((resolve) => setTimeout(resolve, 10_000, 'still open')),
+      ]);
+      socket.destroy();
+      assert.equal(outcome, 'closed by the server');
+      const open = await new Promise<number>((resolve) => patient.getConnections((_e, n) => resolve(n)));
+      assert.equal(open, 0);
+    } finally {
+      await new Promise((resolve) => patient.close(resolve));
+    }
+  });
+
   it('survives random bytes and random heads, and still answers afterwards', async () => {
     let seed = 7;
     const random = (): number => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
