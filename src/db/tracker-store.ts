@@ -95,25 +95,35 @@ export async function flushLedgerBatch(sql: SqlDriver, batch: LedgerBatch, recen
   return snatched;
 }
 
-const str = (value: bigint): string => value.toString();
+
+/**
+ * A Postgres array literal (`{1,2,NULL}`) for one column of a batch, built with one join.
+ * pg would otherwise quote and regex-escape every element of every column (its
+ * escapeElement showed in the announce profiles: a flush sends tens of thousands of them).
+ * Only for numbers, booleans and texts this file makes itself (hex, addresses, dates):
+ * nothing that needs quoting. Member-supplied text (client, key) goes through pg.
+ */
+function literal(values: readonly (number | bigint | boolean | string | null)[]): string {
+  return '{' + values.map((v) => (v === null ? 'NULL' : v === true ? 't' : v === false ? 'f' : String(v))).join(',') + '}';
+}
 
 async function flushUsers(tx: SqlTx, batch: LedgerBatch): Promise<void> {
   if (batch.users.size === 0) return;
   const ids: number[] = [];
-  const cols: string[][] = [[], [], [], []];
+  const cols: bigint[][] = [[], [], [], []];
   for (const [id, t] of batch.users) {
     ids.push(id);
-    cols[0].push(str(t.up));
-    cols[1].push(str(t.down));
-    cols[2].push(str(t.upActual));
-    cols[3].push(str(t.downActual));
+    cols[0].push(t.up);
+    cols[1].push(t.down);
+    cols[2].push(t.upActual);
+    cols[3].push(t.downActual);
   }
   await tx.query(
     `UPDATE users AS u SET uploaded = u.uploaded + d.up, downloaded = u.downloaded + d.down,
             uploaded_actual = u.uploaded_actual + d.up_a, downloaded_actual = u.downloaded_actual + d.down_a
        FROM unnest($1::int[], $2::int8[], $3::int8[], $4::int8[], $5::int8[]) AS d(id, up, down, up_a, down_a)
       WHERE u.id = d.id`,
-    [ids, ...cols],
+    [literal(ids), ...cols.map(literal)],
   );
 }
 
@@ -135,20 +145,20 @@ async function flushPeers(tx: SqlTx, batch: LedgerBatch): Promise<void> {
        downloaded = EXCLUDED.downloaded, "left" = EXCLUDED."left", client = EXCLUDED.client, key = EXCLUDED.key,
        seeder = EXCLUDED.seeder, active = EXCLUDED.active, last_announce_at = EXCLUDED.last_announce_at`,
     [
-      rows.map((r) => r.userId),
-      rows.map((r) => r.releaseId),
-      rows.map((r) => r.peerId.toString('hex')),
-      rows.map((r) => r.ipv4),
-      rows.map((r) => r.ipv6),
-      rows.map((r) => r.port),
-      rows.map((r) => str(r.uploaded)),
-      rows.map((r) => str(r.downloaded)),
-      rows.map((r) => str(r.left)),
+      literal(rows.map((r) => r.userId)),
+      literal(rows.map((r) => r.releaseId)),
+      literal(rows.map((r) => r.peerId.toString('hex'))),
+      literal(rows.map((r) => r.ipv4)),
+      literal(rows.map((r) => r.ipv6)),
+      literal(rows.map((r) => r.port)),
+      literal(rows.map((r) => r.uploaded)),
+      literal(rows.map((r) => r.downloaded)),
+      literal(rows.map((r) => r.left)),
       rows.map((r) => r.client.replace(/\u0000/g, '')),
       rows.map((r) => r.key),
-      rows.map((r) => r.seeder),
-      rows.map((r) => r.active),
-      rows.map((r) => r.lastAnnounceAt),
+      literal(rows.map((r) => r.seeder)),
+      literal(rows.map((r) => r.active)),
+      literal(rows.map((r) => r.lastAnnounceAt)),
     ],
   );
 }
@@ -171,17 +181,17 @@ async function flushTransfers(tx: SqlTx, batch: LedgerBatch): Promise<void> {
        seedtime = t.seedtime + EXCLUDED.seedtime, seeding = EXCLUDED.seeding, leeching = EXCLUDED.leeching,
        last_announce_at = EXCLUDED.last_announce_at, completed_at = COALESCE(t.completed_at, EXCLUDED.completed_at)`,
     [
-      t.map((r) => r.userId),
-      t.map((r) => r.releaseId),
-      t.map((r) => str(r.up)),
-      t.map((r) => str(r.down)),
-      t.map((r) => str(r.upActual)),
-      t.map((r) => str(r.downActual)),
-      t.map((r) => r.seedtime),
-      t.map((r) => r.seeding),
-      t.map((r) => r.leeching),
-      t.map((r) => r.lastAnnounceAt),
-      t.map((r) => r.completedAt),
+      literal(t.map((r) => r.userId)),
+      literal(t.map((r) => r.releaseId)),
+      literal(t.map((r) => r.up)),
+      literal(t.map((r) => r.down)),
+      literal(t.map((r) => r.upActual)),
+      literal(t.map((r) => r.downActual)),
+      literal(t.map((r) => r.seedtime)),
+      literal(t.map((r) => r.seeding)),
+      literal(t.map((r) => r.leeching)),
+      literal(t.map((r) => r.lastAnnounceAt)),
+      literal(t.map((r) => r.completedAt)),
     ],
   );
 }
@@ -202,7 +212,7 @@ async function flushSnatches(tx: SqlTx, batch: LedgerBatch): Promise<Map<number,
      ), counted AS (SELECT release_id, count(*)::int AS n FROM ins GROUP BY release_id)
      UPDATE releases AS r SET snatched = r.snatched + c.n FROM counted c WHERE r.id = c.release_id
      RETURNING r.id AS release_id, c.n`,
-    [s.map((r) => r.userId), s.map((r) => r.releaseId), s.map((r) => r.at)],
+    [literal(s.map((r) => r.userId)), literal(s.map((r) => r.releaseId)), literal(s.map((r) => r.at))],
   );
   for (const row of rows) added.set(row.release_id, Number(row.n));
   return added;
@@ -215,7 +225,7 @@ async function flushReleaseCounts(tx: SqlTx, batch: LedgerBatch): Promise<void> 
     `UPDATE releases AS r SET seeders = d.s, leechers = d.l
        FROM unnest($1::int[], $2::int[], $3::int[]) AS d(id, s, l)
       WHERE r.id = d.id AND (r.seeders <> d.s OR r.leechers <> d.l)`,
-    [r.map((x) => x.releaseId), r.map((x) => x.seeders), r.map((x) => x.leechers)],
+    [literal(r.map((x) => x.releaseId)), literal(r.map((x) => x.seeders)), literal(r.map((x) => x.leechers))],
   );
 }
 
@@ -232,7 +242,7 @@ async function flushDaily(tx: SqlTx, batch: LedgerBatch): Promise<void> {
        uploaded = t.uploaded + EXCLUDED.uploaded, downloaded = t.downloaded + EXCLUDED.downloaded,
        uploaded_actual = t.uploaded_actual + EXCLUDED.uploaded_actual, downloaded_actual = t.downloaded_actual + EXCLUDED.downloaded_actual,
        total_uploaded = EXCLUDED.total_uploaded, total_downloaded = EXCLUDED.total_downloaded`,
-    [d.map((x) => x.userId), d.map((x) => x.day), d.map((x) => str(x.up)), d.map((x) => str(x.down)), d.map((x) => str(x.upActual)), d.map((x) => str(x.downActual))],
+    [literal(d.map((x) => x.userId)), literal(d.map((x) => x.day)), literal(d.map((x) => x.up)), literal(d.map((x) => x.down)), literal(d.map((x) => x.upActual)), literal(d.map((x) => x.downActual))],
   );
 }
 
@@ -245,7 +255,7 @@ async function flushUserIps(tx: SqlTx, sightings: IpSighting[]): Promise<void> {
        FROM unnest($1::int[], $2::text[], $3::float8[], $4::float8[]) AS d(user_id, ip, first, last)
        JOIN users u ON u.id = d.user_id
      ON CONFLICT (user_id, ip, source) DO UPDATE SET last_seen = GREATEST(x.last_seen, EXCLUDED.last_seen)`,
-    [sightings.map((s) => s.userId), sightings.map((s) => s.ip), sightings.map((s) => s.first), sightings.map((s) => s.last)],
+    [literal(sightings.map((s) => s.userId)), literal(sightings.map((s) => s.ip)), literal(sightings.map((s) => s.first)), literal(sightings.map((s) => s.last))],
   );
 }
 

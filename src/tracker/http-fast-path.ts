@@ -57,14 +57,23 @@ export interface FastPath {
 export function installFastPath(server: Server, options: FastPathOptions): FastPath {
   const nodeListeners = server.listeners('connection') as ((socket: Socket) => void)[];
   server.removeAllListeners('connection');
-  const waiting = new Set<Socket>();
   const headTimeoutMs = options.headTimeoutMs ?? 10_000;
+  // Connections still sending their first request head, with their deadline. One sweep
+  // instead of a timer per socket: arming and clearing a socket timeout on every announce
+  // showed in the profiles.
+  const waiting = new Map<Socket, number>();
+  const sweep = setInterval(() => {
+    const now = Date.now();
+    for (const [socket, deadline] of waiting) if (deadline <= now) socket.destroy();
+  }, Math.min(1000, headTimeoutMs));
+  sweep.unref();
 
   const stats: FastPath = {
     answered: 0,
     handedOver: 0,
     dropWaiting() {
-      for (const socket of waiting) socket.destroy();
+      clearInterval(sweep);
+      for (const socket of waiting.keys()) socket.destroy();
       waiting.clear();
     },
   };
@@ -72,20 +81,17 @@ export function installFastPath(server: Server, options: FastPathOptions): FastP
   const handOver = (socket: Socket, buffered: Buffer | null): void => {
     stats.handedOver++;
     waiting.delete(socket);
-    socket.setTimeout(0);
     for (const listener of nodeListeners) listener.call(server, socket);
     // Node's parser reads what arrives from now on; what we already read goes in first.
     if (buffered !== null && buffered.length > 0) socket.emit('data', buffered);
   };
 
   server.on('connection', (socket: Socket) => {
-    waiting.add(socket);
+    waiting.set(socket, Date.now() + headTimeoutMs);
     let head: Buffer | null = null;
-    socket.setTimeout(headTimeoutMs);
-    // A timeout, an error, or the client closing its side before the request head was
-    // complete: nothing to answer. (Node's server sockets allow half-open connections, so
-    // without the 'end' listener such a socket would linger until its timeout.)
-    const onTimeout = (): void => void socket.destroy();
+    // An error, or the client closing its side before the request head was complete:
+    // nothing to answer. (Node's server sockets allow half-open connections, so without the
+    // 'end' listener such a socket would linger until the sweep.)
     const onError = (): void => void socket.destroy();
     const onEnd = (): void => void socket.destroy();
     const onData = (chunk: Buffer): void => {
@@ -94,10 +100,9 @@ export function installFastPath(server: Server, options: FastPathOptions): FastP
       if (end < 0 && head.length <= MAX_HEAD_BYTES && couldBeTracker(head)) return; // wait for more
       detach();
       // a head longer than ours may still be fine for Node (its limit is 16 KiB) or get its 431
-      const request = end < 0 || end > MAX_HEAD_BYTES ? null : parseHead(head.toString('latin1', 0, end));
+      const request = end < 0 || end > MAX_HEAD_BYTES ? null : parseHead(head, end);
       if (request === null) return handOver(socket, head);
       waiting.delete(socket);
-      socket.setTimeout(0);
       stats.answered++;
       const body = answer(request, socket.remoteAddress ?? '', options);
       const rest = head.subarray(end + HEAD_END.length);
@@ -111,12 +116,10 @@ export function installFastPath(server: Server, options: FastPathOptions): FastP
     };
     const detach = (): void => {
       socket.removeListener('data', onData);
-      socket.removeListener('timeout', onTimeout);
       socket.removeListener('error', onError);
       socket.removeListener('end', onEnd);
     };
     socket.on('data', onData);
-    socket.on('timeout', onTimeout);
     socket.on('error', onError);
     socket.on('end', onEnd);
     socket.once('close', () => waiting.delete(socket));
@@ -187,26 +190,46 @@ function passkeyRoute(kind: Kind, segment: string): { kind: Kind; passkey: strin
   return { kind, passkey: segment.toLowerCase() };
 }
 
-/** The request line and the three headers that matter; null hands the request over. */
-function parseHead(text: string): TrackerRequest | null {
-  const lines = text.split('\r\n');
-  const target = trackerTarget(lines[0]);
+const CRLF = Buffer.from('\r\n', 'latin1');
+const COLON = 0x3a;
+
+/**
+ * The request line and the headers that matter, read from the bytes (no string per header
+ * line: this runs once per announce); null hands the request over.
+ */
+function parseHead(head: Buffer, end: number): TrackerRequest | null {
+  const lineEnd = head.indexOf(CRLF);
+  const target = trackerTarget(head.toString('latin1', 0, lineEnd));
   if (target === null) return null;
   let userAgent: string | undefined;
   let connection = '';
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i];
-    const colon = line.indexOf(':');
-    if (colon <= 0) return null; // malformed: Node's parser answers 400
-    const name = line.slice(0, colon).toLowerCase();
-    const value = line.slice(colon + 1).trim();
-    if (name === 'user-agent') userAgent = value;
-    else if (name === 'connection') connection = value.toLowerCase();
+  for (let pos = lineEnd + 2; pos < end; ) {
+    let next = head.indexOf(CRLF, pos);
+    if (next < 0 || next > end) next = end;
+    const colon = head.indexOf(COLON, pos);
+    if (colon <= pos || colon >= next) return null; // malformed: Node's parser answers 400
+    const value = (): string => head.toString('latin1', colon + 1, next).trim();
+    if (nameIs(head, pos, colon, 'user-agent')) userAgent = value();
+    else if (nameIs(head, pos, colon, 'connection')) connection = value().toLowerCase();
     // a body, an upgrade or a continue handshake: Node's server knows how to handle those
-    else if (name === 'content-length' || name === 'transfer-encoding' || name === 'expect' || name === 'upgrade') return null;
+    else if (HANDED_OVER.some((name) => nameIs(head, pos, colon, name))) return null;
+    pos = next + 2;
   }
   const keepAlive = target.http10 ? connection.includes('keep-alive') : !connection.includes('close');
   return { kind: target.kind, passkey: target.passkey, query: target.query, userAgent, keepAlive };
+}
+
+const HANDED_OVER = ['content-length', 'transfer-encoding', 'expect', 'upgrade'];
+
+/** Whether head[from, to) is the header name `lower`, in any letter case. */
+function nameIs(head: Buffer, from: number, to: number, lower: string): boolean {
+  if (to - from !== lower.length) return false;
+  for (let i = 0; i < lower.length; i++) {
+    const code = head[from + i];
+    const want = lower.charCodeAt(i);
+    if (code !== want && !(want >= 0x61 && want <= 0x7a && code === want - 0x20)) return false;
+  }
+  return true;
 }
 
 let dateSecond = 0;
