@@ -53,79 +53,117 @@ export interface FastPath {
   dropWaiting(): void;
 }
 
+/** What a connection still sending its first request head needs; kept on the socket. */
+interface Sniff {
+  context: Context;
+  head: Buffer | null;
+  deadline: number;
+}
+
+interface Context {
+  server: Server;
+  nodeListeners: ((socket: Socket) => void)[];
+  options: FastPathOptions;
+  stats: FastPath;
+  /** connections still sending their first request head */
+  waiting: Set<SniffingSocket>;
+}
+
+const SNIFF = Symbol('seedkeep.fastPath');
+type SniffingSocket = Socket & { [SNIFF]?: Sniff };
+
 /** Puts the fast path in front of `server`'s own connection handling. */
 export function installFastPath(server: Server, options: FastPathOptions): FastPath {
   const nodeListeners = server.listeners('connection') as ((socket: Socket) => void)[];
   server.removeAllListeners('connection');
   const headTimeoutMs = options.headTimeoutMs ?? 10_000;
-  // Connections still sending their first request head, with their deadline. One sweep
-  // instead of a timer per socket: arming and clearing a socket timeout on every announce
-  // showed in the profiles.
-  const waiting = new Map<Socket, number>();
-  const sweep = setInterval(() => {
-    const now = Date.now();
-    for (const [socket, deadline] of waiting) if (deadline <= now) socket.destroy();
-  }, Math.min(1000, headTimeoutMs));
+  const waiting = new Set<SniffingSocket>();
+  // One sweep instead of a timer per socket: arming and clearing a socket timeout on every
+  // announce showed in the profiles.
+  const sweep = setInterval(() => dropExpired(waiting, Date.now()), Math.min(1000, headTimeoutMs));
   sweep.unref();
-
   const stats: FastPath = {
     answered: 0,
     handedOver: 0,
     dropWaiting() {
       clearInterval(sweep);
-      for (const socket of waiting.keys()) socket.destroy();
-      waiting.clear();
+      dropExpired(waiting, Infinity);
     },
   };
-
-  const handOver = (socket: Socket, buffered: Buffer | null): void => {
-    stats.handedOver++;
-    waiting.delete(socket);
-    for (const listener of nodeListeners) listener.call(server, socket);
-    // Node's parser reads what arrives from now on; what we already read goes in first.
-    if (buffered !== null && buffered.length > 0) socket.emit('data', buffered);
-  };
-
-  server.on('connection', (socket: Socket) => {
-    waiting.set(socket, Date.now() + headTimeoutMs);
-    let head: Buffer | null = null;
-    // An error, or the client closing its side before the request head was complete:
-    // nothing to answer. (Node's server sockets allow half-open connections, so without the
-    // 'end' listener such a socket would linger until the sweep.)
-    const onError = (): void => void socket.destroy();
-    const onEnd = (): void => void socket.destroy();
-    const onData = (chunk: Buffer): void => {
-      head = head === null ? chunk : Buffer.concat([head, chunk]);
-      const end = head.indexOf(HEAD_END);
-      if (end < 0 && head.length <= MAX_HEAD_BYTES && couldBeTracker(head)) return; // wait for more
-      detach();
-      // a head longer than ours may still be fine for Node (its limit is 16 KiB) or get its 431
-      const request = end < 0 || end > MAX_HEAD_BYTES ? null : parseHead(head, end);
-      if (request === null) return handOver(socket, head);
-      waiting.delete(socket);
-      stats.answered++;
-      const body = answer(request, socket.remoteAddress ?? '', options);
-      const rest = head.subarray(end + HEAD_END.length);
-      if (!request.keepAlive) {
-        // as Node's server does after a `Connection: close` reply: close once it is written
-        socket.end(withHeaders(body, false), () => socket.destroy());
-        return;
-      }
-      socket.write(withHeaders(body, true));
-      handOver(socket, rest); // later requests on this connection: Node's server and Fastify
-    };
-    const detach = (): void => {
-      socket.removeListener('data', onData);
-      socket.removeListener('error', onError);
-      socket.removeListener('end', onEnd);
-    };
-    socket.on('data', onData);
-    socket.on('error', onError);
-    socket.on('end', onEnd);
-    socket.once('close', () => waiting.delete(socket));
+  const context: Context = { server, nodeListeners, options, stats, waiting };
+  server.on('connection', (socket: SniffingSocket) => {
+    socket[SNIFF] = { context, head: null, deadline: Date.now() + headTimeoutMs };
+    waiting.add(socket);
+    // Listeners are module functions called with the socket as `this`: no closures per
+    // connection (under tsx every closure made is also named with defineProperty).
+    socket.on('data', onSniffData);
+    socket.on('error', destroySocket);
+    socket.on('end', destroySocket);
+    socket.once('close', onSniffClose);
   });
-
   return stats;
+}
+
+function dropExpired(waiting: Set<SniffingSocket>, now: number): void {
+  for (const socket of waiting) {
+    if ((socket[SNIFF]?.deadline ?? 0) <= now) {
+      waiting.delete(socket);
+      socket.destroy();
+    }
+  }
+}
+
+/**
+ * An error, or the client closing its side before its request head was complete: nothing to
+ * answer. (Node's server sockets allow half-open connections, so without the 'end' listener
+ * such a socket would linger until the sweep.)
+ */
+function destroySocket(this: Socket): void {
+  this.destroy();
+}
+
+function onSniffClose(this: SniffingSocket): void {
+  this[SNIFF]?.context.waiting.delete(this);
+}
+
+function onSniffData(this: SniffingSocket, chunk: Buffer): void {
+  const sniff = this[SNIFF];
+  if (sniff === undefined) return;
+  const head = sniff.head === null ? chunk : Buffer.concat([sniff.head, chunk]);
+  sniff.head = head;
+  const end = head.indexOf(HEAD_END);
+  if (end < 0 && head.length <= MAX_HEAD_BYTES && couldBeTracker(head)) return; // wait for more
+  stopSniffing(this, sniff.context);
+  // a head longer than ours may still be fine for Node (its limit is 16 KiB) or get its 431
+  const request = end < 0 || end > MAX_HEAD_BYTES ? null : parseHead(head, end);
+  if (request === null) return handOver(this, sniff.context, head);
+  sniff.context.stats.answered++;
+  const body = answer(request, this.remoteAddress ?? '', sniff.context.options);
+  if (!request.keepAlive) {
+    // as Node's server does after a `Connection: close` reply: end, then destroy once written
+    this.write(withHeaders(body, false));
+    this.destroySoon();
+    return;
+  }
+  this.write(withHeaders(body, true));
+  // later requests on this connection: Node's server and Fastify
+  handOver(this, sniff.context, head.subarray(end + HEAD_END.length));
+}
+
+function stopSniffing(socket: SniffingSocket, context: Context): void {
+  socket.removeListener('data', onSniffData);
+  socket.removeListener('error', destroySocket);
+  socket.removeListener('end', destroySocket);
+  context.waiting.delete(socket);
+  socket[SNIFF] = undefined;
+}
+
+/** Gives the connection to Node's HTTP server, with the bytes read so far. */
+function handOver(socket: SniffingSocket, context: Context, buffered: Buffer): void {
+  context.stats.handedOver++;
+  for (const listener of context.nodeListeners) listener.call(context.server, socket);
+  // Node's parser reads what arrives from now on; what we already read goes in first.
+  if (buffered.length > 0) socket.emit('data', buffered);
 }
 
 function answer(request: TrackerRequest, remoteAddress: string, options: FastPathOptions): Buffer {
@@ -208,11 +246,10 @@ function parseHead(head: Buffer, end: number): TrackerRequest | null {
     if (next < 0 || next > end) next = end;
     const colon = head.indexOf(COLON, pos);
     if (colon <= pos || colon >= next) return null; // malformed: Node's parser answers 400
-    const value = (): string => head.toString('latin1', colon + 1, next).trim();
-    if (nameIs(head, pos, colon, 'user-agent')) userAgent = value();
-    else if (nameIs(head, pos, colon, 'connection')) connection = value().toLowerCase();
+    if (nameIs(head, pos, colon, 'user-agent')) userAgent = head.toString('latin1', colon + 1, next).trim();
+    else if (nameIs(head, pos, colon, 'connection')) connection = head.toString('latin1', colon + 1, next).trim().toLowerCase();
     // a body, an upgrade or a continue handshake: Node's server knows how to handle those
-    else if (HANDED_OVER.some((name) => nameIs(head, pos, colon, name))) return null;
+    else if (handedOverHeader(head, pos, colon)) return null;
     pos = next + 2;
   }
   const keepAlive = target.http10 ? connection.includes('keep-alive') : !connection.includes('close');
@@ -220,6 +257,11 @@ function parseHead(head: Buffer, end: number): TrackerRequest | null {
 }
 
 const HANDED_OVER = ['content-length', 'transfer-encoding', 'expect', 'upgrade'];
+
+function handedOverHeader(head: Buffer, from: number, to: number): boolean {
+  for (const name of HANDED_OVER) if (nameIs(head, from, to, name)) return true;
+  return false;
+}
 
 /** Whether head[from, to) is the header name `lower`, in any letter case. */
 function nameIs(head: Buffer, from: number, to: number, lower: string): boolean {
