@@ -167,12 +167,15 @@ function encodeAnnounce(packet: Buffer, result: AnnounceResult, onIPv6: boolean,
 
 /** The compact peer list for the socket's family; built from peers4/peers6 when the core gives no compact form. */
 function peerBytes(result: AnnounceResult, onIPv6: boolean, v4Client: boolean): Buffer {
-  const peers4 = (): Buffer => result.compact4 ?? encodePeers4(result.peers4);
-  if (!onIPv6) return peers4();
+  if (!onIPv6) return peers4Of(result);
   const peers6 = result.compact6 ?? encodePeers6(result.peers6);
   // an IPv4 client reached us through a dual-stack socket: it can only use IPv4 peers, which
   // must be 18-byte entries on this socket, so send them IPv4-mapped
-  return v4Client ? Buffer.concat([mapIPv4(peers4()), peers6]) : peers6;
+  return v4Client ? Buffer.concat([mapIPv4(peers4Of(result)), peers6]) : peers6;
+}
+
+function peers4Of(result: AnnounceResult): Buffer {
+  return result.compact4 ?? encodePeers4(result.peers4);
 }
 
 function scrapeReply(core: TrackerCore, packet: Buffer): Buffer {

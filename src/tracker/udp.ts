@@ -85,6 +85,10 @@ async function bindSocket(
   failed.catch(() => {}); // settled by the race; later errors go to the listener below
   socket.removeAllListeners('error');
   socket.on('error', onError);
+  // made once per socket, not per packet (under tsx every closure made costs a defineProperty)
+  const onSent = (error: Error | null): void => {
+    if (error) onError(error);
+  };
   socket.on('message', (packet, rinfo) => {
     let reply: Buffer | null;
     try {
@@ -93,7 +97,7 @@ async function bindSocket(
       onError(error); // handlePacket does not throw; a bug here must not kill the process
       return;
     }
-    if (reply) socket.send(reply, rinfo.port, rinfo.address, (error) => error && onError(error));
+    if (reply) socket.send(reply, rinfo.port, rinfo.address, onSent);
   });
   return socket;
 }
