@@ -188,7 +188,7 @@ export function loadConfig(env: Env = process.env): Config {
     siteName: read(env, 'SITE_NAME') ?? 'seedkeep',
     announceInterval,
     minInterval,
-    flushIntervalMs: readInt(env, 'FLUSH_INTERVAL_MS', 3000, 50, 600_000),
+    flushIntervalMs: readInt(env, 'FLUSH_INTERVAL_MS', 1000, 50, 600_000),
     peerRetentionDays: readInt(env, 'PEER_RETENTION_DAYS', 7, 1, 365),
     maxPendingDeltas: readInt(env, 'MAX_PENDING_DELTAS', 1_000_000, 1000, 100_000_000),
     newMemberCredit: BigInt(credit),

@@ -53,7 +53,7 @@ export async function pairedRatio(seedkeep: Running, trivial: Running, fixtureFi
   for (let i = 0; i < rounds; i++) {
     const round = await measure(seedkeep, 'passkey');
     const endedAt = Date.now();
-    // let seedkeep's ledger flush (every 3 s) finish before the next trivial round, and charge it
+    // let seedkeep's ledger flush (every second) finish before the next trivial round, and charge it
     await drained(seedkeep, 60_000);
     const after = await flushMsSince(seedkeep, endedAt);
     seedkeepRps.push(round.requests / (round.requests / round.rps + after / 1000));

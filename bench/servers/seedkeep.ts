@@ -87,7 +87,8 @@ const config = loadConfig({
   HOST: '127.0.0.1',
   LOG_LEVEL: 'warn',
   MIN_INTERVAL: '0',
-  FLUSH_INTERVAL_MS: String(options.flushIntervalMs ?? 3000),
+  // the configured default unless a section asks for another
+  ...(options.flushIntervalMs ? { FLUSH_INTERVAL_MS: String(options.flushIntervalMs) } : {}),
 });
 const db = openDatabase(config);
 await db.migrate();

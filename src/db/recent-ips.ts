@@ -13,7 +13,11 @@ export class RecentIps {
 
   /** The sightings among `rows` to write: new pairs, or pairs last written over refreshMs ago. */
   pick(rows: readonly PeerRow[]): IpSighting[] {
-    const out = new Map<string, IpSighting>();
+    return [...this.pickInto(rows, new Map()).values()];
+  }
+
+  /** pick() over rows arriving in parts: `out` keeps one sighting per (member, address). */
+  pickInto(rows: readonly PeerRow[], out: Map<string, IpSighting>): Map<string, IpSighting> {
     for (const row of rows) {
       for (const ip of [row.ipv4, row.ipv6]) {
         if (ip === null) continue;
@@ -27,7 +31,7 @@ export class RecentIps {
         } else out.set(key, { userId: row.userId, ip, first: row.lastAnnounceAt, last: row.lastAnnounceAt });
       }
     }
-    return [...out.values()];
+    return out;
   }
 
   /** After the transaction committed: these need no write for the next refreshMs. */

@@ -2,7 +2,7 @@
 // batch in ONE transaction of multi-row statements (unnest arrays), so a peer's persisted
 // baseline and the credit computed from it commit together (exactly-once across kill -9).
 // Totals are added, never overwritten: the web and admin side edit them too.
-import type { LedgerBatch } from '../tracker/ledger.js';
+import type { DailyDelta, LedgerBatch, PeerRow, ReleaseCounts, SnatchRow, Traffic, TransferDelta } from '../tracker/ledger.js';
 import type { StoredPeer } from '../tracker/announce.js';
 import type { FreeleechMode, TrackerRelease, TrackerUser } from '../tracker/catalog.js';
 import type { SqlDriver, SqlTx } from './driver.js';
@@ -78,23 +78,44 @@ function peerOf(row: Record<string, unknown>): StoredPeer {
   };
 }
 
-/** Returns the number of new snatches per release (releases.snatched was raised by them). */
-export async function flushLedgerBatch(sql: SqlDriver, batch: LedgerBatch, recentIps = new RecentIps()): Promise<Map<number, number>> {
-  const sightings = recentIps.pick(batch.peerRows);
-  const snatched = await sql.transaction(async (tx) => {
-    await flushUsers(tx, batch);
-    await flushPeers(tx, batch);
-    await flushTransfers(tx, batch);
-    const added = await flushSnatches(tx, batch);
-    await flushReleaseCounts(tx, batch);
-    await flushDaily(tx, batch);
-    await flushUserIps(tx, sightings);
-    return added;
-  });
-  recentIps.remember(sightings);
-  return snatched;
+/**
+ * Rows per statement. A flush at peak holds tens of thousands of rows; building one
+ * statement's parameters for all of them kept the event loop busy for tens of milliseconds,
+ * which announces waiting behind it saw as latency. In chunks, the loop serves announces
+ * between statements (setImmediate below also lets I/O in on PGlite, whose queries resolve
+ * without a turn of the loop). One transaction still holds every chunk.
+ */
+export const FLUSH_CHUNK_ROWS = 1000;
+
+function* chunksOf<T>(rows: readonly T[]): Generator<T[]> {
+  for (let i = 0; i < rows.length; i += FLUSH_CHUNK_ROWS) yield rows.slice(i, i + FLUSH_CHUNK_ROWS);
 }
 
+const letIoIn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** Returns the number of new snatches per release (releases.snatched was raised by them). */
+export async function flushLedgerBatch(sql: SqlDriver, batch: LedgerBatch, recentIps = new RecentIps()): Promise<Map<number, number>> {
+  const sightings = new Map<string, IpSighting>();
+  const snatched = await sql.transaction(async (tx) => {
+    for (const chunk of chunksOf([...batch.users])) await flushUsers(tx, chunk).then(letIoIn);
+    for (const chunk of chunksOf(batch.peerRows)) {
+      await flushPeers(tx, chunk).then(letIoIn);
+      recentIps.pickInto(chunk, sightings);
+    }
+    for (const chunk of chunksOf([...batch.transfers.values()])) await flushTransfers(tx, chunk).then(letIoIn);
+    const added = new Map<number, number>();
+    for (const chunk of chunksOf([...batch.snatches.values()])) {
+      for (const [releaseId, n] of await flushSnatches(tx, chunk)) added.set(releaseId, (added.get(releaseId) ?? 0) + n);
+      await letIoIn();
+    }
+    for (const chunk of chunksOf(batch.releaseRows)) await flushReleaseCounts(tx, chunk).then(letIoIn);
+    for (const chunk of chunksOf([...batch.daily.values()])) await flushDaily(tx, chunk).then(letIoIn);
+    for (const chunk of chunksOf([...sightings.values()])) await flushUserIps(tx, chunk).then(letIoIn);
+    return added;
+  });
+  recentIps.remember([...sightings.values()]);
+  return snatched;
+}
 
 /**
  * A Postgres array literal (`{1,2,NULL}`) for one column of a batch, built with one join.
@@ -107,11 +128,10 @@ function literal(values: readonly (number | bigint | boolean | string | null)[])
   return '{' + values.map((v) => (v === null ? 'NULL' : v === true ? 't' : v === false ? 'f' : String(v))).join(',') + '}';
 }
 
-async function flushUsers(tx: SqlTx, batch: LedgerBatch): Promise<void> {
-  if (batch.users.size === 0) return;
+async function flushUsers(tx: SqlTx, users: readonly [number, Traffic][]): Promise<void> {
   const ids: number[] = [];
   const cols: bigint[][] = [[], [], [], []];
-  for (const [id, t] of batch.users) {
+  for (const [id, t] of users) {
     ids.push(id);
     cols[0].push(t.up);
     cols[1].push(t.down);
@@ -127,9 +147,7 @@ async function flushUsers(tx: SqlTx, batch: LedgerBatch): Promise<void> {
   );
 }
 
-async function flushPeers(tx: SqlTx, batch: LedgerBatch): Promise<void> {
-  const rows = batch.peerRows;
-  if (rows.length === 0) return;
+async function flushPeers(tx: SqlTx, rows: readonly PeerRow[]): Promise<void> {
   // Joined with users and releases: a member or release purged meanwhile must not make
   // the whole batch fail forever on a foreign key.
   await tx.query(
@@ -163,9 +181,7 @@ async function flushPeers(tx: SqlTx, batch: LedgerBatch): Promise<void> {
   );
 }
 
-async function flushTransfers(tx: SqlTx, batch: LedgerBatch): Promise<void> {
-  if (batch.transfers.size === 0) return;
-  const t = [...batch.transfers.values()];
+async function flushTransfers(tx: SqlTx, t: readonly TransferDelta[]): Promise<void> {
   await tx.query(
     `INSERT INTO transfers AS t (user_id, release_id, uploaded, downloaded, uploaded_actual, downloaded_actual, seedtime, seeding, leeching,
                                  first_announce_at, last_announce_at, completed_at)
@@ -197,10 +213,8 @@ async function flushTransfers(tx: SqlTx, batch: LedgerBatch): Promise<void> {
 }
 
 /** Snatches once per (user, release); releases.snatched rises only for new rows. */
-async function flushSnatches(tx: SqlTx, batch: LedgerBatch): Promise<Map<number, number>> {
+async function flushSnatches(tx: SqlTx, s: readonly SnatchRow[]): Promise<Map<number, number>> {
   const added = new Map<number, number>();
-  if (batch.snatches.size === 0) return added;
-  const s = [...batch.snatches.values()];
   const rows = await tx.query<{ release_id: number; n: unknown }>(
     `WITH ins AS (
        INSERT INTO snatches (user_id, release_id, completed_at)
@@ -218,9 +232,7 @@ async function flushSnatches(tx: SqlTx, batch: LedgerBatch): Promise<Map<number,
   return added;
 }
 
-async function flushReleaseCounts(tx: SqlTx, batch: LedgerBatch): Promise<void> {
-  const r = batch.releaseRows;
-  if (r.length === 0) return;
+async function flushReleaseCounts(tx: SqlTx, r: readonly ReleaseCounts[]): Promise<void> {
   await tx.query(
     `UPDATE releases AS r SET seeders = d.s, leechers = d.l
        FROM unnest($1::int[], $2::int[], $3::int[]) AS d(id, s, l)
@@ -230,9 +242,7 @@ async function flushReleaseCounts(tx: SqlTx, batch: LedgerBatch): Promise<void> 
 }
 
 /** Runs after flushUsers: total_* are the member's credited totals as of this flush. */
-async function flushDaily(tx: SqlTx, batch: LedgerBatch): Promise<void> {
-  if (batch.daily.size === 0) return;
-  const d = [...batch.daily.values()];
+async function flushDaily(tx: SqlTx, d: readonly DailyDelta[]): Promise<void> {
   await tx.query(
     `INSERT INTO traffic_daily AS t (user_id, day, uploaded, downloaded, uploaded_actual, downloaded_actual, total_uploaded, total_downloaded)
      SELECT d.user_id, d.day, d.up, d.down, d.up_a, d.down_a, u.uploaded, u.downloaded
@@ -247,8 +257,7 @@ async function flushDaily(tx: SqlTx, batch: LedgerBatch): Promise<void> {
 }
 
 /** The addresses members announced from (user_ips, source 'tracker'; staff pages). */
-async function flushUserIps(tx: SqlTx, sightings: IpSighting[]): Promise<void> {
-  if (sightings.length === 0) return;
+async function flushUserIps(tx: SqlTx, sightings: readonly IpSighting[]): Promise<void> {
   await tx.query(
     `INSERT INTO user_ips AS x (user_id, ip, source, first_seen, last_seen)
      SELECT d.user_id, d.ip, 'tracker', ${TS('d.first')}, ${TS('d.last')}

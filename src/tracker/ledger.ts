@@ -232,7 +232,7 @@ function peerRow(peer: Peer): PeerRow {
     userId: peer.userId,
     releaseId: peer.releaseId,
     peerId: Buffer.from(peer.peerId, 'latin1'),
-    ipv4: peer.addr4 === null ? null : addressText(peer.addr4),
+    ipv4: peer.ipv4Text(),
     ipv6: peer.addr6 === null ? null : addressText(peer.addr6),
     port: peer.port,
     uploaded: peer.uploaded,

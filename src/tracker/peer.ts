@@ -256,6 +256,13 @@ export class Peer {
     return String.fromCharCode((ip >>> 24) & 0xff, (ip >>> 16) & 0xff, (ip >>> 8) & 0xff, ip & 0xff, port >> 8, port & 0xff);
   }
 
+  /** The IPv4 address as text (peers.ipv4 of the flush), null when none: straight from the int. */
+  ipv4Text(): string | null {
+    if ((this.bits & HAS_V4) === 0) return null;
+    const ip = this.ip4;
+    return `${(ip >>> 24) & 0xff}.${(ip >>> 16) & 0xff}.${(ip >>> 8) & 0xff}.${ip & 0xff}`;
+  }
+
   /** compact IPv6 address+port (18 chars latin1, BEP 7) */
   get addr6(): string | null {
     return this.more?.addr6 ?? null;
