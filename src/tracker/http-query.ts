@@ -68,12 +68,36 @@ export function splitQuery(query: string): Map<string, string[]> {
   return params;
 }
 
-function single(params: Map<string, string[]>, name: string): string | undefined {
-  return params.get(name)?.[0];
+/** The announce parameters this tracker reads; the first value of each counts (H2-H4). */
+const ANNOUNCE_NAMES = ['info_hash', 'peer_id', 'port', 'uploaded', 'downloaded', 'left', 'event', 'numwant', 'key', 'compact', 'no_peer_id'] as const;
+type AnnounceName = (typeof ANNOUNCE_NAMES)[number];
+type RawAnnounce = Partial<Record<AnnounceName, string>>;
+
+/**
+ * One pass over `a=1&b=2` keeping the first raw (still %-encoded) value of each announce
+ * parameter: no Map, no array per name (this runs once per announce). Names are compared
+ * raw, as splitQuery does.
+ */
+function announceParams(query: string): RawAnnounce {
+  if (query.length > 8192) throw new TrackerError('Query string too long');
+  const params: RawAnnounce = {};
+  for (let start = 0; start < query.length; ) {
+    let end = query.indexOf('&', start);
+    if (end < 0) end = query.length;
+    let nameEnd = start; // the '=' of this part, or its end (a scan bounded by the part)
+    while (nameEnd < end && query.charCodeAt(nameEnd) !== 61) nameEnd++;
+    for (const name of ANNOUNCE_NAMES) {
+      if (nameEnd - start === name.length && query.startsWith(name, start)) {
+        if (params[name] === undefined) params[name] = nameEnd === end ? '' : query.slice(nameEnd + 1, end);
+        break;
+      }
+    }
+    start = end + 1;
+  }
+  return params;
 }
 
-function twentyBytes(params: Map<string, string[]>, name: string): Buffer {
-  const raw = single(params, name);
+function twentyBytes(raw: string | undefined, name: string): Buffer {
   if (raw === undefined) throw new TrackerError(`Missing ${name}`);
   const bytes = percentDecode(raw);
   if (bytes === null || bytes.length !== 20) throw new TrackerError(`Invalid ${name}: must be 20 bytes`);
@@ -81,8 +105,7 @@ function twentyBytes(params: Map<string, string[]>, name: string): Buffer {
 }
 
 /** Base-10 counter 0..2^63-1 (H3): BigInt, since 2^53 is reached by real seedboxes. */
-function counter(params: Map<string, string[]>, name: string): bigint {
-  const raw = single(params, name);
+function counter(raw: string | undefined, name: string): bigint {
   if (raw === undefined) throw new TrackerError(`Missing ${name}`);
   if (!/^\d{1,19}$/.test(raw)) throw new TrackerError(`Invalid ${name}: must be a whole number`);
   const value = BigInt(raw);
@@ -90,8 +113,7 @@ function counter(params: Map<string, string[]>, name: string): bigint {
   return value;
 }
 
-function port(params: Map<string, string[]>): number {
-  const raw = single(params, 'port');
+function port(raw: string | undefined): number {
   if (raw === undefined) throw new TrackerError('Missing port');
   if (!/^\d{1,5}$/.test(raw)) throw new TrackerError('Invalid port');
   const value = Number(raw);
@@ -99,22 +121,19 @@ function port(params: Map<string, string[]>): number {
   return value;
 }
 
-function event(params: Map<string, string[]>): AnnounceEvent {
-  const raw = single(params, 'event') ?? '';
+function event(raw = ''): AnnounceEvent {
   if (!EVENTS.has(raw)) throw new TrackerError('Invalid event');
   return raw === 'empty' ? '' : (raw as AnnounceEvent);
 }
 
 /** Absent, malformed or negative: the default (null); the core applies the cap (H10). */
-function numwant(params: Map<string, string[]>): number | null {
-  const raw = single(params, 'numwant');
+function numwant(raw: string | undefined): number | null {
   if (raw === undefined || !/^\d{1,6}$/.test(raw)) return null;
   return Number(raw);
 }
 
 /** `key` is opaque (H15); kept printable and short for the peers.key column. */
-function key(params: Map<string, string[]>): string | null {
-  const raw = single(params, 'key');
+function key(raw: string | undefined): string | null {
   if (raw === undefined || raw === '') return null;
   const bytes = percentDecode(raw);
   if (bytes === null) return null;
@@ -123,19 +142,19 @@ function key(params: Map<string, string[]>): string | null {
 
 /** Client-supplied ip/ipv4/ipv6 are ignored on purpose (H9): the source address is used. */
 export function parseAnnounceQuery(query: string): AnnounceQuery {
-  const params = splitQuery(query);
+  const params = announceParams(query);
   return {
-    infoHash: twentyBytes(params, 'info_hash'),
-    peerId: twentyBytes(params, 'peer_id'),
-    port: port(params),
-    uploaded: counter(params, 'uploaded'),
-    downloaded: counter(params, 'downloaded'),
-    left: counter(params, 'left'),
-    event: event(params),
-    numwant: numwant(params),
-    key: key(params),
-    compact: single(params, 'compact') !== '0',
-    noPeerId: single(params, 'no_peer_id') === '1',
+    infoHash: twentyBytes(params.info_hash, 'info_hash'),
+    peerId: twentyBytes(params.peer_id, 'peer_id'),
+    port: port(params.port),
+    uploaded: counter(params.uploaded, 'uploaded'),
+    downloaded: counter(params.downloaded, 'downloaded'),
+    left: counter(params.left, 'left'),
+    event: event(params.event),
+    numwant: numwant(params.numwant),
+    key: key(params.key),
+    compact: params.compact !== '0',
+    noPeerId: params.no_peer_id === '1',
   };
 }
 
