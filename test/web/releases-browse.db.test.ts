@@ -163,10 +163,10 @@ describe('browse releases', () => {
         FROM generate_series(1, 300) AS i`);
     });
 
-    it('counts only a few pages ahead: "250+", and a pager without a last page', async () => {
+    it('counts only the pages the pager links: "150+", and no last page', async () => {
       const res = await browse('?q=longrun');
       const html = res.body.replaceAll('&#x3D;', '=');
-      assert.match(html, /Showing 1–50 of 250\+ releases/);
+      assert.match(html, /Showing 1–50 of 150\+ releases/);
       assert.equal(namesOnPage(html)[0], 'Longrun part 300');
       const links = [...html.matchAll(/href="\/releases\?q=longrun[^"]*page=(\d+)"/g)].map((m) => Number(m[1]));
       assert.ok(links.includes(3), links.join());
@@ -175,8 +175,8 @@ describe('browse releases', () => {
     });
 
     it('counts further on later pages, exactly once the end is in reach', async () => {
-      const second = await browse('?q=longrun&page=2');
-      assert.match(second.body, /Showing 51–100 of 300 releases/);
+      assert.match((await browse('?q=longrun&page=2')).body, /Showing 51–100 of 200\+ releases/);
+      assert.match((await browse('?q=longrun&page=4')).body, /Showing 151–200 of 300 releases/);
       const last = await browse('?q=longrun&page=6');
       assert.deepEqual(namesOnPage(last.body), Array.from({ length: 50 }, (_, i) => `Longrun part ${String(50 - i).padStart(3, '0')}`));
       assert.doesNotMatch(last.body, /rel="next"/);

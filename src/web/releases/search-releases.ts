@@ -13,11 +13,11 @@ export const PAGE_SIZE = 50;
 /** the deepest result paging reaches (page 200); OFFSET costs grow with the depth */
 export const COUNT_CAP = 10_000;
 /**
- * Counting stops this many pages past the current one ("Showing 1–50 of 250+"): a common
- * word matches a sixth of a million names, and counting its first 10,000 took 150 ms, while
- * the pager only links the pages next to the current one.
+ * Counting stops this many pages past the current one ("Showing 1–50 of 150+"), the pages
+ * the pager links: a common word matches a sixth of a million names, and counting its first
+ * 10,000 took 150 ms; two common words still read 16k rows to count 250.
  */
-export const COUNT_PAGES_AHEAD = 4;
+export const COUNT_PAGES_AHEAD = 2;
 const MAX_WORDS = 8;
 const MAX_WORD_LENGTH = 64;
 
