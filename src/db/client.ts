@@ -1,4 +1,5 @@
 // The one Prisma client of the process, on PGlite (DATABASE_URL empty) or PostgreSQL.
+import type { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import type { Config } from '../config.js';
@@ -28,7 +29,8 @@ export function openDatabase(config: Pick<Config, 'dataDir' | 'databaseUrl'>): D
   } else {
     const { driver, pglite } = openPglite(config.dataDir);
     sql = driver;
-    prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+    // The adapter uses only query/exec/transaction/close of what it is given, which the proxy has.
+    prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite as unknown as PGlite) });
   }
   let closed = false;
   return {

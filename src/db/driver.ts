@@ -3,9 +3,8 @@
 // both sides expose the same small interface.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import pg from 'pg';
+import { PGliteProxy } from './pglite-proxy.js';
 
 export interface SqlDriver {
   readonly kind: 'pglite' | 'postgres';
@@ -22,10 +21,11 @@ export interface SqlTx {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
 }
 
-export function openPglite(dataDir: string): { driver: SqlDriver; pglite: PGlite } {
+/** PGlite runs in a worker thread (see pglite-proxy.ts); `pglite` is the main thread's stand-in. */
+export function openPglite(dataDir: string): { driver: SqlDriver; pglite: PGliteProxy } {
   const dir = path.join(dataDir, 'pglite');
   mkdirSync(dir, { recursive: true });
-  const pglite = new PGlite(dir, { extensions: { pg_trgm } });
+  const pglite = new PGliteProxy(dir);
   const driver: SqlDriver = {
     kind: 'pglite',
     async exec(sql) {

@@ -1,0 +1,306 @@
+// PGlite in a worker thread, seen from the main thread. Postgres in WASM blocks the thread it
+// runs on (a ledger flush holds it for tens of milliseconds), so it runs in pglite-worker.ts
+// and this class stands in for it: the subset of PGlite that our SqlDriver and
+// pglite-prisma-adapter use (query with rowMode/parsers, exec, transaction with
+// query/exec/rollback, close, closed), with PGlite's own value parsing and error class.
+//
+// PGliteWorker (@electric-sql/pglite/worker) was written for browser tabs: it needs
+// navigator.locks (absent from Node 20) and leader election over BroadcastChannel, and a
+// pending call never settles when the worker dies. This proxy is smaller and fails fast.
+//
+// PGlite is one connection. The worker runs requests one at a time in the order they were
+// posted; a transaction is exclusive because, while it is open, statements from outside it
+// wait here and are posted only after its COMMIT or ROLLBACK.
+import { Worker } from 'node:worker_threads';
+import { messages, types, type QueryOptions, type Results, type Transaction } from '@electric-sql/pglite';
+
+type Parser = (value: string, typeId?: number) => unknown;
+export type Field = { name: string; dataTypeID: number };
+
+export type WorkerRequest =
+  | { id: number; op: 'query'; sql: string; params?: unknown[] }
+  | { id: number; op: 'exec'; sql: string }
+  | { id: number; op: 'close' };
+/** a result as the worker sends it: every value as Postgres text, or null */
+export interface RawResult {
+  fields: Field[];
+  rows: (string | null)[][];
+  affectedRows: number;
+}
+export interface WireError {
+  database: boolean;
+  message: string;
+  fields: Record<string, unknown>;
+}
+export type WorkerResponse = { id: number; results: RawResult[] } | { id: number; error: WireError };
+/** the worker's first message: array type OIDs and their element OIDs, as PGlite reads them */
+export interface WorkerReady {
+  ready: true;
+  arrayTypes: [number, number][];
+}
+
+/** what the proxy accepts of QueryOptions */
+export type ProxyQueryOptions = Pick<QueryOptions, 'rowMode' | 'parsers'>;
+export type ProxyTransaction = Pick<Transaction, 'query' | 'exec' | 'rollback' | 'closed'>;
+
+interface Pending {
+  resolve(results: RawResult[]): void;
+  reject(error: Error): void;
+  sql: string;
+  params?: unknown[];
+  options?: ProxyQueryOptions;
+}
+
+const workerUrl = new URL(`./pglite-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
+
+/**
+ * Run from source (tsx: `npm start`, `node --import tsx`, the tests), the worker needs tsx's
+ * loader too, and Node 20 applies neither inherited nor explicit `--import` to a worker: a
+ * small bootstrap registers it in the worker's thread first.
+ */
+function startWorker(url: URL, workerData: unknown): Worker {
+  if (!url.pathname.endsWith('.ts')) return new Worker(url, { workerData });
+  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
+  const bootstrap = `import(${tsx}).then(({ register }) => { register(); return import(${JSON.stringify(url.href)}); });`;
+  return new Worker(bootstrap, { eval: true, workerData });
+}
+
+export class PGliteProxy {
+  readonly #worker: Worker;
+  readonly #pending = new Map<number, Pending>();
+  #nextId = 1;
+  /** PGlite's default parsers plus one per array type, built when the worker is ready */
+  readonly #parsers: Record<number, Parser> = { ...(types.parsers as Record<number, Parser>) };
+  /** set when the worker has died: every later call rejects with it */
+  #dead: Error | null = null;
+  #closed = false;
+  #closing: Promise<void> | null = null;
+  /** true while a transaction owns the connection */
+  #held = false;
+  readonly #waiting: { exclusive: boolean; resume(): void }[] = [];
+
+  /** `worker` replaces pglite-worker.ts: the specs use one that crashes */
+  constructor(dataDir: string, options: { worker?: URL } = {}) {
+    this.#worker = startWorker(options.worker ?? workerUrl, { dataDir });
+    // An idle worker must not keep the process alive; one with work pending must.
+    this.#worker.unref();
+    this.#worker.on('message', (message: WorkerResponse | WorkerReady) => this.#receive(message));
+    this.#worker.on('error', (error) => this.#die(new Error(`PGlite worker failed: ${error.message}`, { cause: error })));
+    this.#worker.on('exit', (code) => this.#die(new Error(`PGlite worker exited (code ${code})`)));
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  async query<T>(sql: string, params?: unknown[], options?: ProxyQueryOptions): Promise<Results<T>> {
+    this.#assertOpen();
+    if (!this.#held && this.#waiting.length === 0) return this.#query<T>(sql, params, options);
+    await this.#wait(false);
+    return this.#query<T>(sql, params, options);
+  }
+
+  async exec(sql: string, options?: ProxyQueryOptions): Promise<Results[]> {
+    this.#assertOpen();
+    if (this.#held || this.#waiting.length > 0) await this.#wait(false);
+    return this.#exec(sql, options);
+  }
+
+  /** BEGIN ... COMMIT around fn, ROLLBACK when it throws; nothing else runs meanwhile */
+  async transaction<T>(fn: (tx: ProxyTransaction) => Promise<T>): Promise<T> {
+    this.#assertOpen();
+    await this.#acquire();
+    try {
+      return await this.#transaction(fn);
+    } finally {
+      this.#release();
+    }
+  }
+
+  /** waits for the work already asked for (an open transaction included), then stops the worker */
+  close(): Promise<void> {
+    this.#closed = true;
+    this.#closing ??= (async () => {
+      if (this.#dead) return;
+      await this.#acquire();
+      try {
+        await this.#call({ id: this.#nextId++, op: 'close' }, 'close');
+      } catch {
+        // already gone: nothing to close
+      }
+      await this.#worker.terminate();
+    })();
+    return this.#closing;
+  }
+
+  async #transaction<T>(fn: (tx: ProxyTransaction) => Promise<T>): Promise<T> {
+    await this.#exec('BEGIN');
+    let closed = false;
+    const check = (): void => {
+      if (closed) throw new Error('Transaction is closed');
+    };
+    const tx: ProxyTransaction = {
+      query: async <R>(sql: string, params?: unknown[], options?: ProxyQueryOptions) => {
+        check();
+        return this.#query<R>(sql, params, options);
+      },
+      exec: async (sql: string, options?: ProxyQueryOptions) => {
+        check();
+        return this.#exec(sql, options);
+      },
+      // Prisma's adapter calls this without awaiting and then lets fn return: closing before
+      // the ROLLBACK is posted keeps the COMMIT below from following it.
+      rollback: async () => {
+        check();
+        closed = true;
+        await this.#exec('ROLLBACK');
+      },
+      get closed() {
+        return closed;
+      },
+    };
+    try {
+      const result = await fn(tx);
+      if (!closed) {
+        closed = true;
+        await this.#exec('COMMIT');
+      }
+      return result;
+    } catch (error) {
+      if (!closed) {
+        closed = true;
+        await this.#exec('ROLLBACK').catch(() => {});
+      }
+      throw error;
+    }
+  }
+
+  async #query<T>(sql: string, params?: unknown[], options?: ProxyQueryOptions): Promise<Results<T>> {
+    const request: WorkerRequest = { id: this.#nextId++, op: 'query', sql, params: params?.map(cloneable) };
+    const [raw] = await this.#call(request, sql, params, options);
+    return this.#parse(raw, options) as Results<T>;
+  }
+
+  async #exec(sql: string, options?: ProxyQueryOptions): Promise<Results[]> {
+    const results = await this.#call({ id: this.#nextId++, op: 'exec', sql }, sql, undefined, options);
+    return results.map((raw) => this.#parse(raw, options));
+  }
+
+  #call(request: WorkerRequest, sql: string, params?: unknown[], options?: ProxyQueryOptions): Promise<RawResult[]> {
+    if (this.#dead) return Promise.reject(this.#dead);
+    return new Promise((resolve, reject) => {
+      try {
+        this.#worker.postMessage(request);
+      } catch (error) {
+        reject(error as Error); // a parameter that cannot be cloned
+        return;
+      }
+      if (this.#pending.size === 0) this.#worker.ref();
+      this.#pending.set(request.id, { resolve, reject, sql, params, options });
+    });
+  }
+
+  #receive(message: WorkerResponse | WorkerReady): void {
+    if ('ready' in message) {
+      for (const [oid, typarray] of message.arrayTypes) {
+        this.#parsers[typarray] = (value) => types.arrayParser(value, this.#parsers[oid], typarray);
+      }
+      return;
+    }
+    const pending = this.#pending.get(message.id);
+    if (!pending) return;
+    this.#pending.delete(message.id);
+    if (this.#pending.size === 0) this.#worker.unref();
+    if ('results' in message) pending.resolve(message.results);
+    else pending.reject(rebuildError(message.error, pending));
+  }
+
+  #die(error: Error): void {
+    if (this.#dead) return;
+    this.#dead = error;
+    for (const pending of this.#pending.values()) pending.reject(error);
+    this.#pending.clear();
+  }
+
+  /** values as PGlite would have parsed them: the caller's parsers first, then PGlite's */
+  #parse(raw: RawResult, options?: ProxyQueryOptions): Results {
+    const custom = options?.parsers as Record<number, Parser> | undefined;
+    const parsers = raw.fields.map((f) => custom?.[f.dataTypeID] ?? this.#parsers[f.dataTypeID]);
+    const ids = raw.fields.map((f) => f.dataTypeID);
+    const rows = raw.rows.map((row) => {
+      for (let i = 0; i < row.length; i++) {
+        const value = row[i];
+        const parse = parsers[i];
+        if (value !== null && parse) (row as unknown[])[i] = parse(value, ids[i]);
+      }
+      return row as unknown[];
+    });
+    if (options?.rowMode === 'array') return { rows, fields: raw.fields, affectedRows: raw.affectedRows };
+    const names = raw.fields.map((f) => f.name);
+    // a column named __proto__ would set the prototype by assignment; fromEntries defines it, as PGlite does
+    if (names.includes('__proto__')) {
+      return { rows: rows.map((row) => Object.fromEntries(names.map((n, i) => [n, row[i]]))), fields: raw.fields, affectedRows: raw.affectedRows };
+    }
+    const objects = rows.map((row) => {
+      const object: Record<string, unknown> = {};
+      for (let i = 0; i < names.length; i++) object[names[i]] = row[i];
+      return object;
+    });
+    return { rows: objects, fields: raw.fields, affectedRows: raw.affectedRows };
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new Error('PGlite is closed');
+    if (this.#dead) throw this.#dead;
+  }
+
+  /** queues behind an open transaction (and whatever queued before); exclusive takes the connection */
+  #wait(exclusive: boolean): Promise<void> {
+    return new Promise((resume) => this.#waiting.push({ exclusive, resume }));
+  }
+
+  async #acquire(): Promise<void> {
+    if (!this.#held && this.#waiting.length === 0) this.#held = true;
+    else await this.#wait(true);
+  }
+
+  #release(): void {
+    this.#held = false;
+    while (!this.#held && this.#waiting.length > 0) {
+      const next = this.#waiting.shift()!;
+      if (next.exclusive) this.#held = true;
+      next.resume();
+    }
+  }
+}
+
+/** a DatabaseError like the one PGlite would have thrown here, so Prisma's error mapping applies */
+function rebuildError(wire: WireError, pending: Pending): Error {
+  if (!wire.database) {
+    const error = new Error(wire.message);
+    error.name = String(wire.fields.name ?? 'Error');
+    if (wire.fields.stack) error.stack = `${error.stack}\n  in the PGlite worker: ${String(wire.fields.stack)}`;
+    return error;
+  }
+  const { length, name, ...fields } = wire.fields;
+  const error = new messages.DatabaseError(wire.message, Number(length), name as messages.DatabaseError['name']);
+  Object.assign(error, fields, { query: pending.sql, params: pending.params, queryOptions: pending.options });
+  return error;
+}
+
+/**
+ * Parameters as the structured clone can carry them. A Buffer cut from a larger one clones its
+ * whole backing ArrayBuffer (8 KiB pool slabs, socket reads), so such views are copied to size;
+ * objects with a class (Prisma's Decimal) would arrive as bare objects, so they go as text.
+ */
+function cloneable(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (value instanceof Uint8Array) return value.byteLength === value.buffer.byteLength ? value : new Uint8Array(value);
+  if (ArrayBuffer.isView(value)) return value;
+  if (Array.isArray(value)) return value.some((v) => v !== null && typeof v === 'object') ? value.map(cloneable) : value;
+  if (value instanceof Date) return value;
+  const proto = Object.getPrototypeOf(value);
+  if (proto === Object.prototype || proto === null) return value;
+  const toJSON = (value as { toJSON?: () => unknown }).toJSON;
+  return typeof toJSON === 'function' ? toJSON.call(value) : String(value);
+}
