@@ -150,9 +150,10 @@ function onSniffData(this: SniffingSocket, chunk: Buffer): void {
   handOver(this, sniff.context, head.subarray(end + HEAD_END.length));
 }
 
+/** The error listener stays until Node's server takes the socket: a reset while the reply is
+ * being written must not be an unhandled 'error' event. */
 function stopSniffing(socket: SniffingSocket, context: Context): void {
   socket.removeListener('data', onSniffData);
-  socket.removeListener('error', destroySocket);
   socket.removeListener('end', destroySocket);
   context.waiting.delete(socket);
   socket[SNIFF] = undefined;
@@ -160,6 +161,7 @@ function stopSniffing(socket: SniffingSocket, context: Context): void {
 
 /** Gives the connection to Node's HTTP server, with the bytes read so far. */
 function handOver(socket: SniffingSocket, context: Context, buffered: Buffer): void {
+  socket.removeListener('error', destroySocket); // Node's server has its own
   context.stats.handedOver++;
   for (const listener of context.nodeListeners) listener.call(context.server, socket);
   // Node's parser reads what arrives from now on; what we already read goes in first.

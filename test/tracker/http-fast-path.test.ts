@@ -205,6 +205,18 @@ describe('fast path on a bare node:http server', () => {
     }
   });
 
+  it('survives clients that reset the connection right after asking', async () => {
+    for (let i = 0; i < 50; i++) {
+      const socket = connect(port, '127.0.0.1');
+      socket.on('error', () => {});
+      await new Promise((resolve) => socket.once('connect', resolve));
+      socket.write(get(`/${PASSKEY}/announce?${QUERY}`));
+      socket.resetAndDestroy();
+    }
+    const reply = await raw(port, [get(`/${PASSKEY}/announce?${QUERY}`)]);
+    assert.deepEqual(statuses(reply.text), [200]);
+  });
+
   it('survives random bytes and random heads, and still answers afterwards', async () => {
     let seed = 7;
     const random = (): number => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
