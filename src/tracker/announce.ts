@@ -8,7 +8,8 @@ import { Ledger, type Traffic } from './ledger.js';
 import { isClientAllowed, type TrackerPolicy } from './policy.js';
 import { HASH_V1, HASH_V2, Peer, type HashSlot } from './peer.js';
 import { MAX_COUNTER } from './counters.js';
-import { compactIPv6, NO_PEERS, parseIPv4, Swarm, type Selection } from './swarm.js';
+import { compactIPv6, parseIPv4 } from './address.js';
+import { NO_PEERS, Swarm, type Selection } from './swarm.js';
 import { AnnounceReply } from './reply.js';
 import { TrackerError, type AnnounceRequest, type ScrapeEntry, type TrackerCore } from './types.js';
 

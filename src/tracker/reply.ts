@@ -2,7 +2,8 @@
 // default, BEP 23/7) read `compact4`/`compact6` directly; `peers4`/`peers6` (the
 // TrackerCore contract) are built only when asked for, so the hot path allocates no
 // per-peer objects.
-import { expandCompact, type Selection } from './swarm.js';
+import { expandCompact } from './address.js';
+import type { Selection } from './swarm.js';
 import type { AnnounceResult, PeerEntry } from './types.js';
 
 export class AnnounceReply implements AnnounceResult {

@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { PACKED_FROM } from '../../src/tracker/address-list.js';
 import { allocateSlot, counterStats, MAX_COUNTER, readCounter, releaseSlot, UPLOADED, LEFT } from '../../src/tracker/counters.js';
 import { HASH_V1, Peer } from '../../src/tracker/peer.js';
-import { parseIPv4, SMALL_SWARM, Swarm } from '../../src/tracker/swarm.js';
+import { parseIPv4 } from '../../src/tracker/address.js';
+import { SMALL_SWARM, Swarm } from '../../src/tracker/swarm.js';
 import { TrackerError } from '../../src/tracker/types.js';
 import { makeEngine, PASSKEY_B, peerId, req } from './fixtures/core.js';
 
