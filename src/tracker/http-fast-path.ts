@@ -15,8 +15,8 @@
 // which only Fastify resolves: the fast path is not installed then.
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
-import { couldBeTracker, parseHead, type TrackerRequest } from './http-head.js';
-import { encodeFailure, handleAnnounce, handleScrape, MISSING_PASSKEY, type ErrorLog } from './http.js';
+import { couldBeTracker, parseHead } from './http-head.js';
+import { answerTracker, type ErrorLog } from './http.js';
 import type { TrackerCore } from './types.js';
 
 export interface FastPathOptions {
@@ -125,7 +125,8 @@ function onSniffData(this: SniffingSocket, chunk: Buffer): void {
   const request = end < 0 || end > MAX_HEAD_BYTES ? null : parseHead(head, end);
   if (request === null) return handOver(this, sniff.context, head);
   sniff.context.stats.answered++;
-  const body = answer(request, this.remoteAddress ?? '', sniff.context.options);
+  const { core, log } = sniff.context.options;
+  const body = answerTracker(core(), request.kind, request.passkey, request.query, this.remoteAddress ?? '', request.userAgent, log);
   if (!request.keepAlive) {
     // as Node's server does after a `Connection: close` reply: end, then destroy once written
     this.write(withHeaders(body, false));
@@ -153,19 +154,6 @@ function handOver(socket: SniffingSocket, context: Context, buffered: Buffer): v
   for (const listener of context.nodeListeners) listener.call(context.server, socket);
   // Node's parser reads what arrives from now on; what we already read goes in first.
   if (buffered.length > 0) socket.emit('data', buffered);
-}
-
-function answer(request: TrackerRequest, remoteAddress: string, options: FastPathOptions): Buffer {
-  if (request.passkey === '') return encodeFailure(MISSING_PASSKEY);
-  try {
-    const core = options.core();
-    return request.kind === 'announce'
-      ? handleAnnounce(core, request.passkey, request.query, remoteAddress, request.userAgent, options.log)
-      : handleScrape(core, request.passkey, request.query, options.log);
-  } catch (error) {
-    // the handlers already turn every error into a bencoded failure; this only guards them
-    return encodeFailure(error, options.log);
-  }
 }
 
 let dateSecond = 0;

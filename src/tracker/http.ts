@@ -131,24 +131,38 @@ function send(reply: FastifyReply, body: Buffer): FastifyReply {
 }
 
 /** bare /announce and /scrape: the member used a URL without their passkey */
-export const MISSING_PASSKEY = new TrackerError('Missing passkey: use the announce URL from your .torrent download');
+const MISSING_PASSKEY = new TrackerError('Missing passkey: use the announce URL from your .torrent download');
+
+/**
+ * One tracker request, whichever transport read it (the Fastify routes below, or the fast
+ * path at the socket): an empty passkey is a bare /announce or /scrape. Never throws.
+ */
+export function answerTracker(
+  core: TrackerCore,
+  kind: 'announce' | 'scrape',
+  passkey: string,
+  query: string,
+  ip: string,
+  userAgent: string | undefined,
+  log?: ErrorLog,
+): Buffer {
+  if (passkey === '') return encodeFailure(MISSING_PASSKEY);
+  return kind === 'announce' ? handleAnnounce(core, passkey, query, ip, userAgent, log) : handleScrape(core, passkey, query, log);
+}
 
 export async function trackerHttpRoutes(app: FastifyInstance): Promise<void> {
-  const core = (): TrackerCore => app.tracker.core;
-  const announce = async (request: PasskeyRequest, reply: FastifyReply) => {
+  const route = (kind: 'announce' | 'scrape') => async (request: PasskeyRequest, reply: FastifyReply) => {
     const passkey = (request.params.passkey ?? '').toLowerCase();
-    return send(reply, handleAnnounce(core(), passkey, rawQueryOf(request.raw.url), request.ip, request.headers['user-agent'], request.log));
+    return send(reply, answerTracker(app.tracker.core, kind, passkey, rawQueryOf(request.raw.url), request.ip, request.headers['user-agent'], request.log));
   };
-  const scrape = async (request: PasskeyRequest, reply: FastifyReply) => {
-    const passkey = (request.params.passkey ?? '').toLowerCase();
-    return send(reply, handleScrape(core(), passkey, rawQueryOf(request.raw.url), request.log));
-  };
+  const announce = route('announce');
+  const scrape = route('scrape');
   // H1: BEP 48 derives scrape from `/<passkey>/announce`; libtorrent's SSRF rule needs
-  // `/announce...` on loopback hosts, hence both forms.
+  // `/announce...` on loopback hosts, hence both forms. Bare paths: "Missing passkey".
   app.get('/:passkey/announce', announce);
   app.get('/announce/:passkey', announce);
   app.get('/:passkey/scrape', scrape);
   app.get('/scrape/:passkey', scrape);
-  app.get('/announce', async (_request, reply) => send(reply, encodeFailure(MISSING_PASSKEY)));
-  app.get('/scrape', async (_request, reply) => send(reply, encodeFailure(MISSING_PASSKEY)));
+  app.get('/announce', announce);
+  app.get('/scrape', scrape);
 }
