@@ -30,6 +30,8 @@ export interface Config {
   minInterval: number;
   /** how often the ledger flushes deltas to the database, milliseconds */
   flushIntervalMs: number;
+  /** how often releases' seeder/leecher counts are written (a flush due then carries them), milliseconds */
+  countsIntervalMs: number;
   /** a stopped or vanished peer's baseline is kept this long, days */
   peerRetentionDays: number;
   /** deltas kept in memory while the database is down before announces are refused */
@@ -189,6 +191,7 @@ export function loadConfig(env: Env = process.env): Config {
     announceInterval,
     minInterval,
     flushIntervalMs: readInt(env, 'FLUSH_INTERVAL_MS', 1000, 50, 600_000),
+    countsIntervalMs: readInt(env, 'COUNTS_INTERVAL_MS', 15_000, 50, 3_600_000),
     peerRetentionDays: readInt(env, 'PEER_RETENTION_DAYS', 7, 1, 365),
     maxPendingDeltas: readInt(env, 'MAX_PENDING_DELTAS', 1_000_000, 1000, 100_000_000),
     newMemberCredit: BigInt(credit),

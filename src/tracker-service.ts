@@ -64,11 +64,18 @@ export function createTrackerService(options: TrackerServiceOptions): TrackerSer
   let flushing: Promise<void> | null = null;
   const recentIps = new RecentIps();
 
-  async function flushOnce(): Promise<void> {
-    if (engine.ledger.isEmpty()) return;
-    const batch = engine.ledger.take((id) => engine.countsOf(id));
+  // Release counts ride along with a flush at most every countsIntervalMs (see Ledger.take):
+  // browse shows them up to that much late, the details page's peer list is not.
+  let countsDueAt = 0;
+  const countsOf = (id: number) => engine.countsOf(id);
+
+  async function flushOnce(withCounts: boolean): Promise<void> {
+    const ledger = engine.ledger;
+    if (ledger.pending === 0 && !(withCounts && ledger.countsPending > 0)) return;
+    const batch = ledger.take(withCounts ? countsOf : null);
     try {
       const snatched = await flushLedgerBatch(db.sql, batch, recentIps);
+      if (withCounts) countsDueAt = clock.now() + config.countsIntervalMs;
       for (const [releaseId, n] of snatched) engine.completed.set(releaseId, (engine.completed.get(releaseId) ?? 0) + n);
       health.lastFlushAt = new Date(clock.now()).toISOString();
       if (health.lastFlushError) log.info({ pending: engine.ledger.pending }, 'tracker ledger flushed again after failures');
@@ -83,10 +90,14 @@ export function createTrackerService(options: TrackerServiceOptions): TrackerSer
     }
   }
 
-  /** One flush at a time: a caller arriving mid-flush waits for it, then flushes the rest. */
-  async function flush(): Promise<void> {
+  /**
+   * One flush at a time: a caller arriving mid-flush waits for it, then flushes the rest.
+   * A flush asked for (shutdown, tests, tools) writes everything; the timer's writes counts
+   * only when they are due.
+   */
+  async function flush(withCounts = true): Promise<void> {
     while (flushing) await flushing.catch(() => {});
-    flushing = flushOnce();
+    flushing = flushOnce(withCounts);
     try {
       await flushing;
     } finally {
@@ -123,7 +134,7 @@ export function createTrackerService(options: TrackerServiceOptions): TrackerSer
     engine,
     async start() {
       await load();
-      every(config.flushIntervalMs, flush);
+      every(config.flushIntervalMs, () => flush(clock.now() >= countsDueAt));
       every(SWEEP_MS, () => {
         const swept = engine.sweep();
         if (swept.expired + swept.forgotten > 0) log.debug(swept, 'tracker sweep');

@@ -95,9 +95,18 @@ export class Ledger {
   private dayNumber = -1;
   private dayText = '';
 
-  /** Entries waiting for the database (bounded by config.maxPendingDeltas). */
+  /**
+   * Entries waiting for the database (bounded by config.maxPendingDeltas). Release counts
+   * are not among them: they are absolute values read from the swarms when written, not
+   * deltas, so leaving them for a later flush loses nothing (see take()).
+   */
   get pending(): number {
-    return this.users.size + this.transfers.size + this.daily.size + this.snatches.size + this.peers.size + this.releases.size;
+    return this.users.size + this.transfers.size + this.daily.size + this.snatches.size + this.peers.size;
+  }
+
+  /** Releases whose seeder/leecher counts changed since they were last handed out. */
+  get countsPending(): number {
+    return this.releases.size;
   }
 
   record(entry: AnnounceEntry): void {
@@ -128,24 +137,31 @@ export class Ledger {
     this.releases.add(peer.releaseId);
   }
 
-  /** Hands everything pending to the flusher; `counts` reads a release's live counts. */
-  take(counts: (releaseId: number) => { seeders: number; leechers: number }): LedgerBatch {
+  /**
+   * Hands everything pending to the flusher. `counts` reads a release's live counts; with
+   * null the releases' counts stay pending for a later take(). Writing releases.seeders and
+   * .leechers is by far the dearest row of a flush (a release row carries every browse
+   * index, the trigram one included, and a count change rewrites them all), and the books
+   * do not depend on it, so the flusher writes counts on a slower cadence than credit.
+   */
+  take(counts: ((releaseId: number) => { seeders: number; leechers: number }) | null): LedgerBatch {
+    const releases = counts === null ? new Set<number>() : this.releases;
     const batch: LedgerBatch = {
       users: this.users,
       transfers: this.transfers,
       daily: this.daily,
       snatches: this.snatches,
       peers: this.peers,
-      releases: this.releases,
+      releases,
       peerRows: [...this.peers].map(peerRow),
-      releaseRows: [...this.releases].map((releaseId) => ({ releaseId, ...counts(releaseId) })),
+      releaseRows: counts === null ? [] : [...releases].map((releaseId) => ({ releaseId, ...counts(releaseId) })),
     };
     this.users = new Map();
     this.transfers = new Map();
     this.daily = new Map();
     this.snatches = new Map();
     this.peers = new Set();
-    this.releases = new Set();
+    if (counts !== null) this.releases = new Set();
     return batch;
   }
 
@@ -166,7 +182,7 @@ export class Ledger {
   }
 
   isEmpty(): boolean {
-    return this.pending === 0;
+    return this.pending === 0 && this.releases.size === 0;
   }
 
   private mergeTransfer(key: string, older: TransferDelta): void {

@@ -233,7 +233,7 @@ describe('announce checks', () => {
   });
 
   it('refuses announces once pending deltas reach the bound, with a retry hint', () => {
-    const { engine } = makeEngine({ maxPendingDeltas: 3 });
+    const { engine } = makeEngine({ maxPendingDeltas: 2 });
     engine.announce(req({ event: 'started' }));
     assert.throws(() => engine.announce(req({ peerId: peerId('A2') })), (e: unknown) => e instanceof TrackerError && e.retryIn === 300 && /retry/.test(e.message));
   });
@@ -444,6 +444,23 @@ describe('ledger', () => {
     assert.equal(traffic(batch).up, 25n);
     assert.equal(batch.peerRows.length, 1);
     assert.equal(batch.peerRows[0].uploaded, 25n);
+  });
+
+  it('keeps release counts for a later batch when the flusher leaves them out, without counting them as pending deltas', () => {
+    const { engine, clock } = makeEngine();
+    engine.announce(req({ event: 'started' }));
+    const first = engine.ledger.take(null);
+    assert.equal(first.peerRows.length, 1, 'the peer row (the baseline) is never held back');
+    assert.deepEqual(first.releaseRows, []);
+    assert.equal(engine.ledger.pending, 0, 'counts are absolute values, not deltas: they do not fill MAX_PENDING_DELTAS');
+    assert.equal(engine.ledger.countsPending, 1);
+    assert.equal(engine.ledger.isEmpty(), false);
+    clock.advance(30 * MIN);
+    engine.announce(req({ event: 'stopped' }));
+    engine.ledger.take(null);
+    const later = drain(engine);
+    assert.deepEqual(later.releaseRows.map((r) => [r.seeders, r.leechers]), [[0, 0]], 'the counts written are the live ones at that time');
+    assert.equal(engine.ledger.isEmpty(), true);
   });
 });
 
