@@ -14,7 +14,7 @@ import { dropDatabase, freshDatabase, serverVersion } from './lib/pg.js';
 import { freePort } from './lib/proc.js';
 import { httpTable, renderMarkdown, targetsTable } from './lib/report.js';
 import { durationsFor, trivialRate, type Results } from './lib/results.js';
-import { ensureTools } from './lib/tools.js';
+import { buildSeedkeep, ensureTools } from './lib/tools.js';
 import { sampleFailures } from './lib/announce-url.js';
 import { measureFlush } from './sections/flush.js';
 import { measureHttp, type HttpRow, type HttpRunOptions } from './sections/http.js';
@@ -29,6 +29,7 @@ const MEMBERS = 10_000;
 const RELEASES = 10_000;
 const TRACKER_DB = 'seedkeep_bench_tracker';
 const RESULTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results', 'latest.md');
+const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 interface Context {
   results: Results;
@@ -214,6 +215,7 @@ async function main(): Promise<void> {
     log(`The bench needs ${tools.missing.join(', ')}: install them (apt-get install -y wrk util-linux) and run it again.`);
     process.exit(2);
   }
+  buildSeedkeep(ROOT);
   const work = mkdtempSync(path.join(tmpdir(), 'seedkeep-bench-'));
   // opentracker drops root privileges to nobody before it reads its whitelist
   chmodSync(work, 0o755);

@@ -33,8 +33,9 @@ function areaOf(url: string, functionName: string): string {
   if (url.startsWith('node:')) return `node internals (${url.slice(5).split('/')[0]})`;
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (pkg) return pkg[1];
-  const src = /\/(src|bench)\/(.*)$/.exec(url);
-  if (src) return `${src[1]}/${src[2]}`;
+  // the compiled build (dist/, what the bench runs) is reported under the source's name
+  const src = /\/(src|dist|bench)\/(.*)$/.exec(url);
+  if (src) return `${src[1] === 'dist' ? 'src' : src[1]}/${src[2].replace(/\.js$/, '.ts')}`;
   return url;
 }
 

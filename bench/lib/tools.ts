@@ -1,6 +1,7 @@
 // The bench's Debian tools. Installed with apt-get when missing and running as root (the
 // issue asks a fresh clone to work after npm install); otherwise named, and their rows skipped.
 import { execFileSync, spawnSync } from 'node:child_process';
+import path from 'node:path';
 
 export interface Tools {
   wrk: boolean;
@@ -35,4 +36,14 @@ export function ensureTools(): Tools {
   const tools = { wrk: has('wrk'), opentracker: has('opentracker'), taskset: has('taskset'), missing: [] as string[] };
   for (const [command, pkg] of wanted) if (!has(command)) tools.missing.push(`${command} (Debian package ${pkg})`);
   return tools;
+}
+
+/**
+ * Compiles src/ to dist/ (`npm run build`), which the bench's seedkeep runs: the code
+ * `npm start` and the Docker image run, not the sources through tsx. Built every run so a
+ * stale dist/ is never measured.
+ */
+export function buildSeedkeep(root: string): void {
+  process.stdout.write('compiling seedkeep (npm run build)...\n');
+  execFileSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(root, 'tsconfig.build.json')], { stdio: 'inherit', timeout: 300_000 });
 }

@@ -8,11 +8,7 @@
 //   node --import tsx bench/servers/seedkeep.ts '{"dataDir":...,"port":...,"udpPort":...,"databaseUrl":""}'
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
-import { buildApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
-import { openDatabase } from '../../src/db/client.js';
 import type { SqlDriver } from '../../src/db/driver.js';
-import { startUdpTracker } from '../../src/tracker/udp.js';
 import { seedCategory, seedMembers, seedReleases } from '../lib/seed-sql.js';
 
 interface HarnessOptions {
@@ -76,6 +72,14 @@ function timeTransactions(sql: SqlDriver): FlushLog {
 }
 
 const options = JSON.parse(process.argv[2]) as HarnessOptions;
+
+// The code under test: the compiled build (`npm run build`, what `npm start` runs) unless
+// SEEDKEEP_CODE=src asks for the TypeScript sources through tsx.
+const code = process.env.SEEDKEEP_CODE === 'src' ? '../../src' : '../../dist';
+const { buildApp } = (await import(`${code}/app.js`)) as typeof import('../../src/app.js');
+const { loadConfig } = (await import(`${code}/config.js`)) as typeof import('../../src/config.js');
+const { openDatabase } = (await import(`${code}/db/client.js`)) as typeof import('../../src/db/client.js');
+const { startUdpTracker } = (await import(`${code}/tracker/udp.js`)) as typeof import('../../src/tracker/udp.js');
 
 if (options.profileFile) profileOnSignal(options.profileFile);
 
