@@ -266,7 +266,10 @@ async function flushUserIps(tx: SqlTx, sightings: readonly IpSighting[]): Promis
   );
 }
 
-/** Forgets baselines older than the retention (peers.last_announce_at is indexed). */
+/**
+ * Forgets baselines older than the retention. A scan of peers every 6 hours: the column is
+ * deliberately not indexed, so that the per-announce row updates stay HOT.
+ */
 export async function purgeOldPeers(sql: SqlDriver, options: { now: number; retentionMs: number }): Promise<number> {
   const rows = await sql.query<{ n: number }>(
     `WITH gone AS (DELETE FROM peers WHERE last_announce_at < ${TS('$1::float8')} RETURNING 1) SELECT count(*)::int AS n FROM gone`,
