@@ -91,6 +91,19 @@ describe('release details', () => {
     assert.doesNotMatch(res.body, />Address</);
   });
 
+  it('shows the tracker\'s live seeder and leecher counts, not the release row written on its slower cadence', async () => {
+    // a stale row: what browse may show until the counts are next written
+    const release = await t.app.db.prisma.release.update({ where: { id: releaseId }, data: { seeders: 7, leechers: 7 } });
+    const stat = (body: string, label: string) => new RegExp(`<div class="label">${label}</div><div class="value[^"]*">(\\d+)</div>`).exec(body)?.[1];
+    t.app.tracker.core.announce({
+      passkey: member.passkey, infoHash: Buffer.from(release.infoHashV1!), peerId: Buffer.from('-qB4650-livecounts01'), port: 6881,
+      uploaded: 0n, downloaded: 0n, left: 0n, event: 'started', numwant: 0, key: null, ip: '10.0.0.9', family: 4, transport: 'http',
+    });
+    const res = await view(member);
+    assert.equal(stat(res.body, 'Seeders'), '1');
+    assert.equal(stat(res.body, 'Leechers'), '0');
+  });
+
   it('shows peer addresses to staff', async () => {
     const res = await view(admin);
     assert.match(res.body, />Address</);
