@@ -112,8 +112,14 @@ async function halfLoadUdpAndRounds(ctx: Context, s: Running, peak: HttpRow): Pr
   const d = ctx.results.durations;
   const targetRate = Math.max(100, Math.round(peak.rps / 2));
   log(`  latency at 50% of peak (${targetRate} req/s):`);
-  const paced = await measureHttp(s, { ...httpOptions(ctx, 'passkey'), rate: targetRate }, 'paced');
-  ctx.results.latency.push({ ...paced, targetRate, peak: peak.rps });
+  // One 20 s run's p99 is 200 requests: another tenant's burst on this shared machine moves
+  // it by several ms. Three rounds, the median one counts; all three are reported.
+  const rounds: HttpRow[] = [];
+  for (let i = 0; i < d.latencyRounds; i++) {
+    rounds.push(await measureHttp(s, { ...httpOptions(ctx, 'passkey'), durationSec: d.latencySec, warmupSec: i === 0 ? d.warmupSec : 0, rate: targetRate }, 'paced'));
+  }
+  const median = [...rounds].sort((a, b) => a.p99Ms - b.p99Ms)[Math.floor(rounds.length / 2)];
+  ctx.results.latency.push({ ...median, targetRate, peak: peak.rps, roundP99s: rounds.map((r) => r.p99Ms) });
   ctx.results.udp.push(await measureUdp(s, ctx.fixtureFile, d.udpSec, d.warmupSec, d.quietMs));
   await withServer(() => startTrivial(freePort()), async (trivial) => {
     const p = await pairedRatio(s, trivial, ctx.fixtureFile, d.pairedRounds, d.pairedSec);

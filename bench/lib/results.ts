@@ -8,7 +8,8 @@ import type { ProfileResult } from '../sections/profile.js';
 import type { UdpRow } from '../sections/udp.js';
 import type { Machine } from './machine.js';
 
-export type LatencyRow = HttpRow & { targetRate: number; peak: number };
+/** The median round (by p99) of the paced runs at half of peak, with every round's p99. */
+export type LatencyRow = HttpRow & { targetRate: number; peak: number; roundP99s: number[] };
 
 export interface Results {
   quick: boolean;
@@ -47,6 +48,9 @@ export interface Durations {
   pageSamples: number;
   /** wait up to this long for idle cores before each measured run */
   quietMs: number;
+  /** paced rounds at half of peak (the p99 verdict takes the median round), and their length */
+  latencyRounds: number;
+  latencySec: number;
   /** alternating trivial/seedkeep rounds for the ratio, and their length */
   pairedRounds: number;
   pairedSec: number;
@@ -56,8 +60,8 @@ export interface Durations {
 
 export function durationsFor(quick: boolean): Durations {
   return quick
-    ? { httpSec: 4, warmupSec: 1, udpSec: 3, flushSec: 12, pairedRounds: 2, pairedSec: 3, memoryPeers: 250_000, memoryReleases: 25_000, memoryMembers: 25_000, pageSamples: 20, quietMs: 0, profile: false }
-    : { httpSec: 20, warmupSec: 3, udpSec: 10, flushSec: 60, pairedRounds: 3, pairedSec: 4, memoryPeers: 1_000_000, memoryReleases: 100_000, memoryMembers: 100_000, pageSamples: 100, quietMs: 15_000, profile: true };
+    ? { httpSec: 4, warmupSec: 1, udpSec: 3, flushSec: 12, latencyRounds: 1, latencySec: 4, pairedRounds: 2, pairedSec: 3, memoryPeers: 250_000, memoryReleases: 25_000, memoryMembers: 25_000, pageSamples: 20, quietMs: 0, profile: false }
+    : { httpSec: 20, warmupSec: 3, udpSec: 10, flushSec: 60, latencyRounds: 3, latencySec: 10, pairedRounds: 3, pairedSec: 4, memoryPeers: 1_000_000, memoryReleases: 100_000, memoryMembers: 100_000, pageSamples: 100, quietMs: 15_000, profile: true };
 }
 
 /** Node's ceiling for the ratios: the mean of the trivial responder's runs (one, or two in a full run). */
