@@ -92,12 +92,13 @@ export function createTrackerService(options: TrackerServiceOptions): TrackerSer
 
   /**
    * One flush at a time: a caller arriving mid-flush waits for it, then flushes the rest.
-   * A flush asked for (shutdown, tests, tools) writes everything; the timer's writes counts
-   * only when they are due.
+   * A flush asked for (shutdown, tests, tools) writes everything; the timer's (allCounts
+   * false) writes release counts only when they are due.
    */
-  async function flush(withCounts = true): Promise<void> {
+  async function flush(allCounts = true): Promise<void> {
     while (flushing) await flushing.catch(() => {});
-    flushing = flushOnce(withCounts);
+    // decided only now: a tick that waited behind a slow flush must not write counts again
+    flushing = flushOnce(allCounts || clock.now() >= countsDueAt);
     try {
       await flushing;
     } finally {
@@ -109,13 +110,27 @@ export function createTrackerService(options: TrackerServiceOptions): TrackerSer
     const state = await loadTrackerState(db.sql, { now: clock.now(), retentionMs });
     Object.assign(policy, sanitizePolicy(state.policy));
     for (const user of state.users) catalog.setUser(user);
-    for (const { snatched, ...release } of state.releases) {
+    for (const { snatched, seeders: _s, leechers: _l, ...release } of state.releases) {
       catalog.setRelease(release);
       engine.completed.set(release.id, snatched);
     }
     for (const peer of state.peers) engine.restorePeer(peer);
+    queueStaleCounts(state.releases);
     const stats = engine.stats();
     log.info({ users: state.users.length, releases: state.releases.length, peers: stats.peers, baselines: stats.baselines }, 'tracker state loaded');
+  }
+
+  /**
+   * Release rows whose counts differ from the swarms just rebuilt get written by the first
+   * flush: counts commit on their own cadence, after the peer rows, so a kill -9 in between
+   * leaves a row counting a peer that had stopped; peers that expired while the tracker was
+   * down are in no row's count either. Without this a quiet release kept the wrong count.
+   */
+  function queueStaleCounts(releases: readonly { id: number; seeders: number; leechers: number }[]): void {
+    for (const release of releases) {
+      const live = engine.countsOf(release.id);
+      if (live.seeders !== release.seeders || live.leechers !== release.leechers) engine.ledger.touchRelease(release.id);
+    }
   }
 
   function every(ms: number, task: () => Promise<unknown> | void): void {
@@ -134,7 +149,7 @@ export function createTrackerService(options: TrackerServiceOptions): TrackerSer
     engine,
     async start() {
       await load();
-      every(config.flushIntervalMs, () => flush(clock.now() >= countsDueAt));
+      every(config.flushIntervalMs, () => flush(false));
       every(SWEEP_MS, () => {
         const swept = engine.sweep();
         if (swept.expired + swept.forgotten > 0) log.debug(swept, 'tracker sweep');

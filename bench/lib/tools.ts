@@ -39,9 +39,10 @@ export function ensureTools(): Tools {
 }
 
 /**
- * Compiles src/ to dist/ (`npm run build`), which the bench's seedkeep runs: the code
- * `npm start` and the Docker image run, not the sources through tsx. Built every run so a
- * stale dist/ is never measured.
+ * Compiles src/ to dist/ (`npm run build`), which the bench's seedkeep runs: the code the
+ * Docker image runs (`node dist/server.js`), not the sources through tsx (`npm start`; the
+ * two measured alike within this machine's noise). Built every run so a stale dist/ is never
+ * measured.
  */
 export function buildSeedkeep(root: string): void {
   process.stdout.write('compiling seedkeep (npm run build)...\n');

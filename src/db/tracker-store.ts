@@ -10,7 +10,8 @@ import { RecentIps, type IpSighting } from './recent-ips.js';
 
 export interface TrackerState {
   users: TrackerUser[];
-  releases: (TrackerRelease & { snatched: number })[];
+  /** with the counts last written to the row (compared with the live ones after loading) */
+  releases: (TrackerRelease & { snatched: number; seeders: number; leechers: number })[];
   peers: StoredPeer[];
   /** settings.tracker_policy, unchecked */
   policy: unknown;
@@ -30,7 +31,7 @@ export async function loadTrackerState(sql: SqlDriver, options: { now: number; r
     'SELECT id, passkey, enabled, can_leech FROM users',
   );
   const releases = await sql.query<Record<string, unknown>>(
-    'SELECT id, info_hash_v1, info_hash_v2_short, freeleech::text AS freeleech, deleted_at, delete_reason, snatched FROM releases',
+    'SELECT id, info_hash_v1, info_hash_v2_short, freeleech::text AS freeleech, deleted_at, delete_reason, snatched, seeders, leechers FROM releases',
   );
   const peers = await sql.query<Record<string, unknown>>(
     `SELECT user_id, release_id, peer_id, ipv4, ipv6, port, uploaded, downloaded, "left", client, key, seeder, active,
@@ -47,7 +48,7 @@ export async function loadTrackerState(sql: SqlDriver, options: { now: number; r
   };
 }
 
-function releaseOf(row: Record<string, unknown>): TrackerRelease & { snatched: number } {
+function releaseOf(row: Record<string, unknown>): TrackerState['releases'][number] {
   const deleted = row.deleted_at != null;
   return {
     id: row.id as number,
@@ -56,6 +57,8 @@ function releaseOf(row: Record<string, unknown>): TrackerRelease & { snatched: n
     freeleech: row.freeleech as FreeleechMode,
     deletedReason: deleted ? ((row.delete_reason as string | null) ?? '') : null,
     snatched: Number(row.snatched),
+    seeders: Number(row.seeders),
+    leechers: Number(row.leechers),
   };
 }
 

@@ -131,6 +131,11 @@ export class Ledger {
     }
   }
 
+  /** The release row's counts differ from the live ones (found at start): write them. */
+  touchRelease(releaseId: number): void {
+    this.releases.add(releaseId);
+  }
+
   /** A peer changed without an announce (expiry): persist its row and the release counts. */
   touchPeer(peer: Peer): void {
     this.peers.add(peer);

@@ -15,6 +15,7 @@ let service: TrackerService;
 const clock = new FakeClock();
 let user: SeededUser;
 let release: SeededRelease;
+let ghost: SeededRelease;
 
 async function counts(): Promise<{ seeders: number; leechers: number }> {
   const rows = await db.sql.query<{ seeders: number; leechers: number }>('SELECT seeders, leechers FROM releases WHERE id = $1', [release.id]);
@@ -41,6 +42,9 @@ before(async () => {
   db = await openTestDatabase();
   user = await seedUser(db.sql, null);
   release = await seedRelease(db.sql, null);
+  // a row still counting peers that stopped before a kill -9 (peer rows committed, counts not)
+  ghost = await seedRelease(db.sql, null);
+  await db.sql.query('UPDATE releases SET seeders = 3, leechers = 2 WHERE id = $1', [ghost.id]);
   const config = testConfig({ dataDir: db.dataDir, databaseUrl: db.url, flushIntervalMs: 50, countsIntervalMs: 3_600_000 });
   service = createTrackerService({ config, db, clock, log: Fastify({ logger: false }).log });
   await service.start();
@@ -52,10 +56,20 @@ after(async () => {
 });
 
 describe('release counts cadence', () => {
+  it('corrects at start a release row whose counts no live peer backs', async () => {
+    await eventually(async () => {
+      const rows = await db.sql.query<{ seeders: number; leechers: number }>('SELECT seeders, leechers FROM releases WHERE id = $1', [ghost.id]);
+      return rows[0].seeders === 0 && rows[0].leechers === 0;
+    }, 'the ghost counts to be corrected by the first timer flush');
+  });
+
   it('writes credit on every timer flush and the counts only once they are due', async () => {
     announce(0n, 'started');
-    // the first timer flush carries counts (none written yet since start)
-    await eventually(async () => (await counts()).seeders === 1, 'the first counts');
+    // counts were written at start (the ghost above): the next are due an interval later
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.deepEqual(await counts(), { seeders: 0, leechers: 0 }, 'not due yet');
+    clock.advance(61 * 60_000);
+    await eventually(async () => (await counts()).seeders === 1, 'the due counts');
     clock.advance(30 * 60_000); // a regular re-announce, well under the counts interval (1 h)
     service.core.announce({
       passkey: user.passkey, infoHash: release.v1!, peerId: Buffer.from('-TR3000-secondpeer00'), port: 51413,
