@@ -28,6 +28,8 @@ describe('config', () => {
     assert.equal(config.logLevel, 'info');
     assert.equal(config.udpEnabled, true);
     assert.equal(config.announceInterval, 1800);
+    assert.equal(config.flushIntervalMs, 1000);
+    assert.equal(config.countsIntervalMs, 15_000);
   });
 
   it('generates secrets on first start and keeps them in the data dir', () => {
@@ -60,6 +62,7 @@ describe('config', () => {
       TRUSTED_PROXIES: '10.0.0.1, 192.168.0.0/16,::1',
       LOG_LEVEL: 'debug',
       UDP_ENABLED: 'false',
+      COUNTS_INTERVAL_MS: '60000',
     });
     assert.equal(config.port, 9000);
     assert.equal(config.udpPort, 7000);
@@ -69,6 +72,7 @@ describe('config', () => {
     assert.deepEqual(config.trustedProxies, ['10.0.0.1', '192.168.0.0/16', '::1']);
     assert.equal(config.logLevel, 'debug');
     assert.equal(config.udpEnabled, false);
+    assert.equal(config.countsIntervalMs, 60_000);
   });
 
   it('rejects each bad value, naming the variable', () => {
@@ -89,6 +93,7 @@ describe('config', () => {
     rejects({ ANNOUNCE_INTERVAL: '5' }, 'ANNOUNCE_INTERVAL');
     rejects({ MIN_INTERVAL: '4000' }, 'MIN_INTERVAL');
     rejects({ FLUSH_INTERVAL_MS: '1.5' }, 'FLUSH_INTERVAL_MS');
+    rejects({ COUNTS_INTERVAL_MS: '0' }, 'COUNTS_INTERVAL_MS');
     rejects({ NEW_MEMBER_CREDIT_BYTES: 'lots' }, 'NEW_MEMBER_CREDIT_BYTES');
   });
 
