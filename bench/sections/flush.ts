@@ -75,9 +75,11 @@ export async function measureFlush(server: Running, database: string, fixtureFil
   for (let k = 1n; !done; k++) {
     const tick = performance.now();
     const probe: Probe = { k, sentAt: tick, at: Date.now() - startedAt, lagMs: null };
+    // listed before it is sent: the poller must not stop (load over, every listed probe seen)
+    // while this one is still in flight; dropped again if it never got an answer
+    probes.push(probe);
     await httpGet(server.url, announcePath({ ...target, peerId: '-qB4650-benchprobe01', uploaded: k * MIB, left: 0n }))
-      .then(() => probes.push(probe))
-      .catch(() => {});
+      .catch(() => probes.splice(probes.indexOf(probe), 1));
     await sleep(Math.max(0, 1000 - (performance.now() - tick)));
   }
   stopPollingAt = performance.now() + 15_000;
