@@ -11,6 +11,7 @@ import { createTrackerService, type TrackerService } from '../../src/tracker-ser
 import type { AnnounceRequest } from '../../src/tracker/types.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { seedRelease, seedUser, type SeededRelease, type SeededUser } from './fixtures/seed.js';
+import { withTransactions } from './fixtures/wrapped-db.js';
 
 let db: TestDatabase;
 let service: TrackerService;
@@ -22,28 +23,19 @@ let countStatements = 0;
 
 /** The real database, each transaction held until `gate` resolves; counts statements counted. */
 function gated(real: Database): Database {
-  return {
-    ...real,
-    sql: {
-      ...real.sql,
-      kind: real.sql.kind,
-      exec: (s) => real.sql.exec(s),
-      query: (s, p) => real.sql.query(s, p),
-      transaction: (fn) =>
-        gate.then(() =>
-          real.sql.transaction((tx) =>
-            fn({
-              ...tx,
-              query: (text: string, params?: unknown[]) => {
-                if (text.includes('UPDATE releases AS r SET seeders')) countStatements++;
-                return tx.query(text, params);
-              },
-            } as typeof tx),
-          ),
-        ),
-      close: () => real.sql.close(),
-    },
-  };
+  return withTransactions(real, (fn) =>
+    gate.then(() =>
+      real.sql.transaction((tx) =>
+        fn({
+          ...tx,
+          query: (text: string, params?: unknown[]) => {
+            if (text.includes('UPDATE releases AS r SET seeders')) countStatements++;
+            return tx.query(text, params);
+          },
+        } as typeof tx),
+      ),
+    ),
+  );
 }
 
 function request(peer: string, overrides: Partial<AnnounceRequest> = {}): AnnounceRequest {

@@ -13,6 +13,7 @@ import { createTrackerService, type TrackerService } from '../../src/tracker-ser
 import type { AnnounceRequest } from '../../src/tracker/types.js';
 import { openTestDatabase, usingPostgres, type TestDatabase } from '../helpers/db.js';
 import { seedRelease, seedUser, userTotals, type SeededRelease, type SeededUser } from './fixtures/seed.js';
+import { withTransactions } from './fixtures/wrapped-db.js';
 
 const MIN = 60_000;
 let db: TestDatabase;
@@ -24,17 +25,7 @@ let release: SeededRelease;
 
 /** The real database with a switch that makes every transaction fail. */
 function flaky(real: Database): Database {
-  return {
-    ...real,
-    sql: {
-      ...real.sql,
-      kind: real.sql.kind,
-      exec: (s) => real.sql.exec(s),
-      query: (s, p) => real.sql.query(s, p),
-      transaction: (fn) => (down ? Promise.reject(new Error('connection refused (simulated outage)')) : real.sql.transaction(fn)),
-      close: () => real.sql.close(),
-    },
-  };
+  return withTransactions(real, (fn) => (down ? Promise.reject(new Error('connection refused (simulated outage)')) : real.sql.transaction(fn)));
 }
 
 function request(user: SeededUser, overrides: Partial<AnnounceRequest>): AnnounceRequest {
