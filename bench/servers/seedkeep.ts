@@ -3,8 +3,10 @@
 // loads its state, then buildApp + the UDP tracker exactly as src/server.ts wires them.
 // Bench-only: MIN_INTERVAL=0 (every re-announce gets peers, as from the other trackers),
 // LOG_LEVEL=warn, GET /bench/credit/:id, which the flush probe polls to see when an
-// announce's bytes are committed, and GET /bench/flushes: the durations of the database
-// transactions (the ledger flush is one transaction; nothing else runs one during the bench).
+// announce's bytes are committed, GET /bench/flushes: the durations of the database
+// transactions (the ledger flush is one transaction; nothing else runs one during the bench),
+// and GET /bench/flush-now: a flush with the release counts, timed.
+// It runs dist/ (`npm run build` first; bench/run.ts does) or, with SEEDKEEP_CODE=src, the sources:
 //   node --import tsx bench/servers/seedkeep.ts '{"dataDir":...,"port":...,"udpPort":...,"databaseUrl":""}'
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
