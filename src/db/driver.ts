@@ -62,6 +62,8 @@ const BIGINT_TYPES = {
 };
 const pgQuery = (text: string, values?: unknown[]): pg.QueryConfig => ({ text, values, types: BIGINT_TYPES });
 
+const ignoreClientError = (): void => {};
+
 export function openPostgres(url: string, max = 10): { driver: SqlDriver; pool: pg.Pool } {
   const pool = new pg.Pool({ connectionString: url, max });
   // An idle client's error (the server went away) must not crash the process; the next
@@ -77,6 +79,11 @@ export function openPostgres(url: string, max = 10): { driver: SqlDriver; pool: 
     },
     async transaction(fn) {
       const client = await pool.connect();
+      // A checked-out client's connection error (server restart, terminated backend) is also
+      // emitted as an 'error' event, which the pool only listens to while the client is idle:
+      // unheard, it would crash the process. The failing query rejects and the flush keeps its
+      // deltas; the pool drops the broken client on release.
+      client.on('error', ignoreClientError);
       try {
         await client.query('BEGIN');
         const result = await fn({
@@ -93,6 +100,7 @@ export function openPostgres(url: string, max = 10): { driver: SqlDriver; pool: 
         await client.query('ROLLBACK').catch(() => {});
         throw error;
       } finally {
+        client.removeListener('error', ignoreClientError);
         client.release();
       }
     },
