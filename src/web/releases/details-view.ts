@@ -28,7 +28,15 @@ function peerView(peer: Peer, size: bigint, showAddresses: boolean) {
   };
 }
 
-export async function detailsView(db: Pick<Database, 'prisma' | 'sql'>, release: ReleaseDetails, options: { showAddresses: boolean }) {
+/**
+ * `live`: the tracker's counts, the ones clients get. releases.seeders/leechers (browse) are
+ * written every COUNTS_INTERVAL_MS and may be that much behind the peer list shown here.
+ */
+export async function detailsView(
+  db: Pick<Database, 'prisma' | 'sql'>,
+  release: ReleaseDetails,
+  options: { showAddresses: boolean; live: { seeders: number; leechers: number } },
+) {
   const [files, peers, snatches] = await Promise.all([
     listReleaseFiles(db.prisma, release.id),
     listActivePeers(db.sql, release.id),
@@ -37,6 +45,7 @@ export async function detailsView(db: Pick<Database, 'prisma' | 'sql'>, release:
   return {
     release: {
       ...release,
+      ...options.live,
       infoHashV1: hex(release.infoHashV1),
       infoHashV2: hex(release.infoHashV2),
       version: release.infoHashV1 && release.infoHashV2 ? 'hybrid (v1 + v2)' : release.infoHashV2 ? 'v2' : 'v1',

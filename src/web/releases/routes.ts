@@ -44,10 +44,8 @@ async function details(request: FastifyRequest<{ Params: { id: string } }>, repl
   const { db } = request.server;
   const release = await findReleaseDetails(db.sql, parseReleaseId(request.params.id));
   if (!release || (release.deletedAt && !canSeeDeletedReleases(user))) throw AppError.notFound('There is no release with that number.');
-  const view = await detailsView(db, release, { showAddresses: canSeePeerAddresses(user) });
-  // The tracker's live counts, the ones clients get: releases.seeders/leechers (browse) are
-  // written every COUNTS_INTERVAL_MS and may be that much behind the peer list below.
-  Object.assign(view.release, request.server.tracker.engine.countsOf(release.id));
+  const live = request.server.tracker.engine.countsOf(release.id);
+  const view = await detailsView(db, release, { showAddresses: canSeePeerAddresses(user), live });
   const mayDownload = canDownloadRelease(user, release, false) || (await hasSnatchedOrSeeds(db.prisma, user.id, release.id));
   return render(request, reply, 'pages/releases/details', { title: release.name, ...view, mayDownload });
 }
