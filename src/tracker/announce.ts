@@ -175,20 +175,21 @@ export class TrackerEngine implements TrackerCore {
     peer.uploaded = request.uploaded;
     peer.downloaded = request.downloaded;
     if (upActual === ZERO && downActual === ZERO) return NO_CREDIT;
-    return { upActual, downActual, ...this.creditFor(release, upActual, downActual) };
+    return this.creditFor(release, upActual, downActual);
   }
 
   /** Release modes and the site-wide switch; actual totals always get the raw delta. */
-  private creditFor(release: TrackerRelease, up: bigint, down: bigint): { up: bigint; down: bigint } {
+  private creditFor(release: TrackerRelease, up: bigint, down: bigint): Traffic {
+    const siteFree = this.options.policy.siteFreeleech;
     switch (release.freeleech) {
       case 'neutral':
-        return { up: ZERO, down: ZERO };
+        return { up: ZERO, down: ZERO, upActual: up, downActual: down };
       case 'freeleech':
-        return { up, down: ZERO };
+        return { up, down: ZERO, upActual: up, downActual: down };
       case 'double_upload':
-        return { up: up * 2n, down: this.options.policy.siteFreeleech ? ZERO : down };
+        return { up: up * 2n, down: siteFree ? ZERO : down, upActual: up, downActual: down };
       default:
-        return { up, down: this.options.policy.siteFreeleech ? ZERO : down };
+        return { up, down: siteFree ? ZERO : down, upActual: up, downActual: down };
     }
   }
 

@@ -47,9 +47,14 @@ interface Sniff {
   deadline: number;
 }
 
+/** net.Server's `noDelay` (set from http.createServer's option, default true), not in its types */
+type NoDelayServer = Server & { noDelay?: boolean };
+
 interface Context {
   server: Server;
   nodeListeners: ((socket: Socket) => void)[];
+  /** whether Node's server would have set TCP_NODELAY on its sockets */
+  noDelay: boolean;
   options: FastPathOptions;
   stats: FastPath;
   /** connections still sending their first request head */
@@ -63,6 +68,11 @@ type SniffingSocket = Socket & { [SNIFF]?: Sniff };
 export function installFastPath(server: Server, options: FastPathOptions): FastPath {
   const nodeListeners = server.listeners('connection') as ((socket: Socket) => void)[];
   server.removeAllListeners('connection');
+  // Node's server sets TCP_NODELAY on every accepted socket (a native call per announce that
+  // showed in the profiles). A one-shot reply is a single write, which Nagle never delays;
+  // connections given to Node's server get the option back in handOver().
+  const noDelay = (server as NoDelayServer).noDelay === true;
+  (server as NoDelayServer).noDelay = false;
   const headTimeoutMs = options.headTimeoutMs ?? 10_000;
   const waiting = new Set<SniffingSocket>();
   // One sweep instead of a timer per socket: arming and clearing a socket timeout on every
@@ -77,7 +87,7 @@ export function installFastPath(server: Server, options: FastPathOptions): FastP
       dropExpired(waiting, Infinity);
     },
   };
-  const context: Context = { server, nodeListeners, options, stats, waiting };
+  const context: Context = { server, nodeListeners, noDelay, options, stats, waiting };
   server.on('connection', (socket: SniffingSocket) => {
     socket[SNIFF] = { context, head: null, deadline: Date.now() + headTimeoutMs };
     waiting.add(socket);
@@ -150,6 +160,7 @@ function stopSniffing(socket: SniffingSocket, context: Context): void {
 /** Gives the connection to Node's HTTP server, with the bytes read so far. */
 function handOver(socket: SniffingSocket, context: Context, buffered: Buffer): void {
   socket.removeListener('error', destroySocket); // Node's server has its own
+  if (context.noDelay) socket.setNoDelay(true);
   context.stats.handedOver++;
   for (const listener of context.nodeListeners) listener.call(context.server, socket);
   // Node's parser reads what arrives from now on; what we already read goes in first.

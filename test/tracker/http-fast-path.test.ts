@@ -6,7 +6,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
-import { connect, type AddressInfo } from 'node:net';
+import { connect, Socket, type AddressInfo } from 'node:net';
 import { FakeClock } from '../../src/clock.js';
 import { decodeBencode } from '../../src/tracker/bencode.js';
 import { installFastPath, type FastPath } from '../../src/tracker/http-fast-path.js';
@@ -161,6 +161,24 @@ describe('fast path on a bare node:http server', () => {
     assert.match(third, /^node:GET:0/);
     assert.equal(fast.answered, answered + 1);
     assert.equal(reply.closed, true, 'Node closes after the Connection: close request');
+  });
+
+  it('leaves Nagle on for its one-write replies and gives the sockets Node takes TCP_NODELAY back', async () => {
+    assert.equal((server as Server & { noDelay?: boolean }).noDelay, false, 'no setsockopt per announce');
+    const handedOver: boolean[] = [];
+    const original = Socket.prototype.setNoDelay;
+    Socket.prototype.setNoDelay = function (this: Socket, noDelay?: boolean) {
+      handedOver.push(noDelay !== false);
+      return original.call(this, noDelay);
+    };
+    try {
+      await raw(port, [get(`/${PASSKEY}/announce?${QUERY}`)]);
+      assert.deepEqual(handedOver, [], 'an announce answered at the socket');
+      await raw(port, [get('/releases')]);
+      assert.deepEqual(handedOver, [true], 'a page: Node gets the socket with TCP_NODELAY, as its server would set it');
+    } finally {
+      Socket.prototype.setNoDelay = original;
+    }
   });
 
   it('sends an oversized head to Node, which refuses it with 431', async () => {
