@@ -13,9 +13,10 @@ import { describeMachine } from './lib/machine.js';
 import { dropDatabase, freshDatabase, serverVersion } from './lib/pg.js';
 import { freePort } from './lib/proc.js';
 import { httpTable, renderMarkdown, targetsTable } from './lib/report.js';
-import { durationsFor, trivialRate, type Results } from './lib/results.js';
+import { durationsFor, trivialRate, type Pauses, type Results } from './lib/results.js';
 import { buildSeedkeep, ensureTools } from './lib/tools.js';
-import { sampleFailures } from './lib/announce-url.js';
+import { runWrk } from './lib/wrk.js';
+import { httpGet, sampleFailures } from './lib/announce-url.js';
 import { measureFlush } from './sections/flush.js';
 import { measureHttp, type HttpRow, type HttpRunOptions } from './sections/http.js';
 import { heapBreakdown, measureMemory } from './sections/memory.js';
@@ -108,15 +109,30 @@ async function seedkeepSuite(ctx: Context, label: string, databaseUrl: string, f
   );
 }
 
+/** GC pauses and event-loop delay of seedkeep's main thread since the last read. */
+async function readPauses(s: Running): Promise<Pauses | undefined> {
+  try {
+    return JSON.parse((await httpGet(s.url, '/bench/pauses', 10_000)).toString()) as Pauses;
+  } catch {
+    return undefined; // a measurement aid: the row stands without it
+  }
+}
+
 async function halfLoadUdpAndRounds(ctx: Context, s: Running, peak: HttpRow): Promise<void> {
   const d = ctx.results.durations;
   const targetRate = Math.max(100, Math.round(peak.rps / 2));
   log(`  latency at 50% of peak (${targetRate} req/s):`);
   // One 20 s run's p99 is 200 requests: another tenant's burst on this shared machine moves
   // it by several ms. Three rounds, the median one counts; all three are reported.
-  const rounds: HttpRow[] = [];
+  const rounds: (HttpRow & { pauses?: Pauses })[] = [];
   for (let i = 0; i < d.latencyRounds; i++) {
-    rounds.push(await measureHttp(s, { ...httpOptions(ctx, 'passkey'), durationSec: d.latencySec, warmupSec: i === 0 ? d.warmupSec : 0, rate: targetRate }, 'paced'));
+    const options = { ...httpOptions(ctx, 'passkey'), durationSec: d.latencySec, warmupSec: 0, rate: targetRate };
+    if (i === 0 && d.warmupSec > 0) await runWrk({ url: s.url, fixtureFile: ctx.fixtureFile, mode: 'passkey', connections: 50, durationSec: d.warmupSec, rate: targetRate });
+    await readPauses(s); // from here on: this round's pauses only
+    const round = await measureHttp(s, options, 'paced');
+    const pauses = await readPauses(s);
+    if (pauses) log(`    main thread: ${pauses.gcCount} GC pauses, median ${pauses.gcMedianMs.toFixed(1)} ms, max ${pauses.gcMaxMs.toFixed(1)} ms; event-loop delay max ${pauses.loopMaxMs.toFixed(1)} ms`);
+    rounds.push({ ...round, pauses });
   }
   const median = [...rounds].sort((a, b) => a.p99Ms - b.p99Ms)[Math.floor(rounds.length / 2)];
   ctx.results.latency.push({ ...median, targetRate, peak: peak.rps, roundP99s: rounds.map((r) => r.p99Ms) });

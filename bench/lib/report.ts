@@ -83,8 +83,12 @@ function latencySection(r: Results): string {
   if (r.latency.length === 0) return '_not measured_';
   const d = r.durations;
   const lines = [`wrk paced with \`delay()\` (a 1/rate schedule on a monotonic clock; wrk2 is not in Debian) to half of the peak measured just before, same load otherwise; ${d.latencyRounds} round(s) of ${d.latencySec} s, the row is the median round by p99.`, '',
-    '| server | target req/s | achieved | p50 ms | p90 ms | p99 ms | p99 of each round | max ms | core 0 busy |', '|---|---|---|---|---|---|---|---|---|'];
-  for (const l of r.latency) lines.push(`| ${l.server} | ${int(l.targetRate)} (50% of ${int(l.peak)}) | ${int(l.rps)} | ${fmt(l.p50Ms, 2)} | ${fmt(l.p90Ms, 2)} | ${fmt(l.p99Ms, 2)} | ${l.roundP99s.map((v) => fmt(v, 2)).join(', ')} | ${fmt(l.maxMs, 1)} | ${pct(l.serverCpu)} |`);
+    '| server | target req/s | achieved | p50 ms | p90 ms | p99 ms | p99 of each round | max ms | core 0 busy | GC pauses in the round: count, median, max ms | event-loop delay max ms |', '|---|---|---|---|---|---|---|---|---|---|---|'];
+  for (const l of r.latency) {
+    const p = l.pauses;
+    lines.push(`| ${l.server} | ${int(l.targetRate)} (50% of ${int(l.peak)}) | ${int(l.rps)} | ${fmt(l.p50Ms, 2)} | ${fmt(l.p90Ms, 2)} | ${fmt(l.p99Ms, 2)} | ${l.roundP99s.map((v) => fmt(v, 2)).join(', ')} | ${fmt(l.maxMs, 1)} | ${pct(l.serverCpu)} | ${p ? `${p.gcCount}, ${fmt(p.gcMedianMs, 1)}, ${fmt(p.gcMaxMs, 1)}` : '?'} | ${p ? fmt(p.loopMaxMs, 1) : '?'} |`);
+  }
+  lines.push('', 'A request that arrives during a GC pause or a long synchronous task waits it out, and so does the queue behind it: the last two columns are what the p99 of that round sat behind (GET /bench/pauses of the harness, the median round).');
   return lines.join('\n');
 }
 

@@ -8,8 +8,17 @@ import type { ProfileResult } from '../sections/profile.js';
 import type { UdpRow } from '../sections/udp.js';
 import type { Machine } from './machine.js';
 
+/** seedkeep's main thread during one paced round (GET /bench/pauses of the bench harness) */
+export interface Pauses {
+  gcCount: number;
+  gcTotalMs: number;
+  gcMedianMs: number;
+  gcMaxMs: number;
+  loopMaxMs: number;
+}
+
 /** The median round (by p99) of the paced runs at half of peak, with every round's p99. */
-export type LatencyRow = HttpRow & { targetRate: number; peak: number; roundP99s: number[] };
+export type LatencyRow = HttpRow & { targetRate: number; peak: number; roundP99s: number[]; pauses?: Pauses };
 
 export interface Results {
   quick: boolean;
