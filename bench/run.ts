@@ -24,7 +24,7 @@ import { pairedRatio } from './sections/paired.js';
 import { measurePages } from './sections/pages.js';
 import { profileSeedkeep, profileTrivial } from './sections/profile.js';
 import { measureUdp } from './sections/udp.js';
-import { startBtTracker, startOpentracker, startSeedkeep, startTrivial, type Running } from './servers/start.js';
+import { startBtTracker, startFixedAnswer, startOpentracker, startSeedkeep, startTrivial, type Running } from './servers/start.js';
 
 const MEMBERS = 10_000;
 const RELEASES = 10_000;
@@ -75,6 +75,8 @@ function httpOptions(ctx: Context, mode: 'open' | 'passkey'): HttpRunOptions {
 async function baselines(ctx: Context): Promise<void> {
   const open = httpOptions(ctx, 'open');
   await section(ctx, 'trivial node:http', () => withServer(() => startTrivial(freePort()), async (s) => void ctx.results.http.push(await measureHttp(s, open))));
+  // seedkeep's requests (passkey paths, the longer query) through its transport alone
+  await section(ctx, 'fixed answer through seedkeep\'s fast path', () => withServer(() => startFixedAnswer(freePort()), async (s) => void ctx.results.http.push(await measureHttp(s, httpOptions(ctx, 'passkey')))));
   await section(ctx, 'bittorrent-tracker', () => withServer(() => startBtTracker(freePort()), async (s) => void ctx.results.http.push(await measureHttp(s, open))));
   if (!ctx.tools.opentracker) {
     ctx.results.notes.push('opentracker rows skipped: the `opentracker` Debian package is not installed (run the bench as root to install it, or `apt-get install -y opentracker`).');

@@ -34,6 +34,12 @@ export async function startTrivial(port: number, nodeFlags: string[] = []): Prom
   return running('trivial node:http', pinned, port);
 }
 
+/** seedkeep's HTTP fast path with a fixed answer: the transport's ceiling (fixed-answer.ts). */
+export async function startFixedAnswer(port: number): Promise<Running> {
+  const { pinned } = await startNodeScript('fixed answer', 'fixed-answer.ts', [String(port)], 20_000);
+  return running('fixed answer through seedkeep\'s fast path (no tracker work)', pinned, port);
+}
+
 export async function startBtTracker(port: number): Promise<Running> {
   const { pinned } = await startNodeScript('bittorrent-tracker', 'bt-tracker.ts', [String(port)], 20_000);
   return running('bittorrent-tracker', pinned, port);
