@@ -111,10 +111,10 @@ async function seedkeepSuite(ctx: Context, label: string, databaseUrl: string, f
   );
 }
 
-/** GC pauses and event-loop delay of seedkeep's main thread since the last read. */
-async function readPauses(s: Running): Promise<Pauses | undefined> {
+/** GC pauses and event-loop delay of seedkeep's main thread: `/start` begins, the read ends. */
+async function pausesCall(s: Running, path: '/bench/pauses/start' | '/bench/pauses'): Promise<Pauses | undefined> {
   try {
-    return JSON.parse((await httpGet(s.url, '/bench/pauses', 10_000)).toString()) as Pauses;
+    return JSON.parse((await httpGet(s.url, path, 10_000)).toString()) as Pauses;
   } catch {
     return undefined; // a measurement aid: the row stands without it
   }
@@ -130,9 +130,8 @@ async function halfLoadUdpAndRounds(ctx: Context, s: Running, peak: HttpRow): Pr
   for (let i = 0; i < d.latencyRounds; i++) {
     const options = { ...httpOptions(ctx, 'passkey'), durationSec: d.latencySec, warmupSec: 0, rate: targetRate };
     if (i === 0 && d.warmupSec > 0) await runWrk({ url: s.url, fixtureFile: ctx.fixtureFile, mode: 'passkey', connections: 50, durationSec: d.warmupSec, rate: targetRate });
-    await readPauses(s); // from here on: this round's pauses only
-    const round = await measureHttp(s, options, 'paced');
-    const pauses = await readPauses(s);
+    const round = await measureHttp(s, options, 'paced', () => pausesCall(s, '/bench/pauses/start'));
+    const pauses = await pausesCall(s, '/bench/pauses');
     if (pauses) log(`    main thread: ${pauses.gcCount} GC pauses, median ${pauses.gcMedianMs.toFixed(1)} ms, max ${pauses.gcMaxMs.toFixed(1)} ms; event-loop delay max ${pauses.loopMaxMs.toFixed(1)} ms`);
     rounds.push({ ...round, pauses });
   }

@@ -24,10 +24,11 @@ export interface HttpRunOptions {
 }
 
 /** A short unmeasured run first, so every server is measured warm (JIT, caches, swarms). */
-export async function measureHttp(server: Running, options: HttpRunOptions, note = ''): Promise<HttpRow> {
+export async function measureHttp(server: Running, options: HttpRunOptions, note = '', beforeRun?: () => Promise<unknown>): Promise<HttpRow> {
   const base = { url: server.url, fixtureFile: options.fixtureFile, mode: options.mode, connections: options.connections, serverPid: server.pid };
   if (options.warmupSec > 0) await runWrk({ ...base, durationSec: options.warmupSec, rate: options.rate });
   const busyBefore = await waitForQuiet(options.quietMs);
+  await beforeRun?.();
   const load = loadAverage();
   const result = await runWrk({ ...base, durationSec: options.durationSec, rate: options.rate });
   const row = { server: server.name, load, note, busyBefore, ...result };

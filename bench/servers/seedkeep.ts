@@ -5,15 +5,16 @@
 // LOG_LEVEL=warn, GET /bench/credit/:id, which the flush probe polls to see when an
 // announce's bytes are committed, GET /bench/flushes: the durations of the database
 // transactions (the ledger flush is one transaction; nothing else runs one during the bench),
-// GET /bench/flush-now: a flush with the release counts, timed, and GET /bench/pauses: the
-// main thread's GC pauses and event-loop delay since the last call (what a latency row's
-// p99 waits behind).
+// GET /bench/flush-now: a flush with the release counts, timed, and GET /bench/pauses/start
+// then GET /bench/pauses: the main thread's GC pauses and event-loop delay in between (what a
+// latency row's p99 waits behind).
 // It runs dist/ (`npm run build` first; bench/run.ts does) or, with SEEDKEEP_CODE=src, the sources:
 //   node --import tsx bench/servers/seedkeep.ts '{"dataDir":...,"port":...,"udpPort":...,"databaseUrl":""}'
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import type { SqlDriver } from '../../src/db/driver.js';
+import type { Pauses } from '../lib/results.js';
 import { seedCategory, seedMembers, seedReleases } from '../lib/seed-sql.js';
 
 interface HarnessOptions {
@@ -30,20 +31,29 @@ interface HarnessOptions {
   profileFile?: string;
 }
 
-/** GC pauses (V8's 'gc' performance entries) and event-loop delay, reset at each read. */
-function watchPauses(): () => { gcCount: number; gcTotalMs: number; gcMedianMs: number; gcMaxMs: number; loopMaxMs: number } {
+/**
+ * GC pauses (V8's 'gc' performance entries) and event-loop delay between `start` and `read`,
+ * watched only then: the 1 ms delay timer and the observer stay off during the other rows.
+ */
+function pauseWatch(): { start(): void; read(): Pauses } {
   const gc: number[] = [];
-  new PerformanceObserver((list) => {
+  const observer = new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) gc.push(entry.duration);
-  }).observe({ entryTypes: ['gc'] });
+  });
   const loop = monitorEventLoopDelay({ resolution: 1 });
-  loop.enable();
-  return () => {
-    const sorted = [...gc].sort((a, b) => a - b);
-    const read = { gcCount: gc.length, gcTotalMs: gc.reduce((a, b) => a + b, 0), gcMedianMs: sorted[Math.floor(sorted.length / 2)] ?? 0, gcMaxMs: sorted.at(-1) ?? 0, loopMaxMs: loop.max / 1e6 };
-    gc.length = 0;
-    loop.reset();
-    return read;
+  return {
+    start() {
+      gc.length = 0;
+      loop.reset();
+      observer.observe({ entryTypes: ['gc'] });
+      loop.enable();
+    },
+    read() {
+      observer.disconnect();
+      loop.disable();
+      const sorted = [...gc].sort((a, b) => a - b);
+      return { gcCount: gc.length, gcTotalMs: gc.reduce((a, b) => a + b, 0), gcMedianMs: sorted[Math.floor(sorted.length / 2)] ?? 0, gcMaxMs: sorted.at(-1) ?? 0, loopMaxMs: loop.count > 0 ? loop.max / 1e6 : 0 };
+    },
   };
 }
 
@@ -131,8 +141,12 @@ app.get<{ Params: { id: string } }>('/bench/credit/:id', async (request) => {
   return { uploaded: row?.uploaded ?? null };
 });
 app.get('/bench/flushes', async () => flushes);
-const pauses = watchPauses();
-app.get('/bench/pauses', async () => pauses());
+const pauses = pauseWatch();
+app.get('/bench/pauses/start', async () => {
+  pauses.start();
+  return {};
+});
+app.get('/bench/pauses', async () => pauses.read());
 // an asked-for flush writes the release counts too, which the timer leaves for their cadence
 app.get('/bench/flush-now', async () => {
   const t0 = performance.now();
