@@ -15,7 +15,6 @@ import { freePort } from './lib/proc.js';
 import { httpTable, renderMarkdown, targetsTable } from './lib/report.js';
 import { durationsFor, trivialRate, type Pauses, type Results } from './lib/results.js';
 import { buildSeedkeep, ensureTools } from './lib/tools.js';
-import { runWrk } from './lib/wrk.js';
 import { httpGet, sampleFailures } from './lib/announce-url.js';
 import { measureFlush } from './sections/flush.js';
 import { measureHttp, type HttpRow, type HttpRunOptions } from './sections/http.js';
@@ -128,8 +127,8 @@ async function halfLoadUdpAndRounds(ctx: Context, s: Running, peak: HttpRow): Pr
   // it by several ms. Three rounds, the median one counts; all three are reported.
   const rounds: (HttpRow & { pauses?: Pauses })[] = [];
   for (let i = 0; i < d.latencyRounds; i++) {
-    const options = { ...httpOptions(ctx, 'passkey'), durationSec: d.latencySec, warmupSec: 0, rate: targetRate };
-    if (i === 0 && d.warmupSec > 0) await runWrk({ url: s.url, fixtureFile: ctx.fixtureFile, mode: 'passkey', connections: 50, durationSec: d.warmupSec, rate: targetRate });
+    const options = { ...httpOptions(ctx, 'passkey'), durationSec: d.latencySec, warmupSec: i === 0 ? d.warmupSec : 0, rate: targetRate };
+    // watched from after the warm-up and the quiet wait: this round's pauses only
     const round = await measureHttp(s, options, 'paced', () => pausesCall(s, '/bench/pauses/start'));
     const pauses = await pausesCall(s, '/bench/pauses');
     if (pauses) log(`    main thread: ${pauses.gcCount} GC pauses, median ${pauses.gcMedianMs.toFixed(1)} ms, max ${pauses.gcMaxMs.toFixed(1)} ms; event-loop delay max ${pauses.loopMaxMs.toFixed(1)} ms`);

@@ -11,7 +11,6 @@ import type { Machine } from './machine.js';
 /** seedkeep's main thread during one paced round (GET /bench/pauses of the bench harness) */
 export interface Pauses {
   gcCount: number;
-  gcTotalMs: number;
   gcMedianMs: number;
   gcMaxMs: number;
   loopMaxMs: number;

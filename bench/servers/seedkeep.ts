@@ -52,7 +52,7 @@ function pauseWatch(): { start(): void; read(): Pauses } {
       observer.disconnect();
       loop.disable();
       const sorted = [...gc].sort((a, b) => a - b);
-      return { gcCount: gc.length, gcTotalMs: gc.reduce((a, b) => a + b, 0), gcMedianMs: sorted[Math.floor(sorted.length / 2)] ?? 0, gcMaxMs: sorted.at(-1) ?? 0, loopMaxMs: loop.count > 0 ? loop.max / 1e6 : 0 };
+      return { gcCount: gc.length, gcMedianMs: sorted[Math.floor(sorted.length / 2)] ?? 0, gcMaxMs: sorted.at(-1) ?? 0, loopMaxMs: loop.count > 0 ? loop.max / 1e6 : 0 };
     },
   };
 }
