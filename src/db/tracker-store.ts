@@ -2,7 +2,7 @@
 // batch in ONE transaction of multi-row statements (unnest arrays), so a peer's persisted
 // baseline and the credit computed from it commit together (exactly-once across kill -9).
 // Totals are added, never overwritten: the web and admin side edit them too.
-import type { DailyDelta, LedgerBatch, PeerRow, ReleaseCounts, SnatchRow, Traffic, TransferDelta } from '../tracker/ledger.js';
+import type { LedgerBatch, PeerRow, ReleaseCounts, SnatchRow, TrafficRows, TransferRows } from '../tracker/ledger.js';
 import type { StoredPeer } from '../tracker/announce.js';
 import type { FreeleechMode, TrackerRelease, TrackerUser } from '../tracker/catalog.js';
 import type { SqlDriver, SqlTx } from './driver.js';
@@ -95,22 +95,27 @@ function* chunksOf<T>(rows: readonly T[]): Generator<T[]> {
   for (let i = 0; i < rows.length; i += FLUSH_CHUNK_ROWS) yield rows.slice(i, i + FLUSH_CHUNK_ROWS);
 }
 
+/** [from, to) row ranges of a columnar table (ledger.ts), FLUSH_CHUNK_ROWS at a time. */
+function* rangesOf(size: number): Generator<[number, number]> {
+  for (let from = 0; from < size; from += FLUSH_CHUNK_ROWS) yield [from, Math.min(size, from + FLUSH_CHUNK_ROWS)];
+}
+
 /** Returns the number of new snatches per release (releases.snatched was raised by them). */
 export async function flushLedgerBatch(sql: SqlDriver, batch: LedgerBatch, recentIps = new RecentIps()): Promise<Map<number, number>> {
   const sightings = new Map<string, IpSighting>();
   const snatched = await sql.transaction(async (tx) => {
-    for (const chunk of chunksOf([...batch.users])) await flushUsers(tx, chunk);
+    for (const [from, to] of rangesOf(batch.users.size)) await flushUsers(tx, batch.users, from, to);
     for (const chunk of chunksOf(batch.peerRows)) {
       await flushPeers(tx, chunk);
       recentIps.pickInto(chunk, sightings);
     }
-    for (const chunk of chunksOf([...batch.transfers.values()])) await flushTransfers(tx, chunk);
+    for (const [from, to] of rangesOf(batch.transfers.size)) await flushTransfers(tx, batch.transfers, from, to);
     const added = new Map<number, number>();
     for (const chunk of chunksOf([...batch.snatches.values()])) {
       for (const [releaseId, n] of await flushSnatches(tx, chunk)) added.set(releaseId, (added.get(releaseId) ?? 0) + n);
     }
     for (const chunk of chunksOf(batch.releaseRows)) await flushReleaseCounts(tx, chunk);
-    for (const chunk of chunksOf([...batch.daily.values()])) await flushDaily(tx, chunk);
+    for (const [from, to] of rangesOf(batch.daily.size)) await flushDaily(tx, batch.daily, from, to);
     for (const chunk of chunksOf([...sightings.values()])) await flushUserIps(tx, chunk);
     return added;
   });
@@ -129,22 +134,36 @@ function literal(values: readonly (number | bigint | boolean | string | null)[])
   return '{' + values.map((v) => (v === null ? 'NULL' : v === true ? 't' : v === false ? 'f' : String(v))).join(',') + '}';
 }
 
-async function flushUsers(tx: SqlTx, users: readonly [number, Traffic][]): Promise<void> {
-  const ids: number[] = [];
-  const cols: bigint[][] = [[], [], [], []];
-  for (const [id, t] of users) {
-    ids.push(id);
-    cols[0].push(t.up);
-    cols[1].push(t.down);
-    cols[2].push(t.upActual);
-    cols[3].push(t.downActual);
-  }
+/** The same for rows [from, to) of a typed-array column: its own join, no array of strings. */
+function columnLiteral(column: Int32Array | Float64Array | BigInt64Array, from: number, to: number): string {
+  return '{' + column.subarray(from, to).join(',') + '}';
+}
+
+/** A timestamp column where 0 means NULL. */
+function nullableLiteral(column: Float64Array, from: number, to: number): string {
+  const parts: string[] = [];
+  for (let row = from; row < to; row++) parts.push(column[row] === 0 ? 'NULL' : String(column[row]));
+  return '{' + parts.join(',') + '}';
+}
+
+function flagLiteral(rows: TransferRows, from: number, to: number, flag: (row: number) => boolean): string {
+  const parts: string[] = [];
+  for (let row = from; row < to; row++) parts.push(flag(row) ? 't' : 'f');
+  return '{' + parts.join(',') + '}';
+}
+
+/** The four traffic columns of rows [from, to). */
+function trafficLiterals(rows: TrafficRows, from: number, to: number): string[] {
+  return [rows.up, rows.down, rows.upActual, rows.downActual].map((column) => columnLiteral(column, from, to));
+}
+
+async function flushUsers(tx: SqlTx, users: TrafficRows, from: number, to: number): Promise<void> {
   await tx.query(
     `UPDATE users AS u SET uploaded = u.uploaded + d.up, downloaded = u.downloaded + d.down,
             uploaded_actual = u.uploaded_actual + d.up_a, downloaded_actual = u.downloaded_actual + d.down_a
        FROM unnest($1::int[], $2::int8[], $3::int8[], $4::int8[], $5::int8[]) AS d(id, up, down, up_a, down_a)
       WHERE u.id = d.id`,
-    [literal(ids), ...cols.map(literal)],
+    [columnLiteral(users.keyA, from, to), ...trafficLiterals(users, from, to)],
   );
 }
 
@@ -182,7 +201,7 @@ async function flushPeers(tx: SqlTx, rows: readonly PeerRow[]): Promise<void> {
   );
 }
 
-async function flushTransfers(tx: SqlTx, t: readonly TransferDelta[]): Promise<void> {
+async function flushTransfers(tx: SqlTx, t: TransferRows, from: number, to: number): Promise<void> {
   await tx.query(
     `INSERT INTO transfers AS t (user_id, release_id, uploaded, downloaded, uploaded_actual, downloaded_actual, seedtime, seeding, leeching,
                                  first_announce_at, last_announce_at, completed_at)
@@ -198,17 +217,14 @@ async function flushTransfers(tx: SqlTx, t: readonly TransferDelta[]): Promise<v
        seedtime = t.seedtime + EXCLUDED.seedtime, seeding = EXCLUDED.seeding, leeching = EXCLUDED.leeching,
        last_announce_at = EXCLUDED.last_announce_at, completed_at = COALESCE(t.completed_at, EXCLUDED.completed_at)`,
     [
-      literal(t.map((r) => r.userId)),
-      literal(t.map((r) => r.releaseId)),
-      literal(t.map((r) => r.up)),
-      literal(t.map((r) => r.down)),
-      literal(t.map((r) => r.upActual)),
-      literal(t.map((r) => r.downActual)),
-      literal(t.map((r) => r.seedtime)),
-      literal(t.map((r) => r.seeding)),
-      literal(t.map((r) => r.leeching)),
-      literal(t.map((r) => r.lastAnnounceAt)),
-      literal(t.map((r) => r.completedAt)),
+      columnLiteral(t.keyA, from, to),
+      columnLiteral(t.keyB, from, to),
+      ...trafficLiterals(t, from, to),
+      columnLiteral(t.seedtime, from, to),
+      flagLiteral(t, from, to, (row) => t.seeding(row)),
+      flagLiteral(t, from, to, (row) => t.leeching(row)),
+      columnLiteral(t.lastAnnounceAt, from, to),
+      nullableLiteral(t.completedAt, from, to),
     ],
   );
 }
@@ -242,18 +258,18 @@ async function flushReleaseCounts(tx: SqlTx, r: readonly ReleaseCounts[]): Promi
   );
 }
 
-/** Runs after flushUsers: total_* are the member's credited totals as of this flush. */
-async function flushDaily(tx: SqlTx, d: readonly DailyDelta[]): Promise<void> {
+/** Runs after flushUsers: total_* are the member's credited totals as of this flush. Days are UTC day numbers. */
+async function flushDaily(tx: SqlTx, d: TrafficRows, from: number, to: number): Promise<void> {
   await tx.query(
     `INSERT INTO traffic_daily AS t (user_id, day, uploaded, downloaded, uploaded_actual, downloaded_actual, total_uploaded, total_downloaded)
-     SELECT d.user_id, d.day, d.up, d.down, d.up_a, d.down_a, u.uploaded, u.downloaded
-       FROM unnest($1::int[], $2::date[], $3::int8[], $4::int8[], $5::int8[], $6::int8[]) AS d(user_id, day, up, down, up_a, down_a)
+     SELECT d.user_id, DATE '1970-01-01' + d.day, d.up, d.down, d.up_a, d.down_a, u.uploaded, u.downloaded
+       FROM unnest($1::int[], $2::int[], $3::int8[], $4::int8[], $5::int8[], $6::int8[]) AS d(user_id, day, up, down, up_a, down_a)
        JOIN users u ON u.id = d.user_id
      ON CONFLICT (user_id, day) DO UPDATE SET
        uploaded = t.uploaded + EXCLUDED.uploaded, downloaded = t.downloaded + EXCLUDED.downloaded,
        uploaded_actual = t.uploaded_actual + EXCLUDED.uploaded_actual, downloaded_actual = t.downloaded_actual + EXCLUDED.downloaded_actual,
        total_uploaded = EXCLUDED.total_uploaded, total_downloaded = EXCLUDED.total_downloaded`,
-    [literal(d.map((x) => x.userId)), literal(d.map((x) => x.day)), literal(d.map((x) => x.up)), literal(d.map((x) => x.down)), literal(d.map((x) => x.upActual)), literal(d.map((x) => x.downActual))],
+    [columnLiteral(d.keyA, from, to), columnLiteral(d.keyB, from, to), ...trafficLiterals(d, from, to)],
   );
 }
 

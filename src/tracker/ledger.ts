@@ -1,12 +1,14 @@
 // Merged deltas waiting for the next flush (one transaction, src/db/tracker-store.ts).
-// Announces only add to in-memory maps; `take()` hands everything to the flusher and starts
-// empty maps; a failed flush gives its batch back with `restore()`, merged with what arrived
+// Announces only add to in-memory tables (members', transfers' and daily byte deltas in
+// typed-array columns, pair-table.ts); `take()` hands everything to the flusher and starts
+// empty ones; a failed flush gives its batch back with `restore()`, merged with what arrived
 // meanwhile, so nothing is lost and nothing is counted twice.
 //
 // Peers are kept by reference: the row written is the peer's state at `take()` time, which
 // is exactly the state matching the credited deltas in the same batch (announces are
 // synchronous). That pairing is what makes a kill -9 neither lose nor double a byte.
 import type { Peer } from './peer.js';
+import { PairTable, widen } from './pair-table.js';
 
 export interface Traffic {
   up: bigint;
@@ -26,10 +28,89 @@ export interface TransferDelta extends Traffic {
   completedAt: number | null;
 }
 
-export interface DailyDelta extends Traffic {
-  userId: number;
-  /** YYYY-MM-DD (UTC) */
-  day: string;
+/** bytes columns saturate here (Postgres int8) rather than wrap */
+const INT8_MAX = (1n << 63n) - 1n;
+
+/**
+ * Traffic deltas by (a, b): (user, 0) for members' totals, (user, UTC day number) for the
+ * daily rows. Typed-array columns (see pair-table.ts for why no objects).
+ */
+export class TrafficRows extends PairTable {
+  up = new BigInt64Array(this.keyA.length);
+  down = new BigInt64Array(this.keyA.length);
+  upActual = new BigInt64Array(this.keyA.length);
+  downActual = new BigInt64Array(this.keyA.length);
+
+  add(row: number, t: Traffic): void {
+    this.up[row] = saturated(this.up[row] + t.up);
+    this.down[row] = saturated(this.down[row] + t.down);
+    this.upActual[row] = saturated(this.upActual[row] + t.upActual);
+    this.downActual[row] = saturated(this.downActual[row] + t.downActual);
+  }
+
+  traffic(row: number): Traffic {
+    return { up: this.up[row], down: this.down[row], upActual: this.upActual[row], downActual: this.downActual[row] };
+  }
+
+  /** The deltas of (a, b), or undefined (specs and tools; the flush reads the columns). */
+  get(a: number, b = 0): Traffic | undefined {
+    const row = this.find(a, b);
+    return row < 0 ? undefined : this.traffic(row);
+  }
+
+  protected override resizeColumns(rows: number): void {
+    this.up = widen(this.up, rows);
+    this.down = widen(this.down, rows);
+    this.upActual = widen(this.upActual, rows);
+    this.downActual = widen(this.downActual, rows);
+  }
+}
+
+const SEEDING = 1;
+const LEECHING = 2;
+
+/** Per (user, release): the transfers row's deltas and its latest state. */
+export class TransferRows extends TrafficRows {
+  /** seconds */
+  seedtime = new Int32Array(this.keyA.length);
+  /** SEEDING | LEECHING */
+  state = new Uint8Array(this.keyA.length);
+  lastAnnounceAt = new Float64Array(this.keyA.length);
+  /** 0: not completed in this batch */
+  completedAt = new Float64Array(this.keyA.length);
+
+  seeding(row: number): boolean {
+    return (this.state[row] & SEEDING) !== 0;
+  }
+
+  leeching(row: number): boolean {
+    return (this.state[row] & LEECHING) !== 0;
+  }
+
+  setState(row: number, seeding: boolean, leeching: boolean): void {
+    this.state[row] = (seeding ? SEEDING : 0) | (leeching ? LEECHING : 0);
+  }
+
+  override get(userId: number, releaseId = 0): TransferDelta | undefined {
+    const row = this.find(userId, releaseId);
+    if (row < 0) return undefined;
+    return {
+      userId, releaseId, ...this.traffic(row), seedtime: this.seedtime[row], seeding: this.seeding(row), leeching: this.leeching(row),
+      lastAnnounceAt: this.lastAnnounceAt[row], completedAt: this.completedAt[row] === 0 ? null : this.completedAt[row],
+    };
+  }
+
+  protected override resizeColumns(rows: number): void {
+    super.resizeColumns(rows);
+    this.seedtime = widen(this.seedtime, rows);
+    this.state = widen(this.state, rows);
+    this.lastAnnounceAt = widen(this.lastAnnounceAt, rows);
+    this.completedAt = widen(this.completedAt, rows);
+  }
+}
+
+function saturated(value: bigint): bigint {
+  return value > INT8_MAX ? INT8_MAX : value;
 }
 
 export interface SnatchRow {
@@ -62,9 +143,12 @@ export interface ReleaseCounts {
 }
 
 export interface LedgerBatch {
-  users: Map<number, Traffic>;
-  transfers: Map<string, TransferDelta>;
-  daily: Map<string, DailyDelta>;
+  /** by (user, 0) */
+  users: TrafficRows;
+  /** by (user, release) */
+  transfers: TransferRows;
+  /** by (user, UTC day number: days since 1970-01-01) */
+  daily: TrafficRows;
   snatches: Map<string, SnatchRow>;
   peers: Set<Peer>;
   releases: Set<number>;
@@ -86,14 +170,12 @@ const ZERO = 0n;
 const DAY_MS = 86_400_000;
 
 export class Ledger {
-  private users = new Map<number, Traffic>();
-  private transfers = new Map<string, TransferDelta>();
-  private daily = new Map<string, DailyDelta>();
+  private users = new TrafficRows();
+  private transfers = new TransferRows();
+  private daily = new TrafficRows();
   private snatches = new Map<string, SnatchRow>();
   private peers = new Set<Peer>();
   private releases = new Set<number>();
-  private dayNumber = -1;
-  private dayText = '';
 
   /**
    * Entries waiting for the database (bounded by config.maxPendingDeltas). Release counts
@@ -115,17 +197,17 @@ export class Ledger {
     this.releases.add(peer.releaseId);
     const moved = credited.up !== ZERO || credited.down !== ZERO || credited.upActual !== ZERO || credited.downActual !== ZERO;
     if (moved) {
-      addTraffic(this.userDelta(peer.userId), credited);
-      addTraffic(this.dailyDelta(peer.userId, now), credited);
+      this.users.add(this.users.upsert(peer.userId, 0), credited);
+      this.daily.add(this.daily.upsert(peer.userId, Math.floor(now / DAY_MS)), credited);
     }
-    const transfer = this.transferDelta(peer.userId, peer.releaseId, now);
-    if (moved) addTraffic(transfer, credited);
-    transfer.seedtime += entry.seedtime;
-    transfer.seeding = peer.active && peer.seeder;
-    transfer.leeching = peer.active && !peer.seeder;
-    transfer.lastAnnounceAt = now;
+    const transfers = this.transfers;
+    const row = transfers.upsert(peer.userId, peer.releaseId);
+    if (moved) transfers.add(row, credited);
+    transfers.seedtime[row] += entry.seedtime;
+    transfers.setState(row, peer.active && peer.seeder, peer.active && !peer.seeder);
+    transfers.lastAnnounceAt[row] = now;
     if (entry.snatched) {
-      transfer.completedAt ??= now;
+      if (transfers.completedAt[row] === 0) transfers.completedAt[row] = now;
       const key = peer.userId + ':' + peer.releaseId;
       if (!this.snatches.has(key)) this.snatches.set(key, { userId: peer.userId, releaseId: peer.releaseId, at: now });
     }
@@ -161,9 +243,10 @@ export class Ledger {
       peerRows: [...this.peers].map(peerRow),
       releaseRows: counts === null ? [] : [...releases].map((releaseId) => ({ releaseId, ...counts(releaseId) })),
     };
-    this.users = new Map();
-    this.transfers = new Map();
-    this.daily = new Map();
+    // sized like the batch just taken: the next one is likely as big, and grows no more
+    this.users = new TrafficRows(batch.users.size);
+    this.transfers = new TransferRows(batch.transfers.size);
+    this.daily = new TrafficRows(batch.daily.size);
     this.snatches = new Map();
     this.peers = new Set();
     if (counts !== null) this.releases = new Set();
@@ -172,13 +255,10 @@ export class Ledger {
 
   /** Gives a batch whose flush failed back, merged under what arrived since. */
   restore(batch: LedgerBatch): void {
-    for (const [id, t] of batch.users) addTraffic(this.userDelta(id), t);
-    for (const [key, t] of batch.daily) {
-      const current = this.daily.get(key);
-      if (current) addTraffic(current, t);
-      else this.daily.set(key, t);
-    }
-    for (const [key, t] of batch.transfers) this.mergeTransfer(key, t);
+    const { users, daily, transfers } = batch;
+    for (let row = 0; row < users.size; row++) this.users.add(this.users.upsert(users.keyA[row], 0), users.traffic(row));
+    for (let row = 0; row < daily.size; row++) this.daily.add(this.daily.upsert(daily.keyA[row], daily.keyB[row]), daily.traffic(row));
+    for (let row = 0; row < transfers.size; row++) this.mergeTransfer(transfers, row);
     for (const [key, s] of batch.snatches) if (!this.snatches.has(key)) this.snatches.set(key, s);
     // A peer announced since take() is already here with newer state; one that was not has
     // not changed since, so its current state is the snapshot that failed.
@@ -190,62 +270,19 @@ export class Ledger {
     return this.pending === 0 && this.releases.size === 0;
   }
 
-  private mergeTransfer(key: string, older: TransferDelta): void {
-    const current = this.transfers.get(key);
-    if (!current) {
-      this.transfers.set(key, older);
-      return;
+  /** A failed batch's transfer row under the current one: deltas add, the newer state wins. */
+  private mergeTransfer(older: TransferRows, from: number): void {
+    const current = this.transfers;
+    const isNew = current.find(older.keyA[from], older.keyB[from]) < 0;
+    const row = current.upsert(older.keyA[from], older.keyB[from]);
+    current.add(row, older.traffic(from));
+    current.seedtime[row] += older.seedtime[from];
+    if (older.completedAt[from] !== 0) current.completedAt[row] = older.completedAt[from];
+    if (isNew) {
+      current.state[row] = older.state[from];
+      current.lastAnnounceAt[row] = older.lastAnnounceAt[from];
     }
-    addTraffic(current, older);
-    current.seedtime += older.seedtime;
-    current.completedAt = older.completedAt ?? current.completedAt;
   }
-
-  private userDelta(userId: number): Traffic {
-    let delta = this.users.get(userId);
-    if (!delta) {
-      delta = { up: ZERO, down: ZERO, upActual: ZERO, downActual: ZERO };
-      this.users.set(userId, delta);
-    }
-    return delta;
-  }
-
-  private dailyDelta(userId: number, now: number): DailyDelta {
-    const day = this.dayOf(now);
-    const key = userId + ':' + day;
-    let delta = this.daily.get(key);
-    if (!delta) {
-      delta = { userId, day, up: ZERO, down: ZERO, upActual: ZERO, downActual: ZERO };
-      this.daily.set(key, delta);
-    }
-    return delta;
-  }
-
-  private transferDelta(userId: number, releaseId: number, now: number): TransferDelta {
-    const key = userId + ':' + releaseId;
-    let delta = this.transfers.get(key);
-    if (!delta) {
-      delta = { userId, releaseId, up: ZERO, down: ZERO, upActual: ZERO, downActual: ZERO, seedtime: 0, seeding: false, leeching: false, lastAnnounceAt: now, completedAt: null };
-      this.transfers.set(key, delta);
-    }
-    return delta;
-  }
-
-  private dayOf(now: number): string {
-    const number = Math.floor(now / DAY_MS);
-    if (number !== this.dayNumber) {
-      this.dayNumber = number;
-      this.dayText = new Date(number * DAY_MS).toISOString().slice(0, 10);
-    }
-    return this.dayText;
-  }
-}
-
-function addTraffic(into: Traffic, delta: Traffic): void {
-  into.up += delta.up;
-  into.down += delta.down;
-  into.upActual += delta.upActual;
-  into.downActual += delta.downActual;
 }
 
 function peerRow(peer: Peer): PeerRow {

@@ -272,7 +272,7 @@ describe('snatches and seedtime', () => {
     engine.announce(req({ event: 'completed', left: 0n, downloaded: 1000n }));
     const batch = drain(engine);
     assert.equal(batch.snatches.size, 1);
-    assert.notEqual(batch.transfers.get('1:10')?.completedAt, null);
+    assert.notEqual(batch.transfers.get(1, 10)?.completedAt, null);
   });
 
   it('records a snatch on a leecher-to-seeder transition without completed', () => {
@@ -298,7 +298,7 @@ describe('snatches and seedtime', () => {
     engine.announce(req({ left: 0n })); // +1800
     clock.advance(10 * 60 * MIN);
     engine.announce(req({ left: 0n })); // gap of 10 h capped at 3600
-    assert.equal(drain(engine).transfers.get('1:10')?.seedtime, 1800 + 3600);
+    assert.equal(drain(engine).transfers.get(1, 10)?.seedtime, 1800 + 3600);
   });
 });
 
