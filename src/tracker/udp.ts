@@ -4,6 +4,8 @@
 // the address family of the tracker). Packets are handled by udp-packet.ts; this file only
 // binds, receives, sends and closes.
 import dgram from 'node:dgram';
+import dns from 'node:dns';
+import { isIP } from 'node:net';
 import { once } from 'node:events';
 import { systemClock, type Clock } from '../clock.js';
 import { createPacketHandler, type PacketHandler } from './udp-packet.js';
@@ -72,7 +74,7 @@ async function bindSocket(
   handle: PacketHandler,
   onError: (error: unknown) => void,
 ): Promise<dgram.Socket> {
-  const socket = dgram.createSocket({ type, ipv6Only: type === 'udp6' });
+  const socket = dgram.createSocket({ type, ipv6Only: type === 'udp6', lookup: literalLookup });
   const bound = once(socket, 'listening');
   const failed = once(socket, 'error').then(([error]) => Promise.reject(error as Error));
   socket.bind(port, address);
@@ -85,10 +87,6 @@ async function bindSocket(
   failed.catch(() => {}); // settled by the race; later errors go to the listener below
   socket.removeAllListeners('error');
   socket.on('error', onError);
-  // made once per socket, not per packet (under tsx every closure made costs a defineProperty)
-  const onSent = (error: Error | null): void => {
-    if (error) onError(error);
-  };
   socket.on('message', (packet, rinfo) => {
     let reply: Buffer | null;
     try {
@@ -97,9 +95,23 @@ async function bindSocket(
       onError(error); // handlePacket does not throw; a bug here must not kill the process
       return;
     }
-    if (reply) socket.send(reply, rinfo.port, rinfo.address, onSent);
+    // No callback: Node then tries the send at once (uv_udp_try_send) instead of queueing a
+    // request whose completion calls back into JavaScript for every packet. A reply the
+    // kernel refuses (buffer full) is a lost datagram, which BEP 15 clients retry anyway.
+    if (reply) socket.send(reply, rinfo.port, rinfo.address);
   });
   return socket;
+}
+
+/**
+ * Every reply goes to rinfo.address, an IP literal: answer it at once instead of through
+ * dns.lookup (its checks and a process.nextTick per packet). Names (a configured HOST) still
+ * resolve through dns.lookup.
+ */
+export function literalLookup(address: string, family: unknown, callback: (error: Error | null, address: string, family: number) => void): void {
+  const literal = isIP(address);
+  if (literal !== 0) callback(null, address, literal);
+  else dns.lookup(address, family as number, callback as never);
 }
 
 function closeSocket(socket: dgram.Socket): Promise<void> {

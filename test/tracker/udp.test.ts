@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
 import { register } from 'node:module';
 import { FakeClock } from '../../src/clock.js';
-import { hostsFor, startUdpTracker, type UdpTracker } from '../../src/tracker/udp.js';
+import { hostsFor, literalLookup, startUdpTracker, type UdpTracker } from '../../src/tracker/udp.js';
 import { createPacketHandler, MESSAGES, parseScrape } from '../../src/tracker/udp-packet.js';
 import { passkeyFromUrl, readUrlData } from '../../src/tracker/udp-options.js';
 import { TrackerError } from '../../src/tracker/types.js';
@@ -452,5 +452,27 @@ describe('UDP tracker', () => {
         client.destroy();
       }
     });
+  });
+});
+
+describe('UDP reply address lookup', () => {
+  it('answers an IP literal (every reply goes to rinfo.address) at once, without dns.lookup', () => {
+    const seen: [string, number][] = [];
+    let sync = true;
+    literalLookup('127.0.0.1', 4, (error, address, family) => {
+      assert.equal(error, null);
+      assert.ok(sync, 'answered synchronously');
+      seen.push([address, family]);
+    });
+    literalLookup('::1', 6, (_error, address, family) => seen.push([address, family]));
+    sync = false;
+    assert.deepEqual(seen, [['127.0.0.1', 4], ['::1', 6]]);
+  });
+
+  it('still resolves a host name through dns.lookup', async () => {
+    const [address, family] = await new Promise<[string, number]>((resolve, reject) =>
+      literalLookup('localhost', 4, (error, a, f) => (error ? reject(error) : resolve([a, f]))),
+    );
+    assert.deepEqual([address, family], ['127.0.0.1', 4]);
   });
 });
