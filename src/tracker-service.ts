@@ -50,7 +50,20 @@ export interface TrackerServiceOptions {
 }
 
 const DAY_MS = 86_400_000;
-const SWEEP_MS = 60_000;
+/**
+ * The expiry sweep runs in slices (TrackerEngine.sweepSome): one every SWEEP_TICK_MS, each
+ * sized so that a pass over every peer takes about SWEEP_PASS_MS, as the one-minute sweep
+ * did, but announces never wait behind more than a slice: 600 peers at 300k peers, 2,000 at
+ * 1M (1-2 ms). A small tracker's whole swarm set fits in one slice.
+ */
+const SWEEP_TICK_MS = 100;
+const SWEEP_PASS_MS = 50_000;
+const SWEEP_MIN_SLICE = 200;
+
+/** Peers per slice: the last pass's size spread over SWEEP_PASS_MS. */
+export function sweepBudget(lastPassPeers: number): number {
+  return Math.max(SWEEP_MIN_SLICE, Math.ceil(lastPassPeers / (SWEEP_PASS_MS / SWEEP_TICK_MS)));
+}
 const PURGE_MS = 6 * 3_600_000;
 
 export function createTrackerService(options: TrackerServiceOptions): TrackerService {
@@ -149,10 +162,15 @@ export function createTrackerService(options: TrackerServiceOptions): TrackerSer
     engine,
     async start() {
       await load();
+      // the first pass is sized by what was loaded; later ones by the pass before
+      const loaded = engine.stats();
+      engine.lastSweepPass = loaded.peers + loaded.baselines;
       every(config.flushIntervalMs, () => flush(false));
-      every(SWEEP_MS, () => {
-        const swept = engine.sweep();
+      let swept = { expired: 0, forgotten: 0 };
+      every(SWEEP_TICK_MS, () => {
+        if (!engine.sweepSome(sweepBudget(engine.lastSweepPass), swept)) return;
         if (swept.expired + swept.forgotten > 0) log.debug(swept, 'tracker sweep');
+        swept = { expired: 0, forgotten: 0 };
       });
       every(PURGE_MS, async () => {
         const purged = await purgeOldPeers(db.sql, { now: clock.now(), retentionMs }).catch((err: unknown) => {

@@ -41,6 +41,11 @@ export interface StoredPeer {
   lastAnnounceAt: number;
 }
 
+export interface SweepTally {
+  expired: number;
+  forgotten: number;
+}
+
 export interface TrackerStats {
   peers: number;
   seeders: number;
@@ -61,6 +66,11 @@ export class TrackerEngine implements TrackerCore {
   /** times completed per release (releases.snatched), loaded at start, raised by flushes */
   readonly completed = new Map<number, number>();
   private readonly clientNames = new Map<string, string>();
+  /** where the next sweepSome() resumes; null: at the first swarm */
+  private sweepCursor: Iterator<[number, Swarm]> | null = null;
+  private sweepVisited = 0;
+  /** peers looked at by the last finished sweep pass (the service sizes its slices by it) */
+  lastSweepPass = 0;
 
   constructor(private readonly options: CoreOptions) {}
 
@@ -267,29 +277,59 @@ export class TrackerEngine implements TrackerCore {
 
   /**
    * Drops peers silent for 1.5 intervals + a margin from their swarms (their rows become
-   * inactive), and forgets baselines older than the retention. Runs on a timer, not per
-   * announce.
+   * inactive), and forgets baselines older than the retention: one whole pass, at once
+   * (specs, tools). The service sweeps with sweepSome() instead.
    */
-  sweep(): { expired: number; forgotten: number } {
+  sweep(): SweepTally {
+    this.sweepCursor = null;
+    const tally = { expired: 0, forgotten: 0 };
+    this.sweepSome(Number.POSITIVE_INFINITY, tally);
+    return tally;
+  }
+
+  /**
+   * sweep() a slice at a time: whole swarms until about `budget` peers were looked at,
+   * resuming where the previous call stopped. A pass over every peer at once held the event
+   * loop for ~50 ms at 300k peers (every announce waiting behind it) and grows with the
+   * swarms; slices of a few thousand peers cost a millisecond or two each. Returns true when
+   * this call finished a pass (the next call starts another).
+   */
+  sweepSome(budget: number, tally: SweepTally = { expired: 0, forgotten: 0 }): boolean {
     const now = this.options.clock.now();
     const expireBefore = now - (this.options.policy.announceInterval * 1500 + EXPIRY_MARGIN_MS);
     const forgetBefore = now - this.options.retentionMs;
-    let expired = 0;
-    let forgotten = 0;
-    for (const [releaseId, swarm] of this.swarms) {
-      for (const peer of swarm.all()) {
-        if (peer.active && peer.lastSeen < expireBefore) {
-          swarm.deactivate(peer);
-          this.ledger.touchPeer(peer);
-          expired++;
-        } else if (!peer.active && peer.lastSeen < forgetBefore) {
-          swarm.forget(peer);
-          forgotten++;
-        }
+    // a Map iterator survives deletes (an emptied swarm) and sees swarms added after it
+    const cursor = (this.sweepCursor ??= this.swarms.entries());
+    let visited = 0;
+    while (visited < budget) {
+      const next = cursor.next();
+      if (next.done) {
+        this.sweepCursor = null;
+        this.lastSweepPass = this.sweepVisited + visited;
+        this.sweepVisited = 0;
+        return true;
       }
-      if (swarm.size === 0) this.swarms.delete(releaseId);
+      visited += this.sweepSwarm(next.value[0], next.value[1], expireBefore, forgetBefore, tally);
     }
-    return { expired, forgotten };
+    this.sweepVisited += visited;
+    return false;
+  }
+
+  /** Returns how many peers the swarm held. */
+  private sweepSwarm(releaseId: number, swarm: Swarm, expireBefore: number, forgetBefore: number, tally: SweepTally): number {
+    const size = swarm.size;
+    for (const peer of swarm.all()) {
+      if (peer.active && peer.lastSeen < expireBefore) {
+        swarm.deactivate(peer);
+        this.ledger.touchPeer(peer);
+        tally.expired++;
+      } else if (!peer.active && peer.lastSeen < forgetBefore) {
+        swarm.forget(peer);
+        tally.forgotten++;
+      }
+    }
+    if (swarm.size === 0) this.swarms.delete(releaseId);
+    return size;
   }
 
   /** Puts a persisted peer back at start: in the swarm when recent, else as a baseline. */
