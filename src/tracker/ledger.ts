@@ -1,6 +1,6 @@
 // Merged deltas waiting for the next flush (one transaction, src/db/tracker-store.ts).
 // Announces only add to in-memory tables (members', transfers' and daily byte deltas in
-// typed-array columns, pair-table.ts); `take()` hands everything to the flusher and starts
+// typed-array columns, ledger-rows.ts); `take()` hands everything to the flusher and starts
 // empty ones; a failed flush gives its batch back with `restore()`, merged with what arrived
 // meanwhile, so nothing is lost and nothing is counted twice.
 //
@@ -8,7 +8,7 @@
 // is exactly the state matching the credited deltas in the same batch (announces are
 // synchronous). That pairing is what makes a kill -9 neither lose nor double a byte.
 import type { Peer } from './peer.js';
-import { PairTable, widen } from './pair-table.js';
+import { TrafficRows, TransferRows } from './ledger-rows.js';
 
 export interface Traffic {
   up: bigint;
@@ -17,101 +17,7 @@ export interface Traffic {
   downActual: bigint;
 }
 
-export interface TransferDelta extends Traffic {
-  userId: number;
-  releaseId: number;
-  /** seconds */
-  seedtime: number;
-  seeding: boolean;
-  leeching: boolean;
-  lastAnnounceAt: number;
-  completedAt: number | null;
-}
-
-/** bytes columns saturate here (Postgres int8) rather than wrap */
-const INT8_MAX = (1n << 63n) - 1n;
-
-/**
- * Traffic deltas by (a, b): (user, 0) for members' totals, (user, UTC day number) for the
- * daily rows. Typed-array columns (see pair-table.ts for why no objects).
- */
-export class TrafficRows extends PairTable {
-  up = new BigInt64Array(this.keyA.length);
-  down = new BigInt64Array(this.keyA.length);
-  upActual = new BigInt64Array(this.keyA.length);
-  downActual = new BigInt64Array(this.keyA.length);
-
-  add(row: number, t: Traffic): void {
-    this.up[row] = saturated(this.up[row] + t.up);
-    this.down[row] = saturated(this.down[row] + t.down);
-    this.upActual[row] = saturated(this.upActual[row] + t.upActual);
-    this.downActual[row] = saturated(this.downActual[row] + t.downActual);
-  }
-
-  traffic(row: number): Traffic {
-    return { up: this.up[row], down: this.down[row], upActual: this.upActual[row], downActual: this.downActual[row] };
-  }
-
-  /** The deltas of (a, b), or undefined (specs and tools; the flush reads the columns). */
-  get(a: number, b = 0): Traffic | undefined {
-    const row = this.find(a, b);
-    return row < 0 ? undefined : this.traffic(row);
-  }
-
-  protected override resizeColumns(rows: number): void {
-    this.up = widen(this.up, rows);
-    this.down = widen(this.down, rows);
-    this.upActual = widen(this.upActual, rows);
-    this.downActual = widen(this.downActual, rows);
-  }
-}
-
-const SEEDING = 1;
-const LEECHING = 2;
-
-/** Per (user, release): the transfers row's deltas and its latest state. */
-export class TransferRows extends TrafficRows {
-  /** seconds */
-  seedtime = new Int32Array(this.keyA.length);
-  /** SEEDING | LEECHING */
-  state = new Uint8Array(this.keyA.length);
-  lastAnnounceAt = new Float64Array(this.keyA.length);
-  /** 0: not completed in this batch */
-  completedAt = new Float64Array(this.keyA.length);
-
-  seeding(row: number): boolean {
-    return (this.state[row] & SEEDING) !== 0;
-  }
-
-  leeching(row: number): boolean {
-    return (this.state[row] & LEECHING) !== 0;
-  }
-
-  setState(row: number, seeding: boolean, leeching: boolean): void {
-    this.state[row] = (seeding ? SEEDING : 0) | (leeching ? LEECHING : 0);
-  }
-
-  override get(userId: number, releaseId = 0): TransferDelta | undefined {
-    const row = this.find(userId, releaseId);
-    if (row < 0) return undefined;
-    return {
-      userId, releaseId, ...this.traffic(row), seedtime: this.seedtime[row], seeding: this.seeding(row), leeching: this.leeching(row),
-      lastAnnounceAt: this.lastAnnounceAt[row], completedAt: this.completedAt[row] === 0 ? null : this.completedAt[row],
-    };
-  }
-
-  protected override resizeColumns(rows: number): void {
-    super.resizeColumns(rows);
-    this.seedtime = widen(this.seedtime, rows);
-    this.state = widen(this.state, rows);
-    this.lastAnnounceAt = widen(this.lastAnnounceAt, rows);
-    this.completedAt = widen(this.completedAt, rows);
-  }
-}
-
-function saturated(value: bigint): bigint {
-  return value > INT8_MAX ? INT8_MAX : value;
-}
+export { TrafficRows, TransferRows, type TransferDelta } from './ledger-rows.js';
 
 export interface SnatchRow {
   userId: number;
