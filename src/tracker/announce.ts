@@ -291,7 +291,7 @@ export class TrackerEngine implements TrackerCore {
    * sweep() a slice at a time: whole swarms until about `budget` peers were looked at,
    * resuming where the previous call stopped. A pass over every peer at once held the event
    * loop for ~50 ms at 300k peers (every announce waiting behind it) and grows with the
-   * swarms; slices of a few thousand peers cost a millisecond or two each. Returns true when
+   * swarms; a slice of 600 peers takes ~0.1 ms. Returns true when
    * this call finished a pass (the next call starts another).
    */
   sweepSome(budget: number, tally: SweepTally = { expired: 0, forgotten: 0 }): boolean {

@@ -38,6 +38,20 @@ export class TrafficRows extends PairTable {
     return { up: this.up[row], down: this.down[row], upActual: this.upActual[row], downActual: this.downActual[row] };
   }
 
+  /** Adds every row of `older` (a batch whose flush failed) under these newer ones. */
+  merge(older: this): void {
+    for (let from = 0; from < older.size; from++) {
+      const rows = this.size;
+      const row = this.upsert(older.keyA[from], older.keyB[from]);
+      this.mergeRow(older, from, row, row === rows);
+    }
+  }
+
+  protected mergeRow(older: this, from: number, row: number, isNew: boolean): void {
+    void isNew;
+    this.add(row, older.traffic(from));
+  }
+
   /** The deltas of (a, b), or undefined (specs and tools; the flush reads the columns). */
   get(a: number, b = 0): Traffic | undefined {
     const row = this.find(a, b);
@@ -75,6 +89,17 @@ export class TransferRows extends TrafficRows {
 
   setState(row: number, seeding: boolean, leeching: boolean): void {
     this.state[row] = (seeding ? SEEDING : 0) | (leeching ? LEECHING : 0);
+  }
+
+  /** Deltas add; the newer state wins, an older completion stays. */
+  protected override mergeRow(older: this, from: number, row: number, isNew: boolean): void {
+    super.mergeRow(older, from, row, isNew);
+    this.seedtime[row] += older.seedtime[from];
+    if (older.completedAt[from] !== 0) this.completedAt[row] = older.completedAt[from];
+    if (isNew) {
+      this.state[row] = older.state[from];
+      this.lastAnnounceAt[row] = older.lastAnnounceAt[from];
+    }
   }
 
   override get(userId: number, releaseId = 0): TransferDelta | undefined {

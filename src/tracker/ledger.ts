@@ -161,10 +161,9 @@ export class Ledger {
 
   /** Gives a batch whose flush failed back, merged under what arrived since. */
   restore(batch: LedgerBatch): void {
-    const { users, daily, transfers } = batch;
-    for (let row = 0; row < users.size; row++) this.users.add(this.users.upsert(users.keyA[row], 0), users.traffic(row));
-    for (let row = 0; row < daily.size; row++) this.daily.add(this.daily.upsert(daily.keyA[row], daily.keyB[row]), daily.traffic(row));
-    for (let row = 0; row < transfers.size; row++) this.mergeTransfer(transfers, row);
+    this.users.merge(batch.users);
+    this.daily.merge(batch.daily);
+    this.transfers.merge(batch.transfers);
     for (const [key, s] of batch.snatches) if (!this.snatches.has(key)) this.snatches.set(key, s);
     // A peer announced since take() is already here with newer state; one that was not has
     // not changed since, so its current state is the snapshot that failed.
@@ -174,20 +173,6 @@ export class Ledger {
 
   isEmpty(): boolean {
     return this.pending === 0 && this.releases.size === 0;
-  }
-
-  /** A failed batch's transfer row under the current one: deltas add, the newer state wins. */
-  private mergeTransfer(older: TransferRows, from: number): void {
-    const current = this.transfers;
-    const isNew = current.find(older.keyA[from], older.keyB[from]) < 0;
-    const row = current.upsert(older.keyA[from], older.keyB[from]);
-    current.add(row, older.traffic(from));
-    current.seedtime[row] += older.seedtime[from];
-    if (older.completedAt[from] !== 0) current.completedAt[row] = older.completedAt[from];
-    if (isNew) {
-      current.state[row] = older.state[from];
-      current.lastAnnounceAt[row] = older.lastAnnounceAt[from];
-    }
   }
 }
 
