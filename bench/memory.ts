@@ -1,4 +1,4 @@
-// Memory of the tracker core (issue 6, target 4): N active peers over R releases and M members,
+// Memory of the tracker core (the "≤ 300 bytes per peer" target): N active peers over R releases and M members,
 // put in by synthetic announces straight into TrackerEngine.announce (no network, no
 // database). The ledger is drained as the flush timer would, so what remains is the swarms.
 // Prints one MEMJSON line; with SNAPSHOT, also writes a heap snapshot there (for the

@@ -1,4 +1,4 @@
-// `npm run bench` (issue 6): HTTP announce throughput and latency of seedkeep side by side with
+// `npm run bench` (method: bench/README.md): HTTP announce throughput and latency of seedkeep side by side with
 // a trivial node:http responder, bittorrent-tracker and opentracker; UDP; latency at half of
 // peak; memory per peer; the ledger flush at peak; page latency at 1M releases. Writes
 // bench/results/latest.md and prints the tables. `--quick`: shorter runs (< 2 minutes).
@@ -123,8 +123,8 @@ async function halfLoadUdpAndRounds(ctx: Context, s: Running, peak: HttpRow): Pr
   const d = ctx.results.durations;
   const targetRate = Math.max(100, Math.round(peak.rps / 2));
   log(`  latency at 50% of peak (${targetRate} req/s):`);
-  // One 20 s run's p99 is 200 requests: another tenant's burst on this shared machine moves
-  // it by several ms. Three rounds, the median one counts; all three are reported.
+  // One run's p99 rests on a few hundred requests: another tenant's burst on a shared machine
+  // moves it. Several rounds, the median one counts; every round is reported.
   const rounds: (HttpRow & { pauses?: Pauses })[] = [];
   for (let i = 0; i < d.latencyRounds; i++) {
     const options = { ...httpOptions(ctx, 'passkey'), durationSec: d.latencySec, warmupSec: i === 0 ? d.warmupSec : 0, rate: targetRate };

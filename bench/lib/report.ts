@@ -193,7 +193,7 @@ ${httpTable(r)}
 
 "Fixed answer through seedkeep's fast path" is seedkeep's HTTP transport alone (request head, query parse, bencoded reply of 50 peers, one write) in front of a core that always returns the same result: seedkeep's requests with no tracker work. Its gap to the trivial responder is the transport's cost; seedkeep's gap to it is the tracker's (lookups, swarm, ledger, flush, and the database's share of the cores).
 
-## Targets (issue 6)
+## Targets
 
 ${targetsTable(r)}
 

@@ -1,5 +1,5 @@
-// The bench's Debian tools. Installed with apt-get when missing and running as root (the
-// issue asks a fresh clone to work after npm install); otherwise named, and their rows skipped.
+// The bench's Debian tools. Installed with apt-get when missing and running as root (a fresh
+// clone must run the bench after npm install alone); otherwise named, and their rows skipped.
 import { execFileSync, spawnSync } from 'node:child_process';
 import path from 'node:path';
 

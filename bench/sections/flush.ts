@@ -1,4 +1,4 @@
-// Section 5 of issue 6: the ledger's flush under peak announce load. wrk drives seedkeep as
+// The ledger's flush under peak announce load. wrk drives seedkeep as
 // fast as it answers while a probe member (whom the load never uses) announces once a second
 // with `uploaded` rising by 1 MiB, and a poller reads the harness's /bench/credit/:id every
 // 100 ms: probe k's lag is from sending its announce to the first read showing its credit

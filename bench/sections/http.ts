@@ -1,4 +1,4 @@
-// Section 1 of issue 6: the same HTTP announce load against each server, one at a time.
+// The same HTTP announce load against each server, one at a time.
 import type { Running } from '../servers/start.js';
 import { loadAverage } from '../lib/machine.js';
 import { waitForQuiet } from '../lib/proc.js';

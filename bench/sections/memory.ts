@@ -1,4 +1,4 @@
-// Section 4 of issue 6: runs bench/memory.ts in its own process (with --expose-gc) and reads
+// Memory per peer: runs bench/memory.ts in its own process (with --expose-gc) and reads
 // its MEMJSON line.
 import { execFile } from 'node:child_process';
 import { rmSync } from 'node:fs';

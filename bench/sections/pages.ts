@@ -1,4 +1,4 @@
-// Section 6 of issue 6: page latency with 1M releases and 100k members in PostgreSQL. The
+// Page latency with 1M releases and 100k members in PostgreSQL. The
 // data is generated in SQL once into a database named seedkeep_bench_pages and reused by
 // later runs (seeding and indexing 1M rows takes minutes). A member's session is inserted
 // directly (sessions hold the SHA-256 of the cookie's token, src/web/session.ts).

@@ -1,5 +1,5 @@
 // The HTTP target is a ratio (seedkeep ÷ the trivial node:http responder), and this machine
-// is shared: other people's work moves a single 20 s measurement by up to 2×. So the ratio is
+// may be shared: other people's work moves a single long measurement a lot. So the ratio is
 // also measured in short alternating rounds (trivial, seedkeep, trivial, ...) with both
 // servers up on core 0, and each seedkeep round is compared with the trivial rounds on either
 // side of it: the median of those ratios is what the targets table uses. The ledger flush

@@ -1,4 +1,4 @@
-// Section 2 of issue 6: UDP announces (connect + announce, BEP 41 passkey option) against
+// UDP announces (connect + announce, BEP 41 passkey option) against
 // seedkeep and opentracker, generator workers on the load core.
 import { loadAverage } from '../lib/machine.js';
 import { waitForQuiet } from '../lib/proc.js';

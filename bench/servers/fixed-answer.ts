@@ -3,7 +3,7 @@
 // announce with the same result (counts and 50 compact peers), so no tracker work at all: no
 // member or release lookup, no swarm, no ledger, no database. What seedkeep's own row falls
 // short of this is the tracker's work; what this row falls short of the trivial node:http
-// responder is the transport's (issue 6 asks what holds the HTTP ratio).
+// responder is the transport's (what holds the HTTP ratio, bench/README.md).
 // Runs dist/ like bench/servers/seedkeep.ts (SEEDKEEP_CODE=src: the sources).
 import { createServer } from 'node:http';
 import type { AnnounceResult, TrackerCore } from '../../src/tracker/types.js';

@@ -6,8 +6,8 @@
 // input (unsorted keys, `i-0e`, `03:abc`) whose re-encoding would change the info hash.
 //
 // The reader records each element on a "tape" of typed arrays (17 bytes per element, so a
-// hostile 10 MiB file of 2M tiny elements costs ~35 MB, not the ~400 MB of one JS object
-// per element) and hands out small node views on demand. Every node keeps its byte span, so
+// hostile file of millions of tiny elements stays small, where one JS object per element
+// would take many times its size) and hands out small node views on demand. Every node keeps its byte span, so
 // the stored file is re-assembled from the uploader's exact bytes.
 import { TorrentError } from './torrent-error.js';
 

@@ -1,5 +1,5 @@
-// The exact 64-bit transfer totals of every peer (uploaded, downloaded, left: BEP 3, H3 of
-// PROTOCOL.md), three to a slot in one growable BigUint64Array shared by the process.
+// The exact 64-bit transfer totals of every peer (uploaded, downloaded, left: BEP 3,
+// docs/accounting.md), three to a slot in one growable BigUint64Array shared by the process.
 //
 // Why not three `bigint` fields on each peer: a BigInt is a heap object of its own (~24 B
 // each, plus the 8 B field pointing at it), a million peers hold three million of them. In
@@ -14,7 +14,7 @@
 
 const FIELDS = 3;
 const FIRST_SLOTS = 1024;
-/** the largest total a client may report (H3): what a BigInt64 field on the wire carries */
+/** the largest total a client may report (BEP 3): what a BigInt64 field on the wire carries */
 export const MAX_COUNTER = (1n << 63n) - 1n;
 const NO_SLOT = -1;
 

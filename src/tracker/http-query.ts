@@ -1,5 +1,5 @@
-// Binary-safe parsing of announce and scrape query strings (BEP 3, H2-H4, H10 of
-// PROTOCOL.md). `info_hash` and `peer_id` are raw bytes, %-encoded: Fastify's parser would
+// Binary-safe parsing of announce and scrape query strings (BEP 3; docs/protocol.md,
+// "Announce requests"). `info_hash` and `peer_id` are raw bytes, %-encoded: Fastify's parser would
 // decode them as UTF-8 and corrupt them, so the raw query string is parsed here.
 import { TrackerError, type AnnounceEvent } from './types.js';
 
@@ -68,7 +68,7 @@ export function splitQuery(query: string): Map<string, string[]> {
   return params;
 }
 
-/** The announce parameters this tracker reads; the first value of each counts (H2-H4). */
+/** The announce parameters this tracker reads; the first value of each counts. */
 const ANNOUNCE_NAMES = ['info_hash', 'peer_id', 'port', 'uploaded', 'downloaded', 'left', 'event', 'numwant', 'key', 'compact', 'no_peer_id'] as const;
 type AnnounceName = (typeof ANNOUNCE_NAMES)[number];
 type RawAnnounce = Partial<Record<AnnounceName, string>>;
@@ -104,7 +104,7 @@ function twentyBytes(raw: string | undefined, name: string): Buffer {
   return bytes;
 }
 
-/** Base-10 counter 0..2^63-1 (H3): BigInt, since 2^53 is reached by real seedboxes. */
+/** Base-10 counter 0..2^63-1 (BEP 3): BigInt, since 2^53 is reached by real seedboxes. */
 function counter(raw: string | undefined, name: string): bigint {
   if (raw === undefined) throw new TrackerError(`Missing ${name}`);
   if (!/^\d{1,19}$/.test(raw)) throw new TrackerError(`Invalid ${name}: must be a whole number`);
@@ -126,13 +126,13 @@ function event(raw = ''): AnnounceEvent {
   return raw === 'empty' ? '' : (raw as AnnounceEvent);
 }
 
-/** Absent, malformed or negative: the default (null); the core applies the cap (H10). */
+/** Absent, malformed or negative: the default (null); the core applies the cap. */
 function numwant(raw: string | undefined): number | null {
   if (raw === undefined || !/^\d{1,6}$/.test(raw)) return null;
   return Number(raw);
 }
 
-/** `key` is opaque (H15); kept printable and short for the peers.key column. */
+/** `key` is opaque (BEP 7); kept printable and short for the peers.key column. */
 function key(raw: string | undefined): string | null {
   if (raw === undefined || raw === '') return null;
   const bytes = percentDecode(raw);
@@ -140,7 +140,7 @@ function key(raw: string | undefined): string | null {
   return bytes.toString('latin1').replace(/[^\x20-\x7e]/g, '?').slice(0, 64);
 }
 
-/** Client-supplied ip/ipv4/ipv6 are ignored on purpose (H9): the source address is used. */
+/** Client-supplied ip/ipv4/ipv6 are ignored on purpose (BEP 7): the source address is used. */
 export function parseAnnounceQuery(query: string): AnnounceQuery {
   const params = announceParams(query);
   return {
@@ -158,7 +158,7 @@ export function parseAnnounceQuery(query: string): AnnounceQuery {
   };
 }
 
-/** Every `info_hash` of a scrape (H17); none means a full scrape, which is refused. */
+/** Every `info_hash` of a scrape (BEP 48); none means a full scrape, which is refused. */
 export function parseScrapeQuery(query: string): Buffer[] {
   const values = splitQuery(query).get('info_hash');
   if (!values || values.length === 0) throw new TrackerError('Full scrape is not allowed: give one or more info_hash');

@@ -1,4 +1,4 @@
-// HTTP announce and scrape (BEP 3, 7, 23, 48; PROTOCOL.md H1-H17): parse the raw query ->
+// HTTP announce and scrape (BEP 3, 7, 23, 48; docs/protocol.md): parse the raw query ->
 // core -> bencode. Every reply is HTTP 200 text/plain with a bencoded dict, failures too
 // (libtorrent ignores a non-200 body). Registered in its own context: no session, CSRF or
 // body plugins run here.
@@ -15,7 +15,7 @@ export interface ErrorLog {
   error(obj: object, msg: string): void;
 }
 
-/** H9: the source address as Fastify resolved it (trustProxy: rightmost trusted hop), ::ffff: unmapped. */
+/** BEP 7: the source address as Fastify resolved it (trustProxy: rightmost trusted hop), ::ffff: unmapped. */
 export function sourceAddress(ip: string): { ip: string; family: 4 | 6 } {
   if (ip.startsWith('::ffff:') && isIPv4(ip.slice(7))) return { ip: ip.slice(7), family: 4 };
   return { ip, family: isIPv4(ip) ? 4 : 6 };
@@ -49,7 +49,7 @@ export function handleAnnounce(core: TrackerCore, passkey: string, query: string
   }
 }
 
-/** One scrape (H17): files keyed by the raw 20-byte hash, unknown hashes omitted. */
+/** One scrape (BEP 48): files keyed by the raw 20-byte hash, unknown hashes omitted. */
 export function handleScrape(core: TrackerCore, passkey: string, query: string, log?: ErrorLog): Buffer {
   try {
     const entries = core.scrape(passkey, parseScrapeQuery(query));
@@ -67,7 +67,7 @@ export function handleScrape(core: TrackerCore, passkey: string, query: string, 
   }
 }
 
-/** H6-H8, H11, H12: interval, min interval, counts, always `peers`, `peers6` when any. */
+/** BEP 3/7/23: interval, min interval, counts, always `peers` (rTorrent needs it), `peers6` when any. */
 export function encodeAnnounce(result: AnnounceResult, query: Pick<AnnounceQuery, 'compact' | 'noPeerId'>): Buffer {
   const dict: Record<string, unknown> = {
     interval: result.interval,
@@ -111,7 +111,7 @@ function ipv6Bytes(ip: string): Buffer {
   return out;
 }
 
-/** H13: the member-facing text, and interval/min interval so clients back off. */
+/** The member-facing text, and interval/min interval so clients back off (docs/protocol.md). */
 export function encodeFailure(error: unknown, log?: ErrorLog): Buffer {
   if (error instanceof TrackerError) {
     const dict: Record<string, unknown> = { 'failure reason': error.message };
@@ -157,7 +157,7 @@ export async function trackerHttpRoutes(app: FastifyInstance): Promise<void> {
   };
   const announce = route('announce');
   const scrape = route('scrape');
-  // H1: BEP 48 derives scrape from `/<passkey>/announce`; libtorrent's SSRF rule needs
+  // BEP 48 derives scrape from `/<passkey>/announce`; libtorrent's SSRF rule needs
   // `/announce...` on loopback hosts, hence both forms. Bare paths: "Missing passkey".
   app.get('/:passkey/announce', announce);
   app.get('/announce/:passkey', announce);

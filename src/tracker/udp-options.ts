@@ -29,7 +29,7 @@ export function readUrlData(packet: Buffer, offset: number): string | null {
   return url;
 }
 
-// The two announce URL forms seedkeep hands out (PROTOCOL.md H1); a scrape URL is accepted
+// The two announce URL forms seedkeep hands out (docs/protocol.md, "URL forms"); a scrape URL is accepted
 // too, for a client that sends URLData with a scrape. Passkeys are 32 hex chars.
 const PASSKEY_PATHS = [
   /^\/([0-9a-fA-F]{32})\/(?:announce|scrape)$/,

@@ -1,6 +1,6 @@
 // The members' and admins' pages. Everything web-only (cookies, sessions, CSRF, forms,
 // multipart, helmet, views) is registered inside this encapsulated context, so the tracker's
-// /announce routes never pay for it (STYLE.md habit 2).
+// /announce routes never pay for it (docs/architecture.md, "The web side").
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
@@ -71,8 +71,8 @@ async function registerPlugins(app: FastifyInstance): Promise<void> {
     layout: 'layouts/main.hbs',
     viewExt: 'hbs',
     // Compile each template and partial once. @fastify/view otherwise re-reads and recompiles
-    // them on every request unless NODE_ENV=production, which only the Docker image sets:
-    // that was half the CPU of a browse page. Template edits need a restart.
+    // them on every request unless NODE_ENV=production, which only the Docker image sets, and
+    // recompiling costs more than rendering. Template edits need a restart.
     production: true,
     options: { partials: await listPartials() },
   });

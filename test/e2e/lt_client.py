@@ -9,7 +9,7 @@ Prints one JSON object per line: {"event": ...}. `make` writes a random payload 
 .torrent. `seed` announces and uploads until SIGTERM or stdin closes (the test's signal that
 the leecher is done), then stops the torrent so libtorrent sends the `stopped` announce with
 its final totals. `leech` downloads, waits for the `completed` announce, then stops the same
-way. Both exit 0 when done, 2 on timeout. Settings follow PROTOCOL.md ("Real clients here"):
+way. Both exit 0 when done, 2 on timeout. Settings for clients on one loopback address:
 every peer is 127.0.0.1, so multiple connections per IP are allowed; DHT, LSD, UPnP and
 NAT-PMP are off; each client has its own listen port.
 """

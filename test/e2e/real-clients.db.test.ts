@@ -1,4 +1,4 @@
-// Real clients through seedkeep (issue 3): python3-libtorrent seeds and another libtorrent
+// Real clients through seedkeep: python3-libtorrent seeds and another libtorrent
 // leeches a private torrent on 127.0.0.1, once over HTTP (`/announce/<passkey>`: libtorrent's
 // SSRF rule refuses other paths on a loopback tracker) and once over UDP with the passkey in
 // the BEP 41 URL data (`udp://127.0.0.1:<port>/<passkey>/announce`). The payload must arrive

@@ -1,4 +1,4 @@
-// The hostile-input set (issue 4): every bad upload ends in a TorrentError with a clear
+// The hostile-input set: every bad upload ends in a TorrentError with a clear
 // message, never another exception, a stack overflow or a hang.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';

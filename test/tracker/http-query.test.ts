@@ -1,4 +1,4 @@
-// The announce query parser (src/tracker/http-query.ts, BEP 3, PROTOCOL.md H2-H4, H10):
+// The announce query parser (src/tracker/http-query.ts, BEP 3, docs/protocol.md):
 // binary-safe values, the first of repeated parameters, defaults, and refusals.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// PROTOCOL.md H1-H17 through the real app (app.inject and one real socket), then exact
+// The HTTP tracker (BEP 3, 7, 23, 48; docs/protocol.md) through the real app (app.inject and one real socket), then exact
 // totals in the database after a flush.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -86,7 +86,7 @@ after(async () => {
   await t.close();
 });
 
-describe('H1 announce and scrape paths', () => {
+describe('announce and scrape paths (BEP 48)', () => {
   it('serves /<passkey>/announce and /announce/<passkey>', async () => {
     const release = await seedRelease(t.db.sql, t.app.tracker.catalog);
     assert.equal(failure(await announce({ hash: release.v1!, event: 'started' })), undefined);
@@ -111,7 +111,7 @@ describe('H1 announce and scrape paths', () => {
   });
 });
 
-describe('H2 binary-safe info_hash and peer_id', () => {
+describe('binary-safe info_hash and peer_id', () => {
   it('accepts every byte 0x00-0xFF, upper/lower hex and unescaped unreserved bytes', async () => {
     const catalog = t.app.tracker.catalog;
     for (let start = 0; start < 256; start += 20) {
@@ -147,7 +147,7 @@ describe('H2 binary-safe info_hash and peer_id', () => {
   });
 });
 
-describe('H3 numbers', () => {
+describe('port and transfer counters', () => {
   it('fails a missing, zero or too large port', async () => {
     assert.match(failure(await announce({ queryOverride: query({}).replace('port=6881&', '') })) ?? '', /port/);
     assert.match(failure(await announce({ port: 0 })) ?? '', /port/);
@@ -163,7 +163,7 @@ describe('H3 numbers', () => {
   });
 });
 
-describe('H4 events', () => {
+describe('events (BEP 3, BEP 21)', () => {
   it('accepts started, completed, stopped, paused, empty and absent', async () => {
     for (const event of ['started', '', 'empty', 'paused', 'completed', 'stopped', undefined]) {
       assert.equal(failure(await announce({ event, peer: peerIdOf('EV'), left: event === 'completed' ? '0' : '5' })), undefined, String(event));
@@ -175,7 +175,7 @@ describe('H4 events', () => {
   });
 });
 
-describe('H5 H6 H11 replies', () => {
+describe('announce replies', () => {
   it('answers failures and successes with HTTP 200 text/plain bencoded dicts', async () => {
     const bad = await get(`/${alice.passkey}/announce?info_hash=1`);
     assert.equal(bad.status, 200);
@@ -205,7 +205,7 @@ describe('H5 H6 H11 replies', () => {
   });
 });
 
-describe('H7 H8 H9 peer lists', () => {
+describe('peer lists (BEP 7, BEP 23)', () => {
   it('gives compact peers by default, dicts with compact=0, and honours no_peer_id', async () => {
     const release = await seedRelease(t.db.sql, t.app.tracker.catalog);
     await announce({ passkey: bob.passkey, hash: release.v1!, peer: peerIdOf('BOB'), event: 'started', remoteAddress: '10.0.0.2', port: 5555 });
@@ -242,7 +242,7 @@ describe('H7 H8 H9 peer lists', () => {
   });
 });
 
-describe('H10 numwant', () => {
+describe('numwant', () => {
   it('honours numwant with a cap, numwant=0 and stopped give no peers, never the requester', async () => {
     const release = await seedRelease(t.db.sql, t.app.tracker.catalog);
     for (let i = 0; i < 120; i++) {
@@ -256,7 +256,7 @@ describe('H10 numwant', () => {
   });
 });
 
-describe('H12 H14 min interval', () => {
+describe('min interval', () => {
   it('answers an early re-announce with a warning and no peers, still credited', async () => {
     const release = await seedRelease(t.db.sql, t.app.tracker.catalog);
     const user = await seedUser(t.db.sql, t.app.tracker.catalog);
@@ -272,7 +272,7 @@ describe('H12 H14 min interval', () => {
   });
 });
 
-describe('H13 failures', () => {
+describe('failure replies', () => {
   it('says Unregistered torrent, with the deletion reason, and carries a retry interval', async () => {
     const unknown = await announce({ hash: Buffer.alloc(20, 0xee) });
     assert.equal(failure(unknown), 'Unregistered torrent');
@@ -293,7 +293,7 @@ describe('H13 failures', () => {
   });
 });
 
-describe('H15 key', () => {
+describe('the client key', () => {
   it('treats key as opaque: the path passkey decides', async () => {
     const release = await seedRelease(t.db.sql, t.app.tracker.catalog);
     const body = await announce({ passkey: bob.passkey, hash: release.v1!, event: 'started', extra: `key=${alice.passkey}` });
@@ -308,7 +308,7 @@ async function flushAndPeers(releaseId: number): Promise<Dict[]> {
   return t.db.sql.query<Dict>('SELECT * FROM peers WHERE release_id = $1 ORDER BY user_id', [releaseId]);
 }
 
-describe('H16 exact totals', () => {
+describe('exact totals', () => {
   it('credits deltas only: client restart, counter reset, 2^53+1 and modes, exactly in the database', async () => {
     const user = await seedUser(t.db.sql, t.app.tracker.catalog);
     const plain = await seedRelease(t.db.sql, t.app.tracker.catalog);
@@ -350,7 +350,7 @@ describe('H16 exact totals', () => {
   });
 });
 
-describe('H17 scrape', () => {
+describe('scrape (BEP 48)', () => {
   it('answers three hashes with one unknown: files keyed by raw bytes, unknown omitted', async () => {
     const a = await seedRelease(t.db.sql, t.app.tracker.catalog);
     const b = await seedRelease(t.db.sql, t.app.tracker.catalog, { hybrid: true });

@@ -1,4 +1,4 @@
-// Fuzz for the UDP transport (PROTOCOL.md U7): 120k random and mutated connect, announce and
+// Fuzz for the UDP transport (BEP 15; docs/protocol.md, "UDP"): 120k random and mutated connect, announce and
 // scrape packets through the pure packet handler, then 3000 over a real socket. Nothing may
 // throw, every reply is a well-formed BEP 15 packet echoing the transaction id, and a packet
 // without a valid connection id never gets a reply larger than itself (no amplification).

@@ -1,6 +1,6 @@
 // The UDP tracker transport on real sockets (127.0.0.1 and ::1, port 0) with a stub core:
-// PROTOCOL.md U1-U7, the BEP 41 option vectors, connection-id expiry on a fake clock, and
-// bittorrent-tracker's Client as an independent client.
+// BEP 15 and BEP 41 (docs/protocol.md, "UDP"), the BEP 41 option vectors, connection-id
+// expiry on a fake clock, and bittorrent-tracker's Client as an independent client.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -93,7 +93,7 @@ describe('UDP tracker', () => {
     });
   });
 
-  describe('connect (U1)', () => {
+  describe('connect', () => {
     it('answers 16 bytes echoing the transaction id', async () => {
       const reply = await v4.request(connectPacket(0xcafebabe));
       assert.ok(reply);
@@ -113,7 +113,7 @@ describe('UDP tracker', () => {
     });
   });
 
-  describe('connection ids (U2)', () => {
+  describe('connection ids', () => {
     it('refuses a random connection id', async () => {
       const reply = await announce({ connectionId: randomBytes(8) });
       assert.equal(errorText(reply), MESSAGES.badConnectionId);
@@ -161,7 +161,7 @@ describe('UDP tracker', () => {
     });
   });
 
-  describe('announce (U3)', () => {
+  describe('announce', () => {
     it('passes the parsed fields to the core and ignores the IP field', async () => {
       const reply = await announce({ downloaded: 11n, left: 22n, uploaded: 33n, event: 2, ip: 0x01020304, key: 0xabcdef01, numwant: 30, port: 51413 });
       assert.equal(reply!.readUInt32BE(0), 1);
@@ -260,7 +260,7 @@ describe('UDP tracker', () => {
     });
   });
 
-  describe('BEP 41 options (U4)', () => {
+  describe('BEP 41 options', () => {
     const passkeyOf = async (options: Buffer): Promise<string | null> => {
       const before = core.announces.length;
       const reply = await announce({ options });
@@ -311,7 +311,7 @@ describe('UDP tracker', () => {
     });
   });
 
-  describe('clients without BEP 41 (U5)', () => {
+  describe('clients without BEP 41', () => {
     it('tells a client that sends no options to use the HTTP URL', async () => {
       const text = errorText(await v4.request(announcePacket({ connectionId: id4 })));
       assert.equal(text, MESSAGES.noUrlData);
@@ -327,7 +327,7 @@ describe('UDP tracker', () => {
     });
   });
 
-  describe('scrape (U6)', () => {
+  describe('scrape', () => {
     before(() => {
       core.scrapeEntries = [
         { infoHash: HASH_A, complete: 1, incomplete: 2, downloaded: 3 },
@@ -376,7 +376,7 @@ describe('UDP tracker', () => {
     });
   });
 
-  describe('errors and malformed packets (U5, U7)', () => {
+  describe('errors and malformed packets', () => {
     it('sends the TrackerError text as an error packet', async () => {
       core.failure = new TrackerError('Unregistered torrent');
       const reply = await announce({ tid: 0x31323334 });

@@ -1,5 +1,5 @@
 // Delete a release with a reason (soft delete): the tracker answers its announces with
-// "Unregistered torrent: <reason>" so clients stop (PROTOCOL.md H13).
+// "Unregistered torrent: <reason>" so clients stop (docs/protocol.md, "Refusals").
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../errors.js';
 import { logModeration } from '../../policy/moderation-log.js';

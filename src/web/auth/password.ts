@@ -1,5 +1,5 @@
 // argon2id via @node-rs/argon2 (prebuilt, no toolchain needed). Hashing is slow on purpose:
-// callers do it before opening any transaction (STYLE.md habit 6).
+// callers do it before opening any transaction, which would otherwise hold its locks meanwhile.
 import { hash, verify } from '@node-rs/argon2';
 
 // algorithm 2 is Argon2id (the package exports it as a const enum, which isolatedModules cannot read).

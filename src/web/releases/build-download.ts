@@ -1,6 +1,6 @@
 // Download: the stored torrent with one member's announce URLs. The HTTP URL uses the
 // `/announce/<passkey>` form, which libtorrent's SSRF rule accepts even on loopback (see
-// PROTOCOL.md H1). BEP 12 tiers: HTTP first by default, because Transmission, aria2 and
+// docs/protocol.md). BEP 12 tiers: HTTP first by default, because Transmission, aria2 and
 // rTorrent cannot send a UDP passkey (BEP 41) and would fail on a UDP-first list; members
 // using qBittorrent/Deluge may choose UDP first. The info dict is untouched, so the info
 // hashes are those of the stored file.

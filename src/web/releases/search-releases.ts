@@ -2,11 +2,11 @@
 // (prisma/migrations/20261201120000_*): each sort has a btree index ending in id, the
 // tie-break, so a page reads its 50 index entries instead of sorting every row that shares a
 // value; words match the stored lower-case name with LIKE, which the releases_name_lower_trgm_idx
-// GIN trigram index serves and which costs a tenth of ILIKE per row; the page's rows are
+// GIN trigram index serves and which is much cheaper per row than ILIKE; the page's rows are
 // chosen by id before the joins, so a deep page skips ids instead of joined rows; and the
 // total is counted only a few pages ahead of the current one (counting a million rows on
 // every page view is what makes trackers slow), beside the rows query. They go through the
-// SQL driver, not prisma.$queryRawUnsafe, which spent more CPU per query than Postgres did.
+// SQL driver, not prisma.$queryRawUnsafe, whose per-query overhead is larger than the query's.
 import type { SqlDriver } from '../../db/driver.js';
 
 export const PAGE_SIZE = 50;
@@ -14,8 +14,8 @@ export const PAGE_SIZE = 50;
 export const COUNT_CAP = 10_000;
 /**
  * Counting stops this many pages past the current one ("Showing 1–50 of 150+"), the pages
- * the pager links: a common word matches a sixth of a million names, and counting its first
- * 10,000 took 150 ms; two common words still read 16k rows to count 250.
+ * the pager links: a common word can match a large share of all names, and counting every
+ * match would cost more than the page itself.
  */
 export const COUNT_PAGES_AHEAD = 2;
 const MAX_WORDS = 8;
@@ -170,8 +170,8 @@ export const countLimit = (page: number): number => Math.min(COUNT_CAP, (page + 
 /**
  * Counts at most limit + 1 matches. Ordered like the default browse so that the planner
  * weighs walking the (created_at, id) index until enough rows matched against reading every
- * match through the trigram index, which for two common words costs 50+ ms however few rows
- * are wanted (their trigrams' posting lists are a fifth of the table each).
+ * match through the trigram index, which for common words reads long posting lists however
+ * few rows are wanted.
  */
 function countQuery(where: { sql: string }, limit: number): string {
   return `SELECT count(*)::int AS total FROM (SELECT 1 FROM releases r WHERE ${where.sql}

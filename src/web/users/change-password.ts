@@ -1,7 +1,7 @@
 // A member changes their password. The current one is required (a borrowed, logged-in browser
-// must not be enough to take the account over); argon2 runs before any write (STYLE.md habit
-// 6). Every session of the member ends, so a thief's session dies with the old password; the
-// route then starts a fresh one for this browser.
+// must not be enough to take the account over); argon2 runs before any write, so no
+// transaction waits on it. Every session of the member ends, so a thief's session dies with
+// the old password; the route then starts a fresh one for this browser.
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import { AppError } from '../../errors.js';
 import { hashPassword, verifyPassword } from '../auth/password.js';
