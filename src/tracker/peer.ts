@@ -40,6 +40,9 @@ const FLAGS_MASK = (1 << PORT_SHIFT) - 1;
 /** Counters of a forgotten peer: its slot went back to the slab, a ledger may still read it. */
 const frozenCounters = new WeakMap<Peer, [bigint, bigint, bigint]>();
 
+/** PeerMore's field for each seenIndex(): 0 and 4 (IPv4 v1) share `other41`, see Peer.seen41. */
+const SEEN_FIELDS = ['other41', 'http42', 'http61', 'http62', 'other41', 'udp42', 'udp61', 'udp62'] as const;
+
 /**
  * What only an IPv6, v2 (BEP 52) or two-tier announcer needs: most peers never allocate it.
  * The min interval is kept per (transport, family, hash): a client announcing on the HTTP
@@ -60,29 +63,12 @@ class PeerMore {
   /** compact IPv6 address+port (18 chars latin1, BEP 7) */
   addr6: string | null = null;
 
-  /** `index`: family 6 adds 2, v2 adds 1, UDP adds 4 (0 and 4: `other41`) */
   seen(index: number): number {
-    switch (index) {
-      case 1: return this.http42;
-      case 2: return this.http61;
-      case 3: return this.http62;
-      case 5: return this.udp42;
-      case 6: return this.udp61;
-      case 7: return this.udp62;
-      default: return this.other41;
-    }
+    return this[SEEN_FIELDS[index]];
   }
 
   setSeen(index: number, tick: number): void {
-    switch (index) {
-      case 1: this.http42 = tick; break;
-      case 2: this.http61 = tick; break;
-      case 3: this.http62 = tick; break;
-      case 5: this.udp42 = tick; break;
-      case 6: this.udp61 = tick; break;
-      case 7: this.udp62 = tick; break;
-      default: this.other41 = tick;
-    }
+    this[SEEN_FIELDS[index]] = tick;
   }
 }
 
