@@ -109,6 +109,26 @@ describe('member settings', () => {
   });
 });
 
+describe('member settings with the UDP tracker off', () => {
+  let t: TestApp;
+
+  before(async () => {
+    t = await buildTestApp({ config: { baseUrl: BASE, udpEnabled: false } });
+  });
+  after(async () => t.close());
+
+  it('gives torrents the HTTP tier alone whatever the member chose, and says so', async () => {
+    const carol = new WebClient(t.app, '10.6.0.1');
+    assert.equal((await carol.register('carol')).statusCode, 303);
+    const { id, passkey } = await t.db.prisma.user.findUniqueOrThrow({ where: { usernameLower: 'carol' }, select: { id: true, passkey: true } });
+    assert.equal((await carol.post(`/users/${id}/settings`, { announceTiers: 'udp_first', email: '' })).statusCode, 303);
+    assert.match((await carol.get(`/users/${id}/settings`)).body, /The UDP tracker is off on this site/);
+    const [releaseId] = await seedReleases(t.app, [{ name: 'Udp.Off', categoryId: await firstCategoryId(t.app) }]);
+    const res = await carol.get(`/releases/${releaseId}/download`);
+    assert.deepEqual(bencode.decode(res.rawPayload)['announce-list'].map((tier: Uint8Array[]) => tier.map(text)), [[`${BASE}/announce/${passkey}`]]);
+  });
+});
+
 describe('password change', () => {
   let t: TestApp;
   let userId: number;
