@@ -154,11 +154,15 @@ export class TrackerEngine implements TrackerCore {
     return new TrackerError('Access denied, leeching forbidden', this.options.policy.announceInterval);
   }
 
-  /** H12: inside min interval -> warning and no peers, still credited. */
+  /**
+   * Inside min interval -> warning and no peers, still credited. Kept per (transport,
+   * family, hash): a client announcing on the HTTP and the UDP tier (BEP 12), over IPv4 and
+   * IPv6 (BEP 7), or a hybrid's two hashes (BEP 52) re-announces on each on its own timer.
+   */
   private isEarly(peer: Peer, request: AnnounceRequest, slot: HashSlot, isNew: boolean): boolean {
     if (isNew || (request.event !== '' && request.event !== 'paused')) return false;
-    const last = peer.seenAt(request.family, slot);
-    if (last === 0) return false; // first announce on this family/hash: a dual-stack or hybrid pair
+    const last = peer.seenAt(request.transport, request.family, slot);
+    if (last === 0) return false; // first announce on this tier/family/hash
     return this.options.clock.now() - last < this.options.policy.minInterval * 1000;
   }
 
@@ -218,7 +222,7 @@ export class TrackerEngine implements TrackerCore {
     else swarm.setIPv6(peer, compactIPv6(request.ip, request.port));
     peer.key = request.key;
     peer.client = this.clientName(request);
-    peer.markSeen(request.family, slot, now);
+    peer.markSeen(request.transport, request.family, slot, now);
   }
 
   private updateSwarm(swarm: Swarm, peer: Peer, request: AnnounceRequest, slot: HashSlot, refused: boolean): void {

@@ -5,9 +5,10 @@
 // A million of these live at once, so every field counts: without pointer compression each
 // is 8 B. Small integers (V8 Smis, 32-bit here) cost nothing beyond their field, so flags,
 // the IPv4 port, the IPv4 address and timestamps are all int32s; the 64-bit totals live in
-// the counter slab (counters.ts); what only IPv6 or v2 (BEP 52) announcers need lives in
-// PeerMore, which most peers never allocate.
+// the counter slab (counters.ts); what only IPv6, v2 (BEP 52) or two-tier (BEP 12)
+// announcers need lives in PeerMore, which most peers never allocate.
 import { allocateSlot, DOWNLOADED, LEFT, readCounter, releaseSlot, UPLOADED, writeCounter, type CounterField } from './counters.js';
+import type { Transport } from './types.js';
 
 /** which announced hash a list belongs to */
 export const HASH_V1 = 0;
@@ -31,22 +32,44 @@ const HASHES_MASK = 3 << HASHES_SHIFT;
 const HAS_V4 = 16;
 /** the last announce came over IPv6: `port` is that address's port */
 const LAST_V6 = 32;
+/** `seen41` is the UDP tier's (clear: the HTTP tier's); the other tier's lives in PeerMore */
+const SEEN41_UDP = 64;
 const PORT_SHIFT = 8;
 const FLAGS_MASK = (1 << PORT_SHIFT) - 1;
 
 /** Counters of a forgotten peer: its slot went back to the slab, a ledger may still read it. */
 const frozenCounters = new WeakMap<Peer, [bigint, bigint, bigint]>();
 
-/** What only an IPv6 or v2 (BEP 52) announcer needs: most peers never allocate it. */
+/** PeerMore's field for each seenIndex(): 0 and 4 (IPv4 v1) share `other41`, see Peer.seen41. */
+const SEEN_FIELDS = ['other41', 'http42', 'http61', 'http62', 'other41', 'udp42', 'udp61', 'udp62'] as const;
+
+/**
+ * What only an IPv6, v2 (BEP 52) or two-tier announcer needs: most peers never allocate it.
+ * The min interval is kept per (transport, family, hash): a client announcing on the HTTP
+ * and the UDP tier (BEP 12) has one re-announce timer per tier.
+ */
 class PeerMore {
   i42 = -1;
   i61 = -1;
   i62 = -1;
-  seen42 = 0;
-  seen61 = 0;
-  seen62 = 0;
+  /** last announce per (tier, family, hash), in ticks; other41: the IPv4 v1 one of the tier Peer.seen41 does not hold */
+  other41 = 0;
+  http42 = 0;
+  http61 = 0;
+  http62 = 0;
+  udp42 = 0;
+  udp61 = 0;
+  udp62 = 0;
   /** compact IPv6 address+port (18 chars latin1, BEP 7) */
   addr6: string | null = null;
+
+  seen(index: number): number {
+    return this[SEEN_FIELDS[index]];
+  }
+
+  setSeen(index: number, tick: number): void {
+    this[SEEN_FIELDS[index]] = tick;
+  }
 }
 
 /** One (user, release, peer_id); twelve fields, 120 B. */
@@ -59,7 +82,11 @@ export class Peer {
   private bits = 0;
   /** position in the v1 IPv4 address list (swap-remove needs it) */
   private i41 = -1;
-  /** last v1 IPv4 announce, in ticks: min interval applies per (family, hash) slot (H12) */
+  /**
+   * last v1 IPv4 announce on one tier (SEEN41_UDP says which: the first to announce), in
+   * ticks: min interval applies per (transport, family, hash), so a one-tier IPv4 peer needs
+   * no PeerMore
+   */
   private seen41 = 0;
   /** last announce of any kind, in ticks */
   private seenAny = 0;
@@ -176,26 +203,29 @@ export class Peer {
     this.seenAny = toTick(ms);
   }
 
-  seenAt(family: 4 | 6, slot: HashSlot): number {
-    if (family === 4 && slot === HASH_V1) return fromTick(this.seen41);
-    const more = this.more;
-    if (more === null) return 0;
-    if (family === 4) return fromTick(more.seen42);
-    return fromTick(slot === HASH_V1 ? more.seen61 : more.seen62);
+  /** The last announce on this tier, family and hash, ms; 0: none since the peer was loaded. */
+  seenAt(transport: Transport, family: 4 | 6, slot: HashSlot): number {
+    const index = seenIndex(transport, family, slot);
+    if (this.holdsSeen41(index)) return fromTick(this.seen41);
+    return this.more === null ? 0 : fromTick(this.more.seen(index));
   }
 
-  markSeen(family: 4 | 6, slot: HashSlot, now: number): void {
+  markSeen(transport: Transport, family: 4 | 6, slot: HashSlot, now: number): void {
     const tick = toTick(now);
     this.seenAny = tick;
     this.bits = family === 6 ? this.bits | LAST_V6 : this.bits & ~LAST_V6;
-    if (family === 4 && slot === HASH_V1) {
-      this.seen41 = tick;
-      return;
+    const index = seenIndex(transport, family, slot);
+    if (this.seen41 === 0 && (index & 3) === 0) {
+      // the first IPv4 v1 announce claims the field for its tier
+      this.bits = index === 0 ? this.bits & ~SEEN41_UDP : this.bits | SEEN41_UDP;
     }
-    const more = this.extra();
-    if (family === 4) more.seen42 = tick;
-    else if (slot === HASH_V1) more.seen61 = tick;
-    else more.seen62 = tick;
+    if (this.holdsSeen41(index)) this.seen41 = tick;
+    else this.extra().setSeen(index, tick);
+  }
+
+  /** Whether `seen41` is the field of this (transport, family, hash) index. */
+  private holdsSeen41(index: number): boolean {
+    return (index & 3) === 0 && (index === 4) === ((this.bits & SEEN41_UDP) !== 0);
   }
 
   // --- list positions ---------------------------------------------------------------------
@@ -289,6 +319,11 @@ export class Peer {
   private extra(): PeerMore {
     return (this.more ??= new PeerMore());
   }
+}
+
+/** 0-7: family 6 adds 2, a v2 hash 1, the UDP tier 4 */
+function seenIndex(transport: Transport, family: 4 | 6, slot: HashSlot): number {
+  return (transport === 'udp' ? 4 : 0) + (family === 6 ? 2 : 0) + slot;
 }
 
 function portOf(compact: string): number {

@@ -5,6 +5,9 @@
 
 export type AnnounceEvent = 'started' | 'completed' | 'stopped' | 'paused' | '';
 
+/** Which tracker URL (BEP 12 tier) the announce came to: min interval is kept per transport. */
+export type Transport = 'http' | 'udp';
+
 export interface AnnounceRequest {
   /** 32 lower-case hex chars, from the URL path (HTTP) or the BEP 41 option (UDP) */
   passkey: string;
@@ -25,7 +28,8 @@ export interface AnnounceRequest {
   /** the source address as the transport saw it, IPv4-mapped IPv6 already turned into IPv4 */
   ip: string;
   family: 4 | 6;
-  transport: 'http' | 'udp';
+  /** set by the transport that parsed the request: a client announcing on both tiers has a min interval per tier */
+  transport: Transport;
   /** User-Agent (HTTP only), for the client column */
   userAgent?: string;
   /** collect the peer ids of the returned peers (HTTP compact=0 without no_peer_id) */

@@ -4,6 +4,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { PrismaClient } from '../generated/prisma/client.js';
+import type { AnnounceTiers } from '../generated/prisma/enums.js';
 
 export const SESSION_COOKIE = 'sk_session';
 const SESSION_DAYS = 30;
@@ -21,7 +22,7 @@ export interface SessionUser {
   canLeech: boolean;
   requiredRatio: number;
   watchDeadline: Date | null;
-  udpFirst: boolean;
+  announceTiers: AnnounceTiers;
   bonusPoints: number;
 }
 
@@ -39,7 +40,7 @@ const sessionUserSelect = {
   enabled: true,
   requiredRatio: true,
   watchDeadline: true,
-  udpFirst: true,
+  announceTiers: true,
   bonusPoints: true,
 } as const;
 

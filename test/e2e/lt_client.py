@@ -2,8 +2,10 @@
 """A real BitTorrent client for seedkeep's end-to-end tests, on python3-libtorrent.
 
   lt_client.py make  --payload DIR/FILE --size BYTES --piece BYTES --torrent OUT.torrent
-  lt_client.py seed  --torrent T --save DIR --port P --tracker URL [--timeout S]
-  lt_client.py leech --torrent T --save DIR --port P --tracker URL [--timeout S]
+  lt_client.py seed  --torrent T --save DIR --port P [--tracker URL] [--timeout S] [TIERS]
+  lt_client.py leech --torrent T --save DIR --port P [--tracker URL] [--timeout S] [TIERS]
+
+  TIERS: [--all-tiers] [--reannounce S] [--upload-limit BYTES]
 
 Prints one JSON object per line: {"event": ...}. `make` writes a random payload and a private
 .torrent. `seed` announces and uploads until SIGTERM or stdin closes (the test's signal that
@@ -11,7 +13,12 @@ the leecher is done), then stops the torrent so libtorrent sends the `stopped` a
 its final totals. `leech` downloads, waits for the `completed` announce, then stops the same
 way. Both exit 0 when done, 2 on timeout. Settings for clients on one loopback address:
 every peer is 127.0.0.1, so multiple connections per IP are allowed; DHT, LSD, UPnP and
-NAT-PMP are off; each client has its own listen port.
+NAT-PMP are off; each client has its own listen port. Without --tracker the client uses the
+trackers in the .torrent (a member's download: its announce-list tiers, BEP 12);
+--all-tiers announces to every tier and every tracker in a tier, as qBittorrent does by
+default; --reannounce S sends a plain re-announce to every tracker every S seconds (ignoring
+the min interval libtorrent keeps, so the tracker's own is what is tested); --upload-limit
+caps the upload rate so a transfer lasts long enough for re-announces.
 """
 import argparse
 import json
@@ -50,7 +57,8 @@ def make(args):
          piece_length=info.piece_length(), pieces=info.num_pieces())
 
 
-def session_for(port):
+def session_for(args):
+    port = args.port
     settings = {
         "listen_interfaces": "127.0.0.1:%d" % port,
         "enable_dht": False,
@@ -63,15 +71,27 @@ def session_for(port):
         | lt.alert.category_t.error_notification,
         "stop_tracker_timeout": 5,
         "user_agent": "seedkeep-e2e/libtorrent",
+        "announce_to_all_tiers": args.all_tiers,
+        "announce_to_all_trackers": args.all_tiers,
     }
-    return lt.session(settings)
+    if args.upload_limit:
+        settings["upload_rate_limit"] = args.upload_limit
+    ses = lt.session(settings)
+    if args.upload_limit:
+        # loopback peers are in the unlimited local class by default: put every address in
+        # the global class, which the rate limit applies to
+        every = lt.ip_filter()
+        every.add_rule("0.0.0.0", "255.255.255.255", 1 << lt.session.global_peer_class_id)
+        ses.set_peer_class_filter(every)
+    return ses
 
 
 def add(ses, args, seeding):
     atp = lt.add_torrent_params()
     atp.ti = lt.torrent_info(args.torrent)
     atp.save_path = args.save
-    atp.trackers = [args.tracker]  # this member's announce URL: the passkey is personal
+    if args.tracker:
+        atp.trackers = [args.tracker]  # this member's announce URL: the passkey is personal
     if seeding:
         atp.flags |= lt.torrent_flags.seed_mode
     atp.flags &= ~lt.torrent_flags.auto_managed
@@ -92,7 +112,7 @@ def report_alerts(ses, state):
         elif isinstance(a, lt.tracker_error_alert):
             emit("tracker_error", message=a.message(), url=url_of(a))
         elif isinstance(a, lt.tracker_warning_alert):
-            emit("tracker_warning", message=a.message())
+            emit("tracker_warning", message=a.message(), url=url_of(a))
         elif isinstance(a, lt.tracker_announce_alert):
             emit("tracker_announce", kind=int(a.event))
         elif isinstance(a, lt.torrent_finished_alert):
@@ -134,11 +154,12 @@ def stdin_closed():
 def run(args, seeding):
     stopping = {"flag": False}
     signal.signal(signal.SIGTERM, lambda *_: stopping.update(flag=True))
-    ses = session_for(args.port)
+    ses = session_for(args)
     h = add(ses, args, seeding)
     state = {"announces": 0, "finished": False}
     deadline = time.time() + args.timeout
     last_status = 0
+    last_reannounce = time.time()
     emit("started", mode="seed" if seeding else "leech", port=args.port)
     while time.time() < deadline:
         ses.wait_for_alert(200)
@@ -146,6 +167,10 @@ def run(args, seeding):
         if time.time() - last_status > 1:
             status_line(h)
             last_status = time.time()
+        if args.reannounce and time.time() - last_reannounce > args.reannounce:
+            h.force_reannounce(0, -1, lt.reannounce_flags_t.ignore_min_interval)
+            emit("reannounce")
+            last_reannounce = time.time()
         if seeding and (stopping["flag"] or stdin_closed()):
             break
         if not seeding and state["finished"]:
@@ -177,6 +202,9 @@ def main():
     parser.add_argument("--port", type=int)
     parser.add_argument("--tracker")
     parser.add_argument("--timeout", type=float, default=120)
+    parser.add_argument("--all-tiers", action="store_true")
+    parser.add_argument("--reannounce", type=float, default=0)
+    parser.add_argument("--upload-limit", type=int, default=0)
     args = parser.parse_args()
     if args.mode == "make":
         make(args)

@@ -8,12 +8,14 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import dgram from 'node:dgram';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startUdpTracker, type UdpTracker } from '../../src/tracker/udp.js';
+import type { AnnounceTiers } from '../../src/web/releases/build-download.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 
 const PYTHON = '/usr/bin/python3';
@@ -36,6 +38,7 @@ if (missing && process.env.CI) {
 interface Member {
   id: number;
   passkey: string;
+  rssToken: string;
 }
 
 interface Line {
@@ -106,24 +109,34 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+async function freeUdpPort(): Promise<number> {
+  const socket = dgram.createSocket('udp4');
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  const port = socket.address().port;
+  await new Promise<void>((resolve) => socket.close(resolve));
+  return port;
+}
+
 const sha256 = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
 
 describe('real clients', { skip: missing ?? false, timeout: 6 * 60_000 }, () => {
   let t: TestApp;
   let udp: UdpTracker;
   let httpPort: number;
+  let udpPort: number;
   let dir: string;
   let torrentFile: string;
   let releaseId: number;
 
-  async function createMember(name: string): Promise<Member> {
+  async function createMember(name: string, announceTiers: AnnounceTiers = 'http_only'): Promise<Member> {
     const passkey = randomBytes(16).toString('hex');
+    const rssToken = randomBytes(16).toString('hex');
     const user = await t.db.prisma.user.create({
-      data: { username: name, usernameLower: name, passwordHash: 'x', passkey, rssToken: randomBytes(16).toString('hex') },
+      data: { username: name, usernameLower: name, passwordHash: 'x', passkey, rssToken, announceTiers },
       select: { id: true },
     });
     t.app.tracker.catalog.setUser({ id: user.id, passkey, enabled: true, canLeech: true });
-    return { id: user.id, passkey };
+    return { id: user.id, passkey, rssToken };
   }
 
   async function creditOf(member: Member): Promise<{ uploaded: bigint; downloaded: bigint }> {
@@ -132,10 +145,11 @@ describe('real clients', { skip: missing ?? false, timeout: 6 * 60_000 }, () => 
   }
 
   before(async () => {
-    t = await buildTestApp();
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    httpPort = (t.app.server.address() as { port: number }).port;
-    udp = await startUdpTracker(t.app.tracker.core, { port: 0, host: '127.0.0.1', secret: t.config.trackerSecret, ipv6: false, onError: (e) => t.app.log.error(e) });
+    // the ports are chosen first: downloaded torrents carry them (BASE_URL, UDP_PORT)
+    [httpPort, udpPort] = [await freePort(), await freeUdpPort()];
+    t = await buildTestApp({ config: { baseUrl: `http://127.0.0.1:${httpPort}`, udpEnabled: true, udpHost: '127.0.0.1', udpPort } });
+    await t.app.listen({ port: httpPort, host: '127.0.0.1' });
+    udp = await startUdpTracker(t.app.tracker.core, { port: udpPort, host: '127.0.0.1', secret: t.config.trackerSecret, ipv6: false, onError: (e) => t.app.log.error(e) });
     dir = mkdtempSync(path.join(tmpdir(), 'seedkeep-e2e-'));
     torrentFile = path.join(dir, 'payload.torrent');
     const made = spawnSync(PYTHON, [DRIVER, 'make', '--payload', path.join(dir, 'seed', 'payload.bin'), '--size', String(PAYLOAD_SIZE), '--piece', String(PIECE), '--torrent', torrentFile], { encoding: 'utf8' });
@@ -195,5 +209,58 @@ describe('real clients', { skip: missing ?? false, timeout: 6 * 60_000 }, () => 
 
   it('moves a private torrent over the UDP tracker (BEP 41 passkey) with exact credit', async () => {
     await transfer('udp', (passkey) => `udp://127.0.0.1:${udp.ports.udp4}/${passkey}/announce`);
+  });
+
+  /** The member's own download of the release (the feed's link: ?rss=<token>), saved to a file. */
+  async function downloadFor(member: Member, file: string): Promise<string[][]> {
+    const res = await t.app.inject({ method: 'GET', url: `/releases/${releaseId}/download?rss=${member.rssToken}` });
+    assert.equal(res.statusCode, 200);
+    writeFileSync(file, res.rawPayload);
+    const listed = spawnSync(PYTHON, ['-c', 'import libtorrent as lt, sys, json; print(json.dumps([[e.url, e.tier] for e in lt.torrent_info(sys.argv[1]).trackers()]))', file], { encoding: 'utf8' });
+    const entries = JSON.parse(listed.stdout) as [string, number][];
+    return entries.reduce<string[][]>((tiers, [url, tier]) => ((tiers[tier] ??= []).push(url), tiers), []);
+  }
+
+  it('moves a torrent downloaded with "HTTP, then UDP" over both tiers: peers on each, credited once', async () => {
+    const [seedMember, leechMember] = [await createMember('seed-tiers', 'http_then_udp'), await createMember('leech-tiers', 'http_then_udp')];
+    const urls = (m: Member) => [`http://127.0.0.1:${httpPort}/announce/${m.passkey}`, `udp://127.0.0.1:${udpPort}/${m.passkey}/announce`];
+    const [seedTorrent, leechTorrent] = [path.join(dir, 'seed-tiers.torrent'), path.join(dir, 'leech-tiers.torrent')];
+    assert.deepEqual(await downloadFor(seedMember, seedTorrent), urls(seedMember).map((url) => [url]));
+    assert.deepEqual(await downloadFor(leechMember, leechTorrent), urls(leechMember).map((url) => [url]));
+    // re-announces every 2 s on both tiers at once (qBittorrent's "announce to all tiers"), a
+    // min interval of 1 s: one timer for both tiers would answer the second "too soon"
+    t.app.tracker.setPolicy({ minInterval: 1 });
+    const common = ['--timeout', String(TRANSFER_TIMEOUT_S), '--all-tiers', '--reannounce', '2'];
+    const seeder = LtProcess.start('tiers seeder', ['seed', '--torrent', seedTorrent, ...common, '--save', path.join(dir, 'seed'), '--port', String(await freePort()), '--upload-limit', String(PAYLOAD_SIZE / 4)]);
+    let leecher: LtProcess | undefined;
+    const leechDir = path.join(dir, 'leech-tiers');
+    try {
+      await seeder.waitFor('tracker_reply', 30_000);
+      leecher = LtProcess.start('tiers leecher', ['leech', '--torrent', leechTorrent, ...common, '--save', leechDir, '--port', String(await freePort())]);
+      assert.equal(await leecher.finish((TRANSFER_TIMEOUT_S + 20) * 1000), 0, `leecher failed:\n${leecher.log()}\nseeder:\n${seeder.log()}`);
+      seeder.child.stdin!.end();
+      assert.equal(await seeder.finish(30_000), 0, `seeder failed:\n${seeder.log()}`);
+    } finally {
+      seeder.child.kill('SIGKILL');
+      leecher?.child.kill('SIGKILL');
+      t.app.tracker.setPolicy({ minInterval: 300 });
+    }
+    const logs = `seeder:\n${seeder.log()}\nleecher:\n${leecher!.log()}`;
+    if (process.env.E2E_VERBOSE) console.log(logs);
+    assert.equal(sha256(path.join(leechDir, 'payload.bin')), sha256(path.join(dir, 'seed', 'payload.bin')), 'payload differs');
+    for (const client of [seeder, leecher!]) {
+      assert.deepEqual(client.lines.filter((l) => l.event === 'tracker_warning' || l.event === 'tracker_error'), [], `${client.name}: no warning or error on either tier\n${logs}`);
+    }
+    // the leecher got the seeder from each tier, at its start and at least once re-announcing
+    for (const url of urls(leechMember)) {
+      const withPeers = leecher!.lines.filter((l) => l.event === 'tracker_reply' && l.url === url && Number(l.peers) > 0);
+      assert.ok(withPeers.length >= 2, `the leecher got peers ${withPeers.length} times from ${url}\n${logs}`);
+    }
+    const seeded = await creditOf(seedMember);
+    const leeched = await creditOf(leechMember);
+    if (process.env.E2E_VERBOSE) console.log('tiers', { seeded, leeched, payload: PAYLOAD_SIZE });
+    for (const [credited, what] of [[seeded.uploaded, 'seeder upload'], [leeched.downloaded, 'leecher download']] as const) {
+      assert.ok(Math.abs(Number(credited) - PAYLOAD_SIZE) <= PIECE, `${what} credited ${credited}, payload ${PAYLOAD_SIZE}\n${logs}`);
+    }
   });
 });

@@ -1,23 +1,30 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { announceTiers, contentDisposition, torrentFilename, udpAnnounceUrl } from '../../src/web/releases/build-download.js';
+import {
+  ANNOUNCE_TIERS, announceTiers, contentDisposition, torrentFilename, udpAnnounceUrl, type AnnounceTiers,
+} from '../../src/web/releases/build-download.js';
 
 const config = { baseUrl: 'http://localhost:8080', udpEnabled: true, udpHost: 'localhost', udpPort: 6969, siteName: 'seedkeep' };
 const passkey = 'a'.repeat(32);
 const release = { id: 1, name: 'x', torrentFile: new Uint8Array() };
 
 describe('download announce tiers', () => {
-  it('puts HTTP first by default, so clients without BEP 41 still work', () => {
-    assert.deepEqual(announceTiers({ config, release, member: { passkey, udpFirst: false } }), [
-      [`http://localhost:8080/announce/${passkey}`],
-      [`udp://localhost:6969/${passkey}/announce`],
-    ]);
+  const http = [`http://localhost:8080/announce/${passkey}`];
+  const udp = [`udp://localhost:6969/${passkey}/announce`];
+  const tiersFor = (choice: AnnounceTiers, udpEnabled = true) =>
+    announceTiers({ config: { ...config, udpEnabled }, release, member: { passkey, announceTiers: choice } });
+
+  it('carries the HTTP tier alone by default, so clients without BEP 41 never meet a UDP URL', () => {
+    assert.deepEqual(tiersFor('http_only'), [http]);
   });
 
-  it('leaves UDP out when the UDP tracker is off', () => {
-    assert.deepEqual(announceTiers({ config: { ...config, udpEnabled: false }, release, member: { passkey, udpFirst: true } }), [
-      [`http://localhost:8080/announce/${passkey}`],
-    ]);
+  it('adds the UDP tier after HTTP, or before it, when the member chose so', () => {
+    assert.deepEqual(tiersFor('http_then_udp'), [http, udp]);
+    assert.deepEqual(tiersFor('udp_first'), [udp, http]);
+  });
+
+  it('leaves UDP out when the UDP tracker is off, whatever the choice', () => {
+    for (const choice of ANNOUNCE_TIERS) assert.deepEqual(tiersFor(choice, false), [http], choice);
   });
 
   it('brackets an IPv6 UDP host', () => {

@@ -2,6 +2,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import type { AnnounceTiers } from '../../src/web/releases/build-download.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { bencode, createMember, firstCategoryId, infoHashV1, makeTorrent, seedReleases, uploadOk, type Member } from '../helpers/releases.js';
 
@@ -14,7 +15,7 @@ describe('download', () => {
   let releaseId: number;
   const download = (who: Member | null, id = releaseId, query = '') =>
     t.app.inject({ method: 'GET', url: `/releases/${id}/download${query}`, headers: who ? { cookie: who.cookie } : {} });
-  const setUser = (who: Member, data: { canLeech?: boolean; udpFirst?: boolean }) =>
+  const setUser = (who: Member, data: { canLeech?: boolean; announceTiers?: AnnounceTiers }) =>
     t.app.db.prisma.user.update({ where: { id: who.id }, data });
 
   before(async () => {
@@ -32,10 +33,8 @@ describe('download', () => {
     assert.match(String(res.headers['cache-control']), /no-store/);
     const torrent = bencode.decode(res.rawPayload);
     assert.equal(text(torrent.announce), `https://tracker.example/announce/${member.passkey}`);
-    assert.deepEqual(torrent['announce-list'].map((tier: Uint8Array[]) => tier.map(text)), [
-      [`https://tracker.example/announce/${member.passkey}`],
-      [`udp://tracker.example:6969/${member.passkey}/announce`],
-    ]);
+    // a new member's default: the HTTP tier alone (every client can send its passkey there)
+    assert.deepEqual(torrent['announce-list'].map((tier: Uint8Array[]) => tier.map(text)), [[`https://tracker.example/announce/${member.passkey}`]]);
     assert.equal(torrent.info.private, 1);
     assert.equal(text(torrent.comment), `https://tracker.example/releases/${releaseId}`);
     assert.ok(!res.body.includes(uploader.passkey));
@@ -65,19 +64,23 @@ describe('download', () => {
     assert.match(disposition, /filename\*=UTF-8''Some_%20Release%20_%20_2024_.torrent$/);
   });
 
-  it('puts the UDP tier first when the member chose it', async () => {
-    await setUser(member, { udpFirst: true });
-    try {
-      const torrent = bencode.decode((await download(member)).rawPayload);
-      assert.deepEqual(torrent['announce-list'].map((tier: Uint8Array[]) => tier.map(text)), [
-        [`udp://tracker.example:6969/${member.passkey}/announce`],
-        [`https://tracker.example/announce/${member.passkey}`],
-      ]);
-      assert.equal(text(torrent.announce), `https://tracker.example/announce/${member.passkey}`);
-    } finally {
-      await setUser(member, { udpFirst: false });
-    }
-  });
+  for (const [choice, order] of [
+    ['http_only', ['http']],
+    ['http_then_udp', ['http', 'udp']],
+    ['udp_first', ['udp', 'http']],
+  ] as const) {
+    it(`carries the tiers ${order.join(', ')} when the member chose ${choice}, announce always HTTP`, async () => {
+      await setUser(member, { announceTiers: choice });
+      try {
+        const torrent = bencode.decode((await download(member)).rawPayload);
+        const urls = { http: `https://tracker.example/announce/${member.passkey}`, udp: `udp://tracker.example:6969/${member.passkey}/announce` };
+        assert.deepEqual(torrent['announce-list'].map((tier: Uint8Array[]) => tier.map(text)), order.map((kind) => [urls[kind]]));
+        assert.equal(text(torrent.announce), urls.http);
+      } finally {
+        await setUser(member, { announceTiers: 'http_only' });
+      }
+    });
+  }
 
   it('needs a login', async () => {
     const res = await download(null);

@@ -1,17 +1,24 @@
 // Download: the stored torrent with one member's announce URLs. The HTTP URL uses the
-// `/announce/<passkey>` form, which libtorrent's SSRF rule accepts even on loopback (see
-// docs/protocol.md). BEP 12 tiers: HTTP first by default, because Transmission, aria2 and
-// rTorrent cannot send a UDP passkey (BEP 41) and would fail on a UDP-first list; members
-// using qBittorrent/Deluge may choose UDP first. The info dict is untouched, so the info
-// hashes are those of the stored file.
+// `/announce/<passkey>` form, which libtorrent's SSRF rule accepts even on loopback (BEP 3,
+// BEP 48). BEP 12 tiers: HTTP only by default, because rTorrent, Transmission and aria2
+// cannot send the passkey over UDP (BEP 41): given a UDP tier they fall back to it, fail,
+// and show that failure instead of the tracker's real message. Members using a libtorrent
+// client (qBittorrent, Deluge) may add the UDP tier after HTTP or before it
+// (docs/protocol.md, "HTTP and UDP tiers"). The info dict is untouched, so the info hashes
+// are those of the stored file.
 import type { Config } from '../../config.js';
+import type { AnnounceTiers } from '../../generated/prisma/enums.js';
 import { personalizeTorrent } from '../../torrents/index.js';
 
 export interface BuildDownloadOptions {
   config: Pick<Config, 'baseUrl' | 'udpEnabled' | 'udpHost' | 'udpPort' | 'siteName'>;
   release: { id: number; name: string; torrentFile: Uint8Array };
-  member: { passkey: string; udpFirst: boolean };
+  member: { passkey: string; announceTiers: AnnounceTiers };
 }
+
+export type { AnnounceTiers };
+/** A member's choice of tiers (users.announce_tiers), in the order the settings page offers them. */
+export const ANNOUNCE_TIERS: readonly AnnounceTiers[] = ['http_only', 'http_then_udp', 'udp_first'];
 
 export interface Download {
   filename: string;
@@ -29,9 +36,9 @@ export const udpAnnounceUrl = (host: string, port: number, passkey: string): str
 export function announceTiers(options: BuildDownloadOptions): string[][] {
   const { config, member } = options;
   const http = [httpAnnounceUrl(config.baseUrl, member.passkey)];
-  if (!config.udpEnabled) return [http];
+  if (!config.udpEnabled || member.announceTiers === 'http_only') return [http];
   const udp = [udpAnnounceUrl(config.udpHost, config.udpPort, member.passkey)];
-  return member.udpFirst ? [udp, http] : [http, udp];
+  return member.announceTiers === 'udp_first' ? [udp, http] : [http, udp];
 }
 
 /** A filename every OS accepts: no path separators, control or reserved characters. */

@@ -119,6 +119,6 @@ export async function findUserByRssToken(prisma: PrismaClient, token: string) {
   if (!/^[0-9a-f]{32}$/.test(token)) return null;
   return prisma.user.findFirst({
     where: { rssToken: token, enabled: true },
-    select: { id: true, role: true, passkey: true, canLeech: true, udpFirst: true },
+    select: { id: true, role: true, passkey: true, canLeech: true, announceTiers: true },
   });
 }

@@ -7,7 +7,7 @@ import { canDownloadRelease, canSeeDeletedReleases, canSeePeerAddresses, require
 import { render } from '../render.js';
 import { uploadRoutes } from '../upload/routes.js';
 import { browseView } from './browse-view.js';
-import { buildDownload, contentDisposition } from './build-download.js';
+import { buildDownload, contentDisposition, type AnnounceTiers } from './build-download.js';
 import { detailsView } from './details-view.js';
 import { findReleaseDetails, findReleaseForDownload, findUserByRssToken, hasSnatchedOrSeeds } from './queries.js';
 import { parseSearchQuery, searchReleases } from './search-releases.js';
@@ -17,7 +17,7 @@ interface DownloadMember {
   role: 'member' | 'uploader' | 'moderator' | 'admin';
   passkey: string;
   canLeech: boolean;
-  udpFirst: boolean;
+  announceTiers: AnnounceTiers;
 }
 
 export function parseReleaseId(raw: string): number {

@@ -21,7 +21,6 @@ export function secretsOf(config: Config, profile: Profile) {
     udpAnnounce: config.udpEnabled ? udpAnnounceUrl(config.udpHost, config.udpPort, profile.passkey) : null,
     feedUrl: `${config.baseUrl}/rss/${profile.rssToken}`,
     email: profile.email,
-    udpFirst: profile.udpFirst,
   };
 }
 

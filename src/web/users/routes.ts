@@ -1,9 +1,10 @@
 // Member profiles and the owner's own settings: /users/:id (members only), the passkey and RSS
-// token resets, and /users/:id/settings (announce order, email, password). Every POST passes
+// token resets, and /users/:id/settings (announce tiers, email, password). Every POST passes
 // the web context's CSRF check first.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../errors.js';
 import { requireUser } from '../guards.js';
+import { ANNOUNCE_TIERS, type AnnounceTiers } from '../releases/build-download.js';
 import { flash, render } from '../render.js';
 import { createSession, type SessionUser } from '../session.js';
 import { changePassword } from './change-password.js';
@@ -48,8 +49,21 @@ async function showSettings(request: IdRequest, reply: FastifyReply, state: { er
   const user = requireOwner(request);
   const account = await findAccount(request.server.db.prisma, user.id);
   if (!account) throw AppError.notFound('There is no member with that number.');
-  const values = { email: account.email ?? '', udpFirst: account.udpFirst, ...state.values };
-  return render(request, reply, 'pages/users/settings', { title: 'Settings', account, values, errors: state.errors ?? {} });
+  const values = { email: account.email ?? '', announceTiers: account.announceTiers as string, ...state.values };
+  const tiers = tierChoices(values.announceTiers);
+  const udpEnabled = request.server.config.udpEnabled;
+  return render(request, reply, 'pages/users/settings', { title: 'Settings', account, values, tiers, udpEnabled, errors: state.errors ?? {} });
+}
+
+const TIER_LABELS: Record<AnnounceTiers, string> = {
+  http_only: 'HTTP only (every client — recommended)',
+  http_then_udp: 'HTTP, then UDP',
+  udp_first: 'UDP first',
+};
+
+/** The radio buttons of the announce tiers, `checked` the member's current choice. */
+function tierChoices(checked: string) {
+  return ANNOUNCE_TIERS.map((value) => ({ value, label: TIER_LABELS[value], checked: value === checked }));
 }
 
 /** A 4xx AppError goes back to the form beside its field; anything else propagates. */
@@ -61,7 +75,7 @@ function fieldErrorOf(error: unknown, fallback: string): { status: number; error
 async function saveSettings(request: IdRequest, reply: FastifyReply) {
   const user = requireOwner(request);
   const body = request.body as Body | undefined;
-  const settings = { udpFirst: text(body, 'udpFirst', 10) === 'on', email: text(body, 'email', 300) };
+  const settings = { announceTiers: text(body, 'announceTiers', 20), email: text(body, 'email', 300) };
   try {
     await updateMemberSettings({ prisma: request.server.db.prisma, userId: user.id, settings });
   } catch (error) {

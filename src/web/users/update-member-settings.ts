@@ -1,13 +1,14 @@
-// A member's own settings: announce-list order in downloaded torrents, and email.
+// A member's own settings: which tracker URLs their downloaded torrents carry, and email.
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import { AppError } from '../../errors.js';
+import { ANNOUNCE_TIERS, type AnnounceTiers } from '../releases/build-download.js';
 
 export const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export const MAX_EMAIL_LENGTH = 254;
 
 export interface MemberSettings {
-  /** UDP tier first: only libtorrent clients (qBittorrent, Deluge) send a UDP passkey (BEP 41) */
-  udpFirst: boolean;
+  /** as posted: one of ANNOUNCE_TIERS; only libtorrent clients (qBittorrent, Deluge) send a UDP passkey (BEP 41) */
+  announceTiers: string;
   /** empty: no email */
   email: string;
 }
@@ -20,11 +21,18 @@ export function checkEmail(email: string): string | null {
   return email;
 }
 
+export function checkAnnounceTiers(value: string): AnnounceTiers {
+  const tiers = ANNOUNCE_TIERS.find((choice) => choice === value);
+  if (!tiers) throw AppError.badRequest('Choose which announce URLs your torrents carry.', 'announceTiers');
+  return tiers;
+}
+
 export async function updateMemberSettings(options: { prisma: PrismaClient; userId: number; settings: MemberSettings }): Promise<void> {
+  const announceTiers = checkAnnounceTiers(options.settings.announceTiers);
   const email = checkEmail(options.settings.email.trim());
   await options.prisma.user.update({
     where: { id: options.userId },
-    data: { udpFirst: options.settings.udpFirst, email },
+    data: { announceTiers, email },
     select: { id: true },
   });
 }
