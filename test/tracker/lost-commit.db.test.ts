@@ -176,7 +176,7 @@ describe('a flush whose outcome is lost', () => {
     for (const [i, fault] of faults.entries()) {
       round(5 + i);
       arm(fault);
-      await assert.rejects(service.flush(), undefined, `fault ${i} (${fault})`);
+      await assert.rejects(service.flush(), Error, `fault ${i} (${fault})`);
       round(5 + i);
     }
     await service.flush();
