@@ -48,7 +48,8 @@ let nextServer: Promise<void> = Promise.resolve();
 const tally = { answered: 0, retried: 0, boundaries: 0 };
 
 function startServer(): Promise<void> {
-  return startServerProcess({ DATA_DIR: db.dataDir, DATABASE_URL: db.url, FLUSH_INTERVAL_MS: '1000', UDP_ENABLED: 'false' }).then((started) => {
+  // a loaded CI machine may take long to compile and boot the server
+  return startServerProcess({ DATA_DIR: db.dataDir, DATABASE_URL: db.url, FLUSH_INTERVAL_MS: '1000', UDP_ENABLED: 'false' }, 180_000).then((started) => {
     server = started;
   });
 }
@@ -138,7 +139,7 @@ after(async () => {
 });
 
 describe(`kill -9 during session churn (seed ${SEED})`, () => {
-  it('loses and doubles nothing that was answered', { timeout: 300_000 }, async () => {
+  it('loses and doubles nothing that was answered', { timeout: 600_000 }, async () => {
     await startServer();
     let running = true;
     const workers = clients.map(async (c) => {
