@@ -14,8 +14,8 @@ export interface WaitGroup {
 function waitGroup(boundMs: number): WaitGroup {
   let release!: () => void;
   const promise = new Promise<void>((resolve) => (release = resolve));
+  // not unref'd: someone is waiting on it (stop() clears it)
   const timer = setTimeout(() => release(), boundMs);
-  timer.unref();
   return {
     promise,
     resolve() {
