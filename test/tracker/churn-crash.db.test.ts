@@ -47,11 +47,17 @@ let server: ServerProcess | null = null;
 let nextServer: Promise<void> = Promise.resolve();
 const tally = { answered: 0, retried: 0, boundaries: 0 };
 
-function startServer(): Promise<void> {
-  // a loaded CI machine may take long to compile and boot the server
-  return startServerProcess({ DATA_DIR: db.dataDir, DATABASE_URL: db.url, FLUSH_INTERVAL_MS: '1000', UDP_ENABLED: 'false' }, 180_000).then((started) => {
-    server = started;
-  });
+/** A loaded machine may take long to compile and boot the server, or time a plugin out: try again. */
+async function startServer(attempts = 3): Promise<void> {
+  const env = { DATA_DIR: db.dataDir, DATABASE_URL: db.url, FLUSH_INTERVAL_MS: '1000', UDP_ENABLED: 'false' };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      server = await startServerProcess(env, 180_000);
+      return;
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+    }
+  }
 }
 
 /** One announce; null when it got no answer (the server died under it). */
