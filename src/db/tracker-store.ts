@@ -6,6 +6,7 @@ import type { LedgerBatch, PeerRow, ReleaseCounts, SnatchRow, TrafficRows, Trans
 import type { StoredPeer } from '../tracker/announce.js';
 import type { FreeleechMode, TrackerRelease, TrackerUser } from '../tracker/catalog.js';
 import type { SqlDriver, SqlTx } from './driver.js';
+import { claimBatch } from './ledger-batches.js';
 import { RecentIps, type IpSighting } from './recent-ips.js';
 
 export interface TrackerState {
@@ -100,10 +101,14 @@ function* rangesOf(size: number): Generator<[number, number]> {
   for (let from = 0; from < size; from += FLUSH_CHUNK_ROWS) yield [from, Math.min(size, from + FLUSH_CHUNK_ROWS)];
 }
 
-/** Returns the number of new snatches per release (releases.snatched was raised by them). */
-export async function flushLedgerBatch(sql: SqlDriver, batch: LedgerBatch, recentIps = new RecentIps()): Promise<Map<number, number>> {
+/**
+ * Returns the number of new snatches per release (releases.snatched was raised by them), or
+ * null when this batch had already committed (a retry after a lost acknowledgement: skipped).
+ */
+export async function flushLedgerBatch(sql: SqlDriver, batch: LedgerBatch, recentIps = new RecentIps(), now = Date.now()): Promise<Map<number, number> | null> {
   const sightings = new Map<string, IpSighting>();
   const snatched = await sql.transaction(async (tx) => {
+    if (!(await claimBatch(tx, batch.id, now))) return null;
     for (const [from, to] of rangesOf(batch.users.size)) await flushUsers(tx, batch.users, from, to);
     for (const chunk of chunksOf(batch.peerRows)) {
       await flushPeers(tx, chunk);
@@ -119,7 +124,7 @@ export async function flushLedgerBatch(sql: SqlDriver, batch: LedgerBatch, recen
     for (const chunk of chunksOf([...sightings.values()])) await flushUserIps(tx, chunk);
     return added;
   });
-  recentIps.remember([...sightings.values()]);
+  if (snatched !== null) recentIps.remember([...sightings.values()]);
   return snatched;
 }
 
