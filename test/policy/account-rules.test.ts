@@ -3,7 +3,10 @@ import assert from 'node:assert/strict';
 import { FakeClock } from '../../src/clock.js';
 import { decideAccount, type AccountState } from '../../src/policy/account-rules.js';
 import { GIB } from '../../src/policy/ratio-table.js';
-import { DEFAULT_POLICY_SETTINGS as S } from '../../src/policy/settings.js';
+import { testConfig } from '../../src/config.js';
+import { defaultSettings } from '../../src/settings.js';
+
+const S = defaultSettings(testConfig({ dataDir: 'unused' }));
 
 const DAY = 86_400_000;
 const G = BigInt(GIB);

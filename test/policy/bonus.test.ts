@@ -2,7 +2,10 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { accrualMs, creditForPoints, pointsFor, pointsPerHour } from '../../src/policy/bonus.js';
 import { GIB } from '../../src/policy/ratio-table.js';
-import { DEFAULT_POLICY_SETTINGS as S } from '../../src/policy/settings.js';
+import { testConfig } from '../../src/config.js';
+import { defaultSettings } from '../../src/settings.js';
+
+const S = defaultSettings(testConfig({ dataDir: 'unused' }));
 
 const G = BigInt(GIB);
 

@@ -1,7 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { decideHitAndRun, owesSeeding, type TransferFacts } from '../../src/policy/hit-and-run.js';
-import { DEFAULT_POLICY_SETTINGS as S } from '../../src/policy/settings.js';
+import { testConfig } from '../../src/config.js';
+import { defaultSettings } from '../../src/settings.js';
+
+const S = defaultSettings(testConfig({ dataDir: 'unused' }));
 
 const DAY = 86_400_000;
 const HOUR = 3600;
