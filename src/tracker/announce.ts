@@ -7,7 +7,7 @@ import type { Catalog, TrackerRelease, TrackerUser } from './catalog.js';
 import { Ledger, type Traffic } from './ledger.js';
 import { isClientAllowed, type TrackerPolicy } from './policy.js';
 import { HASH_V1, HASH_V2, Peer, type HashSlot } from './peer.js';
-import { MAX_COUNTER } from './counters.js';
+import { INT64_MAX } from '../int64.js';
 import { compactIPv6, parseIPv4 } from './address.js';
 import { NO_PEERS, Swarm, type Selection } from './swarm.js';
 import { AnnounceReply } from './reply.js';
@@ -382,7 +382,7 @@ function checkFields(request: AnnounceRequest): void {
   if (!Number.isInteger(request.port) || request.port < 1 || request.port > 65535) throw new TrackerError('Invalid port');
   if (request.uploaded < ZERO || request.downloaded < ZERO || request.left < ZERO) throw new TrackerError('Invalid transfer counters');
   // the counter slab holds 0 .. 2^63-1 exactly (counters.ts); the transports cap there too
-  if (request.uploaded > MAX_COUNTER || request.downloaded > MAX_COUNTER || request.left > MAX_COUNTER) throw new TrackerError('Invalid transfer counters');
+  if (request.uploaded > INT64_MAX || request.downloaded > INT64_MAX || request.left > INT64_MAX) throw new TrackerError('Invalid transfer counters');
 }
 
 function checkUser(user: TrackerUser): void {
