@@ -14,7 +14,7 @@
 import type { PrismaClient } from './generated/prisma/client.js';
 import type { Config } from './config.js';
 import { DEFAULT_RATIO_TABLE, GIB, ratioTableProblem, type RatioBand } from './policy/ratio-table.js';
-import { DEFAULT_CLIENT_DENY, type TrackerPolicy } from './tracker/policy.js';
+import { defaultPolicy, type TrackerPolicy } from './tracker/policy.js';
 import { choice, date, flag, number, prefixes, table, text, type Setting } from './settings-kinds.js';
 
 export type RegistrationMode = 'open' | 'invite' | 'closed';
@@ -53,10 +53,10 @@ export const SETTINGS = {
     also: (value, values) => (typeof values.announceInterval === 'number' && value > values.announceInterval ? MIN_INTERVAL_PROBLEM : null),
     input: { fieldset: 'tracker', label: 'Minimum interval (seconds)' },
   }),
-  clientDeny: prefixes({ row: 'tracker_policy', group: 'tracker', fallback: () => [...DEFAULT_CLIENT_DENY], input: { fieldset: 'tracker', label: 'Refused clients (peer_id prefixes)', control: 'lines' } }),
+  clientDeny: prefixes({ row: 'tracker_policy', group: 'tracker', fallback: (config) => defaultPolicy(config).clientDeny, input: { fieldset: 'tracker', label: 'Refused clients (peer_id prefixes)', control: 'lines' } }),
   clientAllow: prefixes({ row: 'tracker_policy', group: 'tracker', fallback: () => [], input: { fieldset: 'tracker', label: 'Allowed clients (peer_id prefixes)', control: 'lines' } }),
-  numwantDefault: number({ row: 'tracker_policy', group: 'tracker', min: 0, max: 86_400, whole: true, fallback: () => 50 }),
-  numwantCap: number({ row: 'tracker_policy', group: 'tracker', min: 1, max: 86_400, whole: true, clamp: 500, fallback: () => 100 }),
+  numwantDefault: number({ row: 'tracker_policy', group: 'tracker', min: 0, max: 86_400, whole: true, fallback: (config) => defaultPolicy(config).numwantDefault }),
+  numwantCap: number({ row: 'tracker_policy', group: 'tracker', min: 1, max: 86_400, whole: true, clamp: 500, fallback: (config) => defaultPolicy(config).numwantCap }),
   /** site-wide freeleech: downloads credit nothing (set from /admin/releases, ended by the policy job) */
   siteFreeleech: flag({ row: 'tracker_policy', group: 'tracker', fallback: () => false }),
   siteFreeleechUntil: date({ row: 'site_freeleech_until', field: 'until', group: 'tracker', fallback: () => null }),

@@ -4,7 +4,7 @@
 // BEP 48 (scrape), BEP 52 (v2 and hybrid hashes); accounting rules: PROTOCOL.md.
 import type { Clock } from '../clock.js';
 import type { Catalog, TrackerRelease, TrackerUser } from './catalog.js';
-import { Ledger, type Traffic } from './ledger.js';
+import { Ledger, type PeerRow, type Traffic } from './ledger.js';
 import { isClientAllowed, type TrackerPolicy } from './policy.js';
 import { HASH_V1, HASH_V2, Peer, type HashSlot } from './peer.js';
 import { INT64_MAX } from '../int64.js';
@@ -23,23 +23,8 @@ export interface CoreOptions {
   retentionMs: number;
 }
 
-/** A persisted peer row, as loaded at start (src/db/tracker-store.ts). */
-export interface StoredPeer {
-  userId: number;
-  releaseId: number;
-  peerId: Buffer;
-  ipv4: string | null;
-  ipv6: string | null;
-  port: number;
-  uploaded: bigint;
-  downloaded: bigint;
-  left: bigint;
-  client: string;
-  key: string | null;
-  seeder: boolean;
-  active: boolean;
-  lastAnnounceAt: number;
-}
+/** A persisted peer row, as loaded at start (src/db/tracker-store.ts): what the ledger wrote. */
+export type StoredPeer = PeerRow;
 
 export interface SweepTally {
   expired: number;

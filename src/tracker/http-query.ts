@@ -2,18 +2,11 @@
 // PROTOCOL.md). `info_hash` and `peer_id` are raw bytes, %-encoded: Fastify's parser would
 // decode them as UTF-8 and corrupt them, so the raw query string is parsed here.
 import { INT64_MAX } from '../int64.js';
-import { TrackerError, type AnnounceEvent } from './types.js';
+import { TrackerError, type AnnounceEvent, type AnnounceRequest } from './types.js';
 
-export interface AnnounceQuery {
-  infoHash: Buffer;
-  peerId: Buffer;
-  port: number;
-  uploaded: bigint;
-  downloaded: bigint;
-  left: bigint;
-  event: AnnounceEvent;
-  numwant: number | null;
-  key: string | null;
+/** The announce fields of the query string, and how the HTTP reply lists peers (BEP 3, BEP 23). */
+export interface AnnounceQuery
+  extends Pick<AnnounceRequest, 'infoHash' | 'peerId' | 'port' | 'uploaded' | 'downloaded' | 'left' | 'event' | 'numwant' | 'key'> {
   compact: boolean;
   noPeerId: boolean;
 }
