@@ -122,7 +122,7 @@ describe('real clients', { skip: missing ?? false, timeout: 6 * 60_000 }, () => 
       data: { username: name, usernameLower: name, passwordHash: 'x', passkey, rssToken: randomBytes(16).toString('hex') },
       select: { id: true },
     });
-    t.app.tracker.catalog.setUser({ id: user.id, passkey, enabled: true, canLeech: true });
+    await t.app.tracker.syncMember(user.id);
     return { id: user.id, passkey };
   }
 
@@ -148,7 +148,7 @@ describe('real clients', { skip: missing ?? false, timeout: 6 * 60_000 }, () => 
       select: { id: true },
     });
     releaseId = release.id;
-    t.app.tracker.catalog.setRelease({ id: releaseId, infoHashV1, infoHashV2Short: null, freeleech: 'normal', deletedReason: null });
+    await t.app.tracker.syncRelease(releaseId);
   });
 
   after(async () => {
