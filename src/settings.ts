@@ -104,10 +104,14 @@ export function settingProblems(values: Readonly<SettingValues>, keys: readonly 
   return problems;
 }
 
-/** The tracker's view of the settings (pushed to it at boot and on every change). */
+/**
+ * The tracker's view of the settings (pushed to it at boot and on every change): every entry
+ * stored in the `tracker_policy` row, under its own name, is a field of TrackerPolicy.
+ */
 export function trackerPolicyOf(values: Readonly<SettingValues>): TrackerPolicy {
-  const { siteFreeleech, clientDeny, clientAllow, announceInterval, minInterval, numwantDefault, numwantCap } = values;
-  return { siteFreeleech, clientDeny: [...clientDeny], clientAllow: [...clientAllow], announceInterval, minInterval, numwantDefault, numwantCap };
+  const policy: Record<string, unknown> = {};
+  for (const key of KEYS) if (entry(key).row === 'tracker_policy') policy[key] = copy(values[key]);
+  return policy as unknown as TrackerPolicy;
 }
 
 /** Upload credit given to a new member, in bytes. */
