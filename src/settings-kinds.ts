@@ -2,6 +2,9 @@
 // valid (the message is the one shown beside the admin form's field), and how the form's text
 // becomes a value.
 import type { Config } from './config.js';
+
+/** The environment values some settings start from. */
+export type SettingsConfig = Pick<Config, 'siteName' | 'announceInterval' | 'minInterval' | 'newMemberCredit'>;
 import type { RatioBand } from './policy/ratio-table.js';
 
 /** The admin log and the save message name changes by group. */
@@ -27,7 +30,7 @@ export interface Setting<T> {
   field?: string | null;
   group: SettingGroup;
   /** the value until one is saved; `earlier` holds the settings declared before it */
-  fallback(config: Config, earlier: Values): T;
+  fallback(config: SettingsConfig, earlier: Values): T;
   /** stored JSON of the right type -> value (checked by `problem` next), else undefined */
   decode(raw: unknown): T | undefined;
   encode(value: T): unknown;

@@ -12,10 +12,9 @@
 // Adding a setting is one entry in SETTINGS: its row (and field), default, check and, to put
 // it on /admin/settings, an `input` (a text field in one of the page's fieldsets).
 import type { PrismaClient } from './generated/prisma/client.js';
-import type { Config } from './config.js';
 import { DEFAULT_RATIO_TABLE, GIB, ratioTableProblem, type RatioBand } from './policy/ratio-table.js';
 import { defaultPolicy, type TrackerPolicy } from './tracker/policy.js';
-import { choice, date, flag, number, prefixes, table, text, type Setting } from './settings-kinds.js';
+import { choice, date, flag, number, prefixes, table, text, type Setting, type SettingsConfig } from './settings-kinds.js';
 
 export type RegistrationMode = 'open' | 'invite' | 'closed';
 export const REGISTRATION_MODES: readonly RegistrationMode[] = ['open', 'invite', 'closed'];
@@ -79,7 +78,7 @@ const fieldOf = (key: SettingKey): string | null => (entry(key).field === undefi
 const copy = <T>(value: T): T => (typeof value === 'object' && value !== null ? structuredClone(value) : value);
 
 /** Stored rows (key -> JSON) -> every setting, each invalid or missing one as its default. */
-export function decodeSettings(rows: ReadonlyMap<string, unknown>, config: Config): SettingValues {
+export function decodeSettings(rows: ReadonlyMap<string, unknown>, config: SettingsConfig): SettingValues {
   const values: Record<string, unknown> = {};
   for (const key of KEYS) {
     const setting = entry(key);
@@ -92,7 +91,7 @@ export function decodeSettings(rows: ReadonlyMap<string, unknown>, config: Confi
   return values as SettingValues;
 }
 
-export const defaultSettings = (config: Config): SettingValues => decodeSettings(new Map(), config);
+export const defaultSettings = (config: SettingsConfig): SettingValues => decodeSettings(new Map(), config);
 
 /** The problem with each changed value, checked against the others (e.g. min <= announce interval). */
 export function settingProblems(values: Readonly<SettingValues>, keys: readonly SettingKey[] = KEYS): Partial<Record<SettingKey, string>> {
@@ -126,13 +125,13 @@ export class Settings {
 
   private constructor(
     private readonly prisma: Db,
-    private readonly config: Config,
+    private readonly config: SettingsConfig,
     private rows: Map<string, unknown>,
   ) {
     this.values = decodeSettings(rows, config);
   }
 
-  static async load(prisma: Db, config: Config): Promise<Settings> {
+  static async load(prisma: Db, config: SettingsConfig): Promise<Settings> {
     return new Settings(prisma, config, await readRows(prisma));
   }
 

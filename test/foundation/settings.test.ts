@@ -1,11 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { testConfig } from '../../src/config.js';
 import { ratioTableProblem } from '../../src/policy/ratio-table.js';
 import { decodeSettings, defaultSettings, SETTINGS, settingProblems, trackerPolicyOf } from '../../src/settings.js';
 import { DEFAULT_CLIENT_DENY } from '../../src/tracker/policy.js';
 
-const config = testConfig({ dataDir: 'unused', siteName: 'example', announceInterval: 900, minInterval: 120, newMemberCredit: 3n * 1024n ** 3n });
+const config = { siteName: 'example', announceInterval: 900, minInterval: 120, newMemberCredit: 3n * 1024n ** 3n };
 const DEFAULTS = defaultSettings(config);
 const decode = (rows: Record<string, unknown>) => decodeSettings(new Map(Object.entries(rows)), config);
 

@@ -2,7 +2,6 @@
 // round trip, and the SVG chart's escaping.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { testConfig } from '../../src/config.js';
 import { defaultSettings } from '../../src/settings.js';
 import { parseByteAmount, requireReason } from '../../src/web/admin/form.js';
 import { formGroups, parseSettingsForm, settingsToForm, textFields, type FormValues } from '../../src/web/admin/settings-form.js';
@@ -30,7 +29,7 @@ describe('reasons', () => {
 });
 
 describe('settings form', () => {
-  const all = defaultSettings(testConfig({ dataDir: 'unused' }));
+  const all = defaultSettings({ siteName: 'seedkeep', announceInterval: 1800, minInterval: 300, newMemberCredit: 5n * 1024n ** 3n });
   const { site, policy, tracker } = formGroups({ ...all, registrationMode: 'invite', clientDeny: ['-XL', '-SD'] });
   const values: FormValues = { ...site, ...policy, ...tracker };
 
