@@ -66,6 +66,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   app.addHook('onClose', async () => {
     await tracker.stop();
   });
+  // Start-up work: a fresh site gets the default release categories.
+  await ensureDefaultCategories(deps.db.prisma);
 
   app.get('/healthz', async (_request, reply) => {
     const database = await deps.db.ping();
@@ -80,8 +82,6 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   const fastPath = config.trustedProxies.length === 0 ? installFastPath(app.server, { core: () => tracker.core, log: app.log }) : null;
   app.decorate('trackerFastPath', fastPath);
   app.addHook('preClose', async () => fastPath?.dropWaiting());
-  // Start-up work: a fresh site gets the default release categories.
-  await ensureDefaultCategories(deps.db.prisma);
   await app.register(webRoutes);
   // Ratio policy job (src/policy/jobs): scheduled once the app is ready, unref'd, stopped on close.
   const policyJob = createPolicyJob({ db: deps.db, tracker, clock, log: app.log, settings });
