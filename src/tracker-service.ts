@@ -1,6 +1,7 @@
 // Glue between the tracker core (src/tracker, no database) and the database (src/db):
 // loads the catalog and the persisted peers at start, flushes the ledger on a timer and at
-// shutdown, sweeps expired peers, and lets the admin side change the tracker policy.
+// shutdown, sweeps expired peers, takes the tracker policy the settings give it, and
+// re-reads a member or release into the catalog when the web side or a job changed it.
 import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
@@ -8,11 +9,11 @@ import type { Database } from './db/client.js';
 import { purgeOldBatches, snatchCounts } from './db/ledger-batches.js';
 import { RecentIps } from './db/recent-ips.js';
 import { BoundaryWaits, type WaitGroup } from './boundary-waits.js';
-import { flushLedgerBatch, loadTrackerState, purgeOldPeers } from './db/tracker-store.js';
+import { flushLedgerBatch, loadTrackerRelease, loadTrackerState, loadTrackerUser, purgeOldPeers } from './db/tracker-store.js';
 import { TrackerEngine, type TrackerStats } from './tracker/announce.js';
 import type { LedgerBatch } from './tracker/ledger.js';
 import { Catalog } from './tracker/catalog.js';
-import { defaultPolicy, sanitizePolicy, type TrackerPolicy } from './tracker/policy.js';
+import { defaultPolicy, type TrackerPolicy } from './tracker/policy.js';
 import type { TrackerCore } from './tracker/types.js';
 
 export interface TrackerHealth {
@@ -27,7 +28,8 @@ export interface TrackerHealth {
   failedFlushes: number;
 }
 
-export type PolicyUpdate = Partial<Pick<TrackerPolicy, 'siteFreeleech' | 'clientDeny' | 'clientAllow' | 'announceInterval' | 'minInterval'>>;
+/** checked values (src/settings.ts checks them before they get here) */
+export type PolicyUpdate = Partial<TrackerPolicy>;
 
 export interface TrackerService {
   catalog: Catalog;
@@ -43,6 +45,13 @@ export interface TrackerService {
   setPolicy(update: PolicyUpdate): void;
   policy(): Readonly<TrackerPolicy>;
   stats(): TrackerStats;
+  /**
+   * Catalog sync: call after changing a member (passkey, enabled, download right) or a
+   * release (upload, edit, freeleech, deletion). Re-reads the row, so the next announce
+   * sees it; a row that no longer exists is forgotten.
+   */
+  syncMember(id: number): Promise<void>;
+  syncRelease(id: number): Promise<void>;
 }
 
 export interface TrackerServiceOptions {
@@ -169,7 +178,6 @@ export function createTrackerService(options: TrackerServiceOptions): TrackerSer
 
   async function load(): Promise<void> {
     const state = await loadTrackerState(db.sql, { now: clock.now(), retentionMs });
-    Object.assign(policy, sanitizePolicy(state.policy));
     for (const user of state.users) catalog.setUser(user);
     for (const { snatched, seeders: _s, leechers: _l, ...release } of state.releases) {
       catalog.setRelease(release);
@@ -244,9 +252,19 @@ export function createTrackerService(options: TrackerServiceOptions): TrackerSer
     flush,
     health: () => ({ pendingDeltas: engine.ledger.pending, maxPendingDeltas: config.maxPendingDeltas, ...health }),
     setPolicy(update) {
-      Object.assign(policy, sanitizePolicy(update));
+      Object.assign(policy, update);
     },
     policy: () => ({ ...policy }),
     stats: () => engine.stats(),
+    async syncMember(id) {
+      const user = await loadTrackerUser(db.sql, id);
+      if (user) catalog.setUser(user);
+      else catalog.removeUser(id);
+    },
+    async syncRelease(id) {
+      const release = await loadTrackerRelease(db.sql, id);
+      if (release) catalog.setRelease(release);
+      else catalog.removeRelease(id);
+    },
   };
 }

@@ -4,7 +4,7 @@
 import { createInterface } from 'node:readline/promises';
 import { loadConfig } from '../config.js';
 import { openDatabase } from '../db/client.js';
-import { newMemberCredit } from '../policy/store.js';
+import { newMemberCredit, Settings } from '../settings.js';
 import { createUser } from '../web/users/create-user.js';
 
 const ROLES = ['member', 'uploader', 'moderator', 'admin'] as const;
@@ -53,7 +53,7 @@ async function main(): Promise<void> {
         password: await readPassword(),
         email: flag(rest, '--email') ?? null,
         role: parseRole(flag(rest, '--role')) ?? 'admin',
-        uploadCredit: await newMemberCredit(db.prisma, config),
+        uploadCredit: newMemberCredit((await Settings.load(db.prisma, config)).all()),
       });
       process.stdout.write(`created ${user.username} (id ${user.id}, ${user.role})\n`);
     } else if (command === 'role') {

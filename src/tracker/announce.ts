@@ -4,10 +4,10 @@
 // BEP 48 (scrape), BEP 52 (v2 and hybrid hashes); accounting rules: PROTOCOL.md.
 import type { Clock } from '../clock.js';
 import type { Catalog, TrackerRelease, TrackerUser } from './catalog.js';
-import { Ledger, type Traffic } from './ledger.js';
+import { Ledger, type PeerRow, type Traffic } from './ledger.js';
 import { isClientAllowed, type TrackerPolicy } from './policy.js';
 import { HASH_V1, HASH_V2, Peer, type HashSlot } from './peer.js';
-import { MAX_COUNTER } from './counters.js';
+import { INT64_MAX } from '../int64.js';
 import { compactIPv6, parseIPv4 } from './address.js';
 import { NO_PEERS, Swarm, type Selection } from './swarm.js';
 import { AnnounceReply } from './reply.js';
@@ -23,23 +23,8 @@ export interface CoreOptions {
   retentionMs: number;
 }
 
-/** A persisted peer row, as loaded at start (src/db/tracker-store.ts). */
-export interface StoredPeer {
-  userId: number;
-  releaseId: number;
-  peerId: Buffer;
-  ipv4: string | null;
-  ipv6: string | null;
-  port: number;
-  uploaded: bigint;
-  downloaded: bigint;
-  left: bigint;
-  client: string;
-  key: string | null;
-  seeder: boolean;
-  active: boolean;
-  lastAnnounceAt: number;
-}
+/** A persisted peer row, as loaded at start (src/db/tracker-store.ts): what the ledger wrote. */
+export type StoredPeer = PeerRow;
 
 export interface SweepTally {
   expired: number;
@@ -418,7 +403,7 @@ function checkFields(request: AnnounceRequest): void {
   if (!Number.isInteger(request.port) || request.port < 1 || request.port > 65535) throw new TrackerError('Invalid port');
   if (request.uploaded < ZERO || request.downloaded < ZERO || request.left < ZERO) throw new TrackerError('Invalid transfer counters');
   // the counter slab holds 0 .. 2^63-1 exactly (counters.ts); the transports cap there too
-  if (request.uploaded > MAX_COUNTER || request.downloaded > MAX_COUNTER || request.left > MAX_COUNTER) throw new TrackerError('Invalid transfer counters');
+  if (request.uploaded > INT64_MAX || request.downloaded > INT64_MAX || request.left > INT64_MAX) throw new TrackerError('Invalid transfer counters');
 }
 
 /** The key (BEP 7) tells one running client from a restarted one with the same peer_id. */
