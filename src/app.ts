@@ -8,6 +8,7 @@ import { startPolicyJob } from './policy/job.js';
 import { createTrackerService, type TrackerService } from './tracker-service.js';
 import { installFastPath, type FastPath } from './tracker/http-fast-path.js';
 import { trackerHttpRoutes } from './tracker/http.js';
+import { apiRoutes } from './web/api/index.js';
 import { webRoutes } from './web/index.js';
 
 declare module 'fastify' {
@@ -69,6 +70,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   app.decorate('trackerFastPath', fastPath);
   app.addHook('preClose', async () => fastPath?.dropWaiting());
   await app.register(webRoutes);
+  // Torznab and the JSON API: token-authenticated, outside the web context (no session, CSRF)
+  await app.register(apiRoutes, { prefix: '/api' });
   // Ratio policy job (src/policy/job.ts): scheduled once the app is ready, unref'd, stopped on close.
   let stopPolicyJob = (): void => {};
   app.addHook('onReady', async () => {
