@@ -2,6 +2,7 @@
 // (listening, signals, the UDP socket) live in server.ts.
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { systemClock, type Clock } from './clock.js';
+import { installMetrics, metricsEnabled, metricsRoute, type Metrics } from './metrics/index.js';
 import type { Config } from './config.js';
 import type { Database } from './db/client.js';
 import { startPolicyJob } from './policy/job.js';
@@ -19,6 +20,8 @@ declare module 'fastify' {
     /** the socket-level announce path (null behind a proxy); its counters */
     trackerFastPath: FastPath | null;
     clock: Clock;
+    /** Prometheus metrics (src/metrics), null unless METRICS_PORT or METRICS_TOKEN is set */
+    metrics: Metrics | null;
   }
 }
 
@@ -55,6 +58,12 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   app.addHook('onClose', async () => {
     await tracker.stop();
   });
+
+  // before the routes: its request hook must see them all; it wraps the core before the
+  // transports take it
+  const metrics = metricsEnabled(config) ? installMetrics(app) : null;
+  app.decorate('metrics', metrics);
+  if (metrics && config.metricsToken) await app.register((scope) => metricsRoute(scope, metrics, config.metricsToken));
 
   app.get('/healthz', async (_request, reply) => {
     const database = await deps.db.ping();

@@ -40,7 +40,11 @@ export interface TrackerService {
   setPolicy(update: PolicyUpdate): void;
   policy(): Readonly<TrackerPolicy>;
   stats(): TrackerStats;
+  /** called after each flush that wrote (or tried to write) something: its duration, success */
+  onFlush(listener: FlushListener): void;
 }
+
+export type FlushListener = (seconds: number, ok: boolean) => void;
 
 export interface TrackerServiceOptions {
   config: Config;
@@ -76,6 +80,10 @@ export function createTrackerService(options: TrackerServiceOptions): TrackerSer
   const health = { lastFlushAt: null as string | null, lastFlushError: null as string | null, failedFlushes: 0 };
   let flushing: Promise<void> | null = null;
   const recentIps = new RecentIps();
+  const flushListeners: FlushListener[] = [];
+  const tellFlush = (started: number, ok: boolean) => {
+    for (const listener of flushListeners) listener((performance.now() - started) / 1000, ok);
+  };
 
   // Release counts ride along with a flush at most every countsIntervalMs (see Ledger.take):
   // browse shows them up to that much late, the details page's peer list is not.
@@ -85,6 +93,7 @@ export function createTrackerService(options: TrackerServiceOptions): TrackerSer
   async function flushOnce(withCounts: boolean): Promise<void> {
     const ledger = engine.ledger;
     if (ledger.pending === 0 && !(withCounts && ledger.countsPending > 0)) return;
+    const started = performance.now();
     const batch = ledger.take(withCounts ? countsOf : null);
     try {
       const snatched = await flushLedgerBatch(db.sql, batch, recentIps);
@@ -94,11 +103,13 @@ export function createTrackerService(options: TrackerServiceOptions): TrackerSer
       if (health.lastFlushError) log.info({ pending: engine.ledger.pending }, 'tracker ledger flushed again after failures');
       health.lastFlushError = null;
       health.failedFlushes = 0;
+      tellFlush(started, true);
     } catch (error) {
       engine.ledger.restore(batch);
       health.lastFlushError = error instanceof Error ? error.message : String(error);
       health.failedFlushes++;
       log.warn({ err: error, pending: engine.ledger.pending, failures: health.failedFlushes }, 'tracker ledger flush failed; deltas kept in memory');
+      tellFlush(started, false);
       throw error;
     }
   }
@@ -195,5 +206,6 @@ export function createTrackerService(options: TrackerServiceOptions): TrackerSer
     },
     policy: () => ({ ...policy }),
     stats: () => engine.stats(),
+    onFlush: (listener) => void flushListeners.push(listener),
   };
 }
