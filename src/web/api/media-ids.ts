@@ -24,19 +24,32 @@ export function parseNumericId(raw: string): number | null {
   return Number(text);
 }
 
-/**
- * Form or API input -> ids; empty fields are "none". A bad value is a 400 beside its field
- * (`imdbId`, `tmdbId`, `tvdbId`).
- */
-export function readMediaIds(input: { imdbId?: string; tmdbId?: string; tvdbId?: string }): MediaIds {
-  const imdb = (input.imdbId ?? '').trim();
-  const tmdb = (input.tmdbId ?? '').trim();
-  const tvdb = (input.tvdbId ?? '').trim();
-  const imdbId = imdb === '' ? null : parseImdbId(imdb);
-  if (imdb !== '' && imdbId === null) throw AppError.badRequest('An IMDb id is "tt" followed by 7 or 8 digits, e.g. tt0111161.', 'imdbId');
-  const tmdbId = tmdb === '' ? null : parseNumericId(tmdb);
-  if (tmdb !== '' && tmdbId === null) throw AppError.badRequest('A TMDB id is a whole number, e.g. 278.', 'tmdbId');
-  const tvdbId = tvdb === '' ? null : parseNumericId(tvdb);
-  if (tvdb !== '' && tvdbId === null) throw AppError.badRequest('A TVDB id is a whole number, e.g. 81189.', 'tvdbId');
-  return { imdbId, tmdbId, tvdbId };
+type MediaField = 'imdbId' | 'tmdbId' | 'tvdbId';
+type MediaInput = Partial<Record<MediaField, string>>;
+
+const PROBLEMS: Record<MediaField, string> = {
+  imdbId: 'An IMDb id is "tt" followed by 7 or 8 digits, e.g. tt0111161.',
+  tmdbId: 'A TMDB id is a whole number, e.g. 278.',
+  tvdbId: 'A TVDB id is a whole number, e.g. 81189.',
+};
+
+/** Form or API input -> ids, and a message per bad field; empty fields are "none". */
+export function checkMediaIds(input: MediaInput): { ids: MediaIds; errors: Partial<Record<MediaField, string>> } {
+  const errors: Partial<Record<MediaField, string>> = {};
+  const read = <T>(field: MediaField, parse: (text: string) => T | null): T | null => {
+    const text = (input[field] ?? '').trim();
+    if (text === '') return null;
+    const value = parse(text);
+    if (value === null) errors[field] = PROBLEMS[field];
+    return value;
+  };
+  return { ids: { imdbId: read('imdbId', parseImdbId), tmdbId: read('tmdbId', parseNumericId), tvdbId: read('tvdbId', parseNumericId) }, errors };
+}
+
+/** The ids, or a 400 beside the first bad field (`imdbId`, `tmdbId`, `tvdbId`). */
+export function readMediaIds(input: MediaInput): MediaIds {
+  const { ids, errors } = checkMediaIds(input);
+  const [bad] = Object.entries(errors);
+  if (bad) throw AppError.badRequest(bad[1], bad[0]);
+  return ids;
 }

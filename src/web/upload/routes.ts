@@ -11,7 +11,7 @@ import { loadSessionUser } from '../session.js';
 import { formatBytes } from '../view-helpers.js';
 import { createRelease, DuplicateReleaseError } from '../releases/create-release.js';
 import { loadSourceTag } from '../admin/site-settings.js';
-import { NO_MEDIA_IDS, readMediaIds, type MediaIds } from '../api/media-ids.js';
+import { checkMediaIds, NO_MEDIA_IDS, type MediaIds } from '../api/media-ids.js';
 
 export const MAX_DESCRIPTION_CHARS = 20_000;
 export const MAX_NAME_CHARS = 255;
@@ -65,12 +65,9 @@ export async function readForm(request: FastifyRequest): Promise<UploadForm> {
 }
 
 function validateMediaIds(form: UploadForm, errors: FieldErrors): void {
-  try {
-    form.mediaIds = readMediaIds(form);
-  } catch (error) {
-    if (!(error instanceof AppError)) throw error;
-    errors[error.field as Field] = error.message;
-  }
+  const checked = checkMediaIds(form);
+  form.mediaIds = checked.ids;
+  Object.assign(errors, checked.errors);
 }
 
 export async function validateForm(request: FastifyRequest, form: UploadForm): Promise<FieldErrors> {
