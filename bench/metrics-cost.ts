@@ -45,9 +45,9 @@ async function main(): Promise<void> {
       process.stdout.write(`  round ${i + 1}: off ${offRps[i].toFixed(0)}, on ${onRps[i].toFixed(0)}, off ${offRps[i + 1].toFixed(0)} req/s\n`);
     }
     const ratios = onRps.map((rps, i) => rps / ((offRps[i] + offRps[i + 1]) / 2));
-    const metrics = (await httpGet(on.url, '/healthz', 10_000)).toString();
+    const health = (await httpGet(on.url, '/healthz', 10_000)).toString();
     process.stdout.write(`\nmetrics on / off, median of ${ROUNDS} alternating ${ROUND_SEC} s rounds: ${median(ratios).toFixed(3)} (cost ${((1 - median(ratios)) * 100).toFixed(1)} %)\n`);
-    process.stdout.write(`ratios: ${ratios.map((r) => r.toFixed(3)).join(' ')}\noff: ${offRps.map((r) => r.toFixed(0)).join(' ')}\non: ${onRps.map((r) => r.toFixed(0)).join(' ')}\nhealth (on): ${metrics}\n`);
+    process.stdout.write(`ratios: ${ratios.map((r) => r.toFixed(3)).join(' ')}\noff: ${offRps.map((r) => r.toFixed(0)).join(' ')}\non: ${onRps.map((r) => r.toFixed(0)).join(' ')}\nhealth (on): ${health}\n`);
   } finally {
     clearInterval(scraper);
     await on.stop();
