@@ -91,8 +91,10 @@ async function download(request: FastifyRequest<{ Params: { id: string } }>, rep
 
 export async function torznabRoutes(app: FastifyInstance): Promise<void> {
   const hide = { schema: { hide: true } };
-  // registered under /api (src/web/api/index.ts); errors in hooks (the rate limit) are XML too
-  const options = { ...hide, errorHandler: (error: unknown, request: FastifyRequest, reply: FastifyReply) => sendTorznabError(request, reply, error) };
+  // registered under /api (src/web/api/index.ts); errors in hooks (the rate limit) are XML too.
+  // Torznab clients put the token in the query string: no per-request log lines (which carry
+  // the URL) below warn for these routes, so tokens stay out of the logs.
+  const options = { ...hide, logLevel: 'warn' as const, errorHandler: (error: unknown, request: FastifyRequest, reply: FastifyReply) => sendTorznabError(request, reply, error) };
   app.get('/torznab', options, torznab);
   // Prowlarr's "API Path" defaults to /api: /api/torznab with it reaches /api/torznab/api
   app.get('/torznab/api', options, torznab);
