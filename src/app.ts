@@ -3,6 +3,7 @@
 // decorators, the settings, the tracker service, start-up work, route groups, the policy job.
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { systemClock, type Clock } from './clock.js';
+import { installMetrics, metricsEnabled, metricsRoute, type Metrics } from './metrics/index.js';
 import type { Config } from './config.js';
 import type { Database } from './db/client.js';
 import { createPolicyJob, type PolicyJob } from './policy/jobs/policy-job.js';
@@ -11,6 +12,7 @@ import { createTrackerService, type TrackerService } from './tracker-service.js'
 import { installFastPath, type FastPath } from './tracker/http-fast-path.js';
 import { trackerHttpRoutes } from './tracker/http.js';
 import { ensureDefaultCategories } from './web/categories.js';
+import { apiRoutes } from './web/api/index.js';
 import { webRoutes } from './web/index.js';
 
 declare module 'fastify' {
@@ -25,6 +27,8 @@ declare module 'fastify' {
     /** the socket-level announce path (null behind a proxy); its counters */
     trackerFastPath: FastPath | null;
     clock: Clock;
+    /** Prometheus metrics (src/metrics), null unless METRICS_PORT or METRICS_TOKEN is set */
+    metrics: Metrics | null;
   }
 }
 
@@ -69,6 +73,12 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   // Start-up work: a fresh site gets the default release categories.
   await ensureDefaultCategories(deps.db.prisma);
 
+  // before the routes: its request hook must see them all; it wraps the core before the
+  // transports take it
+  const metrics = metricsEnabled(config) ? installMetrics(app) : null;
+  app.decorate('metrics', metrics);
+  if (metrics && config.metricsToken) await app.register((scope) => metricsRoute(scope, metrics, config.metricsToken));
+
   app.get('/healthz', async (_request, reply) => {
     const database = await deps.db.ping();
     const health = tracker.health();
@@ -83,6 +93,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   app.decorate('trackerFastPath', fastPath);
   app.addHook('preClose', async () => fastPath?.dropWaiting());
   await app.register(webRoutes);
+  // Torznab and the JSON API: token-authenticated, outside the web context (no session, CSRF)
+  await app.register(apiRoutes, { prefix: '/api' });
   // Ratio policy job (src/policy/jobs): scheduled once the app is ready, unref'd, stopped on close.
   const policyJob = createPolicyJob({ db: deps.db, tracker, clock, log: app.log, settings });
   app.decorate('policyJob', policyJob);

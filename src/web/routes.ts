@@ -2,6 +2,7 @@
 // src/web/<area>/routes.ts.
 import type { FastifyInstance } from 'fastify';
 import { adminRoutes, memberWarnings } from './admin/routes.js';
+import { tokenRoutes } from './api/token-routes.js';
 import { authRoutes } from './auth/routes.js';
 import { homeRoutes } from './home/routes.js';
 import { inviteRoutes } from './invites/routes.js';
@@ -9,4 +10,4 @@ import { releaseRoutes } from './releases/routes.js';
 import { rssRoutes } from './rss/routes.js';
 import { userRoutes } from './users/routes.js';
 
-export const webRouteGroups: Array<(app: FastifyInstance) => Promise<void>> = [memberWarnings, homeRoutes, authRoutes, inviteRoutes, releaseRoutes, userRoutes, rssRoutes, adminRoutes];
+export const webRouteGroups: Array<(app: FastifyInstance) => Promise<void>> = [memberWarnings, homeRoutes, authRoutes, inviteRoutes, releaseRoutes, userRoutes, tokenRoutes, rssRoutes, adminRoutes];

@@ -2,12 +2,13 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../errors.js';
 import { logModeration } from '../../policy/moderation-log.js';
+import type { MediaIds } from '../api/media-ids.js';
 import type { Actor } from './action-target.js';
 
 export const MAX_RELEASE_NAME = 255;
 export const MAX_RELEASE_DESCRIPTION = 20_000;
 
-export interface ReleaseEdit {
+export interface ReleaseEdit extends Partial<MediaIds> {
   name: string;
   categoryId: number;
   description: string;
