@@ -8,7 +8,7 @@ import { canSeeSecretsOf, isStaff } from '../guards.js';
 import type { SessionUser } from '../session.js';
 import { formatRatio, ratioOf } from '../view-helpers.js';
 import {
-  listActivePeersOf, listRatioHistory, listSnatchesOf, listTransfersOf, listUploadsOf, type Profile,
+  countUploadsOf, listActivePeersOf, listRatioHistory, listSnatchesOf, listTransfersOf, listUploadsOf, UPLOADS_PER_PAGE, type Profile,
 } from './queries.js';
 import { renderRatioChart } from './ratio-chart.js';
 
@@ -41,12 +41,28 @@ function ratioStatus(profile: Profile, now: number) {
 const percentDone = (left: bigint, size: bigint): number =>
   size > 0n ? Math.max(0, Math.min(100, Math.floor(Number(size - left) * 100 / Number(size)))) : 100;
 
-async function profileLists(app: FastifyInstance, userId: number) {
+/** The uploads pager: ?uploads=<page>, links back to the list's heading. */
+function uploadsPager(userId: number, page: number, total: number) {
+  const pages = Math.max(1, Math.ceil(total / UPLOADS_PER_PAGE));
+  const href = (p: number) => `/users/${userId}?uploads=${p}#uploads-h`;
+  return {
+    total,
+    page,
+    pages,
+    from: total === 0 ? 0 : (page - 1) * UPLOADS_PER_PAGE + 1,
+    to: Math.min(total, page * UPLOADS_PER_PAGE),
+    newer: page > 1 ? href(page - 1) : null,
+    older: page < pages ? href(page + 1) : null,
+  };
+}
+
+async function profileLists(app: FastifyInstance, userId: number, uploadsPage: number) {
   const prisma = app.db.prisma;
-  const [peers, snatches, uploads, transfers] = await Promise.all([
+  const [peers, snatches, uploads, uploadCount, transfers] = await Promise.all([
     listActivePeersOf(prisma, userId),
     listSnatchesOf(prisma, userId),
-    listUploadsOf(prisma, userId),
+    listUploadsOf(prisma, userId, uploadsPage),
+    countUploadsOf(prisma, userId),
     listTransfersOf(prisma, userId),
   ]);
   const withPercent = (p: (typeof peers)[number]) => ({ ...p, percent: percentDone(p.left, p.release.size) });
@@ -55,6 +71,7 @@ async function profileLists(app: FastifyInstance, userId: number) {
     leeching: peers.filter((p) => !p.seeder).map(withPercent),
     snatches,
     uploads,
+    uploadsPager: uploadsPager(userId, uploadsPage, uploadCount),
     transfers: transfers.map((t) => ({
       ...t,
       ratioText: formatRatio(t.uploaded, t.downloaded),
@@ -63,8 +80,8 @@ async function profileLists(app: FastifyInstance, userId: number) {
   };
 }
 
-export async function profileView(app: FastifyInstance, viewer: SessionUser, profile: Profile) {
-  const [lists, history] = await Promise.all([profileLists(app, profile.id), listRatioHistory(app.db.prisma, profile.id, app.clock.now())]);
+export async function profileView(app: FastifyInstance, viewer: SessionUser, profile: Profile, uploadsPage = 1) {
+  const [lists, history] = await Promise.all([profileLists(app, profile.id, uploadsPage), listRatioHistory(app.db.prisma, profile.id, app.clock.now())]);
   const showSecrets = canSeeSecretsOf(viewer, profile);
   // The template never gets the secret fields unless it may show them.
   const { passkey: _p, rssToken: _r, email: _e, ...publicProfile } = profile;
