@@ -41,18 +41,16 @@ function ratioStatus(profile: Profile, now: number) {
 const percentDone = (left: bigint, size: bigint): number =>
   size > 0n ? Math.max(0, Math.min(100, Math.floor(Number(size - left) * 100 / Number(size)))) : 100;
 
-/** The uploads pager: ?uploads=<page>, links back to the list's heading. */
-function uploadsPager(userId: number, page: number, total: number) {
+/** The uploads pager (?uploads=<page>): the pages before and after this one, or null. */
+function uploadsPager(page: number, total: number) {
   const pages = Math.max(1, Math.ceil(total / UPLOADS_PER_PAGE));
-  const href = (p: number) => `/users/${userId}?uploads=${p}#uploads-h`;
   return {
     total,
-    page,
     pages,
     from: total === 0 ? 0 : (page - 1) * UPLOADS_PER_PAGE + 1,
     to: Math.min(total, page * UPLOADS_PER_PAGE),
-    newer: page > 1 ? href(page - 1) : null,
-    older: page < pages ? href(page + 1) : null,
+    newer: page > 1 ? Math.min(page - 1, pages) : null,
+    older: page < pages ? page + 1 : null,
   };
 }
 
@@ -71,7 +69,7 @@ async function profileLists(app: FastifyInstance, userId: number, uploadsPage: n
     leeching: peers.filter((p) => !p.seeder).map(withPercent),
     snatches,
     uploads,
-    uploadsPager: uploadsPager(userId, uploadsPage, uploadCount),
+    uploadsPager: uploadsPager(uploadsPage, uploadCount),
     transfers: transfers.map((t) => ({
       ...t,
       ratioText: formatRatio(t.uploaded, t.downloaded),
