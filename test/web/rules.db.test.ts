@@ -217,6 +217,16 @@ describe('staff-written sections', () => {
     assert.equal(await t.app.db.prisma.rulesSection.count(), count);
   });
 
+  it('previews a body without saving it or asking for a reason', async () => {
+    const count = await t.app.db.prisma.rulesSection.count();
+    const res = await postForm(t.app, admin, '/admin/rules', { page: 'faq', title: 'Draft', body: 'Try **this** <script>x</script>', position: '0', reason: '', preview: 'yes' }, { from: '/admin/rules' });
+    assert.equal(res.statusCode, 200);
+    assert.match(res.body, /Preview <span class="muted">\(not saved\)<\/span>[\s\S]*<p>Try <strong>this<\/strong> &lt;script&gt;x&lt;\/script&gt;<\/p>/);
+    assert.match(res.body, /<textarea id="body-new"[^>]*>Try \*\*this\*\* &lt;script&gt;x&lt;\/script&gt;<\/textarea>/, 'the text stays in the form');
+    assert.doesNotMatch(res.body, /id="reason-new-error"/);
+    assert.equal(await t.app.db.prisma.rulesSection.count(), count);
+  });
+
   it('refuses a body larger than a form may be with a 413, not a 500', async () => {
     const res = await postForm(t.app, admin, '/admin/rules', { page: 'rules', title: 'huge', body: 'x'.repeat(200_000), position: '0', reason: 'huge' }, { from: '/admin/rules' });
     assert.equal(res.statusCode, 413);

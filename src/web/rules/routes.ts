@@ -3,7 +3,7 @@
 // the tracker's link here). /admin/rules is where admins write those sections.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../errors.js';
-import { parseId, requireReason, type FormBody } from '../admin/form.js';
+import { parseId, requireReason, text, type FormBody } from '../admin/form.js';
 import { requireAllowed, requireStaff } from '../admin/staff-guard.js';
 import { canEditRules } from '../guards.js';
 import { flash, render } from '../render.js';
@@ -35,6 +35,8 @@ interface Rejected {
   key: string;
   form?: ParsedSection['form'];
   errors: Record<string, string>;
+  /** the body rendered, when the admin asked for a preview instead of saving */
+  preview?: string;
 }
 
 /** The editor: a form per section, and one to add a section; `failed` puts a rejected form back. */
@@ -43,12 +45,14 @@ async function editorPage(request: FastifyRequest, reply: FastifyReply, failed?:
   requireAllowed(canEditRules(user), 'Only admins can edit the rules and the FAQ.');
   const sections = await listSections(request.server.db.prisma);
   const formFor = (key: string, fallback: Record<string, string>) =>
-    failed?.key === key ? { values: failed.form ?? fallback, errors: failed.errors, failed: true } : { values: fallback, errors: {}, failed: false };
+    failed?.key === key
+      ? { values: failed.form ?? fallback, errors: failed.errors, failed: Object.keys(failed.errors).length > 0, preview: failed.preview }
+      : { values: fallback, errors: {}, failed: false };
   const forms = sections.map((s) => ({
     id: s.id, key: String(s.id), title: s.title, page: s.page,
     ...formFor(String(s.id), { page: s.page, title: s.title, body: s.body, position: String(s.position), reason: '' }),
   }));
-  if (failed) reply.code(400);
+  if (failed && Object.keys(failed.errors).length > 0) reply.code(400);
   return render(request, reply, 'pages/admin/rules', {
     title: 'Rules and FAQ',
     forms,
@@ -57,10 +61,19 @@ async function editorPage(request: FastifyRequest, reply: FastifyReply, failed?:
   });
 }
 
+/** "Preview" shows the rendered body under its form and saves nothing (no reason needed). */
+function previewOf(body: FormBody | undefined, key: string, parsed: ParsedSection): Rejected | null {
+  if (text(body, 'preview') !== 'yes') return null;
+  const { reason: _reason, ...errors } = parsed.errors;
+  return { key, form: parsed.form, errors, preview: errors.body ? undefined : renderMarkdown(parsed.form.body) };
+}
+
 async function addSection(request: FastifyRequest, reply: FastifyReply) {
   const actor = requireStaff(request);
   requireAllowed(canEditRules(actor), 'Only admins can edit the rules and the FAQ.');
   const parsed = parseSectionForm(request.body as FormBody);
+  const preview = previewOf(request.body as FormBody, 'new', parsed);
+  if (preview) return editorPage(request, reply, preview);
   if (!parsed.values) return editorPage(request, reply, { key: 'new', form: parsed.form, errors: parsed.errors });
   const id = await createSection({ app: request.server, actorId: actor.id, reason: parsed.reason, values: parsed.values });
   flash(reply, `Section “${parsed.values.title}” added to the ${parsed.values.page === 'rules' ? 'rules' : 'FAQ'}.`);
@@ -72,6 +85,8 @@ async function editSection(request: IdRequest, reply: FastifyReply) {
   requireAllowed(canEditRules(actor), 'Only admins can edit the rules and the FAQ.');
   const id = parseId(request.params.id, 'section');
   const parsed = parseSectionForm(request.body as FormBody);
+  const preview = previewOf(request.body as FormBody, String(id), parsed);
+  if (preview) return editorPage(request, reply, preview);
   if (!parsed.values) return editorPage(request, reply, { key: String(id), form: parsed.form, errors: parsed.errors });
   await updateSection({ app: request.server, actorId: actor.id, reason: parsed.reason, id, values: parsed.values });
   flash(reply, `Section “${parsed.values.title}” saved.`);
