@@ -184,8 +184,12 @@ describe('staff-written sections', () => {
   });
 
   it('lets an admin edit and delete a section, each logged with its reason', async () => {
-    const edit = await postForm(t.app, admin, `/admin/rules/${sectionId}`, { page: 'rules', title: 'Seeding etiquette', body: 'Seed what you take.', position: '2', reason: 'shorter' }, { from: '/admin/rules' });
+    const body = 'Seed what you take.\n\n- one\n- two\n\n    indented code';
+    const edit = await postForm(t.app, admin, `/admin/rules/${sectionId}`, { page: 'rules', title: 'Seeding etiquette', body, position: '2', reason: 'shorter' }, { from: '/admin/rules' });
     assert.equal(edit.statusCode, 303);
+    const editor = (await get('/admin/rules', admin)).body;
+    const shown = new RegExp(`<textarea id="body-${sectionId}"[^>]*>([\\s\\S]*?)</textarea>`).exec(editor)?.[1];
+    assert.equal(shown, body, 'the editor gives the text back exactly, lines unindented');
     assert.equal(flashOf(edit), 'Section “Seeding etiquette” saved.');
     assert.match(sectionOf((await get('/rules')).body, `section-${sectionId}`), /<p>Seed what you take.<\/p>/);
 
