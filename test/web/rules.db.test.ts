@@ -137,6 +137,10 @@ describe('tracker failure reasons and banners', () => {
     const html = (await get('/releases', watched)).body;
     assert.match(html, /<strong>Ratio watch:<\/strong>[\s\S]*href="\/rules#watch"/);
     assert.match(html, /<strong>Downloading is disabled<\/strong>[\s\S]*href="\/rules#watch"/);
+    assert.equal(html.match(/<strong>Ratio watch:<\/strong>/g)?.length, 1, 'one ratio-watch banner');
+    assert.equal(html.match(/<strong>Downloading is disabled<\/strong>/g)?.length, 1, 'one downloads-withdrawn banner');
+    await t.app.db.prisma.warning.create({ data: { userId: watched.id, reason: 'seed your snatches' } });
+    assert.match((await get('/releases', watched)).body, /seed your snatches[\s\S]*Read the <a href="\/rules">rules<\/a>/);
   });
 });
 
