@@ -93,7 +93,8 @@ export function createTrackerService(options: TrackerServiceOptions): TrackerSer
   const catalog = new Catalog();
   const policy = defaultPolicy(config);
   const retentionMs = config.peerRetentionDays * DAY_MS;
-  const engine = new TrackerEngine({ catalog, clock, policy, maxPendingDeltas: config.maxPendingDeltas, retentionMs });
+  const rulesUrl = `${config.baseUrl}/rules#clients`;
+  const engine = new TrackerEngine({ catalog, clock, policy, maxPendingDeltas: config.maxPendingDeltas, retentionMs, rulesUrl });
   const timers: NodeJS.Timeout[] = [];
   const health = { lastFlushAt: null as string | null, lastFlushError: null as string | null, failedFlushes: 0 };
   let flushing: Promise<void> | null = null;

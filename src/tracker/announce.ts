@@ -21,6 +21,8 @@ export interface CoreOptions {
   maxPendingDeltas: number;
   /** baselines of stopped/expired peers are kept this long, ms */
   retentionMs: number;
+  /** where a refused client's user reads which clients are allowed (the site's /rules#clients) */
+  rulesUrl?: string;
 }
 
 /** A persisted peer row, as loaded at start (src/db/tracker-store.ts): what the ledger wrote. */
@@ -134,7 +136,8 @@ export class TrackerEngine implements TrackerCore {
 
   private checkClient(peerId: string): void {
     if (!isClientAllowed(this.options.policy, peerId)) {
-      throw new TrackerError('Your client is not allowed on this tracker; see the rules for allowed clients', 3600);
+      const where = this.options.rulesUrl ? `: ${this.options.rulesUrl}` : '';
+      throw new TrackerError(`Your client is not allowed on this tracker; see the rules for allowed clients${where}`, 3600);
     }
   }
 

@@ -8,6 +8,7 @@ import { homeRoutes } from './home/routes.js';
 import { inviteRoutes } from './invites/routes.js';
 import { releaseRoutes } from './releases/routes.js';
 import { rssRoutes } from './rss/routes.js';
+import { rulesRoutes } from './rules/routes.js';
 import { userRoutes } from './users/routes.js';
 
-export const webRouteGroups: Array<(app: FastifyInstance) => Promise<void>> = [memberWarnings, homeRoutes, authRoutes, inviteRoutes, releaseRoutes, userRoutes, tokenRoutes, rssRoutes, adminRoutes];
+export const webRouteGroups: Array<(app: FastifyInstance) => Promise<void>> = [memberWarnings, homeRoutes, authRoutes, inviteRoutes, releaseRoutes, userRoutes, tokenRoutes, rssRoutes, rulesRoutes, adminRoutes];

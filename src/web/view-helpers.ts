@@ -29,6 +29,13 @@ export function formatRatio(uploaded: bigint | number, downloaded: bigint | numb
   return (Math.floor(ratio * 100) / 100).toFixed(2);
 }
 
+/** Bonus points are fractional (paid per second of seeding): two decimals, rounded down. */
+export function formatPoints(value: number | null | undefined): string {
+  const n = Number(value);
+  if (!Number.isFinite(n)) return '0';
+  return (Math.floor(n * 100) / 100).toLocaleString('en', { maximumFractionDigits: 2 });
+}
+
 export function formatDate(value: Date | string | number | null | undefined): string {
   if (value === null || value === undefined) return '—';
   const date = value instanceof Date ? value : new Date(value);
@@ -59,6 +66,8 @@ export function registerViewHelpers(hbs: typeof Handlebars): void {
   hbs.registerHelper('bytes', (v: bigint | number) => formatBytes(v));
   hbs.registerHelper('ratio', (u: bigint | number, d: bigint | number) => formatRatio(u, d));
   hbs.registerHelper('date', (v: Date) => formatDate(v));
+  // not `points`: a helper's name wins over a template variable of the same name
+  hbs.registerHelper('pointsText', (v: number) => formatPoints(v));
   hbs.registerHelper('ago', (v: Date) => formatAgo(v));
   hbs.registerHelper('duration', (v: number) => formatDuration(Number(v)));
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b || String(a) === String(b));
