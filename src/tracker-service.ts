@@ -24,7 +24,9 @@ export interface TrackerHealth {
   failedFlushes: number;
 }
 
-export type PolicyUpdate = Partial<Pick<TrackerPolicy, 'siteFreeleech' | 'clientDeny' | 'clientAllow' | 'announceInterval' | 'minInterval'>>;
+export type PolicyUpdate = Partial<
+  Pick<TrackerPolicy, 'siteFreeleech' | 'clientDeny' | 'clientAllow' | 'announceInterval' | 'minInterval' | 'maxPeersPerMember' | 'maxPeersPerRelease'>
+>;
 
 export interface TrackerService {
   catalog: Catalog;

@@ -33,13 +33,24 @@ describe('settings form', () => {
   const values: SettingsValues = {
     site: { registrationMode: 'invite', inviteExpiryDays: 7, invitesForNewMembers: 0, siteName: 'seedkeep', sourceTag: 'seedkeep' },
     policy: { ...DEFAULT_POLICY_SETTINGS, ratioTable: DEFAULT_POLICY_SETTINGS.ratioTable.map((b) => ({ ...b })) },
-    tracker: { clientDeny: ['-XL', '-SD'], clientAllow: [], announceInterval: 1800, minInterval: 300 },
+    tracker: { clientDeny: ['-XL', '-SD'], clientAllow: [], announceInterval: 1800, minInterval: 300, maxPeersPerMember: 10_000, maxPeersPerRelease: 3 },
   };
 
   it('round-trips the current settings through the form', () => {
     const parsed = parseSettingsForm(settingsToForm(values));
     assert.deepEqual(parsed.errors, {});
     assert.deepEqual(parsed.values, values);
+  });
+
+  it('reads the peer caps as whole numbers within their bounds, naming each bad one', () => {
+    const ok = parseSettingsForm({ ...settingsToForm(values), maxPeersPerMember: '25000', maxPeersPerRelease: '5' });
+    assert.equal(ok.values?.tracker.maxPeersPerMember, 25_000);
+    assert.equal(ok.values?.tracker.maxPeersPerRelease, 5);
+    const bad = parseSettingsForm({ ...settingsToForm(values), maxPeersPerMember: '0', maxPeersPerRelease: 'lots' });
+    assert.equal(bad.values, null);
+    assert.ok(bad.errors.maxPeersPerMember);
+    assert.equal(bad.errors.maxPeersPerRelease, 'Enter a whole number.');
+    assert.ok(parseSettingsForm({ ...settingsToForm(values), maxPeersPerRelease: '1001' }).errors.maxPeersPerRelease);
   });
 
   it('ignores empty table rows and names a half-filled one', () => {

@@ -12,8 +12,9 @@ export async function loadSettingsValues(app: FastifyInstance): Promise<Settings
   // Until an admin saves it, the credit shown is the one registration uses (the environment's).
   policy.newMemberCreditGiB = Number(await newMemberCredit(app.db.prisma, app.config)) / 1024 ** 3;
   const site = await loadSiteSettings(app);
-  const { clientDeny, clientAllow, announceInterval, minInterval } = app.tracker.policy();
-  return { site, policy, tracker: { clientDeny: [...clientDeny], clientAllow: [...clientAllow], announceInterval, minInterval } };
+  const { clientDeny, clientAllow, announceInterval, minInterval, maxPeersPerMember, maxPeersPerRelease } = app.tracker.policy();
+  const tracker = { clientDeny: [...clientDeny], clientAllow: [...clientAllow], announceInterval, minInterval, maxPeersPerMember, maxPeersPerRelease };
+  return { site, policy, tracker };
 }
 
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);

@@ -2,13 +2,16 @@
 // current values turned back into form values. Pure: no database.
 import { NUMERIC_LIMITS, numberProblem, ratioTableProblem, type PolicySettings } from '../../policy/settings.js';
 import type { RatioBand } from '../../policy/ratio-table.js';
-import type { TrackerPolicy } from '../../tracker/policy.js';
+import { PEER_CAP_LIMITS, type TrackerPolicy } from '../../tracker/policy.js';
 import { text, type FormBody } from './form.js';
 import { REGISTRATION_MODES, type AdminSiteSettings } from './site-settings.js';
 
 export const TABLE_ROWS = 12;
 
-export type TrackerSettings = Pick<TrackerPolicy, 'clientDeny' | 'clientAllow' | 'announceInterval' | 'minInterval'>;
+export type TrackerSettings = Pick<
+  TrackerPolicy,
+  'clientDeny' | 'clientAllow' | 'announceInterval' | 'minInterval' | 'maxPeersPerMember' | 'maxPeersPerRelease'
+>;
 
 export interface SettingsValues {
   site: AdminSiteSettings;
@@ -75,7 +78,17 @@ function parseTracker(body: FormBody, form: Record<string, string>, errors: Reco
   const minInterval = Number(min);
   if (!/^\d+$/.test(interval) || announceInterval < 60 || announceInterval > 86400) errors.announceInterval = 'Enter whole seconds from 60 to 86400.';
   if (!/^\d+$/.test(min) || minInterval > announceInterval) errors.minInterval = 'Enter whole seconds, at most the announce interval.';
-  return { clientDeny, clientAllow, announceInterval, minInterval };
+  const maxPeersPerMember = parsePeerCap(body, 'maxPeersPerMember', form, errors);
+  const maxPeersPerRelease = parsePeerCap(body, 'maxPeersPerRelease', form, errors);
+  return { clientDeny, clientAllow, announceInterval, minInterval, maxPeersPerMember, maxPeersPerRelease };
+}
+
+function parsePeerCap(body: FormBody, key: 'maxPeersPerMember' | 'maxPeersPerRelease', form: Record<string, string>, errors: Record<string, string>): number {
+  const raw = (form[key] = text(body, key));
+  const [min, max] = PEER_CAP_LIMITS[key];
+  const problem = /^\d+$/.test(raw) ? numberProblem(Number(raw), min, max, true) : 'Enter a whole number.';
+  if (problem) errors[key] = problem;
+  return Number(raw);
 }
 
 export function parseSettingsForm(body: FormBody | undefined): ParsedSettings {
@@ -107,6 +120,8 @@ export function settingsToForm(values: SettingsValues): Record<string, string> {
     clientAllow: values.tracker.clientAllow.join('\n'),
     announceInterval: String(values.tracker.announceInterval),
     minInterval: String(values.tracker.minInterval),
+    maxPeersPerMember: String(values.tracker.maxPeersPerMember),
+    maxPeersPerRelease: String(values.tracker.maxPeersPerRelease),
   };
   for (const [key] of NUMERIC_LIMITS) form[key] = String(values.policy[key]);
   values.policy.ratioTable.forEach((band, i) => {
