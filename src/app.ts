@@ -8,6 +8,7 @@ import type { Config } from './config.js';
 import type { Database } from './db/client.js';
 import { createPolicyJob, type PolicyJob } from './policy/jobs/policy-job.js';
 import { Settings, trackerPolicyOf } from './settings.js';
+import { logSerializers } from './log-redact.js';
 import { createTrackerService, type TrackerService } from './tracker-service.js';
 import { installFastPath, type FastPath } from './tracker/http-fast-path.js';
 import { trackerHttpRoutes } from './tracker/http.js';
@@ -37,17 +38,22 @@ export interface AppDeps {
   clock?: Clock;
   /** false skips loading the tracker's state (tests that only need pages) */
   startTracker?: boolean;
+  /** where log lines go instead of stdout (specs that read the log) */
+  logStream?: { write(line: string): void };
 }
 
-export function loggerOptions(config: Config): FastifyServerOptions['logger'] {
+/** Request URLs and errors are logged without passkeys or tokens (log-redact.ts). */
+export function loggerOptions(config: Config, stream?: AppDeps['logStream']): FastifyServerOptions['logger'] {
   if (config.logLevel === 'silent') return false;
-  if (config.pretty) return { level: config.logLevel, transport: { target: 'pino-pretty' } };
-  return { level: config.logLevel };
+  const base = { level: config.logLevel, serializers: logSerializers };
+  if (stream) return { ...base, stream };
+  if (config.pretty) return { ...base, transport: { target: 'pino-pretty' } };
+  return base;
 }
 
 export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: loggerOptions(config),
+    logger: loggerOptions(config, deps.logStream),
     trustProxy: config.trustedProxies.length > 0 ? config.trustedProxies : false,
     // Announce query strings are parsed by the tracker route itself (binary-safe, BEP 3).
     routerOptions: { ignoreTrailingSlash: true },

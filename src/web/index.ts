@@ -14,6 +14,7 @@ import fastifyView from '@fastify/view';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import Handlebars from 'handlebars';
 import { AppError } from '../errors.js';
+import { cleanForm, cleanQuery } from './clean-input.js';
 import { render } from './render.js';
 import { loadSessionUser, type SessionUser } from './session.js';
 import { registerViewHelpers } from './view-helpers.js';
@@ -130,6 +131,11 @@ const isSessionless = (url: string): boolean => url.startsWith('/static/') || ur
 export async function webRoutes(app: FastifyInstance): Promise<void> {
   await registerPlugins(app);
   app.decorateRequest('user', null);
+  // repeated query keys and NULs never reach a page (clean-input.ts)
+  app.addHook('preValidation', async (request) => {
+    request.query = cleanQuery(request.query);
+    request.body = cleanForm(request.body);
+  });
   app.addHook('preHandler', async (request) => {
     if (isSessionless(request.url)) return;
     request.user = await loadSessionUser(app.db.prisma, request, app.clock.now());

@@ -1,6 +1,7 @@
 // The one file for how bytes, ratios and dates look. Registered as Handlebars helpers; the
 // functions are exported for routes that format outside templates (RSS, SVG charts).
 import Handlebars from 'handlebars';
+import { visibleName } from '../torrents/index.js';
 
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
 
@@ -69,6 +70,8 @@ export function registerViewHelpers(hbs: typeof Handlebars): void {
   // not `points`: a helper's name wins over a template variable of the same name
   hbs.registerHelper('pointsText', (v: number) => formatPoints(v));
   hbs.registerHelper('ago', (v: Date) => formatAgo(v));
+  // release and file names stored before the name checks: hidden characters made visible
+  hbs.registerHelper('safeName', (v: unknown) => (typeof v === 'string' ? visibleName(v) : v));
   hbs.registerHelper('duration', (v: number) => formatDuration(Number(v)));
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b || String(a) === String(b));
   hbs.registerHelper('ne', (a: unknown, b: unknown) => !(a === b || String(a) === String(b)));

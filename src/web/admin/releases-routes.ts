@@ -103,7 +103,10 @@ async function releaseEdit(request: FastifyRequest<{ Params: { id: string } }>, 
   return withForm(request, reply, async (body) => {
     const reason = requireReason(body, 'edit-reason');
     const mediaIds = readMediaIds({ imdbId: text(body, 'imdbId'), tmdbId: text(body, 'tmdbId'), tvdbId: text(body, 'tvdbId') });
-    const edit = { name: text(body, 'name'), description: String(body.description ?? '').replace(/\r\n/g, '\n'), categoryId: Number(text(body, 'category')) || 0, ...mediaIds };
+    const category = text(body, 'category');
+    // a whole id the database column holds, else "Choose a category" (1e308 or 1.5 were a 500)
+    const categoryId = /^\d{1,9}$/.test(category) ? Number(category) : 0;
+    const edit = { name: text(body, 'name'), description: String(body.description ?? '').replace(/\r\n/g, '\n'), categoryId, ...mediaIds };
     await editRelease({ app: request.server, actor, releaseId, edit, reason });
     const mode = text(body, 'mode');
     const release = await findReleaseForStaff(request.server.db.prisma, releaseId);

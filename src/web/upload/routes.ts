@@ -3,7 +3,7 @@
 // TorrentError messages, written for the uploader.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../errors.js';
-import { TorrentError } from '../../torrents/index.js';
+import { nameProblem, TorrentError } from '../../torrents/index.js';
 import { findCategory, listCategories } from '../categories.js';
 import { requireUser } from '../guards.js';
 import { flash, render } from '../render.js';
@@ -81,7 +81,7 @@ export async function validateForm(request: FastifyRequest, form: UploadForm): P
     errors.description = `The description is ${form.description.length.toLocaleString('en-US')} characters; the limit is ${MAX_DESCRIPTION_CHARS.toLocaleString('en-US')}.`;
   }
   if (form.name.length > MAX_NAME_CHARS) errors.name = `Names are at most ${MAX_NAME_CHARS} characters.`;
-  else if (/[\u0000-\u001f\u007f]/.test(form.name)) errors.name = 'The name contains control characters.';
+  else if (nameProblem(form.name)) errors.name = `The name ${nameProblem(form.name)}.`;
   validateMediaIds(form, errors);
   return errors;
 }
