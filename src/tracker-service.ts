@@ -6,16 +6,18 @@ import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Database } from './db/client.js';
 import { RecentIps } from './db/recent-ips.js';
-import { flushLedgerBatch, loadTrackerState, purgeOldPeers } from './db/tracker-store.js';
+import { createCheckpointer } from './db/checkpointer.js';
+import { flushLedgerBatch, FLUSH_CHUNK_ROWS, loadTrackerState, purgeOldPeers, writeReleaseCounts } from './db/tracker-store.js';
 import { TrackerEngine, type TrackerStats } from './tracker/announce.js';
 import { Catalog } from './tracker/catalog.js';
+import { splitBatch } from './tracker/ledger-split.js';
 import { defaultPolicy, sanitizePolicy, type TrackerPolicy } from './tracker/policy.js';
 import type { TrackerCore } from './tracker/types.js';
 
 export interface TrackerHealth {
   /** ledger entries waiting for the database */
   pendingDeltas: number;
-  /** announces are refused once pendingDeltas reaches this */
+  /** announces are refused once pendingDeltas reaches this while flushes fail */
   maxPendingDeltas: number;
   lastFlushAt: string | null;
   /** null once a flush succeeded again */
@@ -66,40 +68,106 @@ export function sweepBudget(lastPassPeers: number): number {
   return Math.max(SWEEP_MIN_SLICE, Math.ceil(lastPassPeers / (SWEEP_PASS_MS / SWEEP_TICK_MS)));
 }
 
+/**
+ * Ledger entries per flush transaction. A flush takes everything pending, and a backlog
+ * (a burst, a downtime) is written in parts of this size one after another (ledger-split.ts),
+ * so no transaction writes more than a few tens of megabytes of log and the stop path can
+ * end between two parts.
+ */
+export const FLUSH_PART_ENTRIES = 25_000;
+/** Release counts written per timer flush at most: a backlog of them (a start after a long downtime) must not hold the credit back. */
+const COUNTS_PER_FLUSH = 20 * FLUSH_CHUNK_ROWS;
+/** How long stop() keeps flushing; what is left is recovered at the next start (docs/operations.md, "Stopping"). */
+export const STOP_FLUSH_MS = 5_000;
+/** PGlite: a checkpoint once this much write-ahead log was written, or any was and CHECKPOINT_MS passed (src/db/checkpointer.ts). */
+const CHECKPOINT_WAL_BYTES = 64 * 1024 * 1024;
+const CHECKPOINT_MS = 60_000;
+const CHECKPOINT_TICK_MS = 5_000;
+
 export function createTrackerService(options: TrackerServiceOptions): TrackerService {
   const { config, db, clock, log } = options;
   const catalog = new Catalog();
   const policy = defaultPolicy(config);
   const retentionMs = config.peerRetentionDays * DAY_MS;
-  const engine = new TrackerEngine({ catalog, clock, policy, maxPendingDeltas: config.maxPendingDeltas, retentionMs });
-  const timers: NodeJS.Timeout[] = [];
   const health = { lastFlushAt: null as string | null, lastFlushError: null as string | null, failedFlushes: 0 };
+  // the pending bound refuses announces only while the database is unreachable
+  const flushesFailing = (): boolean => health.failedFlushes > 0;
+  const engine = new TrackerEngine({ catalog, clock, policy, maxPendingDeltas: config.maxPendingDeltas, flushesFailing, retentionMs });
+  const timers: NodeJS.Timeout[] = [];
   let flushing: Promise<void> | null = null;
   const recentIps = new RecentIps();
+  // Real time, not `clock`: these bound how long the process works, whatever the tracker's clock says.
+  let flushDeadline = Infinity;
+  let stopped = false;
+  const checkpointer = createCheckpointer(db.sql, {
+    walBytes: CHECKPOINT_WAL_BYTES,
+    intervalMs: CHECKPOINT_MS,
+    now: () => performance.now(),
+    onCheckpoint: (info) => log.debug({ walBytes: Number(info.walBytes), ms: Math.round(info.ms) }, 'database checkpoint'),
+  });
+  const checkpoint = (): Promise<void> =>
+    checkpointer.maybeCheckpoint().catch((err: unknown) => log.warn({ err }, 'database checkpoint failed'));
 
   // Release counts ride along with a flush at most every countsIntervalMs (see Ledger.take):
   // browse shows them up to that much late, the details page's peer list is not.
   let countsDueAt = 0;
   const countsOf = (id: number) => engine.countsOf(id);
 
-  async function flushOnce(withCounts: boolean): Promise<void> {
+  /**
+   * Everything pending, in parts of FLUSH_PART_ENTRIES (one transaction each), then the due
+   * release counts. Stops between two parts at flushDeadline (stop()), giving the rest back.
+   */
+  async function flushOnce(withCounts: boolean, allCounts: boolean): Promise<void> {
     const ledger = engine.ledger;
     if (ledger.pending === 0 && !(withCounts && ledger.countsPending > 0)) return;
-    const batch = ledger.take(withCounts ? countsOf : null);
+    const parts = splitBatch(ledger.take(null), FLUSH_PART_ENTRIES);
+    const countIds = withCounts ? takeCounts(allCounts ? Infinity : COUNTS_PER_FLUSH) : [];
     try {
-      const snatched = await flushLedgerBatch(db.sql, batch, recentIps);
-      if (withCounts) countsDueAt = clock.now() + config.countsIntervalMs;
-      for (const [releaseId, n] of snatched) engine.completed.set(releaseId, (engine.completed.get(releaseId) ?? 0) + n);
+      while (parts.length > 0 && performance.now() < flushDeadline) {
+        const snatched = await flushLedgerBatch(db.sql, parts[0], recentIps);
+        parts.shift();
+        for (const [releaseId, n] of snatched) engine.completed.set(releaseId, (engine.completed.get(releaseId) ?? 0) + n);
+        await checkpoint();
+      }
+      for (const part of parts.splice(0)) ledger.restore(part); // past the deadline: left for the next start
+      await writeCounts(countIds);
       health.lastFlushAt = new Date(clock.now()).toISOString();
       if (health.lastFlushError) log.info({ pending: engine.ledger.pending }, 'tracker ledger flushed again after failures');
       health.lastFlushError = null;
       health.failedFlushes = 0;
     } catch (error) {
-      engine.ledger.restore(batch);
+      for (const part of parts) engine.ledger.restore(part);
+      for (const id of countIds) engine.ledger.touchRelease(id);
+      if (withCounts) countsDueAt = 0; // still due: the next flush that succeeds writes them
       health.lastFlushError = error instanceof Error ? error.message : String(error);
       health.failedFlushes++;
       log.warn({ err: error, pending: engine.ledger.pending, failures: health.failedFlushes }, 'tracker ledger flush failed; deltas kept in memory');
       throw error;
+    }
+  }
+
+  /**
+   * Up to `limit` of the releases whose counts are waiting, taken with the credit (releases
+   * touched later wait for the next turn). A backlog left keeps the counts due, so it is
+   * worked off over the next flushes; otherwise the next are due an interval from now.
+   */
+  function takeCounts(limit: number): number[] {
+    const ids = engine.ledger.takeReleases(limit);
+    if (engine.ledger.countsPending === 0 || ids.length < limit) countsDueAt = clock.now() + config.countsIntervalMs;
+    return ids;
+  }
+
+  /** Their live counts, FLUSH_CHUNK_ROWS per transaction; what is not written stays pending. */
+  async function writeCounts(ids: number[]): Promise<void> {
+    try {
+      while (ids.length > 0 && performance.now() < flushDeadline) {
+        const chunk = ids.slice(0, FLUSH_CHUNK_ROWS);
+        await writeReleaseCounts(db.sql, chunk.map((releaseId) => ({ releaseId, ...countsOf(releaseId) })));
+        ids.splice(0, chunk.length);
+        await checkpoint();
+      }
+    } finally {
+      for (const id of ids) engine.ledger.touchRelease(id);
     }
   }
 
@@ -111,7 +179,7 @@ export function createTrackerService(options: TrackerServiceOptions): TrackerSer
   async function flush(allCounts = true): Promise<void> {
     while (flushing) await flushing.catch(() => {});
     // decided only now: a tick that waited behind a slow flush must not write counts again
-    flushing = flushOnce(allCounts || clock.now() >= countsDueAt);
+    flushing = flushOnce(allCounts || clock.now() >= countsDueAt, allCounts);
     try {
       await flushing;
     } finally {
@@ -146,6 +214,25 @@ export function createTrackerService(options: TrackerServiceOptions): TrackerSer
     }
   }
 
+  /**
+   * The timer's flushes: one FLUSH_INTERVAL_MS after the last one started, or at once when it
+   * took longer (flushes run back to back while the tracker is behind, each taking everything
+   * pending); after a failure, a full interval later.
+   */
+  function scheduleFlush(wait: number): void {
+    if (stopped) return;
+    const timer = setTimeout(() => {
+      timers.splice(timers.indexOf(timer), 1);
+      const started = performance.now();
+      flush(false).then(
+        () => scheduleFlush(Math.max(0, config.flushIntervalMs - (performance.now() - started))),
+        () => scheduleFlush(config.flushIntervalMs),
+      );
+    }, wait);
+    timer.unref();
+    timers.push(timer);
+  }
+
   function every(ms: number, task: () => Promise<unknown> | void): void {
     const timer = setInterval(() => {
       Promise.resolve()
@@ -165,7 +252,8 @@ export function createTrackerService(options: TrackerServiceOptions): TrackerSer
       // the first pass is sized by what was loaded; later ones by the pass before
       const loaded = engine.stats();
       engine.lastSweepPass = loaded.peers + loaded.baselines;
-      every(config.flushIntervalMs, () => flush(false));
+      scheduleFlush(config.flushIntervalMs);
+      every(CHECKPOINT_TICK_MS, checkpoint);
       let swept = { expired: 0, forgotten: 0 };
       every(SWEEP_TICK_MS, () => {
         if (!engine.sweepSome(sweepBudget(engine.lastSweepPass), swept)) return;
@@ -181,12 +269,18 @@ export function createTrackerService(options: TrackerServiceOptions): TrackerSer
       });
     },
     async stop() {
+      stopped = true;
       for (const timer of timers.splice(0)) clearInterval(timer);
+      // the flush under way too stops between two parts at the deadline
+      flushDeadline = performance.now() + STOP_FLUSH_MS;
       try {
         await flush();
       } catch {
         log.error({ pending: engine.ledger.pending }, 'tracker stopped with unflushed deltas');
+        return;
       }
+      const { pending, countsPending } = engine.ledger;
+      if (pending + countsPending > 0) log.warn({ pending, countsPending }, 'tracker stopped with unflushed deltas; the next start recovers them');
     },
     flush,
     health: () => ({ pendingDeltas: engine.ledger.pending, maxPendingDeltas: config.maxPendingDeltas, ...health }),

@@ -1,6 +1,8 @@
 // The tracker's persistence: load users, releases and peers at start; write one ledger
 // batch in ONE transaction of multi-row statements (unnest arrays), so a peer's persisted
 // baseline and the credit computed from it commit together (exactly-once across kill -9).
+// A large batch reaches here in parts of bounded size (src/tracker/ledger-split.ts); release
+// counts are written apart from it (writeReleaseCounts).
 // Totals are added, never overwritten: the web and admin side edit them too.
 import type { LedgerBatch, PeerRow, ReleaseCounts, SnatchRow, TrafficRows, TransferRows } from '../tracker/ledger.js';
 import type { StoredPeer } from '../tracker/announce.js';
@@ -114,7 +116,6 @@ export async function flushLedgerBatch(sql: SqlDriver, batch: LedgerBatch, recen
     for (const chunk of chunksOf([...batch.snatches.values()])) {
       for (const [releaseId, n] of await flushSnatches(tx, chunk)) added.set(releaseId, (added.get(releaseId) ?? 0) + n);
     }
-    for (const chunk of chunksOf(batch.releaseRows)) await flushReleaseCounts(tx, chunk);
     for (const [from, to] of rangesOf(batch.daily.size)) await flushDaily(tx, batch.daily, from, to);
     for (const chunk of chunksOf([...sightings.values()])) await flushUserIps(tx, chunk);
     return added;
@@ -249,7 +250,20 @@ async function flushSnatches(tx: SqlTx, s: readonly SnatchRow[]): Promise<Map<nu
   return added;
 }
 
-async function flushReleaseCounts(tx: SqlTx, r: readonly ReleaseCounts[]): Promise<void> {
+/**
+ * Releases' seeder/leecher counts, outside the credit's transaction: they are absolute values
+ * read from the swarms, so a part written and a part not leave nothing to reconcile (the
+ * rest is written later, or rebuilt at start). Each call is its own short transaction of at
+ * most FLUSH_CHUNK_ROWS rows: a count change rewrites every browse index of the release row,
+ * and a million of them in one transaction made a write-ahead log of over half a gigabyte.
+ */
+export async function writeReleaseCounts(sql: SqlDriver, r: readonly ReleaseCounts[]): Promise<void> {
+  if (r.length > FLUSH_CHUNK_ROWS) throw new RangeError(`writeReleaseCounts takes at most ${FLUSH_CHUNK_ROWS} rows`);
+  // a transaction of one statement: the same on both drivers, and tests can watch it
+  await sql.transaction((tx) => updateReleaseCounts(tx, r));
+}
+
+async function updateReleaseCounts(tx: SqlTx, r: readonly ReleaseCounts[]): Promise<void> {
   await tx.query(
     `UPDATE releases AS r SET seeders = d.s, leechers = d.l
        FROM unnest($1::int[], $2::int[], $3::int[]) AS d(id, s, l)
