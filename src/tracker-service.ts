@@ -79,6 +79,12 @@ export const FLUSH_PART_ENTRIES = 25_000;
 const COUNTS_PER_FLUSH = 20 * FLUSH_CHUNK_ROWS;
 /** How long stop() keeps flushing; what is left is recovered at the next start (docs/operations.md, "Stopping"). */
 export const STOP_FLUSH_MS = 5_000;
+/**
+ * The whole shutdown's bound (src/server.ts): the flush above, in-flight requests, closing
+ * the database. Past it the process exits 1 rather than wait for a stuck database; Docker's
+ * stop_grace_period (docker-compose.yml) is longer, so the container is never killed mid-flush.
+ */
+export const SHUTDOWN_LIMIT_MS = 15_000;
 /** PGlite: a checkpoint once this much write-ahead log was written, or any was and CHECKPOINT_MS passed (src/db/checkpointer.ts). */
 const CHECKPOINT_WAL_BYTES = 64 * 1024 * 1024;
 const CHECKPOINT_MS = 60_000;
