@@ -1,7 +1,8 @@
 // Checkpoints for the embedded database. PGlite runs Postgres in single-user mode: there is no
-// checkpointer process, so nothing checkpoints on its own and the write-ahead log only grows.
-// With about half a gigabyte of it written since the last checkpoint, PGlite (0.4 and 0.6
-// alike) spins inside a statement for good: pages, flushes and shutdown all wait on it. So
+// checkpointer process, so nothing checkpoints on its own and the write-ahead log only grows
+// (and is replayed at the next start). With about half a gigabyte of it written since the last
+// checkpoint, PGlite 0.4 spins inside a statement for good: pages, flushes and shutdown all
+// wait on it. So
 // the tracker service asks here on a timer and between the parts of a large flush, and a
 // CHECKPOINT runs when enough log was written since the last one, or some was and enough
 // time passed. It runs in PGlite's worker thread (pglite-proxy.ts): announces go on meanwhile.

@@ -1,8 +1,7 @@
 // The tracker's persistence: load users, releases and peers at start; write one ledger
 // batch in ONE transaction of multi-row statements (unnest arrays), so a peer's persisted
 // baseline and the credit computed from it commit together (exactly-once across kill -9).
-// A large batch reaches here in parts of bounded size (src/tracker/ledger-split.ts); release
-// counts are written apart from it (writeReleaseCounts).
+// A backlog comes in bounded parts (ledger-split.ts); release counts apart (writeReleaseCounts).
 // Totals are added, never overwritten: the web and admin side edit them too.
 import type { LedgerBatch, PeerRow, ReleaseCounts, SnatchRow, TrafficRows, TransferRows } from '../tracker/ledger.js';
 import type { StoredPeer } from '../tracker/announce.js';
@@ -251,15 +250,12 @@ async function flushSnatches(tx: SqlTx, s: readonly SnatchRow[]): Promise<Map<nu
 }
 
 /**
- * Releases' seeder/leecher counts, outside the credit's transaction: they are absolute values
- * read from the swarms, so a part written and a part not leave nothing to reconcile (the
- * rest is written later, or rebuilt at start). Each call is its own short transaction of at
- * most FLUSH_CHUNK_ROWS rows: a count change rewrites every browse index of the release row,
- * and a million of them in one transaction made a write-ahead log of over half a gigabyte.
+ * Release counts apart from the credit: absolute values, so whatever is not written is written
+ * later or rebuilt at start. A short transaction of at most FLUSH_CHUNK_ROWS rows per call: a
+ * count change rewrites every browse index of the row, and a million in one was >0.5 GB of log.
  */
 export async function writeReleaseCounts(sql: SqlDriver, r: readonly ReleaseCounts[]): Promise<void> {
   if (r.length > FLUSH_CHUNK_ROWS) throw new RangeError(`writeReleaseCounts takes at most ${FLUSH_CHUNK_ROWS} rows`);
-  // a transaction of one statement: the same on both drivers, and tests can watch it
   await sql.transaction((tx) => updateReleaseCounts(tx, r));
 }
 
