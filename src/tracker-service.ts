@@ -114,7 +114,7 @@ export function createTrackerService(options: TrackerServiceOptions): TrackerSer
   const checkpoint = (): Promise<void> =>
     checkpointer.maybeCheckpoint().catch((err: unknown) => log.warn({ err }, 'database checkpoint failed'));
 
-  // Release counts ride along with a flush at most every countsIntervalMs (see Ledger.take):
+  // Release counts follow a flush's credit at most every countsIntervalMs (see Ledger.take):
   // browse shows them up to that much late, the details page's peer list is not.
   let countsDueAt = 0;
   const countsOf = (id: number) => engine.countsOf(id);
