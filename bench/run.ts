@@ -17,6 +17,7 @@ import { durationsFor, trivialRate, type Pauses, type Results } from './lib/resu
 import { buildSeedkeep, ensureTools } from './lib/tools.js';
 import { httpGet, sampleFailures } from './lib/announce-url.js';
 import { describeRounds, measureBoundaries } from './sections/boundaries.js';
+import { burstLine, measureBurst } from './sections/burst.js';
 import { measureFlush } from './sections/flush.js';
 import { measureHttp, type HttpRow, type HttpRunOptions } from './sections/http.js';
 import { heapBreakdown, measureMemory } from './sections/memory.js';
@@ -217,6 +218,15 @@ async function profiles(ctx: Context): Promise<void> {
   }
 }
 
+/** A burst of new peers with the database healthy: pending entries and flush lag (sections/burst.ts). */
+async function burst(ctx: Context): Promise<void> {
+  await section(ctx, 'burst of new peers', async () => {
+    const b = await measureBurst({ pgUrl: ctx.pgUrl, ratePerSec: 19_000, seconds: ctx.results.quick ? 3 : 10 });
+    ctx.results.notes.push(burstLine(b));
+    log(`  ${burstLine(b)}`);
+  });
+}
+
 async function memory(ctx: Context): Promise<void> {
   const d = ctx.results.durations;
   await section(ctx, `memory: ${d.memoryPeers} peers`, async () => {
@@ -272,6 +282,7 @@ async function main(): Promise<void> {
     await seedkeepPglite(ctx);
     await seedkeepPostgres(ctx);
     await boundaries(ctx);
+    await burst(ctx);
     await profiles(ctx);
     await memory(ctx);
     await pages(ctx);

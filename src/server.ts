@@ -1,10 +1,11 @@
 // The only file that touches the process: read the config, migrate, listen on HTTP and UDP,
-// and on SIGTERM/SIGINT stop accepting, finish in-flight work, flush the ledger, close the
-// database and exit 0.
+// and on SIGTERM/SIGINT stop accepting, finish in-flight work, flush the ledger (for at most
+// a few seconds), close the database and exit 0, all within SHUTDOWN_LIMIT_MS.
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { openDatabase } from './db/client.js';
 import { startMetricsServer } from './metrics/index.js';
+import { SHUTDOWN_LIMIT_MS } from './tracker-service.js';
 import { startUdpTracker, type UdpTracker } from './tracker/udp.js';
 
 function readConfigOrExit(): Config {
@@ -33,6 +34,11 @@ async function main(): Promise<void> {
     if (closing) return;
     closing = true;
     app.log.info({ signal }, 'shutting down');
+    // stop() bounds its flush; this bounds the rest (a database that no longer answers)
+    setTimeout(() => {
+      app.log.error({ limitMs: SHUTDOWN_LIMIT_MS }, 'shutdown took too long; exiting');
+      process.exit(1);
+    }, SHUTDOWN_LIMIT_MS).unref();
     try {
       await udp?.close();
       await metricsServer?.close();

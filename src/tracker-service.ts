@@ -9,17 +9,19 @@ import type { Database } from './db/client.js';
 import { purgeOldBatches, snatchCounts } from './db/ledger-batches.js';
 import { RecentIps } from './db/recent-ips.js';
 import { BoundaryWaits, type WaitGroup } from './boundary-waits.js';
-import { flushLedgerBatch, loadTrackerRelease, loadTrackerState, loadTrackerUser, purgeOldPeers } from './db/tracker-store.js';
+import { createCheckpointer } from './db/checkpointer.js';
+import { flushLedgerBatch, FLUSH_CHUNK_ROWS, loadTrackerRelease, loadTrackerState, loadTrackerUser, purgeOldPeers, writeReleaseCounts } from './db/tracker-store.js';
 import { TrackerEngine, type TrackerStats } from './tracker/announce.js';
 import type { LedgerBatch } from './tracker/ledger.js';
 import { Catalog } from './tracker/catalog.js';
+import { splitBatch } from './tracker/ledger-split.js';
 import { defaultPolicy, type TrackerPolicy } from './tracker/policy.js';
 import type { TrackerCore } from './tracker/types.js';
 
 export interface TrackerHealth {
   /** ledger entries waiting for the database */
   pendingDeltas: number;
-  /** announces are refused once pendingDeltas reaches this */
+  /** announces are refused once pendingDeltas reaches this while flushes fail */
   maxPendingDeltas: number;
   lastFlushAt: string | null;
   /** null once a flush succeeded again */
@@ -88,31 +90,65 @@ export function sweepBudget(lastPassPeers: number): number {
   return Math.max(SWEEP_MIN_SLICE, Math.ceil(lastPassPeers / (SWEEP_PASS_MS / SWEEP_TICK_MS)));
 }
 
+/**
+ * Ledger entries per flush transaction. A flush takes everything pending, and a backlog
+ * (a burst, a downtime) is written in parts of this size one after another (ledger-split.ts),
+ * so no transaction writes more than a few tens of megabytes of log and the stop path can
+ * end between two parts.
+ */
+export const FLUSH_PART_ENTRIES = 25_000;
+/** Release counts written per timer flush at most: a backlog of them (a start after a long downtime) must not hold the credit back. */
+const COUNTS_PER_FLUSH = 20 * FLUSH_CHUNK_ROWS;
+/** How long stop() keeps flushing; what is left is recovered at the next start (docs/operations.md, "Stopping"). */
+export const STOP_FLUSH_MS = 5_000;
+/**
+ * The whole shutdown's bound (src/server.ts): the flush above, in-flight requests, closing
+ * the database. Past it the process exits 1 rather than wait for a stuck database; Docker's
+ * stop_grace_period (docker-compose.yml) is longer, so the container is never killed mid-flush.
+ */
+export const SHUTDOWN_LIMIT_MS = 15_000;
+/** PGlite: a checkpoint once this much write-ahead log was written, or any was and CHECKPOINT_MS passed (src/db/checkpointer.ts). */
+const CHECKPOINT_WAL_BYTES = 64 * 1024 * 1024;
+const CHECKPOINT_MS = 60_000;
+const CHECKPOINT_TICK_MS = 5_000;
+
 export function createTrackerService(options: TrackerServiceOptions): TrackerService {
   const { config, db, clock, log } = options;
   const catalog = new Catalog();
   const policy = defaultPolicy(config);
   const retentionMs = config.peerRetentionDays * DAY_MS;
   const rulesUrl = `${config.baseUrl}/rules#clients`;
-  const engine = new TrackerEngine({ catalog, clock, policy, maxPendingDeltas: config.maxPendingDeltas, retentionMs, rulesUrl });
-  const timers: NodeJS.Timeout[] = [];
   const health = { lastFlushAt: null as string | null, lastFlushError: null as string | null, failedFlushes: 0 };
+  // the pending bound refuses announces only while the database is unreachable
+  const flushesFailing = (): boolean => health.failedFlushes > 0;
+  const engine = new TrackerEngine({ catalog, clock, policy, maxPendingDeltas: config.maxPendingDeltas, flushesFailing, retentionMs, rulesUrl });
+  const timers: NodeJS.Timeout[] = [];
   let flushing: Promise<void> | null = null;
   const recentIps = new RecentIps();
   const flushListeners: FlushListener[] = [];
   const tellFlush = (started: number, ok: boolean) => {
     for (const listener of flushListeners) listener((performance.now() - started) / 1000, ok);
   };
+  // Real time, not `clock`: these bound how long the process works, whatever the tracker's clock says.
+  let flushDeadline = Infinity;
+  let stopped = false;
+  const checkpointer = createCheckpointer(db.sql, {
+    walBytes: CHECKPOINT_WAL_BYTES,
+    intervalMs: CHECKPOINT_MS,
+    now: () => performance.now(),
+    onCheckpoint: (info) => log.debug({ walBytes: Number(info.walBytes), ms: Math.round(info.ms) }, 'database checkpoint'),
+  });
+  const checkpoint = (): Promise<void> =>
+    checkpointer.maybeCheckpoint().catch((err: unknown) => log.warn({ err }, 'database checkpoint failed'));
 
-  // Release counts ride along with a flush at most every countsIntervalMs (see Ledger.take):
+  // Release counts follow a flush's credit at most every countsIntervalMs (see Ledger.take):
   // browse shows them up to that much late, the details page's peer list is not.
   let countsDueAt = 0;
   const countsOf = (id: number) => engine.countsOf(id);
 
   // Session-boundary replies wait for their flush (docs/accounting.md): the first of a group
-  // asks for an early one; a group taken by a batch that failed waits for its retry.
+  // asks for an early one; groups whose batch failed wait until a flush writes everything.
   let earlyFlushQueued = false;
-  let stopped = false;
   const waits = new BoundaryWaits(BOUNDARY_WAIT_MS, () => {
     if (earlyFlushQueued || stopped) return;
     earlyFlushQueued = true;
@@ -122,32 +158,52 @@ export function createTrackerService(options: TrackerServiceOptions): TrackerSer
     });
   });
   engine.waitForFlush = () => (stopped ? Promise.resolve() : waits.wait());
-  let heldGroup: WaitGroup | null = null;
+  const heldGroups: WaitGroup[] = [];
+  const releaseHeld = (): void => {
+    for (const group of heldGroups.splice(0)) group.resolve();
+  };
 
   /**
    * A batch in doubt (its earlier attempt failed, maybe after committing) is written again,
-   * under its id, before anything newer; then what is pending, as a new batch.
+   * under its id, before anything newer; then everything pending, in parts of
+   * FLUSH_PART_ENTRIES (one transaction each, each with its own id); then the due release
+   * counts. Stops between two parts at flushDeadline (stop()), giving the rest back.
    */
-  async function flushOnce(withCounts: boolean): Promise<void> {
+  async function flushOnce(withCounts: boolean, allCounts: boolean): Promise<void> {
     const ledger = engine.ledger;
     const doubtful = ledger.inDoubt;
-    if (doubtful !== null) await writeBatch(doubtful, heldGroup);
-    if (ledger.fresh === 0 && !(withCounts && ledger.countsPending > 0)) return;
-    const batch = ledger.take(withCounts ? countsOf : null);
-    await writeBatch(batch, waits.take());
-    if (withCounts) countsDueAt = clock.now() + config.countsIntervalMs;
+    if (doubtful !== null) await writeBatch(doubtful);
+    if (ledger.fresh === 0 && !(withCounts && ledger.countsPending > 0)) return releaseHeld();
+    const group = waits.take();
+    if (group) heldGroups.push(group);
+    const parts = splitBatch(ledger.take(null), FLUSH_PART_ENTRIES);
+    const countIds = withCounts ? takeCounts(allCounts ? Infinity : COUNTS_PER_FLUSH) : [];
+    let written = 0;
+    try {
+      for (; written < parts.length && performance.now() < flushDeadline; written++) {
+        await writeBatch(parts[written]);
+        await checkpoint();
+      }
+    } catch (error) {
+      // the failed part is held in doubt; the parts after it never ran
+      for (const part of parts.slice(written + 1)) ledger.restore(part);
+      for (const id of countIds) ledger.touchRelease(id);
+      if (withCounts) countsDueAt = 0; // still due: the next flush that succeeds writes them
+      throw error;
+    }
+    for (const part of parts.slice(written)) ledger.restore(part); // past the deadline: left for the next start
+    if (written === parts.length) releaseHeld();
+    await writeCounts(countIds);
   }
 
-  /** One attempt; a failure holds the batch (and its waiting replies) in doubt, and rejects. */
-  async function writeBatch(batch: LedgerBatch, group: WaitGroup | null): Promise<void> {
+  /** One attempt at one batch; a failure holds it in doubt, and rejects. */
+  async function writeBatch(batch: LedgerBatch): Promise<void> {
     const started = performance.now();
     try {
       const snatched = await flushLedgerBatch(db.sql, batch, recentIps, clock.now());
       engine.ledger.settle();
       if (snatched === null) await reloadCompleted(batch);
       else for (const [releaseId, n] of snatched) engine.completed.set(releaseId, (engine.completed.get(releaseId) ?? 0) + n);
-      heldGroup = null;
-      group?.resolve();
       health.lastFlushAt = new Date(clock.now()).toISOString();
       if (health.lastFlushError) log.info({ pending: engine.ledger.pending }, 'tracker ledger flushed again after failures');
       health.lastFlushError = null;
@@ -155,7 +211,6 @@ export function createTrackerService(options: TrackerServiceOptions): TrackerSer
       tellFlush(started, true);
     } catch (error) {
       engine.ledger.hold(batch);
-      heldGroup = group;
       health.lastFlushError = error instanceof Error ? error.message : String(error);
       health.failedFlushes++;
       log.warn({ err: error, pending: engine.ledger.pending, failures: health.failedFlushes }, 'tracker ledger flush failed; deltas kept in memory');
@@ -173,6 +228,31 @@ export function createTrackerService(options: TrackerServiceOptions): TrackerSer
   }
 
   /**
+   * Up to `limit` of the releases whose counts are waiting, taken with the credit (releases
+   * touched later wait for the next turn). A backlog left keeps the counts due, so it is
+   * worked off over the next flushes; otherwise the next are due an interval from now.
+   */
+  function takeCounts(limit: number): number[] {
+    const ids = engine.ledger.takeReleases(limit);
+    if (engine.ledger.countsPending === 0 || ids.length < limit) countsDueAt = clock.now() + config.countsIntervalMs;
+    return ids;
+  }
+
+  /** Their live counts, FLUSH_CHUNK_ROWS per transaction; what is not written stays pending. */
+  async function writeCounts(ids: number[]): Promise<void> {
+    try {
+      while (ids.length > 0 && performance.now() < flushDeadline) {
+        const chunk = ids.slice(0, FLUSH_CHUNK_ROWS);
+        await writeReleaseCounts(db.sql, chunk.map((releaseId) => ({ releaseId, ...countsOf(releaseId) })));
+        ids.splice(0, chunk.length);
+        await checkpoint();
+      }
+    } finally {
+      for (const id of ids) engine.ledger.touchRelease(id);
+    }
+  }
+
+  /**
    * One flush at a time: a caller arriving mid-flush waits for it, then flushes the rest.
    * A flush asked for (shutdown, tests, tools) writes everything; the timer's (allCounts
    * false) writes release counts only when they are due.
@@ -180,7 +260,7 @@ export function createTrackerService(options: TrackerServiceOptions): TrackerSer
   async function flush(allCounts = true): Promise<void> {
     while (flushing) await flushing.catch(() => {});
     // decided only now: a tick that waited behind a slow flush must not write counts again
-    flushing = flushOnce(allCounts || clock.now() >= countsDueAt);
+    flushing = flushOnce(allCounts || clock.now() >= countsDueAt, allCounts);
     try {
       await flushing;
     } finally {
@@ -214,6 +294,25 @@ export function createTrackerService(options: TrackerServiceOptions): TrackerSer
     }
   }
 
+  /**
+   * The timer's flushes: one FLUSH_INTERVAL_MS after the last one started, or at once when it
+   * took longer (flushes run back to back while the tracker is behind, each taking everything
+   * pending); after a failure, a full interval later.
+   */
+  function scheduleFlush(wait: number): void {
+    if (stopped) return;
+    const timer = setTimeout(() => {
+      timers.splice(timers.indexOf(timer), 1);
+      const started = performance.now();
+      flush(false).then(
+        () => scheduleFlush(Math.max(0, config.flushIntervalMs - (performance.now() - started))),
+        () => scheduleFlush(config.flushIntervalMs),
+      );
+    }, wait);
+    timer.unref();
+    timers.push(timer);
+  }
+
   function every(ms: number, task: () => Promise<unknown> | void): void {
     const timer = setInterval(() => {
       Promise.resolve()
@@ -233,7 +332,8 @@ export function createTrackerService(options: TrackerServiceOptions): TrackerSer
       // the first pass is sized by what was loaded; later ones by the pass before
       const loaded = engine.stats();
       engine.lastSweepPass = loaded.peers + loaded.baselines;
-      every(config.flushIntervalMs, () => flush(false));
+      scheduleFlush(config.flushIntervalMs);
+      every(CHECKPOINT_TICK_MS, checkpoint);
       let swept = { expired: 0, forgotten: 0 };
       every(SWEEP_TICK_MS, () => {
         if (!engine.sweepSome(sweepBudget(engine.lastSweepPass), swept)) return;
@@ -251,15 +351,20 @@ export function createTrackerService(options: TrackerServiceOptions): TrackerSer
       });
     },
     async stop() {
+      stopped = true;
       for (const timer of timers.splice(0)) clearInterval(timer);
+      // the flush under way too stops between two parts at the deadline
+      flushDeadline = performance.now() + STOP_FLUSH_MS;
       try {
         await flush();
       } catch {
         log.error({ pending: engine.ledger.pending }, 'tracker stopped with unflushed deltas');
       }
-      stopped = true;
+      // nobody waits any more: what was not written is recovered at the next start
       waits.releaseAll();
-      heldGroup?.resolve();
+      releaseHeld();
+      const { pending, countsPending } = engine.ledger;
+      if (pending + countsPending > 0) log.warn({ pending, countsPending }, 'tracker stopped with unflushed deltas; the next start recovers them');
     },
     flush,
     health: () => ({ pendingDeltas: engine.ledger.pending, maxPendingDeltas: config.maxPendingDeltas, ...health }),

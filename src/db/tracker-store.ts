@@ -1,6 +1,7 @@
 // The tracker's persistence: load users, releases and peers at start; write one ledger
 // batch in ONE transaction of multi-row statements (unnest arrays), so a peer's persisted
 // baseline and the credit computed from it commit together (exactly-once across kill -9).
+// A backlog comes in bounded parts (ledger-split.ts); release counts apart (writeReleaseCounts).
 // Totals are added, never overwritten: the web and admin side edit them too.
 import type { LedgerBatch, PeerRow, ReleaseCounts, SnatchRow, TrafficRows, TransferRows } from '../tracker/ledger.js';
 import type { StoredPeer } from '../tracker/announce.js';
@@ -125,7 +126,6 @@ export async function flushLedgerBatch(sql: SqlDriver, batch: LedgerBatch, recen
     for (const chunk of chunksOf([...batch.snatches.values()])) {
       for (const [releaseId, n] of await flushSnatches(tx, chunk)) added.set(releaseId, (added.get(releaseId) ?? 0) + n);
     }
-    for (const chunk of chunksOf(batch.releaseRows)) await flushReleaseCounts(tx, chunk);
     for (const [from, to] of rangesOf(batch.daily.size)) await flushDaily(tx, batch.daily, from, to);
     for (const chunk of chunksOf([...sightings.values()])) await flushUserIps(tx, chunk);
     return added;
@@ -260,7 +260,17 @@ async function flushSnatches(tx: SqlTx, s: readonly SnatchRow[]): Promise<Map<nu
   return added;
 }
 
-async function flushReleaseCounts(tx: SqlTx, r: readonly ReleaseCounts[]): Promise<void> {
+/**
+ * Release counts apart from the credit: absolute values, so whatever is not written is written
+ * later or rebuilt at start. A short transaction of at most FLUSH_CHUNK_ROWS rows per call: a
+ * count change rewrites every browse index of the row, and a million in one was >0.5 GB of log.
+ */
+export async function writeReleaseCounts(sql: SqlDriver, r: readonly ReleaseCounts[]): Promise<void> {
+  if (r.length > FLUSH_CHUNK_ROWS) throw new RangeError(`writeReleaseCounts takes at most ${FLUSH_CHUNK_ROWS} rows`);
+  await sql.transaction((tx) => updateReleaseCounts(tx, r));
+}
+
+async function updateReleaseCounts(tx: SqlTx, r: readonly ReleaseCounts[]): Promise<void> {
   await tx.query(
     `UPDATE releases AS r SET seeders = d.s, leechers = d.l
        FROM unnest($1::int[], $2::int[], $3::int[]) AS d(id, s, l)

@@ -18,8 +18,15 @@ export interface CoreOptions {
   catalog: Catalog;
   clock: Clock;
   policy: TrackerPolicy;
-  /** announces are refused beyond this many pending ledger entries (database down) */
+  /** announces are refused beyond this many pending ledger entries, while flushes fail */
   maxPendingDeltas: number;
+  /**
+   * True while the database is unreachable (the last flush failed). Only then does the
+   * pending bound refuse announces: while flushes succeed, a burst that outruns them is
+   * taken whole by the next flush, so what is pending stays bounded by the flush itself.
+   * Without it (a core with no database behind it) the bound always applies.
+   */
+  flushesFailing?: () => boolean;
   /** baselines of stopped/expired peers are kept this long, ms */
   retentionMs: number;
   /** where a refused client's user reads which clients are allowed (the site's /rules#clients) */
@@ -156,7 +163,8 @@ export class TrackerEngine implements TrackerCore {
 
   /** The database has been away too long: refuse rather than lose deltas. */
   private checkCapacity(): void {
-    if (this.ledger.pending >= this.options.maxPendingDeltas) {
+    if (this.ledger.pending < this.options.maxPendingDeltas) return;
+    if (this.options.flushesFailing?.() ?? true) {
       throw new TrackerError('Tracker is busy saving statistics, please retry in a few minutes', 300);
     }
   }

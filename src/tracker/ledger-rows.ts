@@ -46,6 +46,13 @@ export class TrafficRows extends PairTable {
     }
   }
 
+  /** Adds row `from` of `other` (a batch being split into parts, ledger-split.ts). */
+  copyRow(other: this, from: number): void {
+    const rows = this.size;
+    const row = this.upsert(other.keyA[from], other.keyB[from]);
+    this.mergeRow(other, from, row, row === rows);
+  }
+
   protected mergeRow(older: this, from: number, row: number, isNew: boolean): void {
     void isNew;
     this.add(row, older.traffic(from));

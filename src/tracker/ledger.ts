@@ -189,6 +189,22 @@ export class Ledger {
     return batch;
   }
 
+  /**
+   * Up to `limit` releases whose counts are waiting, no longer waiting: the flusher writes
+   * their live counts in bounded statements of their own (the counts are absolute values,
+   * so they need not share the credit's transaction), and gives back with touchRelease()
+   * what it could not write.
+   */
+  takeReleases(limit: number): number[] {
+    const ids: number[] = [];
+    for (const id of this.releases) {
+      if (ids.length >= limit) break;
+      ids.push(id);
+    }
+    for (const id of ids) this.releases.delete(id);
+    return ids;
+  }
+
   /** Gives a batch whose flush failed back, merged under what arrived since. */
   restore(batch: LedgerBatch): void {
     this.users.merge(batch.users);

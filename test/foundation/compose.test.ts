@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
+import { SHUTDOWN_LIMIT_MS } from '../../src/tracker-service.js';
 
 interface Service {
   image?: string;
@@ -13,6 +14,14 @@ interface Service {
   healthcheck?: { test: string[] };
   ports?: string[];
   volumes?: string[];
+  stop_grace_period?: string;
+}
+
+/** Compose durations as the app service uses them: `30s`, `1m30s`. */
+function seconds(duration: string): number {
+  const match = /^(?:(\d+)m)?(?:(\d+)s)?$/.exec(duration);
+  assert.ok(match && duration !== '', `a duration like 30s, got ${duration}`);
+  return Number(match[1] ?? 0) * 60 + Number(match[2] ?? 0);
 }
 
 const compose = parse(readFileSync(new URL('../../docker-compose.yml', import.meta.url), 'utf8')) as {
@@ -40,6 +49,11 @@ describe('docker-compose.yml', () => {
     assert.ok(app.ports?.some((p) => p.endsWith('/tcp') && p.includes('8080')));
     assert.ok(app.ports?.some((p) => p.endsWith('/udp') && p.includes('6969')));
     for (const v of app.volumes ?? []) assert.ok(v.split(':')[0] in compose.volumes);
+  });
+
+  it("gives the app longer to stop than seedkeep's own shutdown bound", () => {
+    const grace = seconds(compose.services.app.stop_grace_period ?? '10s');
+    assert.ok(grace * 1000 > SHUTDOWN_LIMIT_MS, `stop_grace_period ${grace}s, shutdown bound ${SHUTDOWN_LIMIT_MS / 1000}s`);
   });
 });
 

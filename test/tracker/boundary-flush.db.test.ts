@@ -57,6 +57,7 @@ before(async () => {
   // no timer flush during the spec: only the early flushes the boundaries ask for
   const config = testConfig({ dataDir: db.dataDir, databaseUrl: db.url, flushIntervalMs: 3_600_000 });
   service = createTrackerService({ config, db: counted(db), clock, log: Fastify({ logger: false }).log });
+  service.setPolicy({ maxPeersPerRelease: 1000 }); // one member's many peers on one release
   await service.start();
 });
 

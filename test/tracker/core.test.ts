@@ -233,10 +233,19 @@ describe('announce checks', () => {
     assert.throws(() => engine.announce(req({ port: 0 })), TrackerError);
   });
 
-  it('refuses announces once pending deltas reach the bound, with a retry hint', () => {
-    const { engine } = makeEngine({ maxPendingDeltas: 2 });
+  it('refuses announces once pending deltas reach the bound while flushes fail, with a retry hint', () => {
+    const { engine } = makeEngine({ maxPendingDeltas: 2, flushesFailing: () => true });
     engine.announce(req({ event: 'started' }));
     assert.throws(() => engine.announce(req({ peerId: peerId('A2') })), (e: unknown) => e instanceof TrackerError && e.retryIn === 300 && /retry/.test(e.message));
+  });
+
+  it('answers a burst past the pending bound while flushes succeed, and refuses once they fail', () => {
+    let failing = false;
+    const { engine } = makeEngine({ maxPendingDeltas: 2, flushesFailing: () => failing });
+    for (let i = 0; i < 5; i++) engine.announce(req({ peerId: peerId(`burst${i}`), event: 'started' }));
+    assert.ok(engine.ledger.pending > 2, 'the burst is pending, none refused');
+    failing = true;
+    assert.throws(() => engine.announce(req({ peerId: peerId('late') })), /Tracker is busy/);
   });
 });
 

@@ -94,6 +94,8 @@ describe('database outage', () => {
 
   it('refuses announces with a retry message once the pending bound is reached', async () => {
     down = true;
+    service.core.announce(request(users[0], { peerId: Buffer.from('-TR3000-outagetrig00'), event: 'started' }));
+    await assert.rejects(service.flush()); // the database is unreachable: only now does the bound apply
     const many = await Promise.all(Array.from({ length: 10 }, () => seedUser(db.sql, service.catalog)));
     let refused = '';
     for (let i = 0; i < 1000 && !refused; i++) {

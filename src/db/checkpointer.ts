@@ -1,0 +1,68 @@
+// Checkpoints for the embedded database. PGlite runs Postgres in single-user mode: there is no
+// checkpointer process, so nothing checkpoints on its own and the write-ahead log only grows
+// (and is replayed at the next start). With about half a gigabyte of it written since the last
+// checkpoint, PGlite 0.4 spins inside a statement for good: pages, flushes and shutdown all
+// wait on it. So
+// the tracker service asks here on a timer and between the parts of a large flush, and a
+// CHECKPOINT runs when enough log was written since the last one, or some was and enough
+// time passed. It runs in PGlite's worker thread (pglite-proxy.ts): announces go on meanwhile.
+// PostgreSQL checkpoints by itself; there this does nothing.
+import type { SqlDriver } from './driver.js';
+
+export interface CheckpointOptions {
+  /** log bytes written since the last checkpoint that call for one */
+  walBytes: number;
+  /** time after which any log written calls for one, ms */
+  intervalMs: number;
+  now: () => number;
+  onCheckpoint?: (info: { walBytes: bigint; ms: number }) => void;
+}
+
+export interface Checkpointer {
+  /** checkpoints when due (see above); a call while one runs waits for that one */
+  maybeCheckpoint(): Promise<void>;
+  /** log bytes written through this checkpointer's checks, checkpoints included */
+  readonly walWritten: bigint;
+}
+
+/** Bytes since the start of the log: pg_current_wal_lsn() as a number. */
+export async function walPosition(sql: Pick<SqlDriver, 'query'>): Promise<bigint> {
+  const [row] = await sql.query<{ lsn: string }>(`SELECT (pg_current_wal_lsn() - '0/0'::pg_lsn)::text AS lsn`);
+  return BigInt(row.lsn);
+}
+
+export function createCheckpointer(sql: SqlDriver, options: CheckpointOptions): Checkpointer {
+  let last: bigint | null = null;
+  let first: bigint | null = null;
+  let latest: bigint | null = null;
+  let lastAt = options.now();
+  let running: Promise<void> | null = null;
+
+  async function check(): Promise<void> {
+    const at = await walPosition(sql);
+    first ??= at;
+    latest = at;
+    if (last === null) last = at; // measured from the first look: earlier log predates this process's writes
+    const written = at - last;
+    const stale = written > 0n && options.now() - lastAt >= options.intervalMs;
+    if (written < BigInt(options.walBytes) && !stale) return;
+    const started = options.now();
+    await sql.exec('CHECKPOINT');
+    last = latest = await walPosition(sql);
+    lastAt = options.now();
+    options.onCheckpoint?.({ walBytes: written, ms: lastAt - started });
+  }
+
+  return {
+    maybeCheckpoint() {
+      if (sql.kind !== 'pglite') return Promise.resolve();
+      running ??= check().finally(() => {
+        running = null;
+      });
+      return running;
+    },
+    get walWritten() {
+      return first === null || latest === null ? 0n : latest - first;
+    },
+  };
+}
