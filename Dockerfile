@@ -18,9 +18,13 @@ FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production DATA_DIR=/data PORT=8080 UDP_PORT=6969 HOST=0.0.0.0
 WORKDIR /app
 COPY package.json package-lock.json ./
-COPY scripts ./scripts
-# postinstall finds no Prisma CLI and skips generation: dist/generated holds the compiled client
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY scripts/prune-dev-tools.mjs ./scripts/
+# No install scripts: the only one is postinstall's client generation, and dist/generated
+# already holds the compiled client. The prune removes the Prisma CLI and TypeScript, which
+# npm keeps as optional peers of @prisma/client (see the script).
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
+ && node scripts/prune-dev-tools.mjs \
+ && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY prisma ./prisma
 COPY views ./views

@@ -64,7 +64,8 @@ describe('Dockerfile', () => {
 
   it('runs the compiled build on production dependencies only', () => {
     const runtime = stages().at(-1)!;
-    assert.match(runtime, /^RUN npm ci --omit=dev/m);
+    assert.match(runtime, /^RUN npm ci --omit=dev --ignore-scripts/m);
+    assert.match(runtime, /node scripts\/prune-dev-tools\.mjs/);
     assert.match(runtime, /^COPY --from=build \/app\/dist \.\/dist$/m);
     assert.match(runtime, /^CMD \["node", "dist\/server\.js"\]$/m);
     assert.doesNotMatch(runtime, /COPY --from=build \/app\/node_modules/, 'the build stage has the dev dependencies');
