@@ -77,7 +77,8 @@ describe('fast path in the app', () => {
     const idle = connect(port, '127.0.0.1');
     await new Promise((resolve) => idle.once('connect', resolve));
     const closed = t.close().then(() => 'closed');
-    const stuck = new Promise((resolve) => setTimeout(resolve, 8000, 'still open')).then((v) => v);
+    // unref'd: a timer left pending would keep this file's process alive for 8 s after it passes
+    const stuck = new Promise((resolve) => setTimeout(resolve, 8000, 'still open').unref());
     assert.equal(await Promise.race([closed, stuck]), 'closed');
     idle.destroy();
     t = { ...t, close: async () => {} };

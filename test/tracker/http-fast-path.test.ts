@@ -162,7 +162,8 @@ describe('fast path on a bare node:http server', () => {
       socket.end('GET /announce?info_hash=');
       const outcome = await Promise.race([
         new Promise((resolve) => socket.once('close', () => resolve('closed by the server'))),
-        new Promise((resolve) => setTimeout(resolve, 10_000, 'still open')),
+        // unref'd: a timer left pending would keep this file's process alive for 10 s after it passes
+        new Promise((resolve) => setTimeout(resolve, 10_000, 'still open').unref()),
       ]);
       socket.destroy();
       assert.equal(outcome, 'closed by the server');
