@@ -47,7 +47,7 @@ if (dbOnly) {
 files.sort();
 
 let env = { ...process.env, NODE_ENV: 'test' };
-const needsDatabase = files.some((f) => f.endsWith('.db.test.ts') || f.includes('pglite'));
+const needsDatabase = files.some((f) => f.endsWith('.db.test.ts'));
 if (needsDatabase) env = { ...env, ...createTemplate(env) };
 // Files run in child processes; most wait on sockets, timers and the database worker rather
 // than the CPU, so one more than the cores keeps both cores busy.
