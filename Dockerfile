@@ -1,24 +1,31 @@
 # syntax=docker/dockerfile:1
-# Multi-stage image: build with dev dependencies (Prisma client generation, TypeScript),
-# run with production dependencies only, as a non-root user.
-FROM node:20-bookworm-slim AS build
+# Multi-stage image. The build stage installs everything (the Prisma CLI generates the client
+# into src/generated, TypeScript compiles src/ with it into dist/); the runtime stage installs
+# production dependencies only (no TypeScript, tsx, Prisma CLI or test tools) and runs the
+# compiled dist/ as a non-root user.
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY scripts ./scripts
 COPY prisma ./prisma
 COPY prisma.config.ts ./
-RUN npm ci
+RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-RUN npm run build && npm prune --omit=dev
+RUN npm run build
 
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production DATA_DIR=/data PORT=8080 UDP_PORT=6969 HOST=0.0.0.0
 WORKDIR /app
-COPY --from=build /app/node_modules ./node_modules
+COPY package.json package-lock.json ./
+COPY scripts/prune-dev-tools.mjs ./scripts/
+# No install scripts: the only one is postinstall's client generation, and dist/generated
+# already holds the compiled client. The prune removes the Prisma CLI and TypeScript, which
+# npm keeps as optional peers of @prisma/client (see the script).
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
+ && node scripts/prune-dev-tools.mjs \
+ && npm cache clean --force
 COPY --from=build /app/dist ./dist
-COPY --from=build /app/src/generated ./src/generated
-COPY package.json ./
 COPY prisma ./prisma
 COPY views ./views
 COPY public ./public

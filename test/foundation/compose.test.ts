@@ -30,6 +30,15 @@ const compose = parse(readFileSync(new URL('../../docker-compose.yml', import.me
 };
 const dockerfile = readFileSync(new URL('../../Dockerfile', import.meta.url), 'utf8');
 const repoFile = (path: string): URL => new URL(`../../${path.replace(/^\.\//, '')}`, import.meta.url);
+const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  dependencies: Record<string, string>;
+  engines: { node: string };
+};
+
+/** The Dockerfile's stages, each as its FROM line and the instructions under it. */
+function stages(): string[] {
+  return dockerfile.split(/^(?=FROM )/m).filter((stage) => stage.startsWith('FROM '));
+}
 
 describe('docker-compose.yml', () => {
   it('runs Postgres 16 with a healthcheck and a named volume', () => {
@@ -105,5 +114,25 @@ describe('Dockerfile', () => {
     assert.ok((dockerfile.match(/^FROM /gm) ?? []).length >= 2);
     assert.match(dockerfile, /^USER node$/m);
     assert.match(dockerfile, /EXPOSE 8080\/tcp 6969\/udp/);
+  });
+
+  it('builds and runs on Node 24, the version package.json asks for', () => {
+    for (const stage of stages()) assert.match(stage, /^FROM node:24-/);
+    assert.equal(packageJson.engines.node, '>=24');
+  });
+
+  it('runs the compiled build on production dependencies only', () => {
+    const runtime = stages().at(-1)!;
+    assert.match(runtime, /^RUN npm ci --omit=dev --ignore-scripts/m);
+    assert.match(runtime, /node scripts\/prune-dev-tools\.mjs/);
+    assert.match(runtime, /^COPY --from=build \/app\/dist \.\/dist$/m);
+    assert.match(runtime, /^CMD \["node", "dist\/server\.js"\]$/m);
+    assert.doesNotMatch(runtime, /COPY --from=build \/app\/node_modules/, 'the build stage has the dev dependencies');
+    assert.doesNotMatch(runtime, /\btsx\b|npm run build|npm ci --no-audit/);
+  });
+
+  it('leaves TypeScript, tsx, the Prisma CLI and the test tools out of the production dependencies', () => {
+    const devTools = ['typescript', 'tsx', 'prisma', '@prisma/internals', 'bittorrent-tracker', 'playwright-core', 'yaml'];
+    for (const name of devTools) assert.equal(packageJson.dependencies[name], undefined, `${name} is a dev dependency`);
   });
 });

@@ -1,11 +1,15 @@
 // A fresh, migrated database for one test file: embedded PGlite in a temp dir by default, or a
 // new PostgreSQL database when TEST_DATABASE_URL is set (`npm run test:db`, .ci/run).
+// Migrating costs seconds per database, so scripts/test.mjs migrates one template per run
+// (test/helpers/template.ts) and each file gets a copy of it; without a template (a spec run
+// by hand with `node --test`) the database is migrated here.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { openDatabase, type Database } from '../../src/db/client.js';
+import { templateFromEnv } from './template.js';
 
 export interface TestDatabase extends Database {
   /** the data dir (PGlite files, secrets) */
@@ -18,7 +22,8 @@ export interface TestDatabase extends Database {
 
 export const usingPostgres = (): boolean => Boolean(process.env.TEST_DATABASE_URL);
 
-async function adminQuery(sql: string): Promise<void> {
+/** Runs one statement on TEST_DATABASE_URL's database (CREATE/DROP DATABASE). */
+export async function adminQuery(sql: string): Promise<void> {
   const client = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
   await client.connect();
   try {
@@ -28,28 +33,38 @@ async function adminQuery(sql: string): Promise<void> {
   }
 }
 
-/** Creates an empty Postgres database next to TEST_DATABASE_URL's and returns its URL. */
-export async function createPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `sk_test_${randomBytes(6).toString('hex')}`;
-  await adminQuery(`CREATE DATABASE "${name}"`);
+/** The URL of database `name` on TEST_DATABASE_URL's server. */
+export function postgresUrl(name: string): string {
   const url = new URL(process.env.TEST_DATABASE_URL!);
   url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** Creates a Postgres database next to TEST_DATABASE_URL's (empty, or a copy of `template`). */
+export async function createPostgresDatabase(template?: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `sk_test_${randomBytes(6).toString('hex')}`;
+  await adminQuery(`CREATE DATABASE "${name}"${template ? ` TEMPLATE "${template}"` : ''}`);
   return {
-    url: url.toString(),
+    url: postgresUrl(name),
     drop: () => adminQuery(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
   };
 }
 
 export async function openTestDatabase(options: { migrate?: boolean } = {}): Promise<TestDatabase> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'seedkeep-test-'));
+  const template = options.migrate === false ? undefined : templateFromEnv();
   let url = '';
   let drop = async (): Promise<void> => {};
   if (usingPostgres()) {
-    const created = await createPostgresDatabase();
+    const created = await createPostgresDatabase(template?.postgres);
     url = created.url;
     drop = created.drop;
+  } else if (template?.pglite) {
+    // a closed PGlite's files are a complete Postgres data directory
+    cpSync(template.pglite, path.join(dataDir, 'pglite'), { recursive: true });
   }
   const db = openDatabase({ dataDir, databaseUrl: url });
+  // on a copy of the template this finds every migration applied and does nothing
   if (options.migrate !== false) await db.migrate();
   return {
     ...db,

@@ -4,19 +4,15 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { TorrentError, parseTorrent, personalizeTorrent } from '../../src/torrents/index.js';
 import { SOURCE, expected, fixture } from './helpers.js';
+import { prng } from '../helpers/prng.js';
 
 const ROUNDS = 20_000;
 const SEED = Number(process.env.FUZZ_SEED ?? 0x5eed);
 
-/** xorshift32: deterministic, so a failure can be replayed with FUZZ_SEED. */
+/** seeded integers below n (xorshift32), so a failure can be replayed with FUZZ_SEED */
 function random(seed: number): (n: number) => number {
-  let state = seed >>> 0 || 1;
-  return (n) => {
-    state ^= state << 13; state >>>= 0;
-    state ^= state >>> 17;
-    state ^= state << 5; state >>>= 0;
-    return state % n;
-  };
+  const next = prng(seed);
+  return (n) => Math.floor(next() * n);
 }
 
 const INTERESTING = ['e', 'l', 'd', 'i', ':', '0', '1', '9', '-', '\0', '/', '.', '\xff'].map((c) => c.charCodeAt(0));

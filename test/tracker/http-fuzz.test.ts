@@ -10,18 +10,9 @@ import { handleAnnounce, handleScrape, trackerHttpRoutes } from '../../src/track
 import type { TrackerService } from '../../src/tracker-service.js';
 import { hash, makeEngine, peerId, PASSKEY_A, PASSKEY_C } from './fixtures/core.js';
 import { pct } from './fixtures/seed.js';
+import { prng } from '../helpers/prng.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 1_000_000);
-
-function prng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 4294967296;
-  };
-}
 
 const rand = prng(SEED);
 const int = (n: number): number => Math.floor(rand() * n);

@@ -8,11 +8,11 @@ import { FakeClock } from '../../src/clock.js';
 import { decodeBencode } from '../../src/tracker/bencode.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { pct, seedRelease, seedUser, userTotals, type SeededRelease, type SeededUser } from './fixtures/seed.js';
+import { text } from '../helpers/text.js';
 
 type Dict = Record<string, unknown>;
 const MIN = 60_000;
 const u8 = (v: unknown): Buffer => Buffer.from(v as Uint8Array);
-const text = (v: unknown): string => u8(v).toString('utf8');
 
 let t: TestApp;
 const clock = new FakeClock();

@@ -11,22 +11,12 @@ import { createPacketHandler, type RemoteInfo } from '../../src/tracker/udp-pack
 import { TrackerError, type AnnounceRequest, type AnnounceResult } from '../../src/tracker/types.js';
 import { StubCore } from './udp-stub-core.js';
 import { announcePacket, connectPacket, HASH_A, HASH_B, passkeyOption, scrapePacket, UdpTestClient, urlData } from './udp-client.js';
+import { prng } from '../helpers/prng.js';
 
 const SECRET = 'fuzz-secret';
 const SEED = Number(process.env.FUZZ_SEED ?? 0x5eed);
 /** the largest reply seedkeep may send to anyone: one 1500-byte-MTU datagram */
 const MAX_REPLY = 1452;
-
-/** xorshift32: deterministic bytes for a given seed */
-function prng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 0x100000000;
-  };
-}
 
 /** A core that answers with many peers, few peers or a refusal, at random. */
 class FuzzCore extends StubCore {

@@ -5,8 +5,9 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { newMemberCredit } from '../../src/settings.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
-import { addTrackedRelease, announce, fieldError, flashOf, postForm } from '../helpers/admin.js';
+import { addTrackedRelease, announce, flashOf, postForm } from '../helpers/admin.js';
 import { createMember, type Member } from '../helpers/releases.js';
+import { fieldError } from '../helpers/web.js';
 
 let t: TestApp;
 let admin: Member;

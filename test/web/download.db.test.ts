@@ -5,8 +5,8 @@ import { readFileSync } from 'node:fs';
 import type { AnnounceTiers } from '../../src/web/releases/build-download.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { bencode, createMember, firstCategoryId, infoHashV1, makeTorrent, seedReleases, uploadOk, type Member } from '../helpers/releases.js';
+import { text } from '../helpers/text.js';
 
-const text = (value: Uint8Array): string => Buffer.from(value).toString('utf8');
 
 describe('download', () => {
   let t: TestApp;

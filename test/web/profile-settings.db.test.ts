@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { bencode, firstCategoryId, seedReleases } from '../helpers/releases.js';
 import { fieldError, WebClient } from '../helpers/web.js';
+import { text } from '../helpers/text.js';
 
 const BASE = 'https://tracker.example';
-const text = (value: Uint8Array): string => Buffer.from(value).toString('utf8');
 
 describe('member settings', () => {
   let t: TestApp;

@@ -5,10 +5,10 @@ import assert from 'node:assert/strict';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { bencode, createMember, firstCategoryId, seedReleases, type Member } from '../helpers/releases.js';
 import { escapeXml } from '../../src/web/rss/build-feed.js';
+import { text } from '../helpers/text.js';
 
 const BASE = 'https://tracker.example';
 const HOSTILE = '<script>alert("x")</script> & Tom\'s "Best" <b>';
-const text = (value: Uint8Array): string => Buffer.from(value).toString('utf8');
 
 /** A small well-formedness check: balanced tags, and no raw "<" or bare "&" in text or attributes. */
 function assertWellFormedXml(xml: string): void {

@@ -9,6 +9,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { bencode, createMember, makeTorrent, type Member } from '../helpers/releases.js';
 import { SESSION_COOKIE } from '../../src/web/session.js';
+import { text } from '../helpers/text.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = 'test-artifacts/screenshots';
@@ -16,7 +17,6 @@ const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium && process.env.CI) throw new Error(`${CHROMIUM} is missing: CI must install chromium for the browser tests`);
 const skip = haveChromium ? false : `${CHROMIUM} is not installed (apt-get install -y chromium); skipping locally`;
 
-const text = (value: Uint8Array): string => Buffer.from(value).toString('utf8');
 
 /** Logs in through the real form when the accounts pages exist, else with a session cookie. */
 async function logIn(page: Page, context: BrowserContext, base: string, member: Member, password: string): Promise<void> {

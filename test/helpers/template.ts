@@ -1,0 +1,73 @@
+// One migrated template database per test run. scripts/test.mjs runs this file before the
+// test runner starts (`create`, which prints the environment the specs need) and after it
+// ends (`drop`); openTestDatabase (test/helpers/db.ts) copies the template for each file:
+// PGlite by copying the closed template's data directory, PostgreSQL with
+// CREATE DATABASE ... TEMPLATE.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { openDatabase } from '../../src/db/client.js';
+import { adminQuery, postgresUrl } from './db.js';
+
+/** PGlite: the template's data directory; PostgreSQL: the template database's name. */
+const PGLITE_VAR = 'SEEDKEEP_TEST_PGLITE_TEMPLATE';
+const POSTGRES_VAR = 'SEEDKEEP_TEST_POSTGRES_TEMPLATE';
+
+export interface Template {
+  pglite?: string;
+  postgres?: string;
+}
+
+export function templateFromEnv(): Template | undefined {
+  const pglite = process.env[PGLITE_VAR];
+  const postgres = process.env[POSTGRES_VAR];
+  if (process.env.TEST_DATABASE_URL) return postgres ? { postgres } : undefined;
+  return pglite && existsSync(pglite) ? { pglite } : undefined;
+}
+
+/** Migrates a new template and returns the variables that point openTestDatabase at it. */
+export async function createTemplate(): Promise<Record<string, string>> {
+  if (process.env.TEST_DATABASE_URL) {
+    // sk_test_ so .ci/run's clean-up also drops a template left by a killed run
+    const name = `sk_test_template_${randomBytes(6).toString('hex')}`;
+    await adminQuery(`CREATE DATABASE "${name}"`);
+    const db = openDatabase({ dataDir: tmpdir(), databaseUrl: postgresUrl(name) });
+    try {
+      await db.migrate();
+    } finally {
+      await db.close();
+    }
+    return { [POSTGRES_VAR]: name };
+  }
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'seedkeep-template-'));
+  const db = openDatabase({ dataDir, databaseUrl: '' });
+  try {
+    await db.migrate();
+  } finally {
+    await db.close();
+  }
+  return { [PGLITE_VAR]: path.join(dataDir, 'pglite') };
+}
+
+/** Removes the template named by the environment. */
+export async function dropTemplate(env: Record<string, string | undefined>): Promise<void> {
+  const pglite = env[PGLITE_VAR];
+  if (pglite) rmSync(path.dirname(pglite), { recursive: true, force: true });
+  const postgres = env[POSTGRES_VAR];
+  if (postgres && process.env.TEST_DATABASE_URL) await adminQuery(`DROP DATABASE IF EXISTS "${postgres}" WITH (FORCE)`);
+}
+
+async function main(command: string | undefined): Promise<void> {
+  if (command === 'create') process.stdout.write(`${JSON.stringify(await createTemplate())}\n`);
+  else if (command === 'drop') await dropTemplate(process.env);
+  else throw new Error('usage: template.ts create|drop');
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main(process.argv[2]).catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
