@@ -6,10 +6,10 @@
 //   node --expose-gc --import tsx bench/memory.ts PEERS RELEASES MEMBERS [SNAPSHOT]
 import { writeHeapSnapshot } from 'node:v8';
 import { systemClock } from '../src/clock.js';
-import { TrackerEngine } from '../src/tracker/announce.js';
-import { Catalog } from '../src/tracker/catalog.js';
-import { defaultPolicy } from '../src/tracker/policy.js';
-import type { AnnounceRequest } from '../src/tracker/types.js';
+import { TrackerEngine } from '../src/tracker/core/engine.js';
+import { Catalog } from '../src/tracker/core/catalog.js';
+import { defaultPolicy } from '../src/tracker/core/tracker-policy.js';
+import type { AnnounceRequest } from '../src/tracker/core/types.js';
 import { infoHashOf, passkeyOf } from './lib/fixture.js';
 
 const [peers, releases, members] = process.argv.slice(2, 5).map(Number);

@@ -5,11 +5,11 @@
 // node --import tsx bench/metrics-core.ts   (bench/metrics-cost.ts measures it over HTTP with wrk)
 import { FakeClock } from '../src/clock.js';
 import { TrackerTally } from '../src/metrics/tracker-tally.js';
-import { TrackerEngine } from '../src/tracker/announce.js';
-import { Catalog } from '../src/tracker/catalog.js';
-import { handleAnnounce } from '../src/tracker/http.js';
-import { defaultPolicy } from '../src/tracker/policy.js';
-import type { TrackerCore } from '../src/tracker/types.js';
+import { TrackerEngine } from '../src/tracker/core/engine.js';
+import { Catalog } from '../src/tracker/core/catalog.js';
+import { handleAnnounce } from '../src/tracker/http/answer.js';
+import { defaultPolicy } from '../src/tracker/core/tracker-policy.js';
+import type { TrackerCore } from '../src/tracker/core/types.js';
 
 const USERS = 5_000;
 const RELEASES = 2_000;

@@ -2,11 +2,11 @@
 // (100k peers over 2,000 releases, numwant 50), then the same through the HTTP parse +
 // bencode path, then the memory per peer. Run: node --expose-gc --import tsx bench/tracker-core.ts
 import { FakeClock } from '../src/clock.js';
-import { TrackerEngine } from '../src/tracker/announce.js';
-import { Catalog } from '../src/tracker/catalog.js';
-import { handleAnnounce } from '../src/tracker/http.js';
-import { defaultPolicy } from '../src/tracker/policy.js';
-import type { AnnounceRequest } from '../src/tracker/types.js';
+import { TrackerEngine } from '../src/tracker/core/engine.js';
+import { Catalog } from '../src/tracker/core/catalog.js';
+import { handleAnnounce } from '../src/tracker/http/answer.js';
+import { defaultPolicy } from '../src/tracker/core/tracker-policy.js';
+import type { AnnounceRequest } from '../src/tracker/core/types.js';
 
 const USERS = 5_000;
 const RELEASES = 2_000;

@@ -5,8 +5,8 @@ import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { openDatabase } from './db/client.js';
 import { startMetricsServer } from './metrics/index.js';
-import { SHUTDOWN_LIMIT_MS } from './tracker-service.js';
-import { startUdpTracker, type UdpTracker } from './tracker/udp.js';
+import { SHUTDOWN_LIMIT_MS } from './tracker/service.js';
+import { startUdpTracker, type UdpTracker } from './tracker/udp/socket.js';
 
 function readConfigOrExit(): Config {
   try {

@@ -13,7 +13,7 @@
 // it on /admin/settings, an `input` (a text field in one of the page's fieldsets).
 import type { PrismaClient } from './generated/prisma/client.js';
 import { DEFAULT_RATIO_TABLE, GIB, ratioTableProblem, type RatioBand } from './policy/ratio-table.js';
-import { defaultPolicy, PEER_CAP_LIMITS, type TrackerPolicy } from './tracker/policy.js';
+import { defaultPolicy, PEER_CAP_LIMITS, type TrackerPolicy } from './tracker/core/tracker-policy.js';
 import { choice, date, flag, number, prefixes, table, text, type Setting, type SettingsConfig } from './settings-kinds.js';
 
 export type RegistrationMode = 'open' | 'invite' | 'closed';
@@ -45,7 +45,7 @@ export const SETTINGS = {
   hnrMaxMarks: number({ row: 'ratio_policy', group: 'policy', min: 0, max: 1000, whole: true, fallback: () => 3, input: { fieldset: 'hnr', label: 'Active marks that withdraw download rights', hint: '0 never withdraws.' } }),
   bonusPerHour: number({ row: 'ratio_policy', group: 'policy', min: 0, max: 1_000_000, fallback: () => 1, input: { fieldset: 'bonus', label: 'Points per hour (1 GiB release, one seeder)' } }),
   bonusMiBPerPoint: number({ row: 'ratio_policy', group: 'policy', min: 0, max: 1_048_576, fallback: () => 1, input: { fieldset: 'bonus', label: 'Upload credit per point (MiB)' } }),
-  // `tracker_policy`: what the tracker answers (src/tracker/policy.ts, BEP 3 intervals)
+  // `tracker_policy`: what the tracker answers (src/tracker/core/tracker-policy.ts, BEP 3 intervals)
   announceInterval: number({ row: 'tracker_policy', group: 'tracker', min: 60, max: 86_400, whole: true, digits: true, message: 'Enter whole seconds from 60 to 86400.', fallback: (config) => config.announceInterval, input: { fieldset: 'tracker', label: 'Announce interval (seconds)' } }),
   minInterval: number({
     row: 'tracker_policy', group: 'tracker', min: 0, max: 86_400, whole: true, digits: true, message: MIN_INTERVAL_PROBLEM, fallback: (config) => config.minInterval,

@@ -16,7 +16,7 @@ export interface ProfileSummary { totalMs: number; byFunction: ProfileShare[]; b
 function groupOf(area: string): string {
   if (area.startsWith('node internals') || area === '(native / V8 builtins)') return "Node's HTTP/net stack (node internals + native)";
   if (area === '(garbage collector)') return 'garbage collector';
-  if (area.startsWith('src/tracker') || area.startsWith('src/tracker-service')) return 'seedkeep tracker code (src/tracker)';
+  if (area.startsWith('src/tracker')) return 'seedkeep tracker code (src/tracker)';
   if (area.startsWith('src/db') ) return 'seedkeep database code (src/db)';
   if (area.startsWith('wasm://') || area === '@electric-sql/pglite') return 'PGlite (Postgres in WebAssembly, main thread)';
   if (area === 'fastify' || area.startsWith('@fastify') || area === 'fast-querystring' || area === 'find-my-way' || area === 'light-my-request' || area === 'avvio' || area.startsWith('fast-')) return 'Fastify (router, hooks, reply, query parsing)';

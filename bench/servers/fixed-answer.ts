@@ -1,4 +1,4 @@
-// The ceiling of seedkeep's HTTP transport: its announce fast path (src/tracker/http-fast-path.ts:
+// The ceiling of seedkeep's HTTP transport: its announce fast path (src/tracker/http/fast-path.ts:
 // request head, query parse, bencoded reply, one write) in front of a core that answers every
 // announce with the same result (counts and 50 compact peers), so no tracker work at all: no
 // member or release lookup, no swarm, no ledger, no database. What seedkeep's own row falls
@@ -6,10 +6,10 @@
 // responder is the transport's (what holds the HTTP ratio, bench/README.md).
 // Runs dist/ like bench/servers/seedkeep.ts (SEEDKEEP_CODE=src: the sources).
 import { createServer } from 'node:http';
-import type { AnnounceResult, TrackerCore } from '../../src/tracker/types.js';
+import type { AnnounceResult, TrackerCore } from '../../src/tracker/core/types.js';
 
 const code = process.env.SEEDKEEP_CODE === 'src' ? '../../src' : '../../dist';
-const { installFastPath } = (await import(`${code}/tracker/http-fast-path.js`)) as typeof import('../../src/tracker/http-fast-path.js');
+const { installFastPath } = (await import(`${code}/tracker/http-fast-path.js`)) as typeof import('../../src/tracker/http/fast-path.js');
 
 const result: AnnounceResult = {
   interval: 1800,

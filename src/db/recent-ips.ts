@@ -1,5 +1,5 @@
 // Which IP-history sightings a ledger flush still has to write (see RecentIps).
-import type { PeerRow } from '../tracker/ledger.js';
+import type { PeerRow } from '../tracker/core/ledger.js';
 
 /**
  * The (member, address) pairs the IP history already has from the last hour: a flush writes

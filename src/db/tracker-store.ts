@@ -3,9 +3,9 @@
 // baseline and the credit computed from it commit together (exactly-once across kill -9).
 // A backlog comes in bounded parts (ledger-split.ts); release counts apart (writeReleaseCounts).
 // Totals are added, never overwritten: the web and admin side edit them too.
-import type { LedgerBatch, PeerRow, ReleaseCounts, SnatchRow, TrafficRows, TransferRows } from '../tracker/ledger.js';
-import type { StoredPeer } from '../tracker/announce.js';
-import type { FreeleechMode, TrackerRelease, TrackerUser } from '../tracker/catalog.js';
+import type { LedgerBatch, PeerRow, ReleaseCounts, SnatchRow, TrafficRows, TransferRows } from '../tracker/core/ledger.js';
+import type { StoredPeer } from '../tracker/core/engine.js';
+import type { FreeleechMode, TrackerRelease, TrackerUser } from '../tracker/core/catalog.js';
 import type { SqlDriver, SqlTx } from './driver.js';
 import { claimBatch } from './ledger-batches.js';
 import { RecentIps, type IpSighting } from './recent-ips.js';

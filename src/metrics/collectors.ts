@@ -4,8 +4,8 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry, type Metric } from 'prom-client';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
-import type { TrackerService } from '../tracker-service.js';
-import type { FastPath } from '../tracker/http-fast-path.js';
+import type { TrackerService } from '../tracker/service.js';
+import type { FastPath } from '../tracker/http/fast-path.js';
 import { LATENCY_BUCKETS, OUTCOMES, TRANSPORTS, type TrackerTally } from './tracker-tally.js';
 
 interface Sample {

@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Registry } from 'prom-client';
-import type { TrackerCore } from '../tracker/types.js';
+import type { TrackerCore } from '../tracker/core/types.js';
 import { createRegistry } from './collectors.js';
 import { TrackerTally, type Transport } from './tracker-tally.js';
 

@@ -3,7 +3,7 @@
 // outcome, and times the core's work. Plain typed-array increments on the announce path (no
 // prom-client there, no label hashing, no allocation); the metrics module reads the arrays
 // when Prometheus scrapes (src/metrics/collectors.ts).
-import { TrackerError, type AnnounceRequest, type AnnounceResult, type ScrapeEntry, type TrackerCore } from '../tracker/types.js';
+import { TrackerError, type AnnounceRequest, type AnnounceResult, type ScrapeEntry, type TrackerCore } from '../tracker/core/types.js';
 
 export const TRANSPORTS = ['http', 'udp'] as const;
 export type Transport = (typeof TRANSPORTS)[number];

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { RecentIps } from '../../src/db/recent-ips.js';
-import type { PeerRow } from '../../src/tracker/ledger.js';
+import type { PeerRow } from '../../src/tracker/core/ledger.js';
 
 const HOUR = 3_600_000;
 

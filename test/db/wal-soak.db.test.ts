@@ -10,7 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { testConfig } from '../../src/config.js';
 import { walPosition } from '../../src/db/checkpointer.js';
-import type { AnnounceRequest } from '../../src/tracker/types.js';
+import type { AnnounceRequest } from '../../src/tracker/core/types.js';
 import { infoHashOf, passkeyOf } from '../../bench/lib/fixture.js';
 import { seedCategory, seedMembers, seedReleases } from '../../bench/lib/seed-sql.js';
 import { openTestDatabase, usingPostgres, type TestDatabase } from '../helpers/db.js';

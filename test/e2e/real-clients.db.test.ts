@@ -14,7 +14,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startUdpTracker, type UdpTracker } from '../../src/tracker/udp.js';
+import { startUdpTracker, type UdpTracker } from '../../src/tracker/udp/socket.js';
 import type { AnnounceTiers } from '../../src/web/releases/build-download.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
-import { SHUTDOWN_LIMIT_MS } from '../../src/tracker-service.js';
+import { SHUTDOWN_LIMIT_MS } from '../../src/tracker/service.js';
 
 interface Service {
   image?: string;

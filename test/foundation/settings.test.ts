@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ratioTableProblem } from '../../src/policy/ratio-table.js';
 import { decodeSettings, defaultSettings, SETTINGS, settingProblems, trackerPolicyOf } from '../../src/settings.js';
-import { DEFAULT_CLIENT_DENY } from '../../src/tracker/policy.js';
+import { DEFAULT_CLIENT_DENY } from '../../src/tracker/core/tracker-policy.js';
 
 const config = { siteName: 'example', announceInterval: 900, minInterval: 120, newMemberCredit: 3n * 1024n ** 3n };
 const DEFAULTS = defaultSettings(config);

@@ -2,7 +2,7 @@
 // page), and read the message beside a field.
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { decodeBencode } from '../../src/tracker/bencode.js';
+import { decodeBencode } from '../../src/tracker/http/bencode.js';
 import { firstCategoryId, getCsrf, seedReleases, type Member } from './releases.js';
 
 export async function postForm(app: FastifyInstance, member: Member, url: string, fields: Record<string, string | string[]>, options: { from?: string; csrf?: boolean } = {}) {

@@ -7,7 +7,7 @@ import { once } from 'node:events';
 // @ts-ignore -- ships no type declarations
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { startMetricsServer } from '../../src/metrics/index.js';
-import { startUdpTracker, type UdpTracker } from '../../src/tracker/udp.js';
+import { startUdpTracker, type UdpTracker } from '../../src/tracker/udp/socket.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { pct, seedRelease, seedUser, type SeededRelease, type SeededUser } from '../tracker/fixtures/seed.js';
 

@@ -2,7 +2,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { LATENCY_BUCKETS, OUTCOMES, outcomeOf, TrackerTally } from '../../src/metrics/tracker-tally.js';
-import { TrackerError, type AnnounceRequest, type TrackerCore } from '../../src/tracker/types.js';
+import { TrackerError, type AnnounceRequest, type TrackerCore } from '../../src/tracker/core/types.js';
 
 const request = (transport: 'http' | 'udp'): AnnounceRequest => ({
   passkey: 'a'.repeat(32), infoHash: Buffer.alloc(20), peerId: Buffer.alloc(20), port: 6881, uploaded: 0n, downloaded: 0n, left: 0n,

@@ -2,7 +2,7 @@
 // min interval between announces. No database.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { TrackerError } from '../../src/tracker/types.js';
+import { TrackerError } from '../../src/tracker/core/types.js';
 import { drain, hash, makeEngine, MIN, PASSKEY_B, PASSKEY_C, peerId, req, traffic } from './fixtures/core.js';
 
 describe('announce checks', () => {

@@ -1,8 +1,8 @@
 // Expiry of silent peers in the tracker core, and the sweep's slice budget
-// (src/tracker-service.ts). No database.
+// (src/tracker/service.ts). No database.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { sweepBudget } from '../../src/tracker-service.js';
+import { sweepBudget } from '../../src/tracker/service.js';
 import { drain, hash, makeEngine, MIN, peerId, req } from './fixtures/core.js';
 
 describe('expiry', () => {
@@ -60,7 +60,7 @@ describe('expiry', () => {
   });
 });
 
-describe('sweep slices (tracker-service)', () => {
+describe('sweep slices (tracker service)', () => {
   it('spreads a pass over about 50 s of 100 ms ticks, and a small tracker sweeps whole', () => {
     assert.equal(sweepBudget(0), 200);
     assert.equal(sweepBudget(50_000), 200);

@@ -2,7 +2,7 @@
 // the swarm lists checked against a model under random churn. No database.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { TrackerEngine } from '../../src/tracker/announce.js';
+import type { TrackerEngine } from '../../src/tracker/core/engine.js';
 import { drain, hash, makeEngine, MIN, PASSKEY_B, peerId, req, traffic } from './fixtures/core.js';
 
 describe('peer selection', () => {

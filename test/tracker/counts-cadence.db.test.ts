@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import Fastify from 'fastify';
 import { FakeClock } from '../../src/clock.js';
 import { testConfig } from '../../src/config.js';
-import { createTrackerService, type TrackerService } from '../../src/tracker-service.js';
+import { createTrackerService, type TrackerService } from '../../src/tracker/service.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { seedRelease, seedUser, userTotals, type SeededRelease, type SeededUser } from './fixtures/seed.js';
 

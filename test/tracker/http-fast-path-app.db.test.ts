@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, type AddressInfo } from 'node:net';
 import { FakeClock } from '../../src/clock.js';
-import { decodeBencode } from '../../src/tracker/bencode.js';
+import { decodeBencode } from '../../src/tracker/http/bencode.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { bodies, get, raw, statuses } from './fixtures/raw-http.js';
 import { pct, seedRelease, seedUser, userTotals, type SeededRelease, type SeededUser } from './fixtures/seed.js';

@@ -1,4 +1,4 @@
-// The announce fast path (src/tracker/http-fast-path.ts) at the socket, against a bare
+// The announce fast path (src/tracker/http/fast-path.ts) at the socket, against a bare
 // node:http server and a stub core: a tracker GET is answered before Node's HTTP parser;
 // anything else, and everything after the first request of a kept-alive connection, reaches
 // Node's server intact. http-fast-path-app.db.test.ts checks it in the real app.
@@ -6,8 +6,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { connect, Socket, type AddressInfo } from 'node:net';
-import { decodeBencode } from '../../src/tracker/bencode.js';
-import { installFastPath, type FastPath } from '../../src/tracker/http-fast-path.js';
+import { decodeBencode } from '../../src/tracker/http/bencode.js';
+import { installFastPath, type FastPath } from '../../src/tracker/http/fast-path.js';
 import { pct } from './fixtures/seed.js';
 import { bodies, get, raw, statuses, type RawReply } from './fixtures/raw-http.js';
 import { PASSKEY } from './udp-client.js';

@@ -5,9 +5,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import Fastify from 'fastify';
-import { decodeBencode } from '../../src/tracker/bencode.js';
-import { handleAnnounce, handleScrape, trackerHttpRoutes } from '../../src/tracker/http.js';
-import type { TrackerService } from '../../src/tracker-service.js';
+import { decodeBencode } from '../../src/tracker/http/bencode.js';
+import { handleAnnounce, handleScrape } from '../../src/tracker/http/answer.js';
+import { trackerHttpRoutes } from '../../src/tracker/http/routes.js';
+import type { TrackerService } from '../../src/tracker/service.js';
 import { hash, makeEngine, peerId, PASSKEY_A, PASSKEY_C } from './fixtures/core.js';
 import { pct } from './fixtures/seed.js';
 import { prng } from '../helpers/prng.js';

@@ -1,9 +1,9 @@
-// The announce query parser (src/tracker/http-query.ts, BEP 3, docs/protocol.md):
+// The announce query parser (src/tracker/http/query.ts, BEP 3, docs/protocol.md):
 // binary-safe values, the first of repeated parameters, defaults, and refusals.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseAnnounceQuery } from '../../src/tracker/http-query.js';
-import { TrackerError } from '../../src/tracker/types.js';
+import { parseAnnounceQuery } from '../../src/tracker/http/query.js';
+import { TrackerError } from '../../src/tracker/core/types.js';
 
 const HASH = '%00%01%02%03%04%05%06%07%08%09%0a%0b%0c%0d%0e%0f%10%11%12%ff';
 const PEER = '-qB4520-abcdefghijkl';

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FakeClock } from '../../src/clock.js';
-import { decodeBencode } from '../../src/tracker/bencode.js';
+import { decodeBencode } from '../../src/tracker/http/bencode.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { pct, seedRelease, seedUser, userTotals, type SeededRelease, type SeededUser } from './fixtures/seed.js';
 import { text } from '../helpers/text.js';

@@ -3,13 +3,13 @@
 // lists of big ones (swarm.ts, address-list.ts).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { PACKED_FROM } from '../../src/tracker/address-list.js';
+import { PACKED_FROM } from '../../src/tracker/core/address-list.js';
 import { INT64_MAX as MAX_COUNTER } from '../../src/int64.js';
-import { allocateSlot, counterStats, readCounter, releaseSlot, UPLOADED, LEFT } from '../../src/tracker/counters.js';
-import { HASH_V1, Peer } from '../../src/tracker/peer.js';
-import { parseIPv4 } from '../../src/tracker/address.js';
-import { SMALL_SWARM, Swarm } from '../../src/tracker/swarm.js';
-import { TrackerError } from '../../src/tracker/types.js';
+import { allocateSlot, counterStats, readCounter, releaseSlot, UPLOADED, LEFT } from '../../src/tracker/core/counters.js';
+import { HASH_V1, Peer } from '../../src/tracker/core/peer.js';
+import { parseIPv4 } from '../../src/tracker/core/address.js';
+import { SMALL_SWARM, Swarm } from '../../src/tracker/core/swarm.js';
+import { TrackerError } from '../../src/tracker/core/types.js';
 import { makeEngine, PASSKEY_B, peerId, req } from './fixtures/core.js';
 
 const MIN = 60_000;

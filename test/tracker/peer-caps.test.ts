@@ -3,11 +3,11 @@
 // stopped baselines per (member, release) stay bounded. docs/protocol.md lists the texts.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { TrackerEngine } from '../../src/tracker/announce.js';
+import type { TrackerEngine } from '../../src/tracker/core/engine.js';
 import { decodeSettings } from '../../src/settings.js';
-import { defaultPolicy } from '../../src/tracker/policy.js';
-import { SMALL_SWARM } from '../../src/tracker/swarm.js';
-import { TrackerError } from '../../src/tracker/types.js';
+import { defaultPolicy } from '../../src/tracker/core/tracker-policy.js';
+import { SMALL_SWARM } from '../../src/tracker/core/swarm.js';
+import { TrackerError } from '../../src/tracker/core/types.js';
 import { hash, makeEngine, PASSKEY_B, peerId, req } from './fixtures/core.js';
 
 const MIN = 60_000;

@@ -3,10 +3,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { FakeClock } from '../../src/clock.js';
-import { TrackerEngine } from '../../src/tracker/announce.js';
-import { Catalog } from '../../src/tracker/catalog.js';
-import { defaultPolicy } from '../../src/tracker/policy.js';
-import { TrackerError } from '../../src/tracker/types.js';
+import { TrackerEngine } from '../../src/tracker/core/engine.js';
+import { Catalog } from '../../src/tracker/core/catalog.js';
+import { defaultPolicy } from '../../src/tracker/core/tracker-policy.js';
+import { TrackerError } from '../../src/tracker/core/types.js';
 import { hash, PASSKEY_A, req } from './fixtures/core.js';
 
 function engineWith(rulesUrl?: string): TrackerEngine {

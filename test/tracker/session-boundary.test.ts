@@ -3,8 +3,8 @@
 // flush holding them has committed (docs/accounting.md).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { TrackerEngine } from '../../src/tracker/announce.js';
-import type { AnnounceResult } from '../../src/tracker/types.js';
+import type { TrackerEngine } from '../../src/tracker/core/engine.js';
+import type { AnnounceResult } from '../../src/tracker/core/types.js';
 import { makeEngine, req } from './fixtures/core.js';
 
 const MIN = 60_000;

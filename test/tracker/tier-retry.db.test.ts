@@ -6,8 +6,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { decodeBencode } from '../../src/tracker/bencode.js';
-import { startUdpTracker, type UdpTracker } from '../../src/tracker/udp.js';
+import { decodeBencode } from '../../src/tracker/http/bencode.js';
+import { startUdpTracker, type UdpTracker } from '../../src/tracker/udp/socket.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { pct, seedRelease, seedUser, userTotals, type SeededRelease, type SeededUser } from './fixtures/seed.js';
 import { announcePacket, passkeyOption, UdpTestClient } from './udp-client.js';

@@ -4,9 +4,9 @@
 // once, from the one baseline of (member, release, peer_id), whichever tier reports them.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { TrackerEngine } from '../../src/tracker/announce.js';
-import { Peer, HASH_V1, HASH_V2 } from '../../src/tracker/peer.js';
-import type { AnnounceRequest } from '../../src/tracker/types.js';
+import type { TrackerEngine } from '../../src/tracker/core/engine.js';
+import { Peer, HASH_V1, HASH_V2 } from '../../src/tracker/core/peer.js';
+import type { AnnounceRequest } from '../../src/tracker/core/types.js';
 import { hash, makeEngine, peerId, PASSKEY_B, req } from './fixtures/core.js';
 
 const MIN = 60_000;

@@ -1,10 +1,10 @@
-// BEP 15 connection ids (src/tracker/udp-connection-id.ts): stateless HMAC ids, valid for the
+// BEP 15 connection ids (src/tracker/udp/connection-id.ts): stateless HMAC ids, valid for the
 // current minute window and the two before it, bound to the source IP; the per-window cache
 // must never change which ids are accepted.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { FakeClock } from '../../src/clock.js';
-import { ConnectionIds } from '../../src/tracker/udp-connection-id.js';
+import { ConnectionIds } from '../../src/tracker/udp/connection-id.js';
 
 function idFor(ids: ConnectionIds, ip: string): Buffer {
   const out = Buffer.alloc(8);

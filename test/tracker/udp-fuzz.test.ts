@@ -6,9 +6,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { FakeClock } from '../../src/clock.js';
-import { startUdpTracker, type UdpTracker } from '../../src/tracker/udp.js';
-import { createPacketHandler, type RemoteInfo } from '../../src/tracker/udp-packet.js';
-import { TrackerError, type AnnounceRequest, type AnnounceResult } from '../../src/tracker/types.js';
+import { startUdpTracker, type UdpTracker } from '../../src/tracker/udp/socket.js';
+import { createPacketHandler, type RemoteInfo } from '../../src/tracker/udp/packet.js';
+import { TrackerError, type AnnounceRequest, type AnnounceResult } from '../../src/tracker/core/types.js';
 import { StubCore } from './udp-stub-core.js';
 import { announcePacket, connectPacket, HASH_A, HASH_B, passkeyOption, scrapePacket, UdpTestClient, urlData } from './udp-client.js';
 import { prng } from '../helpers/prng.js';

@@ -1,6 +1,6 @@
 // A TrackerCore stand-in for the UDP specs: records what the transport parsed and answers
 // with whatever the spec sets, so the transport is tested without the real core or a database.
-import { TrackerError, type AnnounceRequest, type AnnounceResult, type ScrapeEntry, type TrackerCore } from '../../src/tracker/types.js';
+import { TrackerError, type AnnounceRequest, type AnnounceResult, type ScrapeEntry, type TrackerCore } from '../../src/tracker/core/types.js';
 import { PASSKEY } from './udp-client.js';
 
 export class StubCore implements TrackerCore {

@@ -7,10 +7,10 @@ import { randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
 import { register } from 'node:module';
 import { FakeClock } from '../../src/clock.js';
-import { hostsFor, literalLookup, startUdpTracker, type UdpTracker } from '../../src/tracker/udp.js';
-import { createPacketHandler, MESSAGES, parseScrape } from '../../src/tracker/udp-packet.js';
-import { passkeyFromUrl, readUrlData } from '../../src/tracker/udp-options.js';
-import { TrackerError } from '../../src/tracker/types.js';
+import { hostsFor, literalLookup, startUdpTracker, type UdpTracker } from '../../src/tracker/udp/socket.js';
+import { createPacketHandler, MESSAGES, parseScrape } from '../../src/tracker/udp/packet.js';
+import { passkeyFromUrl, readUrlData } from '../../src/tracker/udp/options.js';
+import { TrackerError } from '../../src/tracker/core/types.js';
 import { StubCore } from './udp-stub-core.js';
 import {
   announcePacket, connectPacket, errorText, HASH_A, HASH_B, HASH_C, PASSKEY, PEER_ID, passkeyOption, scrapePacket, UdpTestClient, urlData,

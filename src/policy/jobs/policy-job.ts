@@ -5,7 +5,7 @@
 import type { Clock } from '../../clock.js';
 import type { Database } from '../../db/client.js';
 import type { Settings } from '../../settings.js';
-import type { TrackerService } from '../../tracker-service.js';
+import type { TrackerService } from '../../tracker/service.js';
 import { applyAccountRules, type AccountStepReport } from './accounts.js';
 import { applyHitAndRuns } from './hit-and-runs.js';
 import { accrueBonus, applySiteFreeleech, writeSiteStats } from './site.js';

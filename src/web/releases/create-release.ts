@@ -5,7 +5,7 @@
 import { AppError } from '../../errors.js';
 import { Prisma, type PrismaClient } from '../../generated/prisma/client.js';
 import { parseTorrent, type ParsedTorrent } from '../../torrents/index.js';
-import type { TrackerService } from '../../tracker-service.js';
+import type { TrackerService } from '../../tracker/service.js';
 import type { MediaIds } from '../api/media-ids.js';
 import { findReleaseByHashes } from './queries.js';
 

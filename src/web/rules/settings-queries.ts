@@ -2,7 +2,7 @@
 // and the tracker's running policy: the one place the rules pages touch settings.
 import type { FastifyInstance } from 'fastify';
 import type { PolicySettings, SettingValues } from '../../settings.js';
-import type { TrackerPolicy } from '../../tracker/policy.js';
+import type { TrackerPolicy } from '../../tracker/core/tracker-policy.js';
 
 export interface LiveRules {
   /** ratio table, watch, hit-and-run and bonus numbers */

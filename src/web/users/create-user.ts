@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import { AppError } from '../../errors.js';
-import type { TrackerService } from '../../tracker-service.js';
+import type { TrackerService } from '../../tracker/service.js';
 import { hashPassword } from '../auth/password.js';
 
 export const USERNAME_PATTERN = /^[A-Za-z0-9_.-]{3,32}$/;

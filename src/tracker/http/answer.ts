@@ -1,15 +1,11 @@
 // HTTP announce and scrape (BEP 3, 7, 23, 48; docs/protocol.md): parse the raw query ->
-// core -> bencode. Every reply is HTTP 200 text/plain with a bencoded dict, failures too
-// (libtorrent ignores a non-200 body). Registered in its own context: no session, CSRF or
-// body plugins run here.
+// core -> bencode, whichever transport read the request (the Fastify routes in routes.ts, or
+// the fast path at the socket). No Fastify here.
 import { isIPv4 } from 'node:net';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { encodeReply } from './bencode.js';
-import { afterDurable } from './reply.js';
-import { parseAnnounceQuery, parseScrapeQuery, rawQueryOf, type AnnounceQuery } from './http-query.js';
-import { TrackerError, type AnnounceResult, type TrackerCore } from './types.js';
-
-type PasskeyRequest = FastifyRequest<{ Params: { passkey?: string } }>;
+import { afterDurable } from '../core/reply.js';
+import { parseAnnounceQuery, parseScrapeQuery, type AnnounceQuery } from './query.js';
+import { TrackerError, type AnnounceResult, type TrackerCore } from '../core/types.js';
 
 /** Where unexpected errors go (Fastify's logger, or the fast path's). */
 export interface ErrorLog {
@@ -134,17 +130,12 @@ export function encodeFailure(error: unknown, log?: ErrorLog): Buffer {
   return encodeReply({ 'failure reason': 'Internal tracker error, please retry later', interval: 300, 'min interval': 300 });
 }
 
-function send(reply: FastifyReply, body: Buffer): FastifyReply {
-  // Not cacheable: every answer depends on the swarm at this moment.
-  return reply.code(200).header('content-type', 'text/plain').header('cache-control', 'no-store').send(body);
-}
-
 /** bare /announce and /scrape: the member used a URL without their passkey */
 const MISSING_PASSKEY = new TrackerError('Missing passkey: use the announce URL from your .torrent download');
 
 /**
- * One tracker request, whichever transport read it (the Fastify routes below, or the fast
- * path at the socket): an empty passkey is a bare /announce or /scrape. Never throws.
+ * One tracker request, whichever transport read it (the Fastify routes, or the fast path at
+ * the socket): an empty passkey is a bare /announce or /scrape. Never throws.
  */
 export function answerTracker(
   core: TrackerCore,
@@ -159,19 +150,3 @@ export function answerTracker(
   return kind === 'announce' ? handleAnnounce(core, passkey, query, ip, userAgent, log) : handleScrape(core, passkey, query, log);
 }
 
-export async function trackerHttpRoutes(app: FastifyInstance): Promise<void> {
-  const route = (kind: 'announce' | 'scrape') => async (request: PasskeyRequest, reply: FastifyReply) => {
-    const passkey = (request.params.passkey ?? '').toLowerCase();
-    return send(reply, await answerTracker(app.tracker.core, kind, passkey, rawQueryOf(request.raw.url), request.ip, request.headers['user-agent'], request.log));
-  };
-  const announce = route('announce');
-  const scrape = route('scrape');
-  // BEP 48 derives scrape from `/<passkey>/announce`; libtorrent's SSRF rule needs
-  // `/announce...` on loopback hosts, hence both forms. Bare paths: "Missing passkey".
-  app.get('/:passkey/announce', announce);
-  app.get('/announce/:passkey', announce);
-  app.get('/:passkey/scrape', scrape);
-  app.get('/scrape/:passkey', scrape);
-  app.get('/announce', announce);
-  app.get('/scrape', scrape);
-}

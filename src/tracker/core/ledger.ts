@@ -11,16 +11,9 @@
 // synchronous). That pairing is what makes a kill -9 neither lose nor double a byte.
 import { randomUUID } from 'node:crypto';
 import type { Peer } from './peer.js';
-import { TrafficRows, TransferRows } from './ledger-rows.js';
+import { TrafficRows, TransferRows, type Traffic } from './ledger-rows.js';
 
-export interface Traffic {
-  up: bigint;
-  down: bigint;
-  upActual: bigint;
-  downActual: bigint;
-}
-
-export { TrafficRows, TransferRows, type TransferDelta } from './ledger-rows.js';
+export { TrafficRows, TransferRows, type Traffic, type TransferDelta } from './ledger-rows.js';
 
 export interface SnatchRow {
   userId: number;

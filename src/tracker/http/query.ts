@@ -1,8 +1,8 @@
 // Binary-safe parsing of announce and scrape query strings (BEP 3; docs/protocol.md,
 // "Announce requests"). `info_hash` and `peer_id` are raw bytes, %-encoded: Fastify's parser would
 // decode them as UTF-8 and corrupt them, so the raw query string is parsed here.
-import { INT64_MAX } from '../int64.js';
-import { TrackerError, type AnnounceEvent, type AnnounceRequest } from './types.js';
+import { INT64_MAX } from '../../int64.js';
+import { TrackerError, type AnnounceEvent, type AnnounceRequest } from '../core/types.js';
 
 /** The announce fields of the query string, and how the HTTP reply lists peers (BEP 3, BEP 23). */
 export interface AnnounceQuery

@@ -3,20 +3,20 @@
 // shutdown, sweeps expired peers, takes the tracker policy the settings give it, and
 // re-reads a member or release into the catalog when the web side or a job changed it.
 import type { FastifyBaseLogger } from 'fastify';
-import type { Clock } from './clock.js';
-import type { Config } from './config.js';
-import type { Database } from './db/client.js';
-import { purgeOldBatches, snatchCounts } from './db/ledger-batches.js';
-import { RecentIps } from './db/recent-ips.js';
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import type { Database } from '../db/client.js';
+import { purgeOldBatches, snatchCounts } from '../db/ledger-batches.js';
+import { RecentIps } from '../db/recent-ips.js';
 import { BoundaryWaits, type WaitGroup } from './boundary-waits.js';
-import { createCheckpointer } from './db/checkpointer.js';
-import { flushLedgerBatch, FLUSH_CHUNK_ROWS, loadTrackerRelease, loadTrackerState, loadTrackerUser, purgeOldPeers, writeReleaseCounts } from './db/tracker-store.js';
-import { TrackerEngine, type TrackerStats } from './tracker/announce.js';
-import type { LedgerBatch } from './tracker/ledger.js';
-import { Catalog } from './tracker/catalog.js';
-import { splitBatch } from './tracker/ledger-split.js';
-import { defaultPolicy, type TrackerPolicy } from './tracker/policy.js';
-import type { TrackerCore } from './tracker/types.js';
+import { createCheckpointer } from '../db/checkpointer.js';
+import { flushLedgerBatch, FLUSH_CHUNK_ROWS, loadTrackerRelease, loadTrackerState, loadTrackerUser, purgeOldPeers, writeReleaseCounts } from '../db/tracker-store.js';
+import { TrackerEngine, type TrackerStats } from './core/engine.js';
+import type { LedgerBatch } from './core/ledger.js';
+import { Catalog } from './core/catalog.js';
+import { splitBatch } from './core/ledger-split.js';
+import { defaultPolicy, type TrackerPolicy } from './core/tracker-policy.js';
+import type { TrackerCore } from './core/types.js';
 
 export interface TrackerHealth {
   /** ledger entries waiting for the database */

@@ -2,12 +2,12 @@
 // swarm update and the peer selection; scrape; the expiry sweep. No transport, no database
 // (STYLE.md 7-10). BEP 3 (announce), BEP 7 (IPv6 peers), BEP 21 (paused), BEP 23 (compact),
 // BEP 48 (scrape), BEP 52 (v2 and hybrid hashes); accounting rules: PROTOCOL.md.
-import type { Clock } from '../clock.js';
+import type { Clock } from '../../clock.js';
 import type { Catalog, TrackerRelease, TrackerUser } from './catalog.js';
 import { Ledger, type PeerRow, type Traffic } from './ledger.js';
-import { isClientAllowed, type TrackerPolicy } from './policy.js';
+import { isClientAllowed, type TrackerPolicy } from './tracker-policy.js';
 import { HASH_V1, HASH_V2, Peer, type HashSlot } from './peer.js';
-import { INT64_MAX } from '../int64.js';
+import { INT64_MAX } from '../../int64.js';
 import { compactIPv6, parseIPv4 } from './address.js';
 import { MemberPeerCounts } from './member-peers.js';
 import { NO_PEERS, Swarm, type Selection } from './swarm.js';

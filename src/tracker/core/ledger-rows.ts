@@ -1,8 +1,15 @@
 // The ledger's pending deltas as typed-array rows (see pair-table.ts for why no objects):
 // members' totals, per (member, release) transfers, and per (member, UTC day) traffic.
-import { INT64_MAX } from '../int64.js';
-import type { Traffic } from './ledger.js';
+import { INT64_MAX } from '../../int64.js';
 import { PairTable, widen } from './pair-table.js';
+
+/** Bytes one announce credits: credited (after the traffic rule) and actual (as reported). */
+export interface Traffic {
+  up: bigint;
+  down: bigint;
+  upActual: bigint;
+  downActual: bigint;
+}
 
 export interface TransferDelta extends Traffic {
   userId: number;

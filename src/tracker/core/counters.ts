@@ -11,7 +11,7 @@
 // the next free slot), so the free list costs no memory. The slab is module-level because a
 // Peer reads its counters through getters without a pointer to its engine; engines made and
 // dropped (tests) leave their slots allocated, which wastes a little but never mixes values.
-import { INT64_MAX } from '../int64.js';
+import { INT64_MAX } from '../../int64.js';
 
 const FIELDS = 3;
 const FIRST_SLOTS = 1024;

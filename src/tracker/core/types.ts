@@ -1,5 +1,5 @@
-// The tracker core's contract with its transports (HTTP: src/tracker/http.ts, UDP:
-// src/tracker/udp.ts). A transport parses its wire format into an AnnounceRequest, calls
+// The tracker core's contract with its transports (HTTP: src/tracker/http/routes.ts, UDP:
+// src/tracker/udp/socket.ts). A transport parses its wire format into an AnnounceRequest, calls
 // TrackerCore.announce, and encodes the AnnounceResult (or the TrackerError's message).
 // BEP 3 (announce), BEP 7 (IPv6), BEP 15 (UDP), BEP 23 (compact), BEP 48 (scrape), BEP 52 (v2).
 

@@ -7,9 +7,9 @@ import dgram from 'node:dgram';
 import dns from 'node:dns';
 import { isIP } from 'node:net';
 import { once } from 'node:events';
-import { systemClock, type Clock } from '../clock.js';
-import { createPacketHandler, type LaterReply, type PacketHandler } from './udp-packet.js';
-import type { TrackerCore } from './types.js';
+import { systemClock, type Clock } from '../../clock.js';
+import { createPacketHandler, type LaterReply, type PacketHandler } from './packet.js';
+import type { TrackerCore } from '../core/types.js';
 
 export interface UdpTracker {
   /** bound ports, IPv4 then IPv6 (0 when that family is off or failed to bind) */

@@ -5,7 +5,7 @@
 // The id is bound to the source IP only, not the port: libtorrent caches one id per tracker
 // and may announce from each of its listen sockets, which have different ports.
 import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../../clock.js';
 
 const WINDOW_MS = 60_000;
 /** the current window and the two before it */

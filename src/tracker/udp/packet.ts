@@ -4,11 +4,11 @@
 // HMACs (udp-connection-id.ts). No amplification: a packet without a valid connection id gets
 // at most a reply no larger than itself (connect replies are 16 bytes, BEP 15); bigger
 // replies go only to addresses that proved they receive our packets.
-import type { Clock } from '../clock.js';
-import { afterDurable } from './reply.js';
-import { ConnectionIds } from './udp-connection-id.js';
-import { passkeyFromUrl, readUrlData } from './udp-options.js';
-import { TrackerError, type AnnounceEvent, type AnnounceRequest, type AnnounceResult, type TrackerCore } from './types.js';
+import type { Clock } from '../../clock.js';
+import { afterDurable } from '../core/reply.js';
+import { ConnectionIds } from './connection-id.js';
+import { passkeyFromUrl, readUrlData } from './options.js';
+import { TrackerError, type AnnounceEvent, type AnnounceRequest, type AnnounceResult, type TrackerCore } from '../core/types.js';
 
 export const PROTOCOL_ID = 0x41727101980n;
 export const ACTION_CONNECT = 0;

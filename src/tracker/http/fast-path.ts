@@ -15,9 +15,9 @@
 // which only Fastify resolves: the fast path is not installed then.
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
-import { couldBeTracker, parseHead } from './http-head.js';
-import { answerTracker, type ErrorLog } from './http.js';
-import type { TrackerCore } from './types.js';
+import { couldBeTracker, parseHead } from './head.js';
+import { answerTracker, type ErrorLog } from './answer.js';
+import type { TrackerCore } from '../core/types.js';
 
 export interface FastPathOptions {
   core: () => TrackerCore;
