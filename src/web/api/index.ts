@@ -1,6 +1,6 @@
 // The API context, under /api: Torznab (/api/torznab) and the JSON API (/api/v1), with its
 // OpenAPI document and readable docs at /api/docs. Token-authenticated, so none of the web
-// context's cookies, sessions or CSRF apply here (STYLE.md habit 2); its own rate limit counts
+// context's cookies, sessions or CSRF apply here (plugins live in the context that needs them); its own rate limit counts
 // per token, its own multipart parser serves the API upload.
 import fastifyMultipart from '@fastify/multipart';
 import fastifyRateLimit from '@fastify/rate-limit';
