@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Database } from './db/client.js';
+import { createMailer, type Mailer } from './mail/mailer.js';
 import { startPolicyJob } from './policy/job.js';
 import { createTrackerService, type TrackerService } from './tracker-service.js';
 import { installFastPath, type FastPath } from './tracker/http-fast-path.js';
@@ -18,6 +19,8 @@ declare module 'fastify' {
     /** the socket-level announce path (null behind a proxy); its counters */
     trackerFastPath: FastPath | null;
     clock: Clock;
+    /** null when SMTP_URL is not set: no mail, recovery goes through staff */
+    mailer: Mailer | null;
   }
 }
 
@@ -46,6 +49,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   app.decorate('config', config);
   app.decorate('db', deps.db);
   app.decorate('clock', clock);
+  const mailer = createMailer(config);
+  app.decorate('mailer', mailer);
+  app.addHook('onClose', async () => mailer?.close());
 
   const tracker = createTrackerService({ config, db: deps.db, clock, log: app.log });
   app.decorate('tracker', tracker);

@@ -3,10 +3,12 @@
 import type { FastifyInstance } from 'fastify';
 import { adminRoutes, memberWarnings } from './admin/routes.js';
 import { authRoutes } from './auth/routes.js';
+import { recoveryRoutes } from './auth/recovery/routes.js';
 import { homeRoutes } from './home/routes.js';
 import { inviteRoutes } from './invites/routes.js';
 import { releaseRoutes } from './releases/routes.js';
 import { rssRoutes } from './rss/routes.js';
+import { sessionRoutes } from './sessions/routes.js';
 import { userRoutes } from './users/routes.js';
 
-export const webRouteGroups: Array<(app: FastifyInstance) => Promise<void>> = [memberWarnings, homeRoutes, authRoutes, inviteRoutes, releaseRoutes, userRoutes, rssRoutes, adminRoutes];
+export const webRouteGroups: Array<(app: FastifyInstance) => Promise<void>> = [memberWarnings, homeRoutes, authRoutes, recoveryRoutes, inviteRoutes, releaseRoutes, userRoutes, sessionRoutes, rssRoutes, adminRoutes];
