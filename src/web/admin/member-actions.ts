@@ -62,7 +62,7 @@ export const MEMBER_ACTIONS: Record<string, MemberAction> = {
   async 'reset-link'({ app, actor, targetId, body }) {
     const link = await issueResetLink({ app, actor, targetId, reason: reasonOf('reset-link', body) });
     // Shown once (the flash message is read and cleared by the next page); the log keeps no token.
-    return `Reset link, shown only now; pass it on privately (it works once, for a day): ${link}`;
+    return `Reset link, shown only now. Pass it on privately (it works once, for a day): ${link}`;
   },
   async role({ app, actor, targetId, body }) {
     await changeMemberRole({ app, actor, targetId, role: text(body, 'role'), reason: reasonOf('role', body) });
