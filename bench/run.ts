@@ -16,6 +16,7 @@ import { httpTable, renderMarkdown, targetsTable } from './lib/report.js';
 import { durationsFor, trivialRate, type Pauses, type Results } from './lib/results.js';
 import { buildSeedkeep, ensureTools } from './lib/tools.js';
 import { httpGet, sampleFailures } from './lib/announce-url.js';
+import { describeRounds, measureBoundaries } from './sections/boundaries.js';
 import { measureFlush } from './sections/flush.js';
 import { measureHttp, type HttpRow, type HttpRunOptions } from './sections/http.js';
 import { heapBreakdown, measureMemory } from './sections/memory.js';
@@ -171,6 +172,21 @@ async function seedkeepPostgres(ctx: Context): Promise<void> {
   });
 }
 
+/** What holding session-boundary replies until their flush costs: alternating rounds, hold on and off. */
+async function boundaries(ctx: Context): Promise<void> {
+  const databases: [string, string][] = [['PGlite', '']];
+  if (ctx.pgUrl) databases.push(['Postgres', ctx.pgUrl]);
+  for (const [name, url] of databases) {
+    await section(ctx, `session-boundary replies (${name})`, async () => {
+      const quick = ctx.results.quick;
+      const rounds = await measureBoundaries({ databaseUrl: url, clients: 20, roundSec: quick ? 2 : 5, rounds: quick ? 1 : 3 });
+      const text = describeRounds(name, 20, rounds);
+      ctx.results.notes.push(text);
+      log(`  ${text}`);
+    });
+  }
+}
+
 /** Profiles seedkeep's announce path for every database it missed the 0.85x target on. */
 async function profiles(ctx: Context): Promise<void> {
   const trivial = trivialRate(ctx.results);
@@ -255,6 +271,7 @@ async function main(): Promise<void> {
     await baselines(ctx);
     await seedkeepPglite(ctx);
     await seedkeepPostgres(ctx);
+    await boundaries(ctx);
     await profiles(ctx);
     await memory(ctx);
     await pages(ctx);

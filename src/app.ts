@@ -1,21 +1,28 @@
 // Builds the Fastify app; tests call buildApp() and use app.inject. The process concerns
-// (listening, signals, the UDP socket) live in server.ts.
+// (listening, signals, the UDP socket) live in server.ts. In load order: Fastify and its
+// decorators, the settings, the tracker service, start-up work, route groups, the policy job.
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Database } from './db/client.js';
 import { createMailer, type Mailer } from './mail/mailer.js';
-import { startPolicyJob } from './policy/job.js';
+import { createPolicyJob, type PolicyJob } from './policy/jobs/policy-job.js';
+import { Settings, trackerPolicyOf } from './settings.js';
 import { createTrackerService, type TrackerService } from './tracker-service.js';
 import { installFastPath, type FastPath } from './tracker/http-fast-path.js';
 import { trackerHttpRoutes } from './tracker/http.js';
+import { ensureDefaultCategories } from './web/categories.js';
 import { webRoutes } from './web/index.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    config: Config;
+    /** read once at start and never changed: what staff change at run time is in `settings` */
+    config: Readonly<Config>;
     db: Database;
+    /** staff-editable settings (src/settings.ts), loaded at boot */
+    settings: Settings;
     tracker: TrackerService;
+    policyJob: PolicyJob;
     /** the socket-level announce path (null behind a proxy); its counters */
     trackerFastPath: FastPath | null;
     clock: Clock;
@@ -49,17 +56,24 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   app.decorate('config', config);
   app.decorate('db', deps.db);
   app.decorate('clock', clock);
+  const settings = await Settings.load(deps.db.prisma, config);
+  app.decorate('settings', settings);
   const mailer = createMailer(config);
   app.decorate('mailer', mailer);
   app.addHook('onClose', async () => mailer?.close());
 
   const tracker = createTrackerService({ config, db: deps.db, clock, log: app.log });
   app.decorate('tracker', tracker);
+  // The tracker answers with the settings' intervals, client lists and freeleech, and follows their changes.
+  tracker.setPolicy(trackerPolicyOf(settings.all()));
+  settings.onChange((_changed, values) => tracker.setPolicy(trackerPolicyOf(values)));
   if (deps.startTracker !== false) await tracker.start();
   // Flush the tracker's ledger before the database goes away.
   app.addHook('onClose', async () => {
     await tracker.stop();
   });
+  // Start-up work: a fresh site gets the default release categories.
+  await ensureDefaultCategories(deps.db.prisma);
 
   app.get('/healthz', async (_request, reply) => {
     const database = await deps.db.ping();
@@ -75,10 +89,12 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   app.decorate('trackerFastPath', fastPath);
   app.addHook('preClose', async () => fastPath?.dropWaiting());
   await app.register(webRoutes);
-  // Ratio policy job (src/policy/job.ts): scheduled once the app is ready, unref'd, stopped on close.
+  // Ratio policy job (src/policy/jobs): scheduled once the app is ready, unref'd, stopped on close.
+  const policyJob = createPolicyJob({ db: deps.db, tracker, clock, log: app.log, settings });
+  app.decorate('policyJob', policyJob);
   let stopPolicyJob = (): void => {};
   app.addHook('onReady', async () => {
-    stopPolicyJob = startPolicyJob(app);
+    stopPolicyJob = policyJob.start();
   });
   app.addHook('onClose', async () => stopPolicyJob());
   return app;

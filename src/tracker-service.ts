@@ -1,15 +1,19 @@
 // Glue between the tracker core (src/tracker, no database) and the database (src/db):
 // loads the catalog and the persisted peers at start, flushes the ledger on a timer and at
-// shutdown, sweeps expired peers, and lets the admin side change the tracker policy.
+// shutdown, sweeps expired peers, takes the tracker policy the settings give it, and
+// re-reads a member or release into the catalog when the web side or a job changed it.
 import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Database } from './db/client.js';
+import { purgeOldBatches, snatchCounts } from './db/ledger-batches.js';
 import { RecentIps } from './db/recent-ips.js';
-import { flushLedgerBatch, loadTrackerState, purgeOldPeers } from './db/tracker-store.js';
+import { BoundaryWaits, type WaitGroup } from './boundary-waits.js';
+import { flushLedgerBatch, loadTrackerRelease, loadTrackerState, loadTrackerUser, purgeOldPeers } from './db/tracker-store.js';
 import { TrackerEngine, type TrackerStats } from './tracker/announce.js';
+import type { LedgerBatch } from './tracker/ledger.js';
 import { Catalog } from './tracker/catalog.js';
-import { defaultPolicy, sanitizePolicy, type TrackerPolicy } from './tracker/policy.js';
+import { defaultPolicy, type TrackerPolicy } from './tracker/policy.js';
 import type { TrackerCore } from './tracker/types.js';
 
 export interface TrackerHealth {
@@ -24,7 +28,8 @@ export interface TrackerHealth {
   failedFlushes: number;
 }
 
-export type PolicyUpdate = Partial<Pick<TrackerPolicy, 'siteFreeleech' | 'clientDeny' | 'clientAllow' | 'announceInterval' | 'minInterval'>>;
+/** checked values (src/settings.ts checks them before they get here) */
+export type PolicyUpdate = Partial<TrackerPolicy>;
 
 export interface TrackerService {
   catalog: Catalog;
@@ -40,6 +45,13 @@ export interface TrackerService {
   setPolicy(update: PolicyUpdate): void;
   policy(): Readonly<TrackerPolicy>;
   stats(): TrackerStats;
+  /**
+   * Catalog sync: call after changing a member (passkey, enabled, download right) or a
+   * release (upload, edit, freeleech, deletion). Re-reads the row, so the next announce
+   * sees it; a row that no longer exists is forgotten.
+   */
+  syncMember(id: number): Promise<void>;
+  syncRelease(id: number): Promise<void>;
 }
 
 export interface TrackerServiceOptions {
@@ -60,6 +72,12 @@ const PURGE_MS = 6 * 3_600_000;
 const SWEEP_TICK_MS = 100;
 const SWEEP_PASS_MS = 50_000;
 const SWEEP_MIN_SLICE = 200;
+/**
+ * How long a session-boundary reply waits for its flush before it is sent anyway (database
+ * away: the deltas stay pending in memory, exact once it is back, but not across a kill -9
+ * meanwhile). Clients time an announce out after 15 s (UDP, BEP 15) or more (HTTP).
+ */
+export const BOUNDARY_WAIT_MS = 2000;
 
 /** Peers per slice: the last pass's size spread over SWEEP_PASS_MS. */
 export function sweepBudget(lastPassPeers: number): number {
@@ -82,25 +100,64 @@ export function createTrackerService(options: TrackerServiceOptions): TrackerSer
   let countsDueAt = 0;
   const countsOf = (id: number) => engine.countsOf(id);
 
+  // Session-boundary replies wait for their flush (docs/accounting.md): the first of a group
+  // asks for an early one; a group taken by a batch that failed waits for its retry.
+  let earlyFlushQueued = false;
+  let stopped = false;
+  const waits = new BoundaryWaits(BOUNDARY_WAIT_MS, () => {
+    if (earlyFlushQueued || stopped) return;
+    earlyFlushQueued = true;
+    setImmediate(() => {
+      earlyFlushQueued = false;
+      if (!stopped) flush(false).catch(() => {}); // logged in writeBatch
+    });
+  });
+  engine.waitForFlush = () => (stopped ? Promise.resolve() : waits.wait());
+  let heldGroup: WaitGroup | null = null;
+
+  /**
+   * A batch in doubt (its earlier attempt failed, maybe after committing) is written again,
+   * under its id, before anything newer; then what is pending, as a new batch.
+   */
   async function flushOnce(withCounts: boolean): Promise<void> {
     const ledger = engine.ledger;
-    if (ledger.pending === 0 && !(withCounts && ledger.countsPending > 0)) return;
+    const doubtful = ledger.inDoubt;
+    if (doubtful !== null) await writeBatch(doubtful, heldGroup);
+    if (ledger.fresh === 0 && !(withCounts && ledger.countsPending > 0)) return;
     const batch = ledger.take(withCounts ? countsOf : null);
+    await writeBatch(batch, waits.take());
+    if (withCounts) countsDueAt = clock.now() + config.countsIntervalMs;
+  }
+
+  /** One attempt; a failure holds the batch (and its waiting replies) in doubt, and rejects. */
+  async function writeBatch(batch: LedgerBatch, group: WaitGroup | null): Promise<void> {
     try {
-      const snatched = await flushLedgerBatch(db.sql, batch, recentIps);
-      if (withCounts) countsDueAt = clock.now() + config.countsIntervalMs;
-      for (const [releaseId, n] of snatched) engine.completed.set(releaseId, (engine.completed.get(releaseId) ?? 0) + n);
+      const snatched = await flushLedgerBatch(db.sql, batch, recentIps, clock.now());
+      engine.ledger.settle();
+      if (snatched === null) await reloadCompleted(batch);
+      else for (const [releaseId, n] of snatched) engine.completed.set(releaseId, (engine.completed.get(releaseId) ?? 0) + n);
+      heldGroup = null;
+      group?.resolve();
       health.lastFlushAt = new Date(clock.now()).toISOString();
       if (health.lastFlushError) log.info({ pending: engine.ledger.pending }, 'tracker ledger flushed again after failures');
       health.lastFlushError = null;
       health.failedFlushes = 0;
     } catch (error) {
-      engine.ledger.restore(batch);
+      engine.ledger.hold(batch);
+      heldGroup = group;
       health.lastFlushError = error instanceof Error ? error.message : String(error);
       health.failedFlushes++;
       log.warn({ err: error, pending: engine.ledger.pending, failures: health.failedFlushes }, 'tracker ledger flush failed; deltas kept in memory');
       throw error;
     }
+  }
+
+  /** The batch had committed before (its acknowledgement was lost): take its snatch counts as stored. */
+  async function reloadCompleted(batch: LedgerBatch): Promise<void> {
+    log.info({ batch: batch.id }, 'ledger batch was already committed; not applied again');
+    const releaseIds = [...new Set([...batch.snatches.values()].map((s) => s.releaseId))];
+    if (releaseIds.length === 0) return;
+    for (const [releaseId, n] of await snatchCounts(db.sql, releaseIds)) engine.completed.set(releaseId, n);
   }
 
   /**
@@ -121,7 +178,6 @@ export function createTrackerService(options: TrackerServiceOptions): TrackerSer
 
   async function load(): Promise<void> {
     const state = await loadTrackerState(db.sql, { now: clock.now(), retentionMs });
-    Object.assign(policy, sanitizePolicy(state.policy));
     for (const user of state.users) catalog.setUser(user);
     for (const { snatched, seeders: _s, leechers: _l, ...release } of state.releases) {
       catalog.setRelease(release);
@@ -178,6 +234,8 @@ export function createTrackerService(options: TrackerServiceOptions): TrackerSer
           return 0;
         });
         if (purged > 0) log.info({ purged }, 'old peer baselines purged');
+        // not while a batch is in doubt: its id must stay to be recognised when it is retried
+        if (engine.ledger.inDoubt === null) await purgeOldBatches(db.sql, { now: clock.now() }).catch((err: unknown) => log.warn({ err }, 'purging old ledger batch ids failed'));
       });
     },
     async stop() {
@@ -187,13 +245,26 @@ export function createTrackerService(options: TrackerServiceOptions): TrackerSer
       } catch {
         log.error({ pending: engine.ledger.pending }, 'tracker stopped with unflushed deltas');
       }
+      stopped = true;
+      waits.releaseAll();
+      heldGroup?.resolve();
     },
     flush,
     health: () => ({ pendingDeltas: engine.ledger.pending, maxPendingDeltas: config.maxPendingDeltas, ...health }),
     setPolicy(update) {
-      Object.assign(policy, sanitizePolicy(update));
+      Object.assign(policy, update);
     },
     policy: () => ({ ...policy }),
     stats: () => engine.stats(),
+    async syncMember(id) {
+      const user = await loadTrackerUser(db.sql, id);
+      if (user) catalog.setUser(user);
+      else catalog.removeUser(id);
+    },
+    async syncRelease(id) {
+      const release = await loadTrackerRelease(db.sql, id);
+      if (release) catalog.setRelease(release);
+      else catalog.removeRelease(id);
+    },
   };
 }

@@ -1,11 +1,12 @@
 // Operator commands: `npm run admin -- create <name> [--role admin] [--password-stdin]`,
 // `npm run admin -- role <name> <role>`, `npm run admin -- password <name>` (a member who lost
-// theirs: the new one from SEEDKEEP_PASSWORD or a prompt; every session of the member ends). Works on the configured database (embedded or Postgres).
+// theirs: the new one from SEEDKEEP_PASSWORD or a prompt; every session of the member ends).
+// Works on the configured database (embedded or Postgres).
 // A running embedded-database server must be stopped first: PGlite allows one process.
 import { createInterface } from 'node:readline/promises';
 import { loadConfig } from '../config.js';
 import { openDatabase } from '../db/client.js';
-import { newMemberCredit } from '../policy/store.js';
+import { newMemberCredit, Settings } from '../settings.js';
 import { setMemberPassword } from '../web/auth/recovery/set-member-password.js';
 import { createUser } from '../web/users/create-user.js';
 
@@ -56,7 +57,7 @@ async function main(): Promise<void> {
         password: await readPassword(),
         email: flag(rest, '--email') ?? null,
         role: parseRole(flag(rest, '--role')) ?? 'admin',
-        uploadCredit: await newMemberCredit(db.prisma, config),
+        uploadCredit: newMemberCredit((await Settings.load(db.prisma, config)).all()),
       });
       process.stdout.write(`created ${user.username} (id ${user.id}, ${user.role})\n`);
     } else if (command === 'role') {

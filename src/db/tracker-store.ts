@@ -6,6 +6,7 @@ import type { LedgerBatch, PeerRow, ReleaseCounts, SnatchRow, TrafficRows, Trans
 import type { StoredPeer } from '../tracker/announce.js';
 import type { FreeleechMode, TrackerRelease, TrackerUser } from '../tracker/catalog.js';
 import type { SqlDriver, SqlTx } from './driver.js';
+import { claimBatch } from './ledger-batches.js';
 import { RecentIps, type IpSighting } from './recent-ips.js';
 
 export interface TrackerState {
@@ -13,11 +14,7 @@ export interface TrackerState {
   /** with the counts last written to the row (compared with the live ones after loading) */
   releases: (TrackerRelease & { snatched: number; seeders: number; leechers: number })[];
   peers: StoredPeer[];
-  /** settings.tracker_policy, unchecked */
-  policy: unknown;
 }
-
-export const POLICY_SETTING_KEY = 'tracker_policy';
 
 const big = (value: unknown): bigint => (typeof value === 'bigint' ? value : BigInt(value as number | string));
 const bytes = (value: unknown): Buffer | null => (value == null ? null : Buffer.from(value as Uint8Array));
@@ -26,27 +23,37 @@ const ms = (value: unknown): number => (value instanceof Date ? value.getTime() 
 /** TIMESTAMP(3) columns hold UTC; parameters are epoch milliseconds. */
 const TS = (param: string) => `(to_timestamp(${param} / 1000.0) AT TIME ZONE 'UTC')`;
 
+type UserRow = { id: number; passkey: string; enabled: boolean; can_leech: boolean };
+const USERS = 'SELECT id, passkey, enabled, can_leech FROM users';
+const RELEASES = 'SELECT id, info_hash_v1, info_hash_v2_short, freeleech::text AS freeleech, deleted_at, delete_reason, snatched, seeders, leechers FROM releases';
+
 export async function loadTrackerState(sql: SqlDriver, options: { now: number; retentionMs: number }): Promise<TrackerState> {
-  const users = await sql.query<{ id: number; passkey: string; enabled: boolean; can_leech: boolean }>(
-    'SELECT id, passkey, enabled, can_leech FROM users',
-  );
-  const releases = await sql.query<Record<string, unknown>>(
-    'SELECT id, info_hash_v1, info_hash_v2_short, freeleech::text AS freeleech, deleted_at, delete_reason, snatched, seeders, leechers FROM releases',
-  );
+  const users = await sql.query<UserRow>(USERS);
+  const releases = await sql.query<Record<string, unknown>>(RELEASES);
   const peers = await sql.query<Record<string, unknown>>(
     `SELECT user_id, release_id, peer_id, ipv4, ipv6, port, uploaded, downloaded, "left", client, key, seeder, active,
             (extract(epoch FROM last_announce_at) * 1000)::float8 AS last_ms
        FROM peers WHERE last_announce_at >= ${TS('$1::float8')}`,
     [options.now - options.retentionMs],
   );
-  const setting = await sql.query<{ value: unknown }>('SELECT value FROM settings WHERE key = $1', [POLICY_SETTING_KEY]);
-  return {
-    users: users.map((u) => ({ id: u.id, passkey: u.passkey.trim(), enabled: u.enabled, canLeech: u.can_leech })),
-    releases: releases.map(releaseOf),
-    peers: peers.map(peerOf),
-    policy: setting[0]?.value ?? null,
-  };
+  return { users: users.map(userOf), releases: releases.map(releaseOf), peers: peers.map(peerOf) };
 }
+
+/** One member as the tracker knows it, or null when there is no such member (catalog sync). */
+export async function loadTrackerUser(sql: SqlDriver, id: number): Promise<TrackerUser | null> {
+  const [row] = await sql.query<UserRow>(`${USERS} WHERE id = $1`, [id]);
+  return row ? userOf(row) : null;
+}
+
+/** One release as the tracker knows it, or null when there is no such release (catalog sync). */
+export async function loadTrackerRelease(sql: SqlDriver, id: number): Promise<TrackerRelease | null> {
+  const [row] = await sql.query<Record<string, unknown>>(`${RELEASES} WHERE id = $1`, [id]);
+  if (!row) return null;
+  const { snatched: _n, seeders: _s, leechers: _l, ...release } = releaseOf(row);
+  return release;
+}
+
+const userOf = (u: UserRow): TrackerUser => ({ id: u.id, passkey: u.passkey.trim(), enabled: u.enabled, canLeech: u.can_leech });
 
 function releaseOf(row: Record<string, unknown>): TrackerState['releases'][number] {
   const deleted = row.deleted_at != null;
@@ -100,10 +107,14 @@ function* rangesOf(size: number): Generator<[number, number]> {
   for (let from = 0; from < size; from += FLUSH_CHUNK_ROWS) yield [from, Math.min(size, from + FLUSH_CHUNK_ROWS)];
 }
 
-/** Returns the number of new snatches per release (releases.snatched was raised by them). */
-export async function flushLedgerBatch(sql: SqlDriver, batch: LedgerBatch, recentIps = new RecentIps()): Promise<Map<number, number>> {
+/**
+ * Returns the number of new snatches per release (releases.snatched was raised by them), or
+ * null when this batch had already committed (a retry after a lost acknowledgement: skipped).
+ */
+export async function flushLedgerBatch(sql: SqlDriver, batch: LedgerBatch, recentIps = new RecentIps(), now = Date.now()): Promise<Map<number, number> | null> {
   const sightings = new Map<string, IpSighting>();
   const snatched = await sql.transaction(async (tx) => {
+    if (!(await claimBatch(tx, batch.id, now))) return null;
     for (const [from, to] of rangesOf(batch.users.size)) await flushUsers(tx, batch.users, from, to);
     for (const chunk of chunksOf(batch.peerRows)) {
       await flushPeers(tx, chunk);
@@ -119,7 +130,7 @@ export async function flushLedgerBatch(sql: SqlDriver, batch: LedgerBatch, recen
     for (const chunk of chunksOf([...sightings.values()])) await flushUserIps(tx, chunk);
     return added;
   });
-  recentIps.remember([...sightings.values()]);
+  if (snatched !== null) recentIps.remember([...sightings.values()]);
   return snatched;
 }
 

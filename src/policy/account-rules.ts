@@ -8,8 +8,8 @@
 //   returns. A moderator's withdrawal ('staff') is never undone here.
 // - `hnrMaxMarks` active hit-and-run marks withdraw the right too (by 'hnr'); the ratio reason
 //   wins when both apply, because it is the one that needs the member to act first.
-import { meetsRequirement } from './ratio-table.js';
-import { gibToBytes, type PolicySettings } from './settings.js';
+import type { PolicySettings } from '../settings.js';
+import { gibToBytes, meetsRequirement } from './ratio-table.js';
 
 const DAY_MS = 86_400_000;
 

@@ -2,8 +2,8 @@
 // points/h = base × sqrt(size in GiB, clamped to [0.25, 16]) / sqrt(seeders).
 // A lone seeder of a 4 GiB release earns 2× base per hour; one of ten seeders of a 100 MiB
 // release earns about 0.1× base. Points buy upload credit at `bonusMiBPerPoint`.
-import { GIB } from './ratio-table.js';
-import { MIB, type PolicySettings } from './settings.js';
+import type { PolicySettings } from '../settings.js';
+import { GIB, MIB } from './ratio-table.js';
 
 const HOUR_MS = 3_600_000;
 

@@ -3,7 +3,7 @@
 // first announce when it never completed). When `hnrWindowDays` have passed, the member is not
 // seeding and the hours are not reached, the transfer gets a mark. Seed time accrues in the
 // tracker, only between consecutive seeding announces; this module only reads it.
-import type { PolicySettings } from './settings.js';
+import type { PolicySettings } from '../settings.js';
 
 const DAY_MS = 86_400_000;
 

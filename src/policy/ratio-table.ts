@@ -3,6 +3,8 @@
 // required = max × (1 − seeding/snatched), never below the 100%-seeded value.
 
 export const GIB = 1024 ** 3;
+export const MIB = 1024 ** 2;
+export const gibToBytes = (gib: number): bigint => BigInt(Math.round(gib * GIB));
 
 /** One band of the table: applies from `fromGiB` downloaded up to the next band's start. */
 export interface RatioBand {
@@ -63,4 +65,17 @@ export function ratioOf(uploaded: bigint, downloaded: bigint): number | null {
 export function meetsRequirement(uploaded: bigint, downloaded: bigint, required: number): boolean {
   const ratio = ratioOf(uploaded, downloaded);
   return ratio === null || ratio >= required;
+}
+
+/** The problem with a ratio table, or null: starts at 0 GiB, ascending, 0 ≤ min ≤ max ≤ 10. */
+export function ratioTableProblem(table: readonly RatioBand[]): string | null {
+  if (table.length === 0) return 'The table needs at least one band.';
+  if (table[0].fromGiB !== 0) return 'The first band must start at 0 GiB.';
+  for (let i = 0; i < table.length; i++) {
+    const { fromGiB, max, min } = table[i];
+    if (![fromGiB, max, min].every(Number.isFinite)) return `Band ${i + 1}: every value must be a number.`;
+    if (i > 0 && fromGiB <= table[i - 1].fromGiB) return `Band ${i + 1}: bands must start at increasing GiB amounts.`;
+    if (min < 0 || max > 10 || min > max) return `Band ${i + 1}: required ratios must satisfy 0 ≤ 100%-seeded ≤ 0%-seeded ≤ 10.`;
+  }
+  return null;
 }

@@ -9,6 +9,7 @@
 // hostile file of millions of tiny elements stays small, where one JS object per element
 // would take many times its size) and hands out small node views on demand. Every node keeps its byte span, so
 // the stored file is re-assembled from the uploader's exact bytes.
+import { INT64_MAX, INT64_MIN } from '../int64.js';
 import { TorrentError } from './torrent-error.js';
 
 export interface DecodeLimits { maxDepth: number; maxElements: number }
@@ -25,8 +26,6 @@ const INT = 1;
 const BYTES = 2;
 const LIST = 3;
 const DICT = 4;
-const INT64_MAX = (1n << 63n) - 1n;
-const INT64_MIN = -(1n << 63n);
 const DIGIT_0 = 0x30;
 
 function fail(reason: string, at: number): never {

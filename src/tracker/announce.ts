@@ -4,10 +4,10 @@
 // BEP 48 (scrape), BEP 52 (v2 and hybrid hashes); accounting rules: PROTOCOL.md.
 import type { Clock } from '../clock.js';
 import type { Catalog, TrackerRelease, TrackerUser } from './catalog.js';
-import { Ledger, type Traffic } from './ledger.js';
+import { Ledger, type PeerRow, type Traffic } from './ledger.js';
 import { isClientAllowed, type TrackerPolicy } from './policy.js';
 import { HASH_V1, HASH_V2, Peer, type HashSlot } from './peer.js';
-import { MAX_COUNTER } from './counters.js';
+import { INT64_MAX } from '../int64.js';
 import { compactIPv6, parseIPv4 } from './address.js';
 import { NO_PEERS, Swarm, type Selection } from './swarm.js';
 import { AnnounceReply } from './reply.js';
@@ -23,23 +23,8 @@ export interface CoreOptions {
   retentionMs: number;
 }
 
-/** A persisted peer row, as loaded at start (src/db/tracker-store.ts). */
-export interface StoredPeer {
-  userId: number;
-  releaseId: number;
-  peerId: Buffer;
-  ipv4: string | null;
-  ipv6: string | null;
-  port: number;
-  uploaded: bigint;
-  downloaded: bigint;
-  left: bigint;
-  client: string;
-  key: string | null;
-  seeder: boolean;
-  active: boolean;
-  lastAnnounceAt: number;
-}
+/** A persisted peer row, as loaded at start (src/db/tracker-store.ts): what the ledger wrote. */
+export type StoredPeer = PeerRow;
 
 export interface SweepTally {
   expired: number;
@@ -57,6 +42,9 @@ export interface TrackerStats {
 
 const ZERO = 0n;
 const NO_CREDIT: Traffic = { up: ZERO, down: ZERO, upActual: ZERO, downActual: ZERO };
+/** account()'s answer for a new session: no credit, and a boundary (announce() compares by identity) */
+const NEW_SESSION: Traffic = { up: ZERO, down: ZERO, upActual: ZERO, downActual: ZERO };
+const resolved = Promise.resolve();
 /** margin past 1.5 intervals before a silent peer is dropped */
 const EXPIRY_MARGIN_MS = 120_000;
 
@@ -72,7 +60,17 @@ export class TrackerEngine implements TrackerCore {
   /** peers looked at by the last finished sweep pass (the service sizes its slices by it) */
   lastSweepPass = 0;
 
+  /**
+   * The service's group commit (tracker-service.ts): resolves once what was recorded so far
+   * has committed. Without one (specs of the core, the bench) no reply is marked to wait.
+   */
+  waitForFlush: (() => Promise<void>) | null = null;
+
   constructor(private readonly options: CoreOptions) {}
+
+  durable(): Promise<void> {
+    return this.waitForFlush === null ? resolved : this.waitForFlush();
+  }
 
   get policy(): TrackerPolicy {
     return this.options.policy;
@@ -101,8 +99,16 @@ export class TrackerEngine implements TrackerCore {
     const refusal = this.leechRefusal(user, request);
     this.updateSwarm(swarm, peer, request, slot, refusal !== null);
     this.ledger.record({ peer, credited, now, seedtime, snatched });
-    if (refusal) throw refusal;
-    return this.reply(swarm, peer, request, slot, early);
+    // A new baseline, or an announce the client never repeats once answered: its reply waits
+    // for the flush holding it (kill -9 safety; plain re-announces carry cumulative counters).
+    const boundary = this.waitForFlush !== null && (credited === NEW_SESSION || (request.event !== '' && request.event !== 'paused'));
+    if (refusal) {
+      refusal.boundary = boundary;
+      throw refusal;
+    }
+    const reply = this.reply(swarm, peer, request, slot, early);
+    reply.boundary = boundary;
+    return reply;
   }
 
   scrape(passkey: string, infoHashes: Buffer[]): ScrapeEntry[] {
@@ -178,16 +184,27 @@ export class TrackerEngine implements TrackerCore {
 
   /**
    * Deltas since the peer's baseline (its last reported totals). A new peer credits 0; a
-   * counter that went down, or `started` on a known peer, is a new session: credit 0 (H16).
+   * counter that went down, or `started` from another client instance (another key), is a
+   * new session: credit 0, returned as NEW_SESSION (docs/accounting.md). A `started` with the
+   * same key and counters at or above the baseline is the same session announcing to another
+   * tier (BEP 12: clients announce to every tier, and retry a timed-out UDP `started` later
+   * with the counters they have by then): its delta is credited. A plain announce from the
+   * same instance with lower counters is a stale report (a UDP retry built before the other
+   * tier's newer announce, BEP 15): credit 0 and keep the baseline, or the bytes between the
+   * two reports would be credited again.
    */
   private account(peer: Peer, release: TrackerRelease, request: AnnounceRequest, isNew: boolean): Traffic {
     const uploaded = peer.uploaded; // each read of a slab counter makes a BigInt: read once
     const downloaded = peer.downloaded;
-    const reset = isNew || request.event === 'started' || request.uploaded < uploaded || request.downloaded < downloaded;
-    const upActual = reset ? ZERO : request.uploaded - uploaded;
-    const downActual = reset ? ZERO : request.downloaded - downloaded;
+    const lower = request.uploaded < uploaded || request.downloaded < downloaded;
+    const same = sameInstance(peer, request);
+    if (!isNew && lower && same && request.event !== 'started') return NO_CREDIT;
+    const reset = isNew || lower || (request.event === 'started' && !same);
     peer.uploaded = request.uploaded;
     peer.downloaded = request.downloaded;
+    if (reset) return NEW_SESSION;
+    const upActual = request.uploaded - uploaded;
+    const downActual = request.downloaded - downloaded;
     if (upActual === ZERO && downActual === ZERO) return NO_CREDIT;
     return this.creditFor(release, upActual, downActual);
   }
@@ -386,7 +403,12 @@ function checkFields(request: AnnounceRequest): void {
   if (!Number.isInteger(request.port) || request.port < 1 || request.port > 65535) throw new TrackerError('Invalid port');
   if (request.uploaded < ZERO || request.downloaded < ZERO || request.left < ZERO) throw new TrackerError('Invalid transfer counters');
   // the counter slab holds 0 .. 2^63-1 exactly (counters.ts); the transports cap there too
-  if (request.uploaded > MAX_COUNTER || request.downloaded > MAX_COUNTER || request.left > MAX_COUNTER) throw new TrackerError('Invalid transfer counters');
+  if (request.uploaded > INT64_MAX || request.downloaded > INT64_MAX || request.left > INT64_MAX) throw new TrackerError('Invalid transfer counters');
+}
+
+/** The key (BEP 7) tells one running client from a restarted one with the same peer_id. */
+function sameInstance(peer: Peer, request: AnnounceRequest): boolean {
+  return peer.key !== null && peer.key === request.key;
 }
 
 function checkUser(user: TrackerUser): void {

@@ -11,11 +11,10 @@
 // the next free slot), so the free list costs no memory. The slab is module-level because a
 // Peer reads its counters through getters without a pointer to its engine; engines made and
 // dropped (tests) leave their slots allocated, which wastes a little but never mixes values.
+import { INT64_MAX } from '../int64.js';
 
 const FIELDS = 3;
 const FIRST_SLOTS = 1024;
-/** the largest total a client may report (BEP 3): what a BigInt64 field on the wire carries */
-export const MAX_COUNTER = (1n << 63n) - 1n;
 const NO_SLOT = -1;
 
 let cells = new BigUint64Array(FIRST_SLOTS * FIELDS);
@@ -81,6 +80,6 @@ function grow(): void {
 
 /** A BigUint64Array wraps silently (-1n becomes 2^64 - 1): refuse instead of miscounting. */
 function checked(value: bigint): bigint {
-  if (value < 0n || value > MAX_COUNTER) throw new RangeError(`transfer counter out of range: ${value}`);
+  if (value < 0n || value > INT64_MAX) throw new RangeError(`transfer counter out of range: ${value}`);
   return value;
 }

@@ -137,15 +137,27 @@ function onSniffData(this: SniffingSocket, chunk: Buffer): void {
   sniff.context.stats.answered++;
   const { core, log } = sniff.context.options;
   const body = answerTracker(core(), request.kind, request.passkey, request.query, this.remoteAddress ?? '', request.userAgent, log);
-  if (!request.keepAlive) {
+  const rest = head.subarray(end + HEAD_END.length);
+  if (!(body instanceof Promise)) return reply(this, sniff.context, body, request.keepAlive, rest);
+  // a session boundary: sent once its flush committed; what the client sends meanwhile waits
+  this.pause();
+  void body.then((ready) => {
+    if (this.destroyed) return;
+    reply(this, sniff.context, ready, request.keepAlive, rest);
+    this.resume();
+  });
+}
+
+function reply(socket: SniffingSocket, context: Context, body: Buffer, keepAlive: boolean, rest: Buffer): void {
+  if (!keepAlive) {
     // as Node's server does after a `Connection: close` reply: end, then destroy once written
-    this.write(withHeaders(body, false));
-    this.destroySoon();
+    socket.write(withHeaders(body, false));
+    socket.destroySoon();
     return;
   }
-  this.write(withHeaders(body, true));
+  socket.write(withHeaders(body, true));
   // later requests on this connection: Node's server and Fastify
-  handOver(this, sniff.context, head.subarray(end + HEAD_END.length));
+  handOver(socket, context, rest);
 }
 
 /** The error listener stays until Node's server takes the socket: a reset while the reply is

@@ -1,23 +1,16 @@
 // Binary-safe parsing of announce and scrape query strings (BEP 3; docs/protocol.md,
 // "Announce requests"). `info_hash` and `peer_id` are raw bytes, %-encoded: Fastify's parser would
 // decode them as UTF-8 and corrupt them, so the raw query string is parsed here.
-import { TrackerError, type AnnounceEvent } from './types.js';
+import { INT64_MAX } from '../int64.js';
+import { TrackerError, type AnnounceEvent, type AnnounceRequest } from './types.js';
 
-export interface AnnounceQuery {
-  infoHash: Buffer;
-  peerId: Buffer;
-  port: number;
-  uploaded: bigint;
-  downloaded: bigint;
-  left: bigint;
-  event: AnnounceEvent;
-  numwant: number | null;
-  key: string | null;
+/** The announce fields of the query string, and how the HTTP reply lists peers (BEP 3, BEP 23). */
+export interface AnnounceQuery
+  extends Pick<AnnounceRequest, 'infoHash' | 'peerId' | 'port' | 'uploaded' | 'downloaded' | 'left' | 'event' | 'numwant' | 'key'> {
   compact: boolean;
   noPeerId: boolean;
 }
 
-const MAX_COUNTER = (1n << 63n) - 1n;
 const EVENTS = new Set<string>(['started', 'completed', 'stopped', 'paused', 'empty', '']);
 /** a scrape asks for at most this many hashes (longer lists are truncated) */
 export const MAX_SCRAPE_HASHES = 100;
@@ -109,7 +102,7 @@ function counter(raw: string | undefined, name: string): bigint {
   if (raw === undefined) throw new TrackerError(`Missing ${name}`);
   if (!/^\d{1,19}$/.test(raw)) throw new TrackerError(`Invalid ${name}: must be a whole number`);
   const value = BigInt(raw);
-  if (value > MAX_COUNTER) throw new TrackerError(`Invalid ${name}: too large`);
+  if (value > INT64_MAX) throw new TrackerError(`Invalid ${name}: too large`);
   return value;
 }
 

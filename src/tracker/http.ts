@@ -5,6 +5,7 @@
 import { isIPv4 } from 'node:net';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { encodeReply } from './bencode.js';
+import { afterDurable } from './reply.js';
 import { parseAnnounceQuery, parseScrapeQuery, rawQueryOf, type AnnounceQuery } from './http-query.js';
 import { TrackerError, type AnnounceResult, type TrackerCore } from './types.js';
 
@@ -21,8 +22,13 @@ export function sourceAddress(ip: string): { ip: string; family: 4 | 6 } {
   return { ip, family: isIPv4(ip) ? 4 : 6 };
 }
 
-/** One announce, from raw query to bencoded reply; never throws. */
-export function handleAnnounce(core: TrackerCore, passkey: string, query: string, ip: string, userAgent: string | undefined, log?: ErrorLog): Buffer {
+/**
+ * One announce, from raw query to bencoded reply; never throws (nor rejects). A session
+ * boundary's reply comes as a promise: it is sent once the core says it is durable.
+ */
+export function handleAnnounce(core: TrackerCore, passkey: string, query: string, ip: string, userAgent: string | undefined, log?: ErrorLog): Buffer | Promise<Buffer> {
+  let body: Buffer;
+  let boundary: boolean;
   try {
     const parsed = parseAnnounceQuery(query);
     const source = sourceAddress(ip);
@@ -43,10 +49,13 @@ export function handleAnnounce(core: TrackerCore, passkey: string, query: string
       userAgent,
       withPeerIds: !parsed.compact && !parsed.noPeerId,
     });
-    return encodeAnnounce(result, parsed);
+    boundary = result.boundary === true;
+    body = encodeAnnounce(result, parsed);
   } catch (error) {
-    return encodeFailure(error, log);
+    boundary = error instanceof TrackerError && error.boundary;
+    body = encodeFailure(error, log);
   }
+  return boundary && core.durable ? afterDurable(core.durable(), body) : body;
 }
 
 /** One scrape (BEP 48): files keyed by the raw 20-byte hash, unknown hashes omitted. */
@@ -145,7 +154,7 @@ export function answerTracker(
   ip: string,
   userAgent: string | undefined,
   log?: ErrorLog,
-): Buffer {
+): Buffer | Promise<Buffer> {
   if (passkey === '') return encodeFailure(MISSING_PASSKEY);
   return kind === 'announce' ? handleAnnounce(core, passkey, query, ip, userAgent, log) : handleScrape(core, passkey, query, log);
 }
@@ -153,7 +162,7 @@ export function answerTracker(
 export async function trackerHttpRoutes(app: FastifyInstance): Promise<void> {
   const route = (kind: 'announce' | 'scrape') => async (request: PasskeyRequest, reply: FastifyReply) => {
     const passkey = (request.params.passkey ?? '').toLowerCase();
-    return send(reply, answerTracker(app.tracker.core, kind, passkey, rawQueryOf(request.raw.url), request.ip, request.headers['user-agent'], request.log));
+    return send(reply, await answerTracker(app.tracker.core, kind, passkey, rawQueryOf(request.raw.url), request.ip, request.headers['user-agent'], request.log));
   };
   const announce = route('announce');
   const scrape = route('scrape');

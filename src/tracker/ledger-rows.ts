@@ -1,5 +1,6 @@
 // The ledger's pending deltas as typed-array rows (see pair-table.ts for why no objects):
 // members' totals, per (member, release) transfers, and per (member, UTC day) traffic.
+import { INT64_MAX } from '../int64.js';
 import type { Traffic } from './ledger.js';
 import { PairTable, widen } from './pair-table.js';
 
@@ -14,8 +15,6 @@ export interface TransferDelta extends Traffic {
   completedAt: number | null;
 }
 
-/** bytes columns saturate here (Postgres int8) rather than wrap */
-const INT8_MAX = (1n << 63n) - 1n;
 
 /**
  * Traffic deltas by (a, b): (user, 0) for members' totals, (user, UTC day number) for the
@@ -121,5 +120,5 @@ export class TransferRows extends TrafficRows {
 }
 
 function saturated(value: bigint): bigint {
-  return value > INT8_MAX ? INT8_MAX : value;
+  return value > INT64_MAX ? INT64_MAX : value; // int8 columns saturate rather than wrap
 }

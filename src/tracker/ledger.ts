@@ -1,12 +1,15 @@
 // Merged deltas waiting for the next flush (one transaction, src/db/tracker-store.ts).
 // Announces only add to in-memory tables (members', transfers' and daily byte deltas in
 // typed-array columns, ledger-rows.ts); `take()` hands everything to the flusher and starts
-// empty ones; a failed flush gives its batch back with `restore()`, merged with what arrived
-// meanwhile, so nothing is lost and nothing is counted twice.
+// empty ones. A batch whose flush failed may still have committed (the COMMIT went through and
+// only its acknowledgement was lost), so it is held as is, "in doubt" (`hold()`), and written
+// again under the same batch id before anything newer: the database then tells whether it is
+// already in (src/db/tracker-store.ts), so nothing is lost and nothing is counted twice.
 //
 // Peers are kept by reference: the row written is the peer's state at `take()` time, which
 // is exactly the state matching the credited deltas in the same batch (announces are
 // synchronous). That pairing is what makes a kill -9 neither lose nor double a byte.
+import { randomUUID } from 'node:crypto';
 import type { Peer } from './peer.js';
 import { TrafficRows, TransferRows } from './ledger-rows.js';
 
@@ -49,6 +52,8 @@ export interface ReleaseCounts {
 }
 
 export interface LedgerBatch {
+  /** written with the batch (ledger_batches): a retried batch that already committed is skipped */
+  id: string;
   /** by (user, 0) */
   users: TrafficRows;
   /** by (user, release) */
@@ -82,6 +87,7 @@ export class Ledger {
   private snatches = new Map<string, SnatchRow>();
   private peers = new Set<Peer>();
   private releases = new Set<number>();
+  private doubtful: LedgerBatch | null = null;
 
   /**
    * Entries waiting for the database (bounded by config.maxPendingDeltas). Release counts
@@ -89,7 +95,30 @@ export class Ledger {
    * deltas, so leaving them for a later flush loses nothing (see take()).
    */
   get pending(): number {
+    return this.fresh + (this.doubtful === null ? 0 : sizeOf(this.doubtful));
+  }
+
+  /** Entries recorded since the last take() (the batch in doubt not counted). */
+  get fresh(): number {
     return this.users.size + this.transfers.size + this.daily.size + this.snatches.size + this.peers.size;
+  }
+
+  /** The batch whose flush failed without telling whether it committed, if any. */
+  get inDoubt(): LedgerBatch | null {
+    return this.doubtful;
+  }
+
+  /**
+   * Keeps a batch whose flush failed, unmerged: merging it into newer deltas would give it a
+   * new id (applied twice if the first attempt did commit) and its older peer rows could
+   * overwrite newer baselines. The flusher retries it first, then settles it.
+   */
+  hold(batch: LedgerBatch): void {
+    this.doubtful = batch;
+  }
+
+  settle(): void {
+    this.doubtful = null;
   }
 
   /** Releases whose seeder/leecher counts changed since they were last handed out. */
@@ -140,6 +169,7 @@ export class Ledger {
   take(counts: ((releaseId: number) => { seeders: number; leechers: number }) | null): LedgerBatch {
     const releases = counts === null ? new Set<number>() : this.releases;
     const batch: LedgerBatch = {
+      id: randomUUID(),
       users: this.users,
       transfers: this.transfers,
       daily: this.daily,
@@ -174,6 +204,10 @@ export class Ledger {
   isEmpty(): boolean {
     return this.pending === 0 && this.releases.size === 0;
   }
+}
+
+function sizeOf(batch: LedgerBatch): number {
+  return batch.users.size + batch.transfers.size + batch.daily.size + batch.snatches.size + batch.peers.size;
 }
 
 function peerRow(peer: Peer): PeerRow {

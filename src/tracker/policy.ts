@@ -1,4 +1,4 @@
-// Site-wide tracker settings an admin may change at run time (admin settings page -> the
+// Site-wide tracker settings an admin may change at run time (src/settings.ts -> the
 // tracker service's setPolicy): timing, the site-wide freeleech switch and which clients
 // may announce, recognised by the peer_id prefix (Azureus style `-qB4520-`, BEP 20).
 
@@ -35,29 +35,6 @@ export function defaultPolicy(options: { announceInterval: number; minInterval: 
     numwantDefault: 50,
     numwantCap: 100,
   };
-}
-
-/** Keeps only sane values from an untrusted partial policy (settings table, admin form). */
-export function sanitizePolicy(input: unknown): Partial<TrackerPolicy> {
-  if (typeof input !== 'object' || input === null) return {};
-  const raw = input as Record<string, unknown>;
-  const out: Partial<TrackerPolicy> = {};
-  if (typeof raw.siteFreeleech === 'boolean') out.siteFreeleech = raw.siteFreeleech;
-  if (isPrefixList(raw.clientDeny)) out.clientDeny = raw.clientDeny;
-  if (isPrefixList(raw.clientAllow)) out.clientAllow = raw.clientAllow;
-  if (isSeconds(raw.announceInterval, 60)) out.announceInterval = raw.announceInterval;
-  if (isSeconds(raw.minInterval, 0)) out.minInterval = raw.minInterval;
-  if (isSeconds(raw.numwantDefault, 0)) out.numwantDefault = raw.numwantDefault;
-  if (isSeconds(raw.numwantCap, 1)) out.numwantCap = Math.min(raw.numwantCap, 500);
-  return out;
-}
-
-function isPrefixList(value: unknown): value is string[] {
-  return Array.isArray(value) && value.every((v) => typeof v === 'string' && v.length > 0 && v.length <= 20);
-}
-
-function isSeconds(value: unknown, min: number): value is number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= 86400;
 }
 
 /** peer_id bytes as latin1 (one char per byte) against the prefix lists. */

@@ -12,6 +12,8 @@ export class AnnounceReply implements AnnounceResult {
   /** peer ids (latin1) matching the compact entries, when the request asked (withPeerIds) */
   readonly peerIds4: string[] | undefined;
   readonly peerIds6: string[] | undefined;
+  /** set by the core after the accounting (see AnnounceResult.boundary) */
+  boundary = false;
 
   constructor(
     readonly interval: number,
@@ -35,6 +37,14 @@ export class AnnounceReply implements AnnounceResult {
   get peers6(): PeerEntry[] {
     return entriesOf(this.compact6, 18, this.peerIds6);
   }
+}
+
+/** The encoded reply, once the announce is durable (AnnounceResult.boundary); never rejects. */
+export function afterDurable<T>(durable: Promise<void>, reply: T): Promise<T> {
+  return durable.then(
+    () => reply,
+    () => reply,
+  );
 }
 
 /** Without `withPeerIds` the ids were not collected: 20 zero bytes stand in (UDP needs none). */

@@ -62,6 +62,11 @@ export interface AnnounceResult {
   peers6: PeerEntry[];
   /** non-fatal message (BEP 3 `warning message`), e.g. announcing inside min interval */
   warning?: string;
+  /**
+   * A session boundary (a new peer, `started`, `stopped`, `completed`, a counter reset): the
+   * transport sends the reply only once `TrackerCore.durable()` resolves (docs/accounting.md).
+   */
+  boundary?: boolean;
   /** the same peers in compact form (6-byte BEP 23 / 18-byte BEP 7 entries), when the core provides them */
   compact4?: Buffer;
   compact6?: Buffer;
@@ -80,6 +85,9 @@ export interface ScrapeEntry {
  * back off instead of hammering.
  */
 export class TrackerError extends Error {
+  /** a refusal after the accounting of a session boundary: sent after durable() too */
+  boundary = false;
+
   constructor(message: string, readonly retryIn?: number) {
     super(message);
     this.name = 'TrackerError';
@@ -89,6 +97,12 @@ export class TrackerError extends Error {
 export interface TrackerCore {
   /** Throws TrackerError for every refusal; never touches the database. */
   announce(request: AnnounceRequest): AnnounceResult;
+  /**
+   * Resolves once the announces recorded so far are committed, or after a bound when the
+   * database is away. A client never repeats a session-boundary announce it got an answer
+   * to, so those replies wait for it; absent (specs' stub cores): nothing waits.
+   */
+  durable?(): Promise<void>;
   /** Unknown hashes are omitted (HTTP) / reported as zeros (UDP keeps request order). */
   scrape(passkey: string, infoHashes: Buffer[]): ScrapeEntry[];
 }

@@ -5,6 +5,7 @@
 // at most a reply no larger than itself (connect replies are 16 bytes, BEP 15); bigger
 // replies go only to addresses that proved they receive our packets.
 import type { Clock } from '../clock.js';
+import { afterDurable } from './reply.js';
 import { ConnectionIds } from './udp-connection-id.js';
 import { passkeyFromUrl, readUrlData } from './udp-options.js';
 import { TrackerError, type AnnounceEvent, type AnnounceRequest, type AnnounceResult, type TrackerCore } from './types.js';
@@ -53,27 +54,47 @@ export interface PacketHandlerOptions {
   onError?: (error: unknown) => void;
 }
 
-export type PacketHandler = (packet: Buffer, rinfo: RemoteInfo) => Buffer | null;
+/**
+ * Returns the reply to send now, or null. A session boundary's announce reply is sent only
+ * once the core says it is durable: it goes to `later` (the socket that received the packet
+ * sends it then) and null is returned. Without `later` it is returned at once.
+ */
+export type PacketHandler = (packet: Buffer, rinfo: RemoteInfo, later?: LaterReply) => Buffer | null;
+export type LaterReply = (reply: Promise<Buffer>, rinfo: RemoteInfo) => void;
 
 export function createPacketHandler(core: TrackerCore, options: PacketHandlerOptions): PacketHandler {
   const ids = new ConnectionIds(options.secret, options.clock);
   const onError = options.onError ?? (() => {});
 
-  return function handlePacket(packet, rinfo) {
+  return function handlePacket(packet, rinfo, later) {
     if (packet.length < 16) return null;
     const action = packet.readUInt32BE(8);
     if (action === ACTION_CONNECT) return connectReply(packet, rinfo, ids);
     if (action !== ACTION_ANNOUNCE && action !== ACTION_SCRAPE) return null;
     const source = normaliseAddress(rinfo.address);
     if (!ids.verify(packet, source.ip)) return boundedError(packet, MESSAGES.badConnectionId);
+    let reply: Buffer;
+    let boundary = false;
     try {
-      if (action === ACTION_ANNOUNCE) return announceReply(core, packet, source, rinfo.family === 'IPv6');
-      return scrapeReply(core, packet);
+      if (action === ACTION_ANNOUNCE) {
+        const result = core.announce(parseAnnounce(packet, source, rinfo.family === 'IPv6'));
+        boundary = result.boundary === true;
+        reply = encodeAnnounce(packet, result, rinfo.family === 'IPv6', source.family === 4);
+      } else {
+        reply = scrapeReply(core, packet);
+      }
     } catch (error) {
-      if (error instanceof TrackerError) return errorPacket(packet, error.message);
-      onError(error);
-      return errorPacket(packet, MESSAGES.internal);
+      if (error instanceof TrackerError) {
+        boundary = error.boundary;
+        reply = errorPacket(packet, error.message);
+      } else {
+        onError(error);
+        reply = errorPacket(packet, MESSAGES.internal);
+      }
     }
+    if (!boundary || later === undefined || core.durable === undefined) return reply;
+    later(afterDurable(core.durable(), reply), rinfo);
+    return null;
   };
 }
 
@@ -100,12 +121,6 @@ export function normaliseAddress(address: string): Source {
     return { ip: address, family: 6 };
   }
   return { ip: address, family: 4 };
-}
-
-function announceReply(core: TrackerCore, packet: Buffer, source: Source, onIPv6: boolean): Buffer {
-  const request = parseAnnounce(packet, source, onIPv6);
-  const result = core.announce(request);
-  return encodeAnnounce(packet, result, onIPv6, source.family === 4);
 }
 
 /** Parses the 98-byte announce and its BEP 41 options; throws TrackerError on bad fields. */

@@ -8,7 +8,7 @@ import dns from 'node:dns';
 import { isIP } from 'node:net';
 import { once } from 'node:events';
 import { systemClock, type Clock } from '../clock.js';
-import { createPacketHandler, type PacketHandler } from './udp-packet.js';
+import { createPacketHandler, type LaterReply, type PacketHandler } from './udp-packet.js';
 import type { TrackerCore } from './types.js';
 
 export interface UdpTracker {
@@ -87,10 +87,20 @@ async function bindSocket(
   failed.catch(() => {}); // settled by the race; later errors go to the listener below
   socket.removeAllListeners('error');
   socket.on('error', onError);
+  // a session boundary's reply, sent from this socket once its flush committed
+  const later = (reply: Promise<Buffer>, rinfo: dgram.RemoteInfo): void => {
+    void reply.then((ready) => {
+      try {
+        socket.send(ready, rinfo.port, rinfo.address);
+      } catch {
+        // closed meanwhile (shutdown): a lost datagram, which BEP 15 clients retry
+      }
+    });
+  };
   socket.on('message', (packet, rinfo) => {
     let reply: Buffer | null;
     try {
-      reply = handle(packet, rinfo);
+      reply = handle(packet, rinfo, later as LaterReply);
     } catch (error) {
       onError(error); // handlePacket does not throw; a bug here must not kill the process
       return;

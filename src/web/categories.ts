@@ -1,6 +1,6 @@
-// Release categories. A fresh site gets a sensible default set the first time the releases
-// pages are registered; admins may rename or add categories later, so this only fills an
-// empty table and never touches existing rows.
+// Release categories. A fresh site gets a sensible default set at start (buildApp); admins
+// may rename or add categories later, so this only fills an empty table and never touches
+// existing rows.
 import type { PrismaClient } from '../generated/prisma/client.js';
 
 export const DEFAULT_CATEGORIES = ['Movies', 'TV', 'Music', 'Games', 'Software', 'Books', 'Other'] as const;

@@ -18,7 +18,6 @@ export function canModerate(actor: Pick<SessionUser, 'role' | 'id'>, target: { r
   return true;
 }
 
-export const canUpload = (user: Pick<SessionUser, 'role'>): boolean => hasRole(user, 'member');
 export const canSeePeerAddresses = (user: Pick<SessionUser, 'role'> | null): boolean => isStaff(user);
 export const canEditSettings = (user: Pick<SessionUser, 'role'>): boolean => user.role === 'admin';
 
@@ -28,21 +27,13 @@ export function requireUser(request: FastifyRequest): SessionUser {
   return request.user;
 }
 
-export function requireRole(request: FastifyRequest, role: Role): SessionUser {
-  const user = requireUser(request);
-  if (!hasRole(user, role)) throw AppError.forbidden();
-  return user;
-}
-
 /**
- * Withdrawn leech rights stop new downloads, but a member may always fetch what they uploaded,
- * finished or are seeding (they need the .torrent to keep seeding it).
+ * Withdrawn leech rights stop new downloads, but a member may always fetch what they uploaded;
+ * the caller also lets through what they finished or are seeding (a query: hasSnatchedOrSeeds),
+ * since they need the .torrent to keep seeding it.
  */
-export const canDownloadRelease = (
-  user: { id: number; canLeech: boolean },
-  release: { uploaderId: number | null },
-  finishedOrSeeding: boolean,
-): boolean => user.canLeech || release.uploaderId === user.id || finishedOrSeeding;
+export const canDownloadRelease = (user: { id: number; canLeech: boolean }, release: { uploaderId: number | null }): boolean =>
+  user.canLeech || release.uploaderId === user.id;
 export const canSeeDeletedReleases = (user: Pick<SessionUser, 'role'> | null): boolean => isStaff(user);
 
 // Staff pages (src/web/admin): one predicate per action. Actions on a member also need

@@ -38,14 +38,14 @@ export function flash(reply: FastifyReply, message: string): void {
 }
 
 export function render(request: FastifyRequest, reply: FastifyReply, page: string, data: PageData = {}): FastifyReply {
-  const app = request.server;
+  const siteName = request.server.settings.get('siteName');
   return reply.type('text/html; charset=utf-8').view(page, {
-    siteName: app.config.siteName,
+    siteName,
     me: headerStats(request),
     csrfToken: reply.generateCsrf(),
     flash: readFlash(request, reply),
     path: request.url.split('?')[0],
     ...data,
-    title: data.title ? `${data.title} · ${app.config.siteName}` : app.config.siteName,
+    title: data.title ? `${data.title} · ${siteName}` : siteName,
   });
 }

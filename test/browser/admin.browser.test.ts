@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { runPolicyJob } from '../../src/policy/job.js';
 import { SESSION_COOKIE } from '../../src/web/session.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { addTrackedRelease, announce } from '../helpers/admin.js';
@@ -38,7 +37,7 @@ async function populate(t: TestApp): Promise<void> {
       data: { day, members: 6 - Math.floor(i / 4), releases: 5 - Math.floor(i / 5), peers: 4 + (i % 3), seeders: 3 + (i % 2), leechers: 1 + (i % 3), uploaded: BigInt(20 - i) * GIB, downloaded: BigInt(15 - (i % 7)) * GIB },
     });
   }
-  await runPolicyJob(t.app);
+  await t.app.policyJob.run();
 }
 
 describe('staff pages in a browser', { skip, timeout: 120_000 }, () => {

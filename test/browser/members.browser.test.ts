@@ -7,7 +7,6 @@ import { existsSync, mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { setSiteSettings } from '../../src/web/settings.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -56,7 +55,7 @@ describe('members in a browser', { skip, timeout: 120_000 }, () => {
     assert.match(await page.locator('.flash').innerText(), /first member, so you are the admin/);
     assert.equal(await page.getByRole('link', { name: 'Staff' }).count(), 1);
 
-    await setSiteSettings(t.db.prisma, { registrationMode: 'invite' });
+    await t.app.settings.update({ registrationMode: 'invite' });
     await page.getByRole('link', { name: 'Invites' }).click();
     await page.getByRole('button', { name: 'Create invite' }).click();
     const link = await page.locator('table code').first().innerText();

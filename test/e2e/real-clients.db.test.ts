@@ -135,7 +135,7 @@ describe('real clients', { skip: missing ?? false, timeout: 6 * 60_000 }, () => 
       data: { username: name, usernameLower: name, passwordHash: 'x', passkey, rssToken, announceTiers },
       select: { id: true },
     });
-    t.app.tracker.catalog.setUser({ id: user.id, passkey, enabled: true, canLeech: true });
+    await t.app.tracker.syncMember(user.id);
     return { id: user.id, passkey, rssToken };
   }
 
@@ -162,7 +162,7 @@ describe('real clients', { skip: missing ?? false, timeout: 6 * 60_000 }, () => 
       select: { id: true },
     });
     releaseId = release.id;
-    t.app.tracker.catalog.setRelease({ id: releaseId, infoHashV1, infoHashV2Short: null, freeleech: 'normal', deletedReason: null });
+    await t.app.tracker.syncRelease(releaseId);
   });
 
   after(async () => {

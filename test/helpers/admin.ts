@@ -40,7 +40,7 @@ export async function addTrackedRelease(app: FastifyInstance, options: { name?: 
   const [id] = await seedReleases(app, [{ name: options.name ?? `release-${randomBytes(3).toString('hex')}`, categoryId, size: options.size ?? 1_000_000n }]);
   const row = await app.db.prisma.release.findUniqueOrThrow({ where: { id }, select: { infoHashV1: true } });
   const hash = Buffer.from(row.infoHashV1!);
-  app.tracker.catalog.setRelease({ id, infoHashV1: hash, infoHashV2Short: null, freeleech: 'normal', deletedReason: null });
+  await app.tracker.syncRelease(id);
   return { id, hash };
 }
 

@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { FakeClock } from '../../src/clock.js';
 import { decideAccount, type AccountState } from '../../src/policy/account-rules.js';
 import { GIB } from '../../src/policy/ratio-table.js';
-import { DEFAULT_POLICY_SETTINGS as S } from '../../src/policy/settings.js';
+import { defaultSettings } from '../../src/settings.js';
+
+const S = defaultSettings({ siteName: 'seedkeep', announceInterval: 1800, minInterval: 300, newMemberCredit: 5n * 1024n ** 3n });
 
 const DAY = 86_400_000;
 const G = BigInt(GIB);

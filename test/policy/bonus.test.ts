@@ -2,7 +2,9 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { accrualMs, creditForPoints, pointsFor, pointsPerHour } from '../../src/policy/bonus.js';
 import { GIB } from '../../src/policy/ratio-table.js';
-import { DEFAULT_POLICY_SETTINGS as S } from '../../src/policy/settings.js';
+import { defaultSettings } from '../../src/settings.js';
+
+const S = defaultSettings({ siteName: 'seedkeep', announceInterval: 1800, minInterval: 300, newMemberCredit: 5n * 1024n ** 3n });
 
 const G = BigInt(GIB);
 

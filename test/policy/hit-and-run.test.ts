@@ -1,7 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { decideHitAndRun, owesSeeding, type TransferFacts } from '../../src/policy/hit-and-run.js';
-import { DEFAULT_POLICY_SETTINGS as S } from '../../src/policy/settings.js';
+import { defaultSettings } from '../../src/settings.js';
+
+const S = defaultSettings({ siteName: 'seedkeep', announceInterval: 1800, minInterval: 300, newMemberCredit: 5n * 1024n ** 3n });
 
 const DAY = 86_400_000;
 const HOUR = 3600;

@@ -4,7 +4,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { PACKED_FROM } from '../../src/tracker/address-list.js';
-import { allocateSlot, counterStats, MAX_COUNTER, readCounter, releaseSlot, UPLOADED, LEFT } from '../../src/tracker/counters.js';
+import { INT64_MAX as MAX_COUNTER } from '../../src/int64.js';
+import { allocateSlot, counterStats, readCounter, releaseSlot, UPLOADED, LEFT } from '../../src/tracker/counters.js';
 import { HASH_V1, Peer } from '../../src/tracker/peer.js';
 import { parseIPv4 } from '../../src/tracker/address.js';
 import { SMALL_SWARM, Swarm } from '../../src/tracker/swarm.js';

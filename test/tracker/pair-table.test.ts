@@ -3,11 +3,11 @@
 // failed batch back under newer deltas.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { INT64_MAX as INT8_MAX } from '../../src/int64.js';
 import { PairTable } from '../../src/tracker/pair-table.js';
 import { Ledger, TrafficRows, TransferRows, type AnnounceEntry, type Traffic } from '../../src/tracker/ledger.js';
 import { Peer } from '../../src/tracker/peer.js';
 
-const INT8_MAX = (1n << 63n) - 1n;
 const ZERO: Traffic = { up: 0n, down: 0n, upActual: 0n, downActual: 0n };
 const DAY_MS = 86_400_000;
 

@@ -3,8 +3,7 @@
 // moderators acting on staff.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { newMemberCredit } from '../../src/policy/store.js';
-import { getSiteSettings } from '../../src/web/settings.js';
+import { newMemberCredit } from '../../src/settings.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { addTrackedRelease, announce, fieldError, flashOf, postForm } from '../helpers/admin.js';
 import { createMember, type Member } from '../helpers/releases.js';
@@ -305,9 +304,10 @@ describe('settings', () => {
     const stored = await t.app.db.prisma.setting.findUniqueOrThrow({ where: { key: 'ratio_policy' } });
     assert.equal((stored.value as { watchDays: number }).watchDays, 7);
     assert.equal((stored.value as { ratioTable: Array<{ max: number }> }).ratioTable[1].max, 0.25);
-    assert.equal((await getSiteSettings(t.app.db.prisma)).registrationMode, 'invite');
-    assert.equal(t.app.config.siteName, 'Seedkeep Test');
-    assert.equal(await newMemberCredit(t.app.db.prisma, t.app.config), 2n * GIB);
+    assert.equal(t.app.settings.get('registrationMode'), 'invite');
+    assert.equal(t.app.settings.get('siteName'), 'Seedkeep Test');
+    assert.equal((await t.app.db.prisma.setting.findUniqueOrThrow({ where: { key: 'site_name' } })).value, 'Seedkeep Test');
+    assert.equal(newMemberCredit(t.app.settings.all()), 2n * GIB);
     const log = await lastLog({ action: 'settings_change' });
     assert.equal(log.reason, 'tighten rules');
   });

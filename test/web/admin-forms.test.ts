@@ -2,10 +2,9 @@
 // round trip, and the SVG chart's escaping.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_POLICY_SETTINGS } from '../../src/policy/settings.js';
+import { defaultSettings } from '../../src/settings.js';
 import { parseByteAmount, requireReason } from '../../src/web/admin/form.js';
-import { renderLineChart } from '../../src/web/admin/line-chart.js';
-import { parseSettingsForm, settingsToForm, type SettingsValues } from '../../src/web/admin/settings-form.js';
+import { formGroups, parseSettingsForm, settingsToForm, textFields, type FormValues } from '../../src/web/admin/settings-form.js';
 
 const GIB = 1024n ** 3n;
 
@@ -30,16 +29,29 @@ describe('reasons', () => {
 });
 
 describe('settings form', () => {
-  const values: SettingsValues = {
-    site: { registrationMode: 'invite', inviteExpiryDays: 7, invitesForNewMembers: 0, siteName: 'seedkeep', sourceTag: 'seedkeep' },
-    policy: { ...DEFAULT_POLICY_SETTINGS, ratioTable: DEFAULT_POLICY_SETTINGS.ratioTable.map((b) => ({ ...b })) },
-    tracker: { clientDeny: ['-XL', '-SD'], clientAllow: [], announceInterval: 1800, minInterval: 300 },
-  };
+  const all = defaultSettings({ siteName: 'seedkeep', announceInterval: 1800, minInterval: 300, newMemberCredit: 5n * 1024n ** 3n });
+  const { site, policy, tracker } = formGroups({ ...all, registrationMode: 'invite', clientDeny: ['-XL', '-SD'] });
+  const values: FormValues = { ...site, ...policy, ...tracker };
 
   it('round-trips the current settings through the form', () => {
     const parsed = parseSettingsForm(settingsToForm(values));
     assert.deepEqual(parsed.errors, {});
     assert.deepEqual(parsed.values, values);
+  });
+
+  it('holds the site, policy and tracker groups, not the settings set elsewhere', () => {
+    assert.deepEqual(Object.keys(site), ['registrationMode', 'inviteExpiryDays', 'invitesForNewMembers', 'siteName', 'sourceTag']);
+    assert.deepEqual(Object.keys(tracker).sort(), ['announceInterval', 'clientAllow', 'clientDeny', 'minInterval']);
+    assert.ok(!('siteFreeleech' in values) && !('numwantCap' in values));
+  });
+
+  it('draws a text field per entry in its fieldset, with the typed value and its problem', () => {
+    const parsed = parseSettingsForm({ ...settingsToForm(values), hnrMaxMarks: '1.5', minInterval: '4000' });
+    const fields = textFields(parsed.form, parsed.errors);
+    assert.deepEqual(fields.hnr.map((f) => f.id), ['hnrMinPercent', 'hnrSeedHours', 'hnrWindowDays', 'hnrMaxMarks']);
+    assert.deepEqual(fields.hnr[3], { id: 'hnrMaxMarks', label: 'Active marks that withdraw download rights', hint: '0 never withdraws.', value: '1.5', error: 'Enter a whole number.' });
+    assert.equal(fields.tracker.find((f) => f.id === 'minInterval')?.error, 'Enter whole seconds, at most the announce interval.');
+    assert.equal(parsed.values, null);
   });
 
   it('ignores empty table rows and names a half-filled one', () => {
@@ -50,14 +62,5 @@ describe('settings form', () => {
   it('refuses a table whose first band does not start at 0', () => {
     const form = { ...settingsToForm(values), band_from_0: '1' };
     assert.match(parseSettingsForm(form).errors.ratioTable, /start at 0 GiB/);
-  });
-});
-
-describe('line chart', () => {
-  it('escapes labels and says when there is no data', () => {
-    const svg = renderLineChart({ series: [{ label: '<script>x</script>', points: [{ x: new Date(0), y: 1 }, { x: new Date(86400_000), y: 3 }] }] });
-    assert.doesNotMatch(svg, /<script>/);
-    assert.match(svg, /&#60;script&#62;/);
-    assert.match(renderLineChart({ series: [{ label: 'a', points: [] }] }), /No data yet/);
   });
 });

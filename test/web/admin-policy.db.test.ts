@@ -5,7 +5,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { FakeClock } from '../../src/clock.js';
-import { runPolicyJob } from '../../src/policy/job.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { addTrackedRelease, announce, flashOf, postForm } from '../helpers/admin.js';
 import { createMember, type Member } from '../helpers/releases.js';
@@ -54,7 +53,7 @@ describe('ratio watch through the job and the tracker', () => {
   });
 
   it('puts a member below the required ratio on watch and records the requirement', async () => {
-    await runPolicyJob(t.app);
+    await t.app.policyJob.run();
     const row = await userRow(alice.id);
     assert.equal(row.requiredRatio, 0.4);
     assert.equal(row.watchDeadline?.getTime(), clock.now() + 14 * DAY);
@@ -69,13 +68,13 @@ describe('ratio watch through the job and the tracker', () => {
   });
 
   it('is idempotent: a second run changes nothing', async () => {
-    await runPolicyJob(t.app);
+    await t.app.policyJob.run();
     assert.deepEqual(await logActions(alice.id), ['watch_start']);
   });
 
   it('withdraws leeching when the deadline passes; the tracker refuses leeching at once', async () => {
     clock.advance(14 * DAY + 1000);
-    await runPolicyJob(t.app);
+    await t.app.policyJob.run();
     const row = await userRow(alice.id);
     assert.equal(row.canLeech, false);
     assert.equal(row.leechWithdrawnBy, 'ratio');
@@ -92,7 +91,7 @@ describe('ratio watch through the job and the tracker', () => {
     clock.advance(30 * 60_000);
     const second = await announce(t.app, alice.passkey, seedRelease.hash, { peerId: 'S1', left: 0n, uploaded: 12n * GIB });
     assert.equal(second.failure, null);
-    await runPolicyJob(t.app); // flushes the tracker's ledger first
+    await t.app.policyJob.run(); // flushes the tracker's ledger first
     const row = await userRow(alice.id);
     assert.equal(row.uploaded, 13n * GIB, 'the seeding upload was credited');
     assert.equal(row.canLeech, true);
@@ -108,11 +107,11 @@ describe('ratio gamble', () => {
   it('withdraws leeching at once when more than the allowance is downloaded on watch', async () => {
     const bob = await createMember(t.app, 'bob');
     await t.app.db.prisma.user.update({ where: { id: bob.id }, data: { downloaded: 20n * GIB, uploaded: 0n } });
-    await runPolicyJob(t.app);
+    await t.app.policyJob.run();
     assert.notEqual((await userRow(bob.id)).watchDeadline, null);
     await t.app.db.prisma.user.update({ where: { id: bob.id }, data: { downloaded: { increment: 10n * GIB + 1n } } });
     clock.advance(HOUR);
-    await runPolicyJob(t.app);
+    await t.app.policyJob.run();
     const row = await userRow(bob.id);
     assert.equal(row.canLeech, false);
     assert.equal(row.leechWithdrawnBy, 'ratio');
@@ -123,7 +122,7 @@ describe('ratio gamble', () => {
   it("never undoes a moderator's withdrawal", async () => {
     const carol = await createMember(t.app, 'carol');
     await t.app.db.prisma.user.update({ where: { id: carol.id }, data: { canLeech: false, leechWithdrawnBy: 'staff' } });
-    await runPolicyJob(t.app);
+    await t.app.policyJob.run();
     const row = await userRow(carol.id);
     assert.equal(row.canLeech, false);
     assert.equal(row.leechWithdrawnBy, 'staff');
@@ -141,7 +140,7 @@ describe('hit-and-run', () => {
         data: { userId: dave.id, releaseId: release.id, downloadedActual: 1000n, downloaded: 1000n, seedtime: 3600, firstAnnounceAt: completed, completedAt: completed },
       });
     }
-    await runPolicyJob(t.app);
+    await t.app.policyJob.run();
     const marked = await t.app.db.prisma.transfer.count({ where: { userId: dave.id, hitAndRunAt: { not: null } } });
     assert.equal(marked, 3);
     const row = await userRow(dave.id);
@@ -159,13 +158,13 @@ describe('bonus points', () => {
     await announce(t.app, erin.passkey, release.hash, { peerId: 'E1', left: 0n, event: 'started' });
     await t.app.tracker.flush();
     await t.app.db.prisma.release.update({ where: { id: release.id }, data: { seeders: 1 } });
-    await runPolicyJob(t.app); // sets the accrual mark
+    await t.app.policyJob.run(); // sets the accrual mark
     const before = (await userRow(erin.id)).bonusPoints;
     clock.advance(30 * 60_000);
-    await runPolicyJob(t.app);
+    await t.app.policyJob.run();
     const earned = (await userRow(erin.id)).bonusPoints - before;
     assert.ok(Math.abs(earned - 1) < 1e-9, `4 GiB alone for half an hour earns 1 point, got ${earned}`);
-    await runPolicyJob(t.app);
+    await t.app.policyJob.run();
     assert.ok(Math.abs((await userRow(erin.id)).bonusPoints - before - 1) < 1e-9, 'an immediate rerun pays nothing');
 
     await t.app.db.prisma.user.update({ where: { id: erin.id }, data: { bonusPoints: 150 } });
@@ -187,7 +186,7 @@ describe('bonus points', () => {
 
 describe('site statistics and timed freeleech', () => {
   it("writes today's site_stats_daily row for the dashboard", async () => {
-    await runPolicyJob(t.app);
+    await t.app.policyJob.run();
     const day = new Date(new Date(clock.now()).toISOString().slice(0, 10));
     const row = await t.app.db.prisma.siteStatsDaily.findUniqueOrThrow({ where: { day } });
     assert.equal(row.members, await t.app.db.prisma.user.count({ where: { enabled: true } }));
@@ -201,10 +200,10 @@ describe('site statistics and timed freeleech', () => {
     assert.equal(res.statusCode, 303);
     assert.equal(t.app.tracker.policy().siteFreeleech, true);
     clock.advance(HOUR);
-    await runPolicyJob(t.app);
+    await t.app.policyJob.run();
     assert.equal(t.app.tracker.policy().siteFreeleech, true);
     clock.advance(HOUR + 1000);
-    await runPolicyJob(t.app);
+    await t.app.policyJob.run();
     assert.equal(t.app.tracker.policy().siteFreeleech, false);
     const ended = await t.app.db.prisma.moderationLog.findFirst({ where: { action: 'site_freeleech_end', actorId: null } });
     assert.ok(ended);

@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { FakeClock } from '../../src/clock.js';
-import { POLICY_SETTINGS_KEY } from '../../src/policy/settings.js';
-import { writeSetting } from '../../src/policy/store.js';
+import { defaultSettings } from '../../src/settings.js';
 import { endSessionsOf } from '../../src/web/session.js';
-import { getSetting, getSiteSettings, setSetting, setSiteSettings } from '../../src/web/settings.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { fieldError, WebClient } from '../helpers/web.js';
 
@@ -123,27 +121,30 @@ describe('registration and login', () => {
   });
 
   it('gives new members the upload credit set on the settings page', async () => {
-    await writeSetting(t.db.prisma, POLICY_SETTINGS_KEY, { newMemberCreditGiB: 1 });
+    // a row as the settings page stores it, read back at the next start (here: reload)
+    await t.db.prisma.setting.create({ data: { key: 'ratio_policy', value: { newMemberCreditGiB: 1 } } });
+    await t.app.settings.reload();
     try {
       const response = await new WebClient(t.app, '10.0.0.7').register('CreditedNewbie');
       assert.equal(response.statusCode, 303);
       const user = await t.db.prisma.user.findUniqueOrThrow({ where: { usernameLower: 'creditednewbie' } });
       assert.equal(user.uploaded, 1n << 30n);
     } finally {
-      await t.db.prisma.setting.delete({ where: { key: POLICY_SETTINGS_KEY } });
+      await t.db.prisma.setting.delete({ where: { key: 'ratio_policy' } });
+      await t.app.settings.reload();
     }
   });
 
   it('follows the registration mode: closed, then invite-only', async () => {
-    await setSiteSettings(t.db.prisma, { registrationMode: 'closed' });
+    await t.app.settings.update({ registrationMode: 'closed' });
     const closed = new WebClient(t.app, '10.0.0.7');
     assert.match((await closed.get('/register')).body, /Registration is closed/);
     const refused = await closed.post('/register', { username: 'latecomer', password: 'long enough pw', confirm: 'long enough pw' }, '/login');
     assert.equal(refused.statusCode, 403);
-    await setSiteSettings(t.db.prisma, { registrationMode: 'invite' });
+    await t.app.settings.update({ registrationMode: 'invite' });
     const noCode = await closed.post('/register', { username: 'latecomer', password: 'long enough pw', confirm: 'long enough pw' }, '/login');
     assert.match(fieldError(noCode.body, 'invite') ?? '', /needs an invite/);
-    await setSiteSettings(t.db.prisma, { registrationMode: 'open' });
+    await t.app.settings.update({ registrationMode: 'open' });
   });
 });
 
@@ -153,7 +154,7 @@ describe('invites', () => {
   before(async () => {
     t = await buildTestApp({ clock });
     await new WebClient(t.app).register('admin1');
-    await setSiteSettings(t.db.prisma, { registrationMode: 'invite', inviteExpiryDays: 3 });
+    await t.app.settings.update({ registrationMode: 'invite', inviteExpiryDays: 3 });
   });
   after(() => t.close());
 
@@ -219,12 +220,32 @@ describe('site settings', () => {
   after(() => t.close());
 
   it('reads typed defaults, writes one key at a time, and falls back on a bad stored value', async () => {
-    assert.equal(await getSetting(t.db.prisma, 'registrationMode'), 'open');
-    assert.equal(await getSetting(t.db.prisma, 'inviteExpiryDays'), 7);
-    assert.equal(await setSetting(t.db.prisma, 'inviteExpiryDays', 30), 30);
-    assert.equal(await setSetting(t.db.prisma, 'registrationMode', 'invite'), 'invite');
-    assert.equal(await getSetting(t.db.prisma, 'inviteExpiryDays'), 30, 'the other key is kept');
+    const settings = t.app.settings;
+    assert.equal(settings.get('registrationMode'), 'open');
+    assert.equal(settings.get('inviteExpiryDays'), 7);
+    await settings.update({ inviteExpiryDays: 30 });
+    await settings.update({ registrationMode: 'invite' });
+    assert.equal(settings.get('inviteExpiryDays'), 30, 'the other key is kept');
+    const row = await t.db.prisma.setting.findUniqueOrThrow({ where: { key: 'site' } });
+    assert.deepEqual(row.value, { inviteExpiryDays: 30, registrationMode: 'invite' }, 'stored as fields of the `site` row');
+    await settings.reload();
+    assert.equal(settings.get('inviteExpiryDays'), 30, 'read back from the row');
     await t.db.prisma.setting.update({ where: { key: 'site' }, data: { value: { registrationMode: 'sideways', inviteExpiryDays: -4 } } });
-    assert.deepEqual(await getSiteSettings(t.db.prisma), { registrationMode: 'open', inviteExpiryDays: 7, invitesForNewMembers: 0 });
+    await settings.reload();
+    const defaults = defaultSettings(t.config);
+    assert.deepEqual([settings.get('registrationMode'), settings.get('inviteExpiryDays')], [defaults.registrationMode, defaults.inviteExpiryDays]);
+  });
+
+  it('refuses an invalid value and stores nothing', async () => {
+    await assert.rejects(t.app.settings.update({ inviteExpiryDays: 0 }), /inviteExpiryDays/);
+    await assert.rejects(t.app.settings.update({ minInterval: 99_999 }), /minInterval/);
+    assert.equal(t.app.settings.get('minInterval'), t.config.minInterval);
+  });
+
+  it('keeps the configuration immutable: the site name is a setting', async () => {
+    await t.app.settings.update({ siteName: 'Renamed' });
+    assert.equal(t.config.siteName, 'seedkeep');
+    assert.match((await new WebClient(t.app, '10.0.0.9').get('/login')).body, /<title>[^<]*Renamed<\/title>/);
+    assert.equal(t.app.settings.get('sourceTag'), 'Renamed', 'the source tag follows the site name until one is saved');
   });
 });

@@ -1,7 +1,6 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { writeSetting } from '../../src/policy/store.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { bencode, createMember, firstCategoryId, getCsrf, makeTorrent, multipart, uploadOk, uploadTorrent, type Member } from '../helpers/releases.js';
 
@@ -66,13 +65,14 @@ describe('upload', () => {
   });
 
   it('uses the source tag saved on the settings page', async () => {
-    await writeSetting(t.app.db.prisma, 'source_tag', 'SK-TAG');
+    await t.app.settings.update({ sourceTag: 'SK-TAG' });
     try {
       const id = await uploadOk(t.app, member, { torrent: makeTorrent({ private: false }) });
       const release = await t.app.db.prisma.release.findUniqueOrThrow({ where: { id } });
       assert.equal(Buffer.from(bencode.decode(release.torrentFile).info.source).toString(), 'SK-TAG');
     } finally {
       await t.app.db.prisma.setting.delete({ where: { key: 'source_tag' } });
+      await t.app.settings.reload();
     }
   });
 

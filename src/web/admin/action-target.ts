@@ -1,5 +1,6 @@
 // What every staff action on a member starts with: the target exists and the actor may act on
-// it (moderators never on staff), and what every one ends with: the tracker learns at once.
+// it (moderators never on staff). Actions that change what the tracker knows end with
+// app.tracker.syncMember(target.id), so it learns at once.
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../errors.js';
 import type { SessionUser } from '../session.js';
@@ -14,11 +15,4 @@ export async function loadTarget(app: FastifyInstance, actor: Actor, targetId: n
   if (!target) throw AppError.notFound('There is no member with that number.');
   if (!can(actor, target)) throw AppError.forbidden('You cannot do that to this member (moderators act on members and uploaders only).');
   return target;
-}
-
-/** Select this in the write that changes a member, and hand the row to syncTracker. */
-export const TRACKER_FIELDS = { id: true, passkey: true, enabled: true, canLeech: true } as const;
-
-export function syncTracker(app: FastifyInstance, user: { id: number; passkey: string; enabled: boolean; canLeech: boolean }): void {
-  app.tracker.catalog.setUser({ id: user.id, passkey: user.passkey, enabled: user.enabled, canLeech: user.canLeech });
 }

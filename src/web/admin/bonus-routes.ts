@@ -4,7 +4,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../errors.js';
 import { creditForPoints, pointsPerHour } from '../../policy/bonus.js';
 import { GIB } from '../../policy/ratio-table.js';
-import { loadPolicySettings } from '../../policy/store.js';
 import { requireUser } from '../guards.js';
 import { flash, render } from '../render.js';
 import { formatBytes } from '../view-helpers.js';
@@ -14,7 +13,7 @@ import { text, type FormBody } from './form.js';
 async function bonusPage(request: FastifyRequest, reply: FastifyReply, failed?: { message: string; points: string }) {
   const user = requireUser(request);
   const prisma = request.server.db.prisma;
-  const settings = await loadPolicySettings(prisma);
+  const settings = request.server.settings.all();
   const me = await prisma.user.findUniqueOrThrow({ where: { id: user.id }, select: { bonusPoints: true } });
   const examples = [[1, 1], [4, 1], [16, 5]].map(([gib, seeders]) => ({
     size: formatBytes(BigInt(gib) * BigInt(GIB)), seeders, perHour: pointsPerHour(BigInt(gib) * BigInt(GIB), seeders, settings).toFixed(2),

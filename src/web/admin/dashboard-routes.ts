@@ -1,12 +1,10 @@
 // Staff dashboard (/admin): live counts, members on watch, charts from site_stats_daily, and
 // the button that runs the ratio-policy job now.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { runPolicyJob } from '../../policy/job.js';
-import { readSiteFreeleechUntil } from '../../policy/store.js';
 import { canRunPolicyJob } from '../guards.js';
 import { flash, render } from '../render.js';
 import { formatBytes } from '../view-helpers.js';
-import { renderLineChart } from './line-chart.js';
+import { renderLineChart } from '../charts.js';
 import { dashboardCounts, listMembersOnWatch, listSiteStats } from './queries.js';
 import { requireAllowed, requireStaff } from './staff-guard.js';
 
@@ -28,12 +26,12 @@ function charts(stats: Stats) {
 async function dashboard(request: FastifyRequest, reply: FastifyReply) {
   const user = requireStaff(request);
   const app = request.server;
-  const [counts, onWatch, stats, freeleechUntil] = await Promise.all([
+  const [counts, onWatch, stats] = await Promise.all([
     dashboardCounts(app.db.prisma, app.clock.now()),
     listMembersOnWatch(app.db.prisma),
     listSiteStats(app.db.prisma),
-    readSiteFreeleechUntil(app.db.prisma),
   ]);
+  const freeleechUntil = app.settings.get('siteFreeleechUntil');
   return render(request, reply, 'pages/admin/dashboard', {
     title: 'Staff dashboard',
     counts,
@@ -48,7 +46,7 @@ async function dashboard(request: FastifyRequest, reply: FastifyReply) {
 async function runJob(request: FastifyRequest, reply: FastifyReply) {
   const user = requireStaff(request);
   requireAllowed(canRunPolicyJob(user));
-  const report = await runPolicyJob(request.server);
+  const report = await request.server.policyJob.run();
   const a = report.accounts;
   flash(reply, `Policy job ran: ${a.checked} members checked, ${a.changed} changed, ${report.hitAndRuns.marked} new hit-and-runs, bonus paid to ${report.bonusPaidTo}.`);
   return reply.redirect('/admin', 303);

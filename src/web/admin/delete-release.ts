@@ -4,7 +4,6 @@ import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../errors.js';
 import { logModeration } from '../../policy/moderation-log.js';
 import type { Actor } from './action-target.js';
-import { syncTrackerRelease } from './release-target.js';
 
 export async function deleteRelease(options: { app: FastifyInstance; actor: Actor; releaseId: number; reason: string }): Promise<void> {
   const { app, actor, releaseId, reason } = options;
@@ -14,5 +13,5 @@ export async function deleteRelease(options: { app: FastifyInstance; actor: Acto
     if (deleted.count !== 1) throw AppError.badRequest('That release is already deleted.', 'delete-reason');
     await logModeration(tx, { actorId: actor.id, releaseId, action: 'delete_release', reason, at: now });
   });
-  await syncTrackerRelease(app, releaseId);
+  await app.tracker.syncRelease(releaseId);
 }

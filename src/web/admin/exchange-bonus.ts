@@ -4,11 +4,10 @@ import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../errors.js';
 import { creditForPoints } from '../../policy/bonus.js';
 import { logModeration } from '../../policy/moderation-log.js';
-import { loadPolicySettings } from '../../policy/store.js';
 
 export async function exchangeBonus(options: { app: FastifyInstance; userId: number; points: number }): Promise<bigint> {
   const { app, userId, points } = options;
-  const settings = await loadPolicySettings(app.db.prisma);
+  const settings = app.settings.all();
   const credit = creditForPoints(points, settings);
   if (credit <= 0n) throw AppError.badRequest('Exchanging points is switched off.', 'points');
   const updated = await app.db.prisma.$transaction(async (tx) => {

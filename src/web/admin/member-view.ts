@@ -9,7 +9,7 @@ import {
 import type { SessionUser } from '../session.js';
 import { formatRatio } from '../view-helpers.js';
 import { ROLES } from './change-member-role.js';
-import { renderLineChart } from './line-chart.js';
+import { renderLineChart } from '../charts.js';
 import {
   listMemberIps, listMemberPeers, listMemberTraffic, listMemberTransfers, listMemberWarnings, type MemberDetails,
 } from './member-queries.js';

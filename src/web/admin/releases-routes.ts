@@ -2,7 +2,6 @@
 // (/admin/releases), and one release's edit page with delete (/admin/releases/:id).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../errors.js';
-import { readSiteFreeleechUntil } from '../../policy/store.js';
 import { listCategories } from '../categories.js';
 import { canDeleteRelease, canEditRelease, canSetFreeleech, canSetSiteFreeleech } from '../guards.js';
 import { flash, render } from '../render.js';
@@ -10,8 +9,7 @@ import { deleteRelease } from './delete-release.js';
 import { editRelease } from './edit-release.js';
 import { list, parseId, parseWholeNumber, requireReason, text, type FormBody } from './form.js';
 import { findReleaseForStaff, listReleasesForStaff, RELEASES_PAGE_SIZE } from './queries.js';
-import { FREELEECH_MODES } from './release-target.js';
-import { setReleaseFreeleech } from './set-release-freeleech.js';
+import { FREELEECH_MODES, setReleaseFreeleech } from './set-release-freeleech.js';
 import { setSiteFreeleech } from './set-site-freeleech.js';
 import { requireAllowed, requireStaff } from './staff-guard.js';
 
@@ -27,7 +25,8 @@ async function releasesPage(request: FastifyRequest, reply: FastifyReply, failed
   const deleted = raw.deleted === '1';
   const page = /^\d{1,6}$/.test(raw.page ?? '') ? Math.max(1, Number(raw.page)) : 1;
   const app = request.server;
-  const [{ total, rows }, until] = await Promise.all([listReleasesForStaff(app.db.prisma, { q, deleted, page }), readSiteFreeleechUntil(app.db.prisma)]);
+  const { total, rows } = await listReleasesForStaff(app.db.prisma, { q, deleted, page });
+  const until = app.settings.get('siteFreeleechUntil');
   const pages = Math.max(1, Math.ceil(total / RELEASES_PAGE_SIZE));
   const url = (p: number) => `/admin/releases?${new URLSearchParams({ ...(q ? { q } : {}), ...(deleted ? { deleted: '1' } : {}), page: String(p) })}`;
   if (failed) reply.code(400);

@@ -3,17 +3,16 @@ import type { FastifyInstance } from 'fastify';
 import { logModeration } from '../../policy/moderation-log.js';
 import { canResetPasskeyOf } from '../guards.js';
 import { newPasskey } from '../users/create-user.js';
-import { loadTarget, syncTracker, TRACKER_FIELDS, type Actor } from './action-target.js';
+import { loadTarget, type Actor } from './action-target.js';
 
 export async function resetMemberPasskey(options: { app: FastifyInstance; actor: Actor; targetId: number; reason: string }): Promise<string> {
   const { app, actor, reason } = options;
   const target = await loadTarget(app, actor, options.targetId, canResetPasskeyOf);
   const passkey = newPasskey();
-  const row = await app.db.prisma.$transaction(async (tx) => {
-    const updated = await tx.user.update({ where: { id: target.id }, data: { passkey }, select: TRACKER_FIELDS });
+  await app.db.prisma.$transaction(async (tx) => {
+    await tx.user.update({ where: { id: target.id }, data: { passkey }, select: { id: true } });
     await logModeration(tx, { actorId: actor.id, targetUserId: target.id, action: 'reset_passkey', reason, at: new Date(app.clock.now()) });
-    return updated;
   });
-  syncTracker(app, row);
+  await app.tracker.syncMember(target.id);
   return passkey;
 }

@@ -6,11 +6,9 @@ import { logRoutes } from './log-routes.js';
 import { memberRoutes } from './members-routes.js';
 import { releaseAdminRoutes } from './releases-routes.js';
 import { settingsRoutes } from './settings-routes.js';
-import { applyStoredSiteName } from './site-settings.js';
 import { memberWarnings } from './warnings-hook.js';
 
 export async function adminRoutes(app: FastifyInstance): Promise<void> {
-  await applyStoredSiteName(app);
   await app.register(dashboardRoutes);
   await app.register(memberRoutes);
   await app.register(releaseAdminRoutes);

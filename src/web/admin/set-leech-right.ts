@@ -5,17 +5,17 @@ import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../errors.js';
 import { logModeration } from '../../policy/moderation-log.js';
 import { canSetLeechRight } from '../guards.js';
-import { loadTarget, syncTracker, TRACKER_FIELDS, type Actor } from './action-target.js';
+import { loadTarget, type Actor } from './action-target.js';
 
 export async function setLeechRight(options: { app: FastifyInstance; actor: Actor; targetId: number; allow: boolean; reason: string }): Promise<void> {
   const { app, actor, allow, reason } = options;
   const target = await loadTarget(app, actor, options.targetId, canSetLeechRight);
   if (target.canLeech === allow) throw AppError.badRequest(allow ? 'This member can already download.' : 'Downloading is already withdrawn.', 'leech-reason');
   const now = new Date(app.clock.now());
-  const row = await app.db.prisma.$transaction(async (tx) => {
-    const updated = await tx.user.update({
+  await app.db.prisma.$transaction(async (tx) => {
+    await tx.user.update({
       where: { id: target.id },
-      select: TRACKER_FIELDS,
+      select: { id: true },
       // Restoring also ends a watch: the member gets a fresh one if the ratio is still low.
       data: allow
         ? { canLeech: true, leechWithdrawnBy: null, watchStartedAt: null, watchDeadline: null, watchDownloaded: null }
@@ -29,7 +29,6 @@ export async function setLeechRight(options: { app: FastifyInstance; actor: Acto
       details: { previouslyWithdrawnBy: target.leechWithdrawnBy },
       at: now,
     });
-    return updated;
   });
-  syncTracker(app, row);
+  await app.tracker.syncMember(target.id);
 }

@@ -1,9 +1,11 @@
 // Set the traffic rule (normal, freeleech, neutral, double upload) of one or many releases.
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../errors.js';
+import type { FreeleechMode } from '../../generated/prisma/client.js';
 import { logModeration } from '../../policy/moderation-log.js';
 import type { Actor } from './action-target.js';
-import { FREELEECH_MODES, syncTrackerRelease } from './release-target.js';
+
+export const FREELEECH_MODES: FreeleechMode[] = ['normal', 'freeleech', 'neutral', 'double_upload'];
 
 export async function setReleaseFreeleech(options: { app: FastifyInstance; actor: Actor; releaseIds: number[]; mode: string; reason: string }): Promise<number> {
   const { app, actor, reason } = options;
@@ -18,6 +20,6 @@ export async function setReleaseFreeleech(options: { app: FastifyInstance; actor
     await tx.release.updateMany({ where: { id: { in: found.map((r) => r.id) } }, data: { freeleech: mode } });
     for (const r of found) await logModeration(tx, { actorId: actor.id, releaseId: r.id, action: 'set_freeleech', reason, details: { mode }, at: now });
   });
-  for (const r of found) await syncTrackerRelease(app, r.id);
+  for (const r of found) await app.tracker.syncRelease(r.id);
   return found.length;
 }

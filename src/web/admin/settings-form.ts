@@ -1,29 +1,27 @@
-// The admin settings form: every field parsed and checked, with a message per field, and the
-// current values turned back into form values. Pure: no database.
-import { NUMERIC_LIMITS, numberProblem, ratioTableProblem, type PolicySettings } from '../../policy/settings.js';
+// The admin settings form, drawn from the settings' entries (src/settings.ts): every entry with
+// an `input` is a field, parsed and checked with its own message; the ratio table is rows of
+// three numbers. Pure: no database.
 import type { RatioBand } from '../../policy/ratio-table.js';
-import type { TrackerPolicy } from '../../tracker/policy.js';
+import { SETTINGS, type SettingKey, type SettingValues } from '../../settings.js';
+import type { Fieldset, Setting, SettingGroup } from '../../settings-kinds.js';
 import { text, type FormBody } from './form.js';
-import { REGISTRATION_MODES, type AdminSiteSettings } from './site-settings.js';
 
 export const TABLE_ROWS = 12;
 
-export type TrackerSettings = Pick<TrackerPolicy, 'clientDeny' | 'clientAllow' | 'announceInterval' | 'minInterval'>;
-
-export interface SettingsValues {
-  site: AdminSiteSettings;
-  policy: PolicySettings;
-  tracker: TrackerSettings;
-}
+/** The settings on the form, by the group the log and the save message name them by. */
+export type FormValues = Partial<SettingValues>;
 
 export interface ParsedSettings {
-  values: SettingsValues | null;
+  values: FormValues | null;
   errors: Record<string, string>;
   /** what was typed, to put back in the form */
   form: Record<string, string>;
 }
 
 const NUMBER = /^-?\d+(\.\d+)?$/;
+const setting = (key: SettingKey): Setting<unknown> => SETTINGS[key] as unknown as Setting<unknown>;
+const FORM_KEYS = (Object.keys(SETTINGS) as SettingKey[]).filter((key) => setting(key).input !== undefined);
+const isTable = (key: SettingKey): boolean => setting(key).input?.control === 'table';
 
 function parseTable(body: FormBody, form: Record<string, string>, errors: Record<string, string>): RatioBand[] {
   const bands: RatioBand[] = [];
@@ -36,83 +34,67 @@ function parseTable(body: FormBody, form: Record<string, string>, errors: Record
     }
     bands.push({ fromGiB: Number(cells[0]), max: Number(cells[1]), min: Number(cells[2]) });
   }
-  const problem = errors.ratioTable ? null : ratioTableProblem(bands);
-  if (problem) errors.ratioTable = problem;
   return bands;
-}
-
-function parsePrefixes(raw: string, field: string, errors: Record<string, string>): string[] {
-  const lines = raw.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
-  const bad = lines.find((l) => l.length > 20 || !/^[\x21-\x7e]+$/.test(l));
-  if (bad) errors[field] = `"${bad.slice(0, 30)}" is not a peer_id prefix (1-20 printable characters, no spaces).`;
-  if (lines.length > 200) errors[field] = 'At most 200 prefixes.';
-  return [...new Set(lines)];
-}
-
-function parseSite(body: FormBody, form: Record<string, string>, errors: Record<string, string>): AdminSiteSettings {
-  const mode = (form.registrationMode = text(body, 'registrationMode'));
-  const siteName = (form.siteName = text(body, 'siteName'));
-  const sourceTag = (form.sourceTag = text(body, 'sourceTag'));
-  const expiry = (form.inviteExpiryDays = text(body, 'inviteExpiryDays'));
-  const starting = (form.invitesForNewMembers = text(body, 'invitesForNewMembers'));
-  const registrationMode = REGISTRATION_MODES.find((m) => m === mode);
-  if (!registrationMode) errors.registrationMode = 'Choose open, invite only or closed.';
-  if (siteName.length < 1 || siteName.length > 64) errors.siteName = 'The site name is 1 to 64 characters.';
-  if (!/^[A-Za-z0-9._-]{1,64}$/.test(sourceTag)) errors.sourceTag = 'The source tag is 1 to 64 letters, digits, ".", "_" or "-".';
-  const expiryProblem = /^\d+$/.test(expiry) ? numberProblem(Number(expiry), 1, 365, true) : 'Enter a whole number.';
-  if (expiryProblem) errors.inviteExpiryDays = expiryProblem;
-  const startingProblem = /^\d+$/.test(starting) ? numberProblem(Number(starting), 0, 1000, true) : 'Enter a whole number.';
-  if (startingProblem) errors.invitesForNewMembers = startingProblem;
-  return { registrationMode: registrationMode ?? 'open', siteName, sourceTag, inviteExpiryDays: Number(expiry), invitesForNewMembers: Number(starting) };
-}
-
-function parseTracker(body: FormBody, form: Record<string, string>, errors: Record<string, string>): TrackerSettings {
-  const clientDeny = parsePrefixes((form.clientDeny = text(body, 'clientDeny')), 'clientDeny', errors);
-  const clientAllow = parsePrefixes((form.clientAllow = text(body, 'clientAllow')), 'clientAllow', errors);
-  const interval = (form.announceInterval = text(body, 'announceInterval'));
-  const min = (form.minInterval = text(body, 'minInterval'));
-  const announceInterval = Number(interval);
-  const minInterval = Number(min);
-  if (!/^\d+$/.test(interval) || announceInterval < 60 || announceInterval > 86400) errors.announceInterval = 'Enter whole seconds from 60 to 86400.';
-  if (!/^\d+$/.test(min) || minInterval > announceInterval) errors.minInterval = 'Enter whole seconds, at most the announce interval.';
-  return { clientDeny, clientAllow, announceInterval, minInterval };
 }
 
 export function parseSettingsForm(body: FormBody | undefined): ParsedSettings {
   const input = body ?? {};
   const form: Record<string, string> = {};
   const errors: Record<string, string> = {};
-  const site = parseSite(input, form, errors);
-  const tracker = parseTracker(input, form, errors);
-  const ratioTable = parseTable(input, form, errors);
-  const policy = { ratioTable } as PolicySettings;
-  for (const [key, min, max, whole] of NUMERIC_LIMITS) {
-    const raw = (form[key] = text(input, key));
-    const problem = NUMBER.test(raw) ? numberProblem(Number(raw), min, max, whole) : 'Enter a number.';
-    if (problem) errors[key] = problem;
-    policy[key] = Number(raw);
+  const values: Record<string, unknown> = {};
+  for (const key of FORM_KEYS) {
+    if (isTable(key)) {
+      values[key] = parseTable(input, form, errors);
+      continue;
+    }
+    const parsed = setting(key).parse!((form[key] = text(input, key)));
+    if ('problem' in parsed) errors[key] = parsed.problem;
+    else values[key] = parsed.value;
   }
-  return { values: Object.keys(errors).length === 0 ? { site, policy, tracker } : null, errors, form };
+  // each value that parsed is checked against the others (the minimum interval against the announce interval)
+  for (const key of FORM_KEYS) {
+    if (errors[key] || !(key in values)) continue;
+    const problem = setting(key).problem(values[key], values);
+    if (problem) errors[key] = problem;
+  }
+  return { values: Object.keys(errors).length === 0 ? (values as FormValues) : null, errors, form };
 }
 
 /** Current settings as form values (the inverse of parseSettingsForm). */
-export function settingsToForm(values: SettingsValues): Record<string, string> {
-  const form: Record<string, string> = {
-    registrationMode: values.site.registrationMode,
-    siteName: values.site.siteName,
-    sourceTag: values.site.sourceTag,
-    inviteExpiryDays: String(values.site.inviteExpiryDays),
-    invitesForNewMembers: String(values.site.invitesForNewMembers),
-    clientDeny: values.tracker.clientDeny.join('\n'),
-    clientAllow: values.tracker.clientAllow.join('\n'),
-    announceInterval: String(values.tracker.announceInterval),
-    minInterval: String(values.tracker.minInterval),
-  };
-  for (const [key] of NUMERIC_LIMITS) form[key] = String(values.policy[key]);
-  values.policy.ratioTable.forEach((band, i) => {
+export function settingsToForm(values: FormValues): Record<string, string> {
+  const form: Record<string, string> = {};
+  for (const key of FORM_KEYS) {
+    if (!isTable(key) && values[key] !== undefined) form[key] = setting(key).format!(values[key]);
+  }
+  (values.ratioTable ?? []).forEach((band, i) => {
     form[`band_from_${i}`] = String(band.fromGiB);
     form[`band_max_${i}`] = String(band.max);
     form[`band_min_${i}`] = String(band.min);
   });
   return form;
+}
+
+/** The form's settings by group ('site', 'policy', 'tracker'), for the change log. */
+export function formGroups(values: FormValues): Record<SettingGroup, FormValues> {
+  const groups: Record<SettingGroup, Record<string, unknown>> = { site: {}, policy: {}, tracker: {} };
+  for (const key of FORM_KEYS) groups[setting(key).group][key] = values[key];
+  return groups as Record<SettingGroup, FormValues>;
+}
+
+export interface FieldView {
+  id: string;
+  label: string;
+  hint?: string;
+  value: string;
+  error?: string;
+}
+
+/** The plain text fields of each fieldset, in the entries' order; the page lays out the rest. */
+export function textFields(form: Record<string, string>, errors: Record<string, string>): Record<Fieldset, FieldView[]> {
+  const fields: Record<Fieldset, FieldView[]> = { site: [], ratio: [], watch: [], hnr: [], bonus: [], tracker: [] };
+  for (const key of FORM_KEYS) {
+    const { fieldset, label, hint, control = 'text' } = setting(key).input!;
+    if (control === 'text') fields[fieldset].push({ id: key, label, hint, value: form[key] ?? '', error: errors[key] });
+  }
+  return fields;
 }

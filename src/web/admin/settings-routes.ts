@@ -5,9 +5,9 @@ import { AppError } from '../../errors.js';
 import { canEditSettings } from '../guards.js';
 import { flash, render } from '../render.js';
 import { requireReason, type FormBody } from './form.js';
-import { loadSettingsValues, saveSettings } from './save-settings.js';
-import { parseSettingsForm, settingsToForm, TABLE_ROWS } from './settings-form.js';
-import { REGISTRATION_MODES } from './site-settings.js';
+import { REGISTRATION_MODES } from '../../settings.js';
+import { saveSettings } from './save-settings.js';
+import { parseSettingsForm, settingsToForm, TABLE_ROWS, textFields } from './settings-form.js';
 import { requireAllowed, requireStaff } from './staff-guard.js';
 
 const MODE_LABELS = { open: 'Open: anyone can register', invite: 'Invite only', closed: 'Closed' };
@@ -21,6 +21,7 @@ function renderSettings(request: FastifyRequest, reply: FastifyReply, form: Reco
   return render(request, reply, 'pages/admin/settings', {
     title: 'Settings',
     form, errors, hasErrors, rows,
+    fields: textFields(form, errors),
     modes: REGISTRATION_MODES.map((m) => ({ value: m, label: MODE_LABELS[m], selected: m === form.registrationMode })),
   });
 }
@@ -28,7 +29,7 @@ function renderSettings(request: FastifyRequest, reply: FastifyReply, form: Reco
 async function settingsPage(request: FastifyRequest, reply: FastifyReply) {
   const user = requireStaff(request);
   requireAllowed(canEditSettings(user), 'Only admins can change the settings.');
-  return renderSettings(request, reply, settingsToForm(await loadSettingsValues(request.server)), {});
+  return renderSettings(request, reply, settingsToForm(request.server.settings.all()), {});
 }
 
 async function settingsSave(request: FastifyRequest, reply: FastifyReply) {

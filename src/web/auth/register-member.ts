@@ -2,8 +2,7 @@
 // made is always allowed (it becomes the admin), so a fresh site can be set up.
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../errors.js';
-import { newMemberCredit } from '../../policy/store.js';
-import { getSiteSettings } from '../settings.js';
+import { newMemberCredit } from '../../settings.js';
 import { createUser } from '../users/create-user.js';
 import { findUsableInvite } from './queries.js';
 
@@ -19,7 +18,7 @@ const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export async function registrationAllowed(app: FastifyInstance): Promise<'open' | 'invite' | 'closed'> {
   if ((await app.db.prisma.user.count()) === 0) return 'open';
-  return (await getSiteSettings(app.db.prisma)).registrationMode;
+  return app.settings.get('registrationMode');
 }
 
 function checkForm(form: RegisterForm): void {
@@ -40,7 +39,7 @@ export async function registerMember(app: FastifyInstance, form: RegisterForm) {
     invite = await findUsableInvite(app.db.prisma, form.invite, new Date(now));
     if (!invite) throw AppError.badRequest('That invite code is not valid or has expired.', 'invite');
   }
-  const settings = await getSiteSettings(app.db.prisma);
+  const settings = app.settings.all();
   const user = await createUser({
     prisma: app.db.prisma,
     tracker: app.tracker,
@@ -49,7 +48,7 @@ export async function registerMember(app: FastifyInstance, form: RegisterForm) {
     email: form.email || null,
     invitedById: invite?.inviterId ?? null,
     inviteId: invite?.id,
-    uploadCredit: await newMemberCredit(app.db.prisma, app.config),
+    uploadCredit: newMemberCredit(settings),
     now,
   });
   if (settings.invitesForNewMembers > 0) {

@@ -3,7 +3,6 @@ import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../errors.js';
 import { requireUser } from '../guards.js';
 import { flash, render } from '../render.js';
-import { getSiteSettings } from '../settings.js';
 import { createInvite, revokeInvite } from './create-invite.js';
 import { invitesLeft, listInvites } from './queries.js';
 
@@ -12,11 +11,7 @@ const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export async function inviteRoutes(app: FastifyInstance): Promise<void> {
   app.get('/invites', async (request, reply) => {
     const user = requireUser(request);
-    const [invites, left, settings] = await Promise.all([
-      listInvites(app.db.prisma, user.id),
-      invitesLeft(app.db.prisma, user.id),
-      getSiteSettings(app.db.prisma),
-    ]);
+    const [invites, left] = await Promise.all([listInvites(app.db.prisma, user.id), invitesLeft(app.db.prisma, user.id)]);
     const now = app.clock.now();
     const rows = invites.map((invite) => ({
       ...invite,
@@ -28,7 +23,7 @@ export async function inviteRoutes(app: FastifyInstance): Promise<void> {
       invites: rows,
       unlimited: user.role === 'admin',
       invitesLeft: left.invitesLeft,
-      registrationMode: settings.registrationMode,
+      registrationMode: app.settings.get('registrationMode'),
     });
   });
 
@@ -37,8 +32,7 @@ export async function inviteRoutes(app: FastifyInstance): Promise<void> {
     const raw = (request.body as Record<string, unknown>)?.email;
     const email = typeof raw === 'string' && raw.trim() ? raw.trim().slice(0, 254) : null;
     if (email && !EMAIL_PATTERN.test(email)) throw AppError.badRequest('That does not look like an email address.', 'email');
-    const settings = await getSiteSettings(app.db.prisma);
-    const invite = await createInvite({ prisma: app.db.prisma, inviter: user, email, expiryDays: settings.inviteExpiryDays, now: app.clock.now() });
+    const invite = await createInvite({ prisma: app.db.prisma, inviter: user, email, expiryDays: app.settings.get('inviteExpiryDays'), now: app.clock.now() });
     flash(reply, `Invite created: ${app.config.baseUrl}/register?invite=${invite.code}`);
     return reply.redirect('/invites', 303);
   });

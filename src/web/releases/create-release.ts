@@ -5,19 +5,19 @@
 import { AppError } from '../../errors.js';
 import { Prisma, type PrismaClient } from '../../generated/prisma/client.js';
 import { parseTorrent, type ParsedTorrent } from '../../torrents/index.js';
-import type { Catalog } from '../../tracker/catalog.js';
+import type { TrackerService } from '../../tracker-service.js';
 import { findReleaseByHashes } from './queries.js';
 
 export interface CreateReleaseOptions {
   prisma: PrismaClient;
-  catalog: Catalog;
+  tracker: Pick<TrackerService, 'syncRelease'>;
   uploaderId: number;
   categoryId: number;
   torrent: Buffer;
   description: string;
   /** replaces the torrent's own name on the site (the files keep theirs) */
   name?: string;
-  /** the `source` tag written into info (config.siteName) */
+  /** the `source` tag written into info (the sourceTag setting) */
   source: string;
   maxBytes: number;
   now: Date;
@@ -78,12 +78,6 @@ export async function createRelease(options: CreateReleaseOptions): Promise<{ id
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') await refuseDuplicate(options.prisma, parsed);
     throw error;
   }
-  options.catalog.setRelease({
-    id,
-    infoHashV1: parsed.infoHashV1,
-    infoHashV2Short: parsed.infoHashV2Short,
-    freeleech: 'normal',
-    deletedReason: null,
-  });
+  await options.tracker.syncRelease(id);
   return { id, parsed };
 }

@@ -2,7 +2,7 @@
 // the download also accepts an RSS token so feed readers can fetch without a session.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../errors.js';
-import { ensureDefaultCategories, listCategories } from '../categories.js';
+import { listCategories } from '../categories.js';
 import { canDownloadRelease, canSeeDeletedReleases, canSeePeerAddresses, requireUser } from '../guards.js';
 import { render } from '../render.js';
 import { uploadRoutes } from '../upload/routes.js';
@@ -46,7 +46,7 @@ async function details(request: FastifyRequest<{ Params: { id: string } }>, repl
   if (!release || (release.deletedAt && !canSeeDeletedReleases(user))) throw AppError.notFound('There is no release with that number.');
   const live = request.server.tracker.engine.countsOf(release.id);
   const view = await detailsView(db, release, { showAddresses: canSeePeerAddresses(user), live });
-  const mayDownload = canDownloadRelease(user, release, false) || (await hasSnatchedOrSeeds(db.prisma, user.id, release.id));
+  const mayDownload = canDownloadRelease(user, release) || (await hasSnatchedOrSeeds(db.prisma, user.id, release.id));
   return render(request, reply, 'pages/releases/details', { title: release.name, ...view, mayDownload });
 }
 
@@ -65,13 +65,13 @@ async function download(request: FastifyRequest<{ Params: { id: string }; Querys
   const app = request.server;
   const release = await findReleaseForDownload(app.db.prisma, parseReleaseId(request.params.id));
   if (!release || (release.deletedAt && !canSeeDeletedReleases(member))) throw AppError.notFound('There is no release with that number.');
-  const allowed = canDownloadRelease(member, release, false) || (await hasSnatchedOrSeeds(app.db.prisma, member.id, release.id));
+  const allowed = canDownloadRelease(member, release) || (await hasSnatchedOrSeeds(app.db.prisma, member.id, release.id));
   if (!allowed) {
     throw AppError.forbidden(
       'Your download rights are withdrawn, so you cannot download new releases. You can still download what you uploaded, finished or are seeding, and seeding raises your ratio.',
     );
   }
-  const file = buildDownload({ config: app.config, release, member });
+  const file = buildDownload({ config: { ...app.config, siteName: app.settings.get('siteName') }, release, member });
   return reply
     .header('Content-Type', 'application/x-bittorrent')
     .header('Content-Disposition', contentDisposition(file.filename))
@@ -81,7 +81,6 @@ async function download(request: FastifyRequest<{ Params: { id: string }; Querys
 }
 
 export async function releaseRoutes(app: FastifyInstance): Promise<void> {
-  await ensureDefaultCategories(app.db.prisma);
   app.get('/releases', browse);
   app.get('/releases/:id', details);
   app.get('/releases/:id/download', {

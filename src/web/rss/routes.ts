@@ -19,7 +19,7 @@ async function feed(request: FeedRequest, reply: FastifyReply) {
   const category = slug ? await findCategoryBySlug(app.db.prisma, slug) : null;
   if (slug && !category) return notFound(reply, 'Unknown category.');
   const releases = await listFeedReleases(app.db.sql, category?.id ?? null);
-  const xml = buildFeed({ siteName: app.config.siteName, baseUrl: app.config.baseUrl, token, category, releases, now: new Date(app.clock.now()) });
+  const xml = buildFeed({ siteName: app.settings.get('siteName'), baseUrl: app.config.baseUrl, token, category, releases, now: new Date(app.clock.now()) });
   return reply
     .type('application/rss+xml; charset=utf-8')
     // The feed carries a credential: never in a shared cache, never indexed.

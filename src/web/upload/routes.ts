@@ -5,12 +5,11 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { AppError } from '../../errors.js';
 import { TorrentError } from '../../torrents/index.js';
 import { findCategory, listCategories } from '../categories.js';
-import { canUpload, requireUser } from '../guards.js';
+import { requireUser } from '../guards.js';
 import { flash, render } from '../render.js';
 import { loadSessionUser } from '../session.js';
 import { formatBytes } from '../view-helpers.js';
 import { createRelease, DuplicateReleaseError } from '../releases/create-release.js';
-import { loadSourceTag } from '../admin/site-settings.js';
 
 export const MAX_DESCRIPTION_CHARS = 20_000;
 export const MAX_NAME_CHARS = 255;
@@ -79,18 +78,12 @@ async function showForm(request: FastifyRequest, reply: FastifyReply, form?: Par
     hasErrors: Object.keys(errors).length > 0,
     duplicate: duplicate ? { id: duplicate.existingId, name: duplicate.existingName } : null,
     maxDescription: MAX_DESCRIPTION_CHARS,
-    siteName: request.server.config.siteName,
+    siteName: request.server.settings.get('siteName'),
   });
 }
 
-function requireUploader(request: FastifyRequest) {
-  const user = requireUser(request);
-  if (!canUpload(user)) throw AppError.forbidden('Your account may not upload.');
-  return user;
-}
-
 async function submit(request: FastifyRequest, reply: FastifyReply) {
-  const user = requireUploader(request);
+  const user = requireUser(request);
   const app = request.server;
   const form = await readForm(request);
   const errors = await validateForm(request, form);
@@ -98,13 +91,13 @@ async function submit(request: FastifyRequest, reply: FastifyReply) {
   try {
     const { id } = await createRelease({
       prisma: app.db.prisma,
-      catalog: app.tracker.catalog,
+      tracker: app.tracker,
       uploaderId: user.id,
       categoryId: Number(form.category),
       torrent: form.file!.data,
       description: form.description,
       name: form.name,
-      source: await loadSourceTag(app),
+      source: app.settings.get('sourceTag'),
       maxBytes: app.config.maxTorrentBytes,
       now: new Date(app.clock.now()),
     });
@@ -125,14 +118,14 @@ async function handleUploadError(error: FastifyError, request: FastifyRequest, r
   if (error.code !== 'FST_REQ_FILE_TOO_LARGE') throw error;
   const app = request.server;
   request.user ??= await loadSessionUser(app.db.prisma, request, app.clock.now());
-  requireUploader(request);
+  requireUser(request);
   const limit = formatBytes(app.config.maxTorrentBytes);
   return showForm(request, reply.code(413), {}, { torrent: `That file is larger than the ${limit} a .torrent may be.` });
 }
 
 export async function uploadRoutes(app: FastifyInstance): Promise<void> {
   app.get('/upload', async (request, reply) => {
-    requireUploader(request);
+    requireUser(request);
     return showForm(request, reply);
   });
   app.post('/upload', {

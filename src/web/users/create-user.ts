@@ -12,7 +12,8 @@ export const MAX_PASSWORD_LENGTH = 256;
 
 export interface CreateUserOptions {
   prisma: PrismaClient;
-  tracker?: TrackerService;
+  /** told about the new member (absent from the CLI, which runs without a tracker) */
+  tracker?: Pick<TrackerService, 'syncMember'>;
   username: string;
   password: string;
   email?: string | null;
@@ -79,6 +80,6 @@ export async function createUser(options: CreateUserOptions) {
     }
     return created;
   });
-  options.tracker?.catalog.setUser({ id: user.id, passkey: user.passkey, enabled: user.enabled, canLeech: user.canLeech });
+  await options.tracker?.syncMember(user.id);
   return user;
 }

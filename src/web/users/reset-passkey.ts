@@ -6,11 +6,7 @@ import { newPasskey } from './create-user.js';
 
 export async function resetPasskey(options: { app: FastifyInstance; userId: number }): Promise<string> {
   const { app, userId } = options;
-  const user = await app.db.prisma.user.update({
-    where: { id: userId },
-    data: { passkey: newPasskey() },
-    select: { id: true, passkey: true, enabled: true, canLeech: true },
-  });
-  app.tracker.catalog.setUser({ id: user.id, passkey: user.passkey, enabled: user.enabled, canLeech: user.canLeech });
+  const user = await app.db.prisma.user.update({ where: { id: userId }, data: { passkey: newPasskey() }, select: { passkey: true } });
+  await app.tracker.syncMember(userId);
   return user.passkey;
 }

@@ -33,7 +33,7 @@ async function postForgot(request: FastifyRequest, reply: FastifyReply) {
     mailer: app.mailer,
     log: request.log,
     baseUrl: app.config.baseUrl,
-    siteName: app.config.siteName,
+    siteName: app.settings.get('siteName'),
     who: text(request.body as Body, 'who', 300),
     now: app.clock.now(),
   });
@@ -66,7 +66,7 @@ async function postSendVerification(request: FastifyRequest<{ Params: { id: stri
   const app = request.server;
   if (!app.mailer) throw AppError.conflict('This site sends no e-mail, so addresses cannot be verified.');
   const address = await sendEmailVerification({
-    prisma: app.db.prisma, mailer: app.mailer, baseUrl: app.config.baseUrl, siteName: app.config.siteName, userId: user.id, now: app.clock.now(),
+    prisma: app.db.prisma, mailer: app.mailer, baseUrl: app.config.baseUrl, siteName: app.settings.get('siteName'), userId: user.id, now: app.clock.now(),
   });
   flash(reply, `A verification link was sent to ${address}. It works for a day.`);
   return reply.redirect(`/users/${user.id}/settings`, 303);

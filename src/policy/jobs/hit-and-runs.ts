@@ -1,9 +1,9 @@
 // The job's hit-and-run step: marks transfers whose seeding obligation lapsed and clears marks
 // the member made good by seeding since. Runs before the member step, which counts the marks.
-import type { FastifyInstance } from 'fastify';
-import { decideHitAndRun } from './hit-and-run.js';
-import { logModeration } from './moderation-log.js';
-import type { PolicySettings } from './settings.js';
+import type { PolicySettings } from '../../settings.js';
+import { decideHitAndRun } from '../hit-and-run.js';
+import { logModeration } from '../moderation-log.js';
+import type { JobDeps } from './policy-job.js';
 
 interface Row {
   user_id: number;
@@ -20,8 +20,8 @@ interface Row {
 const msOf = (v: number | null): Date | null => (v === null ? null : new Date(Number(v)));
 
 /** Transfers that may change: marked ones, and unmarked ones (of live releases) short of the seed hours. */
-async function candidates(app: FastifyInstance, settings: PolicySettings): Promise<Row[]> {
-  return app.db.sql.query<Row>(
+async function candidates(deps: JobDeps, settings: PolicySettings): Promise<Row[]> {
+  return deps.db.sql.query<Row>(
     `SELECT t.user_id, t.release_id, t.downloaded_actual, r.size, t.seedtime,
             EXISTS (SELECT 1 FROM peers p WHERE p.user_id = t.user_id AND p.release_id = t.release_id AND p.active AND p.seeder) AS seeding_now,
             (extract(epoch FROM t.first_announce_at) * 1000)::float8 AS first_ms,
@@ -33,10 +33,10 @@ async function candidates(app: FastifyInstance, settings: PolicySettings): Promi
   );
 }
 
-export async function applyHitAndRuns(app: FastifyInstance, settings: PolicySettings, now: number): Promise<{ marked: number; cleared: number }> {
-  const prisma = app.db.prisma;
+export async function applyHitAndRuns(deps: JobDeps, settings: PolicySettings, now: number): Promise<{ marked: number; cleared: number }> {
+  const prisma = deps.db.prisma;
   const result = { marked: 0, cleared: 0 };
-  for (const row of await candidates(app, settings)) {
+  for (const row of await candidates(deps, settings)) {
     const change = decideHitAndRun(
       {
         downloadedActual: BigInt(row.downloaded_actual),

@@ -1,11 +1,11 @@
 // The job's member step: required ratio from downloaded bytes and seeding share, then ratio
 // watch and the leech right (account-rules.ts). Only what changed is written, with a guard on
 // the previous leech state so a moderator acting meanwhile is never overwritten.
-import type { FastifyInstance } from 'fastify';
-import { decideAccount, type AccountState, type PolicyEvent, type WithdrawnBy } from './account-rules.js';
-import { logModeration } from './moderation-log.js';
-import { requiredRatio } from './ratio-table.js';
-import type { PolicySettings } from './settings.js';
+import type { PolicySettings } from '../../settings.js';
+import { decideAccount, type AccountState, type PolicyEvent, type WithdrawnBy } from '../account-rules.js';
+import { logModeration } from '../moderation-log.js';
+import { requiredRatio } from '../ratio-table.js';
+import type { JobDeps } from './policy-job.js';
 
 interface Counts {
   snatched: number;
@@ -20,8 +20,8 @@ export interface AccountStepReport {
 }
 
 /** Snatches, how many of them are seeded now, and active hit-and-run marks, per member. */
-async function countsByUser(app: FastifyInstance): Promise<Map<number, Counts>> {
-  const rows = await app.db.sql.query<{ user_id: number; snatched: number; seeding: number; hnr: number }>(
+async function countsByUser(deps: JobDeps): Promise<Map<number, Counts>> {
+  const rows = await deps.db.sql.query<{ user_id: number; snatched: number; seeding: number; hnr: number }>(
     `SELECT u.id AS user_id,
             (SELECT count(*)::int FROM snatches s WHERE s.user_id = u.id) AS snatched,
             (SELECT count(*)::int FROM snatches s WHERE s.user_id = u.id AND EXISTS (
@@ -46,8 +46,8 @@ function differs(a: AccountState, b: AccountState): boolean {
 
 type UserRow = Awaited<ReturnType<typeof loadUsers>>[number];
 
-async function loadUsers(app: FastifyInstance) {
-  return app.db.prisma.user.findMany({
+async function loadUsers(deps: JobDeps) {
+  return deps.db.prisma.user.findMany({
     select: {
       id: true, passkey: true, enabled: true, uploaded: true, downloaded: true, canLeech: true, leechWithdrawnBy: true,
       watchStartedAt: true, watchDeadline: true, watchDownloaded: true, requiredRatio: true,
@@ -58,10 +58,10 @@ async function loadUsers(app: FastifyInstance) {
 
 /**
  * Writes the new watch/leech state and its log entries in one transaction, only if the leech
- * state is still what the decision was based on. Returns null when someone changed it first.
+ * state is still what the decision was based on. Returns false when someone changed it first.
  */
-async function writeDecision(app: FastifyInstance, user: UserRow, next: AccountState, events: PolicyEvent[], required: number, now: number) {
-  return app.db.prisma.$transaction(async (tx) => {
+async function writeDecision(deps: JobDeps, user: UserRow, next: AccountState, events: PolicyEvent[], required: number, now: number) {
+  return deps.db.prisma.$transaction(async (tx) => {
     const updated = await tx.user.updateMany({
       where: { id: user.id, canLeech: user.canLeech, leechWithdrawnBy: user.leechWithdrawnBy },
       data: {
@@ -72,33 +72,32 @@ async function writeDecision(app: FastifyInstance, user: UserRow, next: AccountS
         watchDownloaded: next.watchDownloaded,
       },
     });
-    if (updated.count !== 1) return null;
+    if (updated.count !== 1) return false;
     const details = { ratio: ratioText(user.uploaded, user.downloaded), required, deadline: next.watchDeadline?.toISOString() ?? null };
     for (const event of events) {
       await logModeration(tx, { actorId: null, targetUserId: user.id, action: event.action, reason: event.reason, details, at: new Date(now) });
     }
-    // Read back inside the transaction: the tracker gets the current passkey and flags.
-    return tx.user.findUniqueOrThrow({ where: { id: user.id }, select: { id: true, passkey: true, enabled: true, canLeech: true } });
+    return true;
   });
 }
 
-export async function applyAccountRules(app: FastifyInstance, settings: PolicySettings, now: number): Promise<AccountStepReport> {
-  const counts = await countsByUser(app);
-  const users = await loadUsers(app);
+export async function applyAccountRules(deps: JobDeps, settings: PolicySettings, now: number): Promise<AccountStepReport> {
+  const counts = await countsByUser(deps);
+  const users = await loadUsers(deps);
   const report: AccountStepReport = { checked: users.length, changed: 0, events: 0 };
   for (const user of users) {
     const c = counts.get(user.id) ?? { snatched: 0, seeding: 0, hnr: 0 };
     const required = requiredRatio(settings.ratioTable, { downloaded: user.downloaded, snatched: c.snatched, seeding: c.seeding });
     const state: AccountState = { ...user, leechWithdrawnBy: user.leechWithdrawnBy as WithdrawnBy };
     const { next, events } = decideAccount(state, { requiredRatio: required, activeHitAndRuns: c.hnr }, settings, now);
-    if (required !== user.requiredRatio) await app.db.prisma.user.update({ where: { id: user.id }, data: { requiredRatio: required } });
+    if (required !== user.requiredRatio) await deps.db.prisma.user.update({ where: { id: user.id }, data: { requiredRatio: required } });
     if (!differs(state, next)) continue;
-    const written = await writeDecision(app, user, next, events, required, now);
+    const written = await writeDecision(deps, user, next, events, required, now);
     if (!written) continue;
     report.changed++;
     report.events += events.length;
     // The tracker refuses (or allows) leeching at the member's very next announce.
-    if (next.canLeech !== user.canLeech) app.tracker.catalog.setUser(written);
+    if (next.canLeech !== user.canLeech) await deps.tracker.syncMember(user.id);
   }
   return report;
 }

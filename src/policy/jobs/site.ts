@@ -1,22 +1,27 @@
 // The job's site-wide steps: bonus points for seeding, the timed site-wide freeleech, and
 // today's row of site_stats_daily for the dashboard charts.
-import type { FastifyInstance } from 'fastify';
-import { accrualMs, pointsFor } from './bonus.js';
-import { logModeration } from './moderation-log.js';
-import type { PolicySettings } from './settings.js';
-import { JOB_STATE_KEY } from './settings.js';
-import { applyTrackerPolicy, readSetting, readSiteFreeleechUntil, writeSiteFreeleechUntil } from './store.js';
+import type { PolicySettings } from '../../settings.js';
+import { accrualMs, pointsFor } from '../bonus.js';
+import { logModeration } from '../moderation-log.js';
+import type { JobDeps } from './policy-job.js';
 
 const HOUR_MS = 3_600_000;
+/** the job's own bookkeeping (last bonus accrual), so a rerun never pays twice; not a setting */
+const JOB_STATE_KEY = 'policy_job_state';
+
+async function lastBonusAt(deps: JobDeps): Promise<number | null> {
+  const row = await deps.db.prisma.setting.findUnique({ where: { key: JOB_STATE_KEY }, select: { value: true } });
+  const state = row?.value as { lastBonusAt?: unknown } | null | undefined;
+  return typeof state?.lastBonusAt === 'number' ? state.lastBonusAt : null;
+}
 
 /**
  * Pays every active seeder for the time since the last accrual (at most an hour), and moves
  * the accrual mark in the same transaction, so a rerun right after pays nothing.
  */
-export async function accrueBonus(app: FastifyInstance, settings: PolicySettings, now: number): Promise<number> {
-  const state = (await readSetting(app.db.prisma, JOB_STATE_KEY)) as { lastBonusAt?: number } | null;
-  const elapsed = accrualMs(typeof state?.lastBonusAt === 'number' ? state.lastBonusAt : null, now, HOUR_MS);
-  const seeds = await app.db.sql.query<{ user_id: number; size: bigint | string; seeders: number }>(
+export async function accrueBonus(deps: JobDeps, settings: PolicySettings, now: number): Promise<number> {
+  const elapsed = accrualMs(await lastBonusAt(deps), now, HOUR_MS);
+  const seeds = await deps.db.sql.query<{ user_id: number; size: bigint | string; seeders: number }>(
     `SELECT DISTINCT p.user_id, p.release_id, r.size, r.seeders
        FROM peers p JOIN releases r ON r.id = p.release_id
       WHERE p.active AND p.seeder AND r.deleted_at IS NULL`,
@@ -27,7 +32,7 @@ export async function accrueBonus(app: FastifyInstance, settings: PolicySettings
     points.set(s.user_id, (points.get(s.user_id) ?? 0) + earned);
   }
   const paid = [...points].filter(([, p]) => p > 0);
-  await app.db.sql.transaction(async (tx) => {
+  await deps.db.sql.transaction(async (tx) => {
     if (paid.length > 0) {
       await tx.query(
         `UPDATE users u SET bonus_points = u.bonus_points + d.p FROM unnest($1::int[], $2::float8[]) AS d(id, p) WHERE u.id = d.id`,
@@ -44,16 +49,15 @@ export async function accrueBonus(app: FastifyInstance, settings: PolicySettings
 }
 
 /** Switches the timed site-wide freeleech off once its end has passed (and on after a restart). */
-export async function applySiteFreeleech(app: FastifyInstance, now: number): Promise<'ended' | 'on' | 'off'> {
-  const until = await readSiteFreeleechUntil(app.db.prisma);
+export async function applySiteFreeleech(deps: JobDeps, now: number): Promise<'ended' | 'on' | 'off'> {
+  const until = deps.settings.get('siteFreeleechUntil');
   if (until && until.getTime() > now) {
-    if (!app.tracker.policy().siteFreeleech) await applyTrackerPolicy(app, { siteFreeleech: true });
+    if (!deps.settings.get('siteFreeleech')) await deps.settings.update({ siteFreeleech: true });
     return 'on';
   }
   if (!until) return 'off';
-  await writeSiteFreeleechUntil(app.db.prisma, null);
-  await applyTrackerPolicy(app, { siteFreeleech: false });
-  await logModeration(app.db.prisma, {
+  await deps.settings.update({ siteFreeleechUntil: null, siteFreeleech: false });
+  await logModeration(deps.db.prisma, {
     actorId: null,
     action: 'site_freeleech_end',
     reason: 'The timed site-wide freeleech ended',
@@ -64,9 +68,9 @@ export async function applySiteFreeleech(app: FastifyInstance, now: number): Pro
 }
 
 /** Upserts today's (UTC) counts: members, live releases, peers, and today's traffic. */
-export async function writeSiteStats(app: FastifyInstance, now: number): Promise<void> {
+export async function writeSiteStats(deps: JobDeps, now: number): Promise<void> {
   const day = new Date(now).toISOString().slice(0, 10);
-  await app.db.sql.query(
+  await deps.db.sql.query(
     `INSERT INTO site_stats_daily (day, members, releases, peers, seeders, leechers, uploaded, downloaded)
      SELECT $1::date,
             (SELECT count(*)::int FROM users WHERE enabled),

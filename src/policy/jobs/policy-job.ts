@@ -1,0 +1,89 @@
+// The ratio-policy job: every few minutes (setting jobIntervalMinutes) and on demand from the
+// admin dashboard. Each step is idempotent: it compares stored state with what the rules say
+// and writes only differences, logging each in moderation_log with actor null (the system).
+// It takes its dependencies explicitly, so the app, a CLI, a worker or a test can run it.
+import type { Clock } from '../../clock.js';
+import type { Database } from '../../db/client.js';
+import type { Settings } from '../../settings.js';
+import type { TrackerService } from '../../tracker-service.js';
+import { applyAccountRules, type AccountStepReport } from './accounts.js';
+import { applyHitAndRuns } from './hit-and-runs.js';
+import { accrueBonus, applySiteFreeleech, writeSiteStats } from './site.js';
+
+/** The logger calls the job makes (pino's, hence Fastify's, fit). */
+export interface JobLog {
+  info(details: object, message: string): void;
+  warn(details: object, message: string): void;
+  error(details: object, message: string): void;
+}
+
+export interface JobDeps {
+  db: Database;
+  /** flushed before the rules run; told about members whose download right changed */
+  tracker: Pick<TrackerService, 'flush' | 'syncMember'>;
+  clock: Clock;
+  log: JobLog;
+  settings: Settings;
+}
+
+export interface PolicyJobReport {
+  at: string;
+  hitAndRuns: { marked: number; cleared: number };
+  accounts: AccountStepReport;
+  bonusPaidTo: number;
+  siteFreeleech: 'ended' | 'on' | 'off';
+}
+
+export interface PolicyJob {
+  /** Runs the job once; a call while a run is under way waits for that run instead. */
+  run(): Promise<PolicyJobReport>;
+  /**
+   * Schedules the job (first run after one interval) and returns the function that stops it.
+   * The timer is unref'd: it never keeps the process alive on its own.
+   */
+  start(): () => void;
+}
+
+async function runSteps(deps: JobDeps): Promise<PolicyJobReport> {
+  // Credit what the tracker holds in memory first, so the rules see current totals.
+  await deps.tracker.flush().catch((err: unknown) => deps.log.warn({ err }, 'policy job: tracker flush failed; using stored totals'));
+  const settings = deps.settings.all();
+  const now = deps.clock.now();
+  const hitAndRuns = await applyHitAndRuns(deps, settings, now);
+  const accounts = await applyAccountRules(deps, settings, now);
+  const bonusPaidTo = await accrueBonus(deps, settings, now);
+  const siteFreeleech = await applySiteFreeleech(deps, now);
+  await writeSiteStats(deps, now);
+  return { at: new Date(now).toISOString(), hitAndRuns, accounts, bonusPaidTo, siteFreeleech };
+}
+
+export function createPolicyJob(deps: JobDeps): PolicyJob {
+  let running: Promise<PolicyJobReport> | null = null;
+  const run = (): Promise<PolicyJobReport> => {
+    running ??= runSteps(deps).finally(() => {
+      running = null;
+    });
+    return running;
+  };
+  const start = (): (() => void) => {
+    let timer: NodeJS.Timeout | null = null;
+    let stopped = false;
+    const schedule = (): void => {
+      if (stopped) return;
+      timer = setTimeout(tick, deps.settings.get('jobIntervalMinutes') * 60_000);
+      timer.unref();
+    };
+    const tick = (): void => {
+      run()
+        .then((report) => deps.log.info({ policyJob: report }, 'policy job ran'))
+        .catch((err: unknown) => deps.log.error({ err }, 'policy job failed'))
+        .finally(schedule);
+    };
+    schedule();
+    return () => {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+    };
+  };
+  return { run, start };
+}

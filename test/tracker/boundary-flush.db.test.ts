@@ -1,0 +1,99 @@
+// Session-boundary replies and the flush (docs/accounting.md): a boundary waits for the flush
+// that holds it, which it asks for early (no timer tick needed), boundaries arriving together
+// share one flush, and while the database is away a boundary is answered after the bound with
+// its deltas kept pending.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import Fastify from 'fastify';
+import { FakeClock } from '../../src/clock.js';
+import { testConfig } from '../../src/config.js';
+import type { Database } from '../../src/db/client.js';
+import { createTrackerService, type TrackerService } from '../../src/tracker-service.js';
+import type { AnnounceRequest } from '../../src/tracker/types.js';
+import { openTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { seedRelease, seedUser, type SeededRelease, type SeededUser } from './fixtures/seed.js';
+import { withTransactions } from './fixtures/wrapped-db.js';
+
+let db: TestDatabase;
+let service: TrackerService;
+let down = false;
+let transactions = 0;
+const clock = new FakeClock();
+let user: SeededUser;
+let release: SeededRelease;
+
+function counted(real: Database): Database {
+  return withTransactions(real, (fn) => {
+    transactions++;
+    return down ? Promise.reject(new Error('connection refused (database away)')) : real.sql.transaction(fn);
+  });
+}
+
+function request(n: number, overrides: Partial<AnnounceRequest> = {}): AnnounceRequest {
+  return {
+    passkey: user.passkey,
+    infoHash: release.v1!,
+    peerId: Buffer.from(`-qB4630-bound${String(n).padStart(7, '0')}`),
+    port: 51413,
+    uploaded: 0n,
+    downloaded: 0n,
+    left: 0n,
+    event: 'started',
+    numwant: null,
+    key: 'ABCDEF01',
+    ip: '10.0.0.1',
+    family: 4,
+    transport: 'http',
+    ...overrides,
+  };
+}
+
+const peerRows = async (): Promise<number> => (await db.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM peers'))[0].n;
+
+before(async () => {
+  db = await openTestDatabase();
+  user = await seedUser(db.sql, null);
+  release = await seedRelease(db.sql, null);
+  // no timer flush during the spec: only the early flushes the boundaries ask for
+  const config = testConfig({ dataDir: db.dataDir, databaseUrl: db.url, flushIntervalMs: 3_600_000 });
+  service = createTrackerService({ config, db: counted(db), clock, log: Fastify({ logger: false }).log });
+  await service.start();
+});
+
+after(async () => {
+  await service.stop();
+  await db.destroy();
+});
+
+describe('session-boundary replies', () => {
+  it('are released once the flush holding them has committed, which they ask for', async () => {
+    const result = service.core.announce(request(1));
+    assert.equal(result.boundary, true);
+    await service.core.durable!();
+    assert.equal(await peerRows(), 1);
+    assert.equal(service.health().pendingDeltas, 0);
+  });
+
+  it('share one flush when they arrive together', async () => {
+    const before = transactions;
+    const waits: Promise<void>[] = [];
+    for (let n = 2; n < 52; n++) {
+      service.core.announce(request(n));
+      waits.push(service.core.durable!());
+    }
+    await Promise.all(waits);
+    assert.equal(await peerRows(), 51);
+    assert.equal(transactions - before, 1);
+  });
+
+  it('are answered after the bound while the database is away, their deltas kept pending', async () => {
+    down = true;
+    service.core.announce(request(60));
+    await service.core.durable!();
+    assert.ok(service.health().pendingDeltas > 0);
+    assert.ok(service.health().failedFlushes > 0);
+    down = false;
+    await service.flush();
+    assert.equal(await peerRows(), 52);
+  });
+});
