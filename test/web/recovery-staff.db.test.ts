@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { FakeClock } from '../../src/clock.js';
+import { issueToken } from '../../src/web/auth/recovery/account-tokens.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { WebClient } from '../helpers/web.js';
 
@@ -166,7 +167,8 @@ describe('sessions page', () => {
     assert.equal((await new WebClient(t.app, '10.9.9.9').get(`/users/${aliceId}/sessions`)).statusCode, 302, 'anonymous: to the login page');
   });
 
-  it('ends the other sessions when the member changes their password', async () => {
+  it('ends the other sessions and voids reset links when the member changes their password', async () => {
+    const link = `/reset/${await issueToken(t.db.prisma, { userId: aliceId, purpose: 'reset', now: clock.now(), ttlMs: 3600_000 })}`;
     const one = new WebClient(t.app, '192.0.2.14');
     const two = new WebClient(t.app, '192.0.2.15');
     await one.login('alice');
@@ -177,5 +179,6 @@ describe('sessions page', () => {
     assert.equal((await two.get(url)).statusCode, 302);
     assert.equal((await one.get(url)).statusCode, 200);
     assert.equal(await t.db.prisma.session.count({ where: { userId: aliceId } }), 1);
+    assert.equal((await two.get(link)).statusCode, 410, 'a reset link from before the change is dead');
   });
 });
