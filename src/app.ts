@@ -3,15 +3,18 @@
 // decorators, the settings, the tracker service, start-up work, route groups, the policy job.
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { systemClock, type Clock } from './clock.js';
+import { installMetrics, metricsEnabled, metricsRoute, type Metrics } from './metrics/index.js';
 import type { Config } from './config.js';
 import type { Database } from './db/client.js';
 import { createMailer, type Mailer } from './mail/mailer.js';
 import { createPolicyJob, type PolicyJob } from './policy/jobs/policy-job.js';
 import { Settings, trackerPolicyOf } from './settings.js';
+import { logSerializers } from './log-redact.js';
 import { createTrackerService, type TrackerService } from './tracker-service.js';
 import { installFastPath, type FastPath } from './tracker/http-fast-path.js';
 import { trackerHttpRoutes } from './tracker/http.js';
 import { ensureDefaultCategories } from './web/categories.js';
+import { apiRoutes } from './web/api/index.js';
 import { webRoutes } from './web/index.js';
 
 declare module 'fastify' {
@@ -26,6 +29,8 @@ declare module 'fastify' {
     /** the socket-level announce path (null behind a proxy); its counters */
     trackerFastPath: FastPath | null;
     clock: Clock;
+    /** Prometheus metrics (src/metrics), null unless METRICS_PORT or METRICS_TOKEN is set */
+    metrics: Metrics | null;
     /** null when SMTP_URL is not set: no mail, recovery goes through staff */
     mailer: Mailer | null;
   }
@@ -36,17 +41,22 @@ export interface AppDeps {
   clock?: Clock;
   /** false skips loading the tracker's state (tests that only need pages) */
   startTracker?: boolean;
+  /** where log lines go instead of stdout (specs that read the log) */
+  logStream?: { write(line: string): void };
 }
 
-export function loggerOptions(config: Config): FastifyServerOptions['logger'] {
+/** Request URLs and errors are logged without passkeys or tokens (log-redact.ts). */
+export function loggerOptions(config: Config, stream?: AppDeps['logStream']): FastifyServerOptions['logger'] {
   if (config.logLevel === 'silent') return false;
-  if (config.pretty) return { level: config.logLevel, transport: { target: 'pino-pretty' } };
-  return { level: config.logLevel };
+  const base = { level: config.logLevel, serializers: logSerializers };
+  if (stream) return { ...base, stream };
+  if (config.pretty) return { ...base, transport: { target: 'pino-pretty' } };
+  return base;
 }
 
 export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: loggerOptions(config),
+    logger: loggerOptions(config, deps.logStream),
     trustProxy: config.trustedProxies.length > 0 ? config.trustedProxies : false,
     // Announce query strings are parsed by the tracker route itself (binary-safe, BEP 3).
     routerOptions: { ignoreTrailingSlash: true },
@@ -75,6 +85,12 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   // Start-up work: a fresh site gets the default release categories.
   await ensureDefaultCategories(deps.db.prisma);
 
+  // before the routes: its request hook must see them all; it wraps the core before the
+  // transports take it
+  const metrics = metricsEnabled(config) ? installMetrics(app) : null;
+  app.decorate('metrics', metrics);
+  if (metrics && config.metricsToken) await app.register((scope) => metricsRoute(scope, metrics, config.metricsToken));
+
   app.get('/healthz', async (_request, reply) => {
     const database = await deps.db.ping();
     const health = tracker.health();
@@ -89,6 +105,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   app.decorate('trackerFastPath', fastPath);
   app.addHook('preClose', async () => fastPath?.dropWaiting());
   await app.register(webRoutes);
+  // Torznab and the JSON API: token-authenticated, outside the web context (no session, CSRF)
+  await app.register(apiRoutes, { prefix: '/api' });
   // Ratio policy job (src/policy/jobs): scheduled once the app is ready, unref'd, stopped on close.
   const policyJob = createPolicyJob({ db: deps.db, tracker, clock, log: app.log, settings });
   app.decorate('policyJob', policyJob);

@@ -46,6 +46,10 @@ export interface Config {
   mailFrom: string;
   /** serve pages with pino-pretty logs (npm run dev) */
   pretty: boolean;
+  /** Prometheus /metrics on its own listener (HOST:METRICS_PORT); 0: not there */
+  metricsPort: number;
+  /** Prometheus /metrics on PORT behind `Authorization: Bearer <token>`; empty: not there */
+  metricsToken: string;
 }
 
 export class ConfigError extends Error {
@@ -154,6 +158,13 @@ function readTrustedProxies(env: Env): string[] {
   return list;
 }
 
+/** METRICS_TOKEN guards /metrics on the public port: long enough not to be guessed. */
+function readMetricsToken(env: Env): string {
+  const raw = read(env, 'METRICS_TOKEN') ?? '';
+  if (raw !== '' && raw.length < 32) throw new ConfigError('METRICS_TOKEN', 'must be at least 32 characters (or empty to keep /metrics off the public port)');
+  return raw;
+}
+
 function readSecret(env: Env, name: string, stored: Record<string, string>): string | undefined {
   const raw = read(env, name);
   if (raw === undefined) return stored[name];
@@ -228,6 +239,8 @@ export function loadConfig(env: Env = process.env): Config {
     smtpUrl: readSmtpUrl(env),
     mailFrom: readMailFrom(env, baseUrl, siteName),
     pretty: readBool(env, 'LOG_PRETTY', false),
+    metricsPort: readInt(env, 'METRICS_PORT', 0, 0, 65535),
+    metricsToken: readMetricsToken(env),
   };
 }
 

@@ -4,6 +4,7 @@
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { openDatabase } from './db/client.js';
+import { startMetricsServer } from './metrics/index.js';
 import { startUdpTracker, type UdpTracker } from './tracker/udp.js';
 
 function readConfigOrExit(): Config {
@@ -26,6 +27,7 @@ async function main(): Promise<void> {
   app.log.info({ applied: migrations.applied, database: db.sql.kind }, 'database ready');
 
   let udp: UdpTracker | undefined;
+  let metricsServer: { close(): Promise<void> } | undefined;
   let closing = false;
   const shutdown = async (signal: string): Promise<void> => {
     if (closing) return;
@@ -33,6 +35,7 @@ async function main(): Promise<void> {
     app.log.info({ signal }, 'shutting down');
     try {
       await udp?.close();
+      await metricsServer?.close();
       await app.close(); // stops accepting, waits for in-flight requests, flushes the ledger
       await db.close();
       process.exit(0);
@@ -46,8 +49,14 @@ async function main(): Promise<void> {
 
   await app.listen({ port: config.port, host: config.host });
   if (config.udpEnabled) {
-    udp = await startUdpTracker(app.tracker.core, { port: config.udpPort, host: config.host, secret: config.trackerSecret, clock: app.clock, onError: (err) => app.log.error({ err }, 'UDP tracker error') });
+    // counted as UDP by the metrics when they are on (src/metrics)
+    udp = await startUdpTracker(app.metrics?.core('udp') ?? app.tracker.core, { port: config.udpPort, host: config.host, secret: config.trackerSecret, clock: app.clock, onError: (err) => app.log.error({ err }, 'UDP tracker error') });
     app.log.info({ ports: udp.ports }, 'UDP tracker listening');
+  }
+  if (app.metrics && config.metricsPort > 0) {
+    const started = await startMetricsServer(app.metrics, { port: config.metricsPort, host: config.host, token: config.metricsToken || undefined });
+    metricsServer = started;
+    app.log.info({ port: started.port }, 'metrics listening on /metrics');
   }
   // A line for the operator and for tests that start the process: where to go.
   app.log.info({ url: config.baseUrl, database: db.sql.kind }, 'seedkeep is ready');

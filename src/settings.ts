@@ -13,7 +13,7 @@
 // it on /admin/settings, an `input` (a text field in one of the page's fieldsets).
 import type { PrismaClient } from './generated/prisma/client.js';
 import { DEFAULT_RATIO_TABLE, GIB, ratioTableProblem, type RatioBand } from './policy/ratio-table.js';
-import { defaultPolicy, type TrackerPolicy } from './tracker/policy.js';
+import { defaultPolicy, PEER_CAP_LIMITS, type TrackerPolicy } from './tracker/policy.js';
 import { choice, date, flag, number, prefixes, table, text, type Setting, type SettingsConfig } from './settings-kinds.js';
 
 export type RegistrationMode = 'open' | 'invite' | 'closed';
@@ -56,6 +56,21 @@ export const SETTINGS = {
   clientAllow: prefixes({ row: 'tracker_policy', group: 'tracker', fallback: () => [], input: { fieldset: 'tracker', label: 'Allowed clients (peer_id prefixes)', control: 'lines' } }),
   numwantDefault: number({ row: 'tracker_policy', group: 'tracker', min: 0, max: 86_400, whole: true, fallback: (config) => defaultPolicy(config).numwantDefault }),
   numwantCap: number({ row: 'tracker_policy', group: 'tracker', min: 1, max: 86_400, whole: true, clamp: 500, fallback: (config) => defaultPolicy(config).numwantCap }),
+  // peer caps: every active peer is tracker memory, which a passkey holder could otherwise grow at will
+  maxPeersPerMember: number({
+    row: 'tracker_policy', group: 'tracker', min: PEER_CAP_LIMITS.maxPeersPerMember[0], max: PEER_CAP_LIMITS.maxPeersPerMember[1], whole: true, digits: true,
+    fallback: (config) => defaultPolicy(config).maxPeersPerMember,
+    input: { fieldset: 'tracker', label: 'Active peers per member, all torrents', hint: 'Room for a big seeder: each torrent a member seeds is a peer. 1 to 1,000,000.' },
+  }),
+  maxPeersPerRelease: number({
+    row: 'tracker_policy', group: 'tracker', min: PEER_CAP_LIMITS.maxPeersPerRelease[0], max: PEER_CAP_LIMITS.maxPeersPerRelease[1], whole: true, digits: true,
+    fallback: (config) => defaultPolicy(config).maxPeersPerRelease,
+    input: { fieldset: 'tracker', label: 'Active peers per member on one torrent', hint: 'One torrent seeded from a few boxes. Past either limit a new client is refused until another stops or times out. 1 to 1,000.' },
+  }),
+  maxBaselinesPerRelease: number({
+    row: 'tracker_policy', group: 'tracker', min: PEER_CAP_LIMITS.maxBaselinesPerRelease[0], max: PEER_CAP_LIMITS.maxBaselinesPerRelease[1], whole: true,
+    fallback: (config) => defaultPolicy(config).maxBaselinesPerRelease,
+  }),
   /** site-wide freeleech: downloads credit nothing (set from /admin/releases, ended by the policy job) */
   siteFreeleech: flag({ row: 'tracker_policy', group: 'tracker', fallback: () => false }),
   siteFreeleechUntil: date({ row: 'site_freeleech_until', field: 'until', group: 'tracker', fallback: () => null }),

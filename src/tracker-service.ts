@@ -52,7 +52,11 @@ export interface TrackerService {
    */
   syncMember(id: number): Promise<void>;
   syncRelease(id: number): Promise<void>;
+  /** called after each flush that wrote (or tried to write) something: its duration, success */
+  onFlush(listener: FlushListener): void;
 }
+
+export type FlushListener = (seconds: number, ok: boolean) => void;
 
 export interface TrackerServiceOptions {
   config: Config;
@@ -89,11 +93,16 @@ export function createTrackerService(options: TrackerServiceOptions): TrackerSer
   const catalog = new Catalog();
   const policy = defaultPolicy(config);
   const retentionMs = config.peerRetentionDays * DAY_MS;
-  const engine = new TrackerEngine({ catalog, clock, policy, maxPendingDeltas: config.maxPendingDeltas, retentionMs });
+  const rulesUrl = `${config.baseUrl}/rules#clients`;
+  const engine = new TrackerEngine({ catalog, clock, policy, maxPendingDeltas: config.maxPendingDeltas, retentionMs, rulesUrl });
   const timers: NodeJS.Timeout[] = [];
   const health = { lastFlushAt: null as string | null, lastFlushError: null as string | null, failedFlushes: 0 };
   let flushing: Promise<void> | null = null;
   const recentIps = new RecentIps();
+  const flushListeners: FlushListener[] = [];
+  const tellFlush = (started: number, ok: boolean) => {
+    for (const listener of flushListeners) listener((performance.now() - started) / 1000, ok);
+  };
 
   // Release counts ride along with a flush at most every countsIntervalMs (see Ledger.take):
   // browse shows them up to that much late, the details page's peer list is not.
@@ -131,6 +140,7 @@ export function createTrackerService(options: TrackerServiceOptions): TrackerSer
 
   /** One attempt; a failure holds the batch (and its waiting replies) in doubt, and rejects. */
   async function writeBatch(batch: LedgerBatch, group: WaitGroup | null): Promise<void> {
+    const started = performance.now();
     try {
       const snatched = await flushLedgerBatch(db.sql, batch, recentIps, clock.now());
       engine.ledger.settle();
@@ -142,12 +152,14 @@ export function createTrackerService(options: TrackerServiceOptions): TrackerSer
       if (health.lastFlushError) log.info({ pending: engine.ledger.pending }, 'tracker ledger flushed again after failures');
       health.lastFlushError = null;
       health.failedFlushes = 0;
+      tellFlush(started, true);
     } catch (error) {
       engine.ledger.hold(batch);
       heldGroup = group;
       health.lastFlushError = error instanceof Error ? error.message : String(error);
       health.failedFlushes++;
       log.warn({ err: error, pending: engine.ledger.pending, failures: health.failedFlushes }, 'tracker ledger flush failed; deltas kept in memory');
+      tellFlush(started, false);
       throw error;
     }
   }
@@ -266,5 +278,6 @@ export function createTrackerService(options: TrackerServiceOptions): TrackerSer
       if (release) catalog.setRelease(release);
       else catalog.removeRelease(id);
     },
+    onFlush: (listener) => void flushListeners.push(listener),
   };
 }

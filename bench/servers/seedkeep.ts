@@ -29,6 +29,8 @@ interface HarnessOptions {
   skipSeed?: boolean;
   /** SIGUSR2 starts V8's CPU profiler (what node --cpu-prof runs), the next SIGUSR2 writes it here */
   profileFile?: string;
+  /** Prometheus metrics on (METRICS_TOKEN: /metrics on the same port), for bench/metrics-cost.ts */
+  metricsToken?: string;
 }
 
 /**
@@ -125,6 +127,7 @@ const config = loadConfig({
   MIN_INTERVAL: '0',
   // the configured default unless a section asks for another
   ...(options.flushIntervalMs ? { FLUSH_INTERVAL_MS: String(options.flushIntervalMs) } : {}),
+  ...(options.metricsToken ? { METRICS_TOKEN: options.metricsToken } : {}),
 });
 const db = openDatabase(config);
 await db.migrate();

@@ -69,6 +69,7 @@ export interface SeedkeepOptions {
   releases: number;
   skipSeed?: boolean;
   profileFile?: string;
+  metricsToken?: string;
 }
 
 export async function startSeedkeep(label: string, options: SeedkeepOptions): Promise<Running & { kind: string; users: number; pinned: Pinned }> {

@@ -16,14 +16,18 @@ export interface Database {
   migrate(): Promise<MigrationResult>;
   /** true when a trivial query answers */
   ping(): Promise<boolean>;
+  /** the PostgreSQL pool's connections (the metrics read them); null on PGlite */
+  poolStats(): { total: number; idle: number; waiting: number } | null;
   close(): Promise<void>;
 }
 
 export function openDatabase(config: Pick<Config, 'dataDir' | 'databaseUrl'>): Database {
   let sql: SqlDriver;
   let prisma: PrismaClient;
+  let pgPool: import('pg').Pool | null = null;
   if (config.databaseUrl) {
     const { driver, pool } = openPostgres(config.databaseUrl);
+    pgPool = pool;
     sql = driver;
     prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   } else {
@@ -45,6 +49,7 @@ export function openDatabase(config: Pick<Config, 'dataDir' | 'databaseUrl'>): D
         return false;
       }
     },
+    poolStats: () => (pgPool ? { total: pgPool.totalCount, idle: pgPool.idleCount, waiting: pgPool.waitingCount } : null),
     async close() {
       if (closed) return;
       closed = true;

@@ -2,17 +2,19 @@
 // outside its download directory. Segments are checked at the byte level on every variant
 // a client might use (`path` and `path.utf-8`, `name` and `name.utf-8`), then the UTF-8 one
 // is decoded for display. BEP 3 (info name, files/path), BEP 52 (file tree keys).
+import { escapeHidden, nameProblem } from './safe-name.js';
 import { TorrentError } from './torrent-error.js';
 
 const MAX_SEGMENT_BYTES = 255;
 const MAX_NAME_CHARS = 255;
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM keeps a leading U+FEFF in the text: a client would keep it in the file name too
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Short, printable form of member data for an error message (the view escapes it). */
 export function quote(value: Buffer | string): string {
   const text = typeof value === 'string' ? value : value.toString('utf8');
   const clipped = text.length > 80 ? `${text.slice(0, 80)}…` : text;
-  return JSON.stringify(clipped);
+  return escapeHidden(JSON.stringify(clipped));
 }
 
 export function decodeUtf8(bytes: Buffer, what: string): string {
@@ -56,9 +58,9 @@ function joinable(segments: Buffer[]): Buffer[] {
 }
 
 /**
- * The torrent name is shown to members and used by clients as the top file or directory.
- * It may contain a slash (clients sanitise it; names such as "</script>" are data, escaped
- * by the views) but not a traversal, an absolute path or a control character.
+ * The torrent name is shown to members and used by clients as the top file or directory:
+ * no traversal, absolute path, slash, control, direction or invisible character, nor a
+ * Windows device name (safe-name.ts). Names such as "<b>" are data, escaped by the views.
  */
 export function checkName(bytes: Buffer, what: string): string {
   if (bytes.length === 0) throw new TorrentError(`The torrent ${what} is empty.`);
@@ -69,5 +71,7 @@ export function checkName(bytes: Buffer, what: string): string {
   if (hasControlByte(bytes)) throw new TorrentError(`The torrent ${what} contains a control character.`);
   const text = decodeUtf8(bytes, `The torrent ${what}`);
   if ([...text].length > MAX_NAME_CHARS) throw new TorrentError(`The torrent ${what} is longer than ${MAX_NAME_CHARS} characters.`);
+  const problem = nameProblem(text);
+  if (problem) throw new TorrentError(`The torrent ${what} ${quote(text)} ${problem}: rename it and make the torrent again.`);
   return text;
 }

@@ -9,6 +9,7 @@ import { isClientAllowed, type TrackerPolicy } from './policy.js';
 import { HASH_V1, HASH_V2, Peer, type HashSlot } from './peer.js';
 import { INT64_MAX } from '../int64.js';
 import { compactIPv6, parseIPv4 } from './address.js';
+import { MemberPeerCounts } from './member-peers.js';
 import { NO_PEERS, Swarm, type Selection } from './swarm.js';
 import { AnnounceReply } from './reply.js';
 import { TrackerError, type AnnounceRequest, type ScrapeEntry, type TrackerCore } from './types.js';
@@ -21,6 +22,8 @@ export interface CoreOptions {
   maxPendingDeltas: number;
   /** baselines of stopped/expired peers are kept this long, ms */
   retentionMs: number;
+  /** where a refused client's user reads which clients are allowed (the site's /rules#clients) */
+  rulesUrl?: string;
 }
 
 /** A persisted peer row, as loaded at start (src/db/tracker-store.ts): what the ledger wrote. */
@@ -51,6 +54,8 @@ const EXPIRY_MARGIN_MS = 120_000;
 export class TrackerEngine implements TrackerCore {
   readonly ledger = new Ledger();
   readonly swarms = new Map<number, Swarm>();
+  /** active peers per member, kept by the swarms (the peer caps read it) */
+  readonly memberPeers = new MemberPeerCounts();
   /** times completed per release (releases.snatched), loaded at start, raised by flushes */
   readonly completed = new Map<number, number>();
   private readonly clientNames = new Map<string, string>();
@@ -84,6 +89,7 @@ export class TrackerEngine implements TrackerCore {
     checkUser(user);
     const release = this.checkRelease(request.infoHash);
     this.checkCapacity();
+    this.checkPeerCaps(user, release, peerId, request);
     const now = this.options.clock.now();
     const swarm = this.swarmOf(release.id);
     const slot = hashSlotOf(release, request.infoHash);
@@ -134,7 +140,8 @@ export class TrackerEngine implements TrackerCore {
 
   private checkClient(peerId: string): void {
     if (!isClientAllowed(this.options.policy, peerId)) {
-      throw new TrackerError('Your client is not allowed on this tracker; see the rules for allowed clients', 3600);
+      const where = this.options.rulesUrl ? `: ${this.options.rulesUrl}` : '';
+      throw new TrackerError(`Your client is not allowed on this tracker; see the rules for allowed clients${where}`, 3600);
     }
   }
 
@@ -151,6 +158,24 @@ export class TrackerEngine implements TrackerCore {
   private checkCapacity(): void {
     if (this.ledger.pending >= this.options.maxPendingDeltas) {
       throw new TrackerError('Tracker is busy saving statistics, please retry in a few minutes', 300);
+    }
+  }
+
+  /**
+   * A peer that would join its swarm past the member's caps is refused before any
+   * accounting. Peers already in the swarm, and `stopped` (which leaves it), always pass.
+   */
+  private checkPeerCaps(user: TrackerUser, release: TrackerRelease, peerId: string, request: AnnounceRequest): void {
+    if (request.event === 'stopped') return;
+    const swarm = this.swarms.get(release.id);
+    if (swarm?.get(user.id, peerId)?.active) return;
+    const policy = this.options.policy;
+    const retry = policy.announceInterval;
+    if (swarm && swarm.activeOf(user.id) >= policy.maxPeersPerRelease) {
+      throw new TrackerError(`Too many peers on this torrent for your account (limit ${policy.maxPeersPerRelease}): stop the client elsewhere or wait for it to time out`, retry);
+    }
+    if (this.memberPeers.of(user.id) >= policy.maxPeersPerMember) {
+      throw new TrackerError(`Too many peers for your account (limit ${policy.maxPeersPerMember}): stop some torrents or clients, or wait for them to time out`, retry);
     }
   }
 
@@ -178,7 +203,7 @@ export class TrackerEngine implements TrackerCore {
     const existing = swarm.get(user.id, peerId);
     if (existing) return { peer: existing, isNew: false };
     const peer = new Peer(user.id, swarm.releaseId, peerId, request.uploaded, request.downloaded, request.left);
-    swarm.add(peer);
+    swarm.add(peer, this.options.policy.maxBaselinesPerRelease);
     return { peer, isNew: true };
   }
 
@@ -276,7 +301,7 @@ export class TrackerEngine implements TrackerCore {
   private swarmOf(releaseId: number): Swarm {
     let swarm = this.swarms.get(releaseId);
     if (!swarm) {
-      swarm = new Swarm(releaseId);
+      swarm = new Swarm(releaseId, this.memberPeers);
       this.swarms.set(releaseId, swarm);
     }
     return swarm;
@@ -367,7 +392,7 @@ export class TrackerEngine implements TrackerCore {
     peer.key = stored.key;
     peer.seeder = stored.seeder;
     peer.lastSeen = stored.lastAnnounceAt;
-    swarm.add(peer);
+    swarm.add(peer, this.options.policy.maxBaselinesPerRelease);
     const expireBefore = this.options.clock.now() - (this.options.policy.announceInterval * 1500 + EXPIRY_MARGIN_MS);
     if (!stored.active || stored.lastAnnounceAt < expireBefore || release.deletedReason !== null) return;
     // Which hash it announced is not stored: v1 when the release has one (what most clients

@@ -19,9 +19,18 @@ export interface TrackerRequest extends TrackerTarget {
   keepAlive: boolean;
 }
 
-/** Until the request line is complete, keep reading only if it may still be a tracker GET. */
+const CR = 13;
+const LF = 10;
+
+/**
+ * Until the request line is complete, keep reading only if it may still be a tracker GET.
+ * A line ended by a bare LF never completes a head here (we wait for CRLF CRLF): such a
+ * request goes to Node's parser at once, which answers it (400), instead of waiting out the
+ * head timeout.
+ */
 export function couldBeTracker(head: Buffer): boolean {
-  const lineEnd = head.indexOf(13);
+  if (hasBareLf(head, 0)) return false;
+  const lineEnd = head.indexOf(CR);
   const line = head.toString('latin1', 0, lineEnd < 0 ? Math.min(head.length, 64) : lineEnd);
   if (!'GET /'.startsWith(line.slice(0, 5))) return false;
   if (lineEnd < 0) return true;
@@ -70,6 +79,14 @@ function passkeyRoute(kind: Kind, segment: string): { kind: Kind; passkey: strin
   return { kind, passkey: segment.toLowerCase() };
 }
 
+/** Whether an LF from `from` on is not preceded by a CR. */
+function hasBareLf(head: Buffer, from: number): boolean {
+  for (let lf = head.indexOf(LF, from); lf >= 0; lf = head.indexOf(LF, lf + 1)) {
+    if (lf === 0 || head[lf - 1] !== CR) return true;
+  }
+  return false;
+}
+
 const CRLF = Buffer.from('\r\n', 'latin1');
 const COLON = 0x3a;
 
@@ -79,6 +96,8 @@ const COLON = 0x3a;
  */
 export function parseHead(head: Buffer, end: number): TrackerRequest | null {
   const lineEnd = head.indexOf(CRLF);
+  // every line must end in CRLF, as Node's parser requires: a bare LF inside is its 400
+  if (head.indexOf(LF) !== lineEnd + 1) return null;
   const target = trackerTarget(head.toString('latin1', 0, lineEnd));
   if (target === null) return null;
   let userAgent: string | undefined;
@@ -88,6 +107,7 @@ export function parseHead(head: Buffer, end: number): TrackerRequest | null {
     if (next < 0 || next > end) next = end;
     const colon = head.indexOf(COLON, pos);
     if (colon <= pos || colon >= next) return null; // malformed: Node's parser answers 400
+    if (head.indexOf(LF, pos) !== next + 1) return null; // a bare LF in the line: the same
     if (nameIs(head, pos, colon, 'user-agent')) userAgent = head.toString('latin1', colon + 1, next).trim();
     else if (nameIs(head, pos, colon, 'connection')) connection = head.toString('latin1', colon + 1, next).trim().toLowerCase();
     // a body, an upgrade or a continue handshake: Node's server knows how to handle those

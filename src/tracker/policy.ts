@@ -1,6 +1,8 @@
 // Site-wide tracker settings an admin may change at run time (src/settings.ts -> the
-// tracker service's setPolicy): timing, the site-wide freeleech switch and which clients
-// may announce, recognised by the peer_id prefix (Azureus style `-qB4520-`, BEP 20).
+// tracker service's setPolicy): timing, the site-wide freeleech switch, which clients may
+// announce, recognised by the peer_id prefix (Azureus style `-qB4520-`, BEP 20), and how many
+// active peers a member may have (each peer is tracker memory a passkey holder could
+// otherwise grow at will by announcing random peer_ids).
 
 export interface TrackerPolicy {
   /** every release's download is free (upload still credited) */
@@ -16,7 +18,20 @@ export interface TrackerPolicy {
   /** numwant default and cap (BEP 3 `numwant`) */
   numwantDefault: number;
   numwantCap: number;
+  /** active peers of one member, all releases together (a big seeder: thousands of torrents) */
+  maxPeersPerMember: number;
+  /** active peers of one member on one release (one release seeded from a few boxes) */
+  maxPeersPerRelease: number;
+  /**
+   * Stopped or expired records (baselines) kept per (member, release) besides a new one: a
+   * client coming back with one is measured from where it left, but random peer_ids
+   * announced `stopped` (or refused) must not pile up. Past it, the oldest is forgotten.
+   */
+  maxBaselinesPerRelease: number;
 }
+
+/** Bounds of the peer caps an admin may set. */
+export const PEER_CAP_LIMITS = { maxPeersPerMember: [1, 1_000_000], maxPeersPerRelease: [1, 1000], maxBaselinesPerRelease: [1, 1000] } as const;
 
 /**
  * Refused by default (peer_id prefixes): clients that cheat on reported totals or leak
@@ -34,6 +49,9 @@ export function defaultPolicy(options: { announceInterval: number; minInterval: 
     minInterval: options.minInterval,
     numwantDefault: 50,
     numwantCap: 100,
+    maxPeersPerMember: 10_000,
+    maxPeersPerRelease: 3,
+    maxBaselinesPerRelease: 8,
   };
 }
 

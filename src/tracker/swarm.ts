@@ -9,6 +9,7 @@
 // switches to Maps only past SMALL_SWARM records (peer.ts says what a peer costs).
 
 import { AddressList, EMPTY } from './address-list.js';
+import type { MemberPeerCounts } from './member-peers.js';
 import { HASH_V1, HASH_V2, type HashSlot, type Peer } from './peer.js';
 
 export interface Selection {
@@ -28,6 +29,12 @@ export const NO_PEERS: Selection = { compact4: EMPTY, compact6: EMPTY };
  */
 export const SMALL_SWARM = 24;
 
+/** A member's records in a large swarm (small swarms count by scanning their array). */
+interface MemberTally {
+  active: number;
+  records: number;
+}
+
 export class Swarm {
   /** every record while the swarm is small; null once it uses the Maps */
   private small: Peer[] | null = [];
@@ -37,6 +44,8 @@ export class Swarm {
    */
   private byPeerId: Map<string, Peer> | null = null;
   private shared: Map<string, Peer> | null = null;
+  /** large swarms only: each member's active peers and records here */
+  private tallies: Map<number, MemberTally> | null = null;
   /**
    * Lists per (hash, family), null until a peer of that hash and family is listed. Four
    * fields rather than an array of four: an array costs 80 B per swarm, fields 32.
@@ -48,7 +57,11 @@ export class Swarm {
   seeders = 0;
   leechers = 0;
 
-  constructor(readonly releaseId: number) {}
+  constructor(
+    readonly releaseId: number,
+    /** active peers per member across swarms, shared by the engine's swarms */
+    private readonly members: MemberPeerCounts | null = null,
+  ) {}
 
   static keyOf(userId: number, peerId: string): string {
     return userId + ':' + peerId;
@@ -62,18 +75,47 @@ export class Swarm {
     return this.shared?.get(Swarm.keyOf(userId, peerId));
   }
 
-  /** Adds a new record; one already kept for the same (user, peer_id) is forgotten first. */
-  add(peer: Peer): void {
+  /**
+   * Adds a new record; one already kept for the same (user, peer_id) is forgotten first, and
+   * so is the member's oldest baseline (stopped or expired record) here past `maxBaselines`.
+   */
+  add(peer: Peer, maxBaselines = Number.POSITIVE_INFINITY): void {
     const existing = this.get(peer.userId, peer.peerId);
     if (existing !== undefined) this.forget(existing);
-    if (this.small !== null) {
-      if (this.small.length < SMALL_SWARM) {
-        this.small.push(peer);
-        return;
-      }
-      this.toMaps();
+    if (this.small !== null && this.small.length < SMALL_SWARM) this.small.push(peer);
+    else {
+      if (this.small !== null) this.toMaps();
+      this.addToMaps(peer);
     }
-    this.addToMaps(peer);
+    if (this.baselinesBesides(peer) > maxBaselines) this.forgetOldestBaseline(peer);
+  }
+
+  /** Active peers of a member in this swarm. */
+  activeOf(userId: number): number {
+    if (this.small === null) return this.tallies!.get(userId)?.active ?? 0;
+    let count = 0;
+    for (const peer of this.small) if (peer.userId === userId && peer.active) count++;
+    return count;
+  }
+
+  /** Inactive records of `peer`'s member here, `peer` itself not counted. */
+  private baselinesBesides(peer: Peer): number {
+    if (this.small === null) {
+      const tally = this.tallies!.get(peer.userId);
+      return tally ? tally.records - tally.active - (peer.active ? 0 : 1) : 0;
+    }
+    let count = 0;
+    for (const other of this.small) if (other.userId === peer.userId && !other.active && other !== peer) count++;
+    return count;
+  }
+
+  private forgetOldestBaseline(kept: Peer): void {
+    let oldest: Peer | null = null;
+    for (const peer of this.all()) {
+      if (peer === kept || peer.userId !== kept.userId || peer.active) continue;
+      if (oldest === null || peer.lastSeen < oldest.lastSeen) oldest = peer;
+    }
+    if (oldest !== null) this.forget(oldest);
   }
 
   /**
@@ -98,6 +140,7 @@ export class Swarm {
       peer.active = true;
       if (peer.seeder) this.seeders++;
       else this.leechers++;
+      this.countActive(peer, 1);
     }
     const bit = slot === HASH_V1 ? 1 : 2;
     if ((peer.hashes & bit) === 0) {
@@ -153,6 +196,13 @@ export class Swarm {
     peer.active = false;
     if (peer.seeder) this.seeders--;
     else this.leechers--;
+    this.countActive(peer, -1);
+  }
+
+  private countActive(peer: Peer, delta: 1 | -1): void {
+    this.members?.change(peer.userId, delta);
+    const tally = this.tallies?.get(peer.userId);
+    if (tally !== undefined) tally.active += delta;
   }
 
   /** Forgets a peer entirely (retention over): its counter slot goes back to the slab. */
@@ -163,8 +213,12 @@ export class Swarm {
       removeFrom(this.small, peer);
       return;
     }
+    const key = Swarm.keyOf(peer.userId, peer.peerId);
     if (this.byPeerId!.get(peer.peerId) === peer) this.byPeerId!.delete(peer.peerId);
-    else this.shared?.delete(Swarm.keyOf(peer.userId, peer.peerId));
+    else if (this.shared?.get(key) === peer) this.shared.delete(key);
+    else return; // not one of ours
+    const tally = this.tallies!.get(peer.userId)!;
+    if (--tally.records === 0) this.tallies!.delete(peer.userId);
     if (this.size <= SMALL_SWARM / 2) this.toArray();
   }
 
@@ -207,6 +261,7 @@ export class Swarm {
     const records = this.small!;
     this.small = null;
     this.byPeerId = new Map();
+    this.tallies = new Map();
     for (const peer of records) this.addToMaps(peer);
   }
 
@@ -215,17 +270,20 @@ export class Swarm {
     if (this.shared) records.push(...this.shared.values());
     this.byPeerId = null;
     this.shared = null;
+    this.tallies = null;
     this.small = records;
   }
 
   private addToMaps(peer: Peer): void {
     const byPeerId = this.byPeerId!;
-    if (!byPeerId.has(peer.peerId)) {
-      byPeerId.set(peer.peerId, peer);
-      return;
+    if (!byPeerId.has(peer.peerId)) byPeerId.set(peer.peerId, peer);
+    else (this.shared ??= new Map()).set(Swarm.keyOf(peer.userId, peer.peerId), peer);
+    const tally = this.tallies!.get(peer.userId);
+    if (tally === undefined) this.tallies!.set(peer.userId, { active: peer.active ? 1 : 0, records: 1 });
+    else {
+      tally.records++;
+      if (peer.active) tally.active++;
     }
-    this.shared ??= new Map();
-    this.shared.set(Swarm.keyOf(peer.userId, peer.peerId), peer);
   }
 
   private listFor(slot: HashSlot, family: 4 | 6): AddressList {

@@ -20,6 +20,8 @@ export function canModerate(actor: Pick<SessionUser, 'role' | 'id'>, target: { r
 
 export const canSeePeerAddresses = (user: Pick<SessionUser, 'role'> | null): boolean => isStaff(user);
 export const canEditSettings = (user: Pick<SessionUser, 'role'>): boolean => user.role === 'admin';
+/** The staff-written sections of /rules and /faq: admins, who also set the numbers shown there. */
+export const canEditRules = (user: Pick<SessionUser, 'role'>): boolean => user.role === 'admin';
 
 /** The signed-in member, or a 401 that the error handler turns into the login page. */
 export function requireUser(request: FastifyRequest): SessionUser {

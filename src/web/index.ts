@@ -14,6 +14,7 @@ import fastifyView from '@fastify/view';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import Handlebars from 'handlebars';
 import { AppError } from '../errors.js';
+import { cleanForm, cleanQuery } from './clean-input.js';
 import { render } from './render.js';
 import { loadSessionUser, type SessionUser } from './session.js';
 import { registerViewHelpers } from './view-helpers.js';
@@ -110,15 +111,33 @@ async function handleError(this: FastifyInstance, error: FastifyError | AppError
   if (status === 401 && request.method === 'GET') {
     return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`);
   }
+  if (status === 429) await loadUserForErrorPage(this, request);
   reply.code(status);
   return render(request, reply, 'pages/error', { title: status === 404 ? 'Not found' : 'Error', status, message });
 }
 
+/**
+ * The rate limit answers in onRequest, before the preHandler that loads the session: without
+ * this a logged-in member's 429 page would show the logged-out header.
+ */
+async function loadUserForErrorPage(app: FastifyInstance, request: FastifyRequest): Promise<void> {
+  if (request.user) return;
+  request.user = await loadSessionUser(app.db.prisma, request, app.clock.now()).catch(() => null);
+}
+
+/** Browsers ask for /favicon.ico whatever the page says; it needs no session. */
+const isSessionless = (url: string): boolean => url.startsWith('/static/') || url === '/favicon.ico';
+
 export async function webRoutes(app: FastifyInstance): Promise<void> {
   await registerPlugins(app);
   app.decorateRequest('user', null);
+  // repeated query keys and NULs never reach a page (clean-input.ts)
+  app.addHook('preValidation', async (request) => {
+    request.query = cleanQuery(request.query);
+    request.body = cleanForm(request.body);
+  });
   app.addHook('preHandler', async (request) => {
-    if (request.url.startsWith('/static/')) return;
+    if (isSessionless(request.url)) return;
     request.user = await loadSessionUser(app.db.prisma, request, app.clock.now());
   });
   // Every state-changing request needs a valid CSRF token (a form field or a header).
@@ -131,5 +150,6 @@ export async function webRoutes(app: FastifyInstance): Promise<void> {
     reply.code(404);
     return render(request, reply, 'pages/error', { title: 'Not found', status: 404, message: 'There is nothing at this address.' });
   });
+  app.get('/favicon.ico', (_request, reply) => reply.sendFile('favicon.ico', { maxAge: '1d' }));
   for (const group of webRouteGroups) await app.register(group);
 }

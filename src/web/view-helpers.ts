@@ -1,6 +1,7 @@
 // The one file for how bytes, ratios and dates look. Registered as Handlebars helpers; the
 // functions are exported for routes that format outside templates (RSS, SVG charts).
 import Handlebars from 'handlebars';
+import { visibleName } from '../torrents/index.js';
 
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
 
@@ -27,6 +28,13 @@ export function formatRatio(uploaded: bigint | number, downloaded: bigint | numb
   const ratio = ratioOf(uploaded, downloaded);
   if (ratio === null) return '∞';
   return (Math.floor(ratio * 100) / 100).toFixed(2);
+}
+
+/** Bonus points are fractional (paid per second of seeding): two decimals, rounded down. */
+export function formatPoints(value: number | null | undefined): string {
+  const n = Number(value);
+  if (!Number.isFinite(n)) return '0';
+  return (Math.floor(n * 100) / 100).toLocaleString('en', { maximumFractionDigits: 2 });
 }
 
 export function formatDate(value: Date | string | number | null | undefined): string {
@@ -59,7 +67,11 @@ export function registerViewHelpers(hbs: typeof Handlebars): void {
   hbs.registerHelper('bytes', (v: bigint | number) => formatBytes(v));
   hbs.registerHelper('ratio', (u: bigint | number, d: bigint | number) => formatRatio(u, d));
   hbs.registerHelper('date', (v: Date) => formatDate(v));
+  // not `points`: a helper's name wins over a template variable of the same name
+  hbs.registerHelper('pointsText', (v: number) => formatPoints(v));
   hbs.registerHelper('ago', (v: Date) => formatAgo(v));
+  // release and file names stored before the name checks: hidden characters made visible
+  hbs.registerHelper('safeName', (v: unknown) => (typeof v === 'string' ? visibleName(v) : v));
   hbs.registerHelper('duration', (v: number) => formatDuration(Number(v)));
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b || String(a) === String(b));
   hbs.registerHelper('ne', (a: unknown, b: unknown) => !(a === b || String(a) === String(b)));

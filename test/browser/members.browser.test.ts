@@ -79,7 +79,9 @@ describe('members in a browser', { skip, timeout: 120_000 }, () => {
     await page.locator('nav').getByRole('link', { name: 'Profile' }).click();
     const before = await page.locator('code.passkey').innerText();
     assert.match(before, /^[0-9a-f]{32}$/);
-    await page.getByRole('button', { name: 'Reset passkey' }).click();
+    await page.getByRole('link', { name: 'Reset passkey…' }).click();
+    assert.equal(t.app.tracker.catalog.userByPasskey(before)?.id !== undefined, true, 'nothing is reset before confirming');
+    await page.getByRole('button', { name: 'Yes, reset my passkey' }).click();
     await page.waitForSelector('.flash');
     const after = await page.locator('code.passkey').innerText();
     assert.notEqual(after, before);

@@ -30,6 +30,8 @@ describe('config', () => {
     assert.equal(config.announceInterval, 1800);
     assert.equal(config.flushIntervalMs, 1000);
     assert.equal(config.countsIntervalMs, 15_000);
+    assert.equal(config.metricsPort, 0);
+    assert.equal(config.metricsToken, '');
   });
 
   it('generates secrets on first start and keeps them in the data dir', () => {
@@ -63,6 +65,8 @@ describe('config', () => {
       LOG_LEVEL: 'debug',
       UDP_ENABLED: 'false',
       COUNTS_INTERVAL_MS: '60000',
+      METRICS_PORT: '9464',
+      METRICS_TOKEN: 'k'.repeat(40),
     });
     assert.equal(config.port, 9000);
     assert.equal(config.udpPort, 7000);
@@ -73,6 +77,8 @@ describe('config', () => {
     assert.equal(config.logLevel, 'debug');
     assert.equal(config.udpEnabled, false);
     assert.equal(config.countsIntervalMs, 60_000);
+    assert.equal(config.metricsPort, 9464);
+    assert.equal(config.metricsToken, 'k'.repeat(40));
   });
 
   it('rejects each bad value, naming the variable', () => {
@@ -95,6 +101,8 @@ describe('config', () => {
     rejects({ FLUSH_INTERVAL_MS: '1.5' }, 'FLUSH_INTERVAL_MS');
     rejects({ COUNTS_INTERVAL_MS: '0' }, 'COUNTS_INTERVAL_MS');
     rejects({ NEW_MEMBER_CREDIT_BYTES: 'lots' }, 'NEW_MEMBER_CREDIT_BYTES');
+    rejects({ METRICS_PORT: 'nine' }, 'METRICS_PORT');
+    rejects({ METRICS_TOKEN: 'short' }, 'METRICS_TOKEN');
   });
 
   it('prints one line naming the variable when the server is started with a bad value', async () => {

@@ -110,6 +110,8 @@ export interface UploadFields {
   description?: string;
   name?: string;
   csrf?: string | null;
+  /** client address (the upload form is rate limited per address) */
+  ip?: string;
 }
 
 /** POSTs the upload form as a browser would (CSRF token from the form unless csrf is null). */
@@ -127,6 +129,7 @@ export async function uploadTorrent(app: FastifyInstance, member: Member, fields
     url: '/upload',
     headers: { cookie: csrf.cookie, 'content-type': body.contentType },
     payload: body.payload,
+    ...(fields.ip ? { remoteAddress: fields.ip } : {}),
   });
 }
 

@@ -194,6 +194,25 @@ describe('fast path on a bare node:http server', () => {
     }
   });
 
+  it('hands heads with bare LF line ends to Node, which answers 400 at once', async () => {
+    const heads = [
+      `GET /${PASSKEY}/announce?${QUERY} HTTP/1.1\nHost: t\n\n`,
+      `GET /announce/${PASSKEY}?${QUERY} HTTP/1.1\r\nHost: t\n\n`,
+      `GET /announce/${PASSKEY}?${QUERY} HTTP/1.1\r\nHost: t\nUser-Agent: qBittorrent/4.5.2\r\nConnection: close\r\n\r\n`,
+      `GET /${PASSKEY}/scrape?info_hash=${pct(HASH)} HTTP/1.0\n\n`,
+    ];
+    const before = fast.answered;
+    for (const head of heads) {
+      // in pieces too: the bare LF may arrive before the rest of the head
+      for (const pieces of [[head], [head.slice(0, head.indexOf('\n') + 1), head.slice(head.indexOf('\n') + 1)]]) {
+        const reply = await raw(port, pieces, { gapMs: 50 });
+        assert.equal(reply.closed, true, JSON.stringify(head));
+        assert.deepEqual(statuses(reply.text), [400], JSON.stringify(head) + reply.text.slice(0, 80));
+      }
+    }
+    assert.equal(fast.answered, before, 'none answered on the fast path');
+  });
+
   it('drops a connection that never finishes its request head (slowloris)', async () => {
     // head timeout 300 ms here; raw() reports closed: false if it waits 5 s in silence
     const reply = await raw(port, ['GET /announce?info_hash='], { waitMs: 5000 });

@@ -75,6 +75,8 @@ function failure(body: Dict): string | undefined {
 
 before(async () => {
   t = await buildTestApp({ clock, config: { trustedProxies: ['127.0.0.1'] } });
+  // swarms are built from one member's many peer_ids here: past the default peer caps
+  t.app.tracker.setPolicy({ maxPeersPerRelease: 1000 });
   const catalog = t.app.tracker.catalog;
   alice = await seedUser(t.db.sql, catalog);
   bob = await seedUser(t.db.sql, catalog);

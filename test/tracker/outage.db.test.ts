@@ -54,6 +54,8 @@ before(async () => {
   const config = testConfig({ dataDir: db.dataDir, databaseUrl: db.url, maxPendingDeltas: 1000 });
   service = createTrackerService({ config, db: flaky(db), clock, log: Fastify({ logger: false }).log });
   await service.start(); // loads users and the release from the database
+  // the pending bound is reached with many peers of few members: past the default peer caps
+  service.setPolicy({ maxPeersPerRelease: 1000 });
 });
 
 after(async () => {

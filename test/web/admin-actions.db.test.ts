@@ -312,6 +312,28 @@ describe('settings', () => {
     assert.equal(log.reason, 'tighten rules');
   });
 
+  it('shows the peer caps, saves them, and the tracker refuses past them at once', async () => {
+    const form = await currentForm();
+    assert.equal(form.maxPeersPerMember, '10000');
+    assert.equal(form.maxPeersPerRelease, '3');
+    const res = await postForm(t.app, admin, '/admin/settings', { ...form, maxPeersPerMember: '20000', maxPeersPerRelease: '2', 'settings-reason': 'two boxes per torrent' }, { from: '/admin/settings' });
+    assert.equal(res.statusCode, 303, fieldError(res.body, 'maxPeersPerRelease') ?? res.body.slice(0, 300));
+    assert.equal(t.app.tracker.policy().maxPeersPerRelease, 2);
+    assert.equal(t.app.tracker.policy().maxPeersPerMember, 20_000);
+    const stored = await t.app.db.prisma.setting.findUniqueOrThrow({ where: { key: 'tracker_policy' } });
+    assert.equal((stored.value as { maxPeersPerRelease: number }).maxPeersPerRelease, 2, 'kept for the next start');
+    const release = await addTrackedRelease(t.app);
+    assert.equal((await announce(t.app, other.passkey, release.hash, { peerId: 'box1', left: 1n })).failure, null);
+    assert.equal((await announce(t.app, other.passkey, release.hash, { peerId: 'box2', left: 1n })).failure, null);
+    const third = await announce(t.app, other.passkey, release.hash, { peerId: 'box3', left: 1n });
+    assert.equal(third.failure, 'Too many peers on this torrent for your account (limit 2): stop the client elsewhere or wait for it to time out');
+    const bad = await postForm(t.app, admin, '/admin/settings', { ...(await currentForm()), maxPeersPerMember: '0', maxPeersPerRelease: '-1', 'settings-reason': 'oops' }, { from: '/admin/settings' });
+    assert.equal(bad.statusCode, 400);
+    assert.ok(fieldError(bad.body, 'maxPeersPerMember'));
+    assert.ok(fieldError(bad.body, 'maxPeersPerRelease'));
+    assert.equal(t.app.tracker.policy().maxPeersPerRelease, 2);
+  });
+
   it('explains every invalid field and saves nothing', async () => {
     const form = await currentForm();
     const res = await postForm(t.app, admin, '/admin/settings', { ...form, watchDays: 'soon', band_from_1: '0', hnrMaxMarks: '1.5', minInterval: '99999', clientAllow: 'has space', sourceTag: 'bad tag!', 'settings-reason': 'x' }, { from: '/admin/settings' });

@@ -41,7 +41,7 @@ describe('settings form', () => {
 
   it('holds the site, policy and tracker groups, not the settings set elsewhere', () => {
     assert.deepEqual(Object.keys(site), ['registrationMode', 'inviteExpiryDays', 'invitesForNewMembers', 'siteName', 'sourceTag']);
-    assert.deepEqual(Object.keys(tracker).sort(), ['announceInterval', 'clientAllow', 'clientDeny', 'minInterval']);
+    assert.deepEqual(Object.keys(tracker).sort(), ['announceInterval', 'clientAllow', 'clientDeny', 'maxPeersPerMember', 'maxPeersPerRelease', 'minInterval']);
     assert.ok(!('siteFreeleech' in values) && !('numwantCap' in values));
   });
 
@@ -52,6 +52,17 @@ describe('settings form', () => {
     assert.deepEqual(fields.hnr[3], { id: 'hnrMaxMarks', label: 'Active marks that withdraw download rights', hint: '0 never withdraws.', value: '1.5', error: 'Enter a whole number.' });
     assert.equal(fields.tracker.find((f) => f.id === 'minInterval')?.error, 'Enter whole seconds, at most the announce interval.');
     assert.equal(parsed.values, null);
+  });
+
+  it('reads the peer caps as whole numbers within their bounds, naming each bad one', () => {
+    const ok = parseSettingsForm({ ...settingsToForm(values), maxPeersPerMember: '25000', maxPeersPerRelease: '5' });
+    assert.equal(ok.values?.maxPeersPerMember, 25_000);
+    assert.equal(ok.values?.maxPeersPerRelease, 5);
+    const bad = parseSettingsForm({ ...settingsToForm(values), maxPeersPerMember: '0', maxPeersPerRelease: 'lots' });
+    assert.equal(bad.values, null);
+    assert.ok(bad.errors.maxPeersPerMember);
+    assert.ok(bad.errors.maxPeersPerRelease);
+    assert.ok(parseSettingsForm({ ...settingsToForm(values), maxPeersPerRelease: '1001' }).errors.maxPeersPerRelease);
   });
 
   it('ignores empty table rows and names a half-filled one', () => {

@@ -90,6 +90,59 @@ describe('registration and login', () => {
     }
   });
 
+  it('refuses every hostile next and falls back to the home page', async () => {
+    const hostile = [
+      '/\t/evil.example',
+      '/\n/evil.example',
+      '/\r\n/evil.example',
+      '\t//evil.example',
+      '//evil.example',
+      '///evil.example',
+      '/\\evil.example',
+      '\\\\evil.example',
+      '/%09/evil.example',
+      '/%0A/evil.example',
+      '/%5Cevil.example',
+      '/%2F/evil.example',
+      '/%2Fevil.example',
+      '/ /evil.example',
+      '/\u202e/evil.example',
+      '/%E2%80%AE/evil.example',
+      '/%zz',
+      'https://evil.example',
+      'HTTPS:/evil.example',
+      'javascript:alert(1)',
+      'evil.example',
+      '',
+    ];
+    const web = new WebClient(t.app, '10.0.0.5');
+    for (const [i, next] of hostile.entries()) {
+      const ip = `10.0.5.${i}`;
+      const page = await t.app.inject({ method: 'GET', url: `/login?next=${encodeURIComponent(next)}`, remoteAddress: ip });
+      assert.equal(page.statusCode, 200, `GET /login with next=${JSON.stringify(next)}`);
+      assert.match(page.body, /name="next" value="\/"/, `the form carries / for ${JSON.stringify(next)}`);
+      const token = await web.csrf('/login');
+      const response = await t.app.inject({
+        method: 'POST',
+        url: '/login',
+        remoteAddress: ip,
+        headers: { cookie: web.cookieHeader, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({ username: 'Founder', password: 'Founder-password-1', next, _csrf: token }).toString(),
+      });
+      assert.equal(response.statusCode, 303, `POST /login with next=${JSON.stringify(next)}`);
+      assert.equal(response.headers.location, '/', `next=${JSON.stringify(next)}`);
+    }
+  });
+
+  it('keeps a same-site next with its query string', async () => {
+    const next = '/releases?q=caf%C3%A9%20bar&sort=name';
+    const page = await t.app.inject({ method: 'GET', url: `/login?next=${encodeURIComponent(next)}`, remoteAddress: '10.0.6.1' });
+    assert.ok(page.body.includes(`name="next" value="${next.replace(/&/g, '&amp;').replace(/=/g, '&#x3D;')}"`));
+    const web = new WebClient(t.app, '10.0.6.1');
+    const response = await web.post('/login', { username: 'Founder', password: 'Founder-password-1', next }, '/login');
+    assert.equal(response.headers.location, next);
+  });
+
   it('locks an account after repeated failures, from any address', async () => {
     await new WebClient(t.app).register('victim');
     for (let i = 0; i < 5; i++) await new WebClient(t.app, `10.1.0.${i}`).login('victim', 'guess');

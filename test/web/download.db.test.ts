@@ -22,7 +22,9 @@ describe('download', () => {
     t = await buildTestApp({ config: { baseUrl: 'https://tracker.example', udpEnabled: true, udpHost: 'tracker.example', udpPort: 6969 } });
     uploader = await createMember(t.app, 'uploader1');
     member = await createMember(t.app, 'member1');
-    releaseId = await uploadOk(t.app, uploader, { torrent: makeTorrent({ name: 'Some: Release / "2024"?', files: [[['a.bin'], 20000]] }) });
+    releaseId = await uploadOk(t.app, uploader, { torrent: makeTorrent({ name: 'Some: Release "2024"?', files: [[['a.bin'], 20000]] }) });
+    // uploads refuse a slash in a name now; a name stored before that may still hold one
+    await t.app.db.prisma.release.update({ where: { id: releaseId }, data: { name: 'Some: Release / "2024"?' } });
   });
   after(async () => t.close());
 

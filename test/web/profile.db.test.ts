@@ -123,7 +123,7 @@ describe('profile', () => {
     assert.ok(t.app.tracker.catalog.userByPasskey(before.passkey));
     const release = await addTrackedRelease(t.app);
     assert.equal((await announce(t.app, before.passkey, release.hash, { peerId: 'old', event: 'started' })).failure, null, 'works before');
-    const response = await ownerWeb.post(`/users/${ownerId}/passkey`, {}, `/users/${ownerId}`);
+    const response = await ownerWeb.post(`/users/${ownerId}/passkey`, { confirm: 'yes' }, `/users/${ownerId}/passkey`);
     assert.equal(response.statusCode, 303);
     const after = await userRow();
     assert.notEqual(after.passkey, before.passkey);
@@ -137,8 +137,8 @@ describe('profile', () => {
 
   it('refuses resets without a CSRF token or for someone else', async () => {
     const before = await userRow();
-    assert.equal((await ownerWeb.post(`/users/${ownerId}/passkey`, {}, false)).statusCode, 403);
-    assert.equal((await other.post(`/users/${ownerId}/passkey`, {}, `/users/${ownerId}`)).statusCode, 403);
+    assert.equal((await ownerWeb.post(`/users/${ownerId}/passkey`, { confirm: 'yes' }, false)).statusCode, 403);
+    assert.equal((await other.post(`/users/${ownerId}/passkey`, { confirm: 'yes' }, `/users/${ownerId}`)).statusCode, 403);
     assert.equal((await other.post(`/users/${ownerId}/rss-token`, {}, `/users/${ownerId}`)).statusCode, 403);
     const after = await userRow();
     assert.equal(after.passkey, before.passkey);

@@ -2,7 +2,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
-import { bencode, createMember, firstCategoryId, getCsrf, makeTorrent, multipart, uploadOk, uploadTorrent, type Member } from '../helpers/releases.js';
+import { bencode, createMember, firstCategoryId, getCsrf, makeTorrent, multipart, seedReleases, uploadOk, uploadTorrent, type Member } from '../helpers/releases.js';
 
 const fixture = (name: string): Buffer => readFileSync(new URL(`../torrents/fixtures/${name}`, import.meta.url));
 
@@ -177,6 +177,56 @@ describe('upload', () => {
     const res = await uploadTorrent(t.app, member, { torrent: makeTorrent(), csrf: null });
     assert.equal(res.statusCode, 403);
     assert.equal(await t.app.db.prisma.release.count(), before);
+  });
+
+  it('refuses a torrent whose name is a path, a Windows device or hides characters, saying why', async () => {
+    const cases: Array<[string, RegExp]> = [
+      ['Some/Dir', /contains a slash/],
+      ['NUL.tar.gz', /is a device name on Windows \(NUL\)/],
+      ['COM1', /is a device name on Windows \(COM1\)/],
+      ['clip\u202egpj.exe', /text-direction control character \(U\+202E\)/],
+      ['zero\u200bwidth', /invisible character \(U\+200B\)/],
+    ];
+    const before = await t.app.db.prisma.release.count();
+    for (const [name, message] of cases) {
+      const res = await uploadTorrent(t.app, member, { torrent: makeTorrent({ name }), ip: '10.9.0.1' });
+      assert.equal(res.statusCode, 400, name);
+      const error = /id="torrent-error">([^<]*)/.exec(res.body)?.[1] ?? '';
+      assert.match(error, message, name);
+      assert.ok(!error.includes('\u202e') && !error.includes('\u200b'), 'the message writes hidden characters out');
+    }
+    assert.equal(await t.app.db.prisma.release.count(), before);
+  });
+
+  it('refuses a typed release name with the same faults, beside the name field', async () => {
+    for (const [name, message] of [
+      ['AC/DC', /contains a slash/],
+      ['aux', /device name on Windows \(AUX\)/],
+      ['Nice\u202eevil', /text-direction control character \(U\+202E\)/],
+      ['a\u2060b', /invisible character \(U\+2060\)/],
+      ['bell\u0007', /control character/],
+    ] as const) {
+      const res = await uploadTorrent(t.app, member, { torrent: makeTorrent(), name, ip: '10.9.0.2' });
+      assert.equal(res.statusCode, 400, name);
+      assert.match(/id="name-error">([^<]*)/.exec(res.body)?.[1] ?? '', message, name);
+    }
+  });
+
+  it('shows a stored name with hidden characters made visible, in pages, the feed and the file name', async () => {
+    const category = await firstCategoryId(t.app);
+    const [id] = await seedReleases(t.app, [{ name: 'Holiday \u202egpj.exe\u200b', categoryId: category }]);
+    const cookie = { cookie: member.cookie };
+    const pages = ['/releases', `/releases/${id}`, `/users/${member.id}`];
+    for (const url of pages) {
+      const res = await t.app.inject({ method: 'GET', url, headers: cookie });
+      assert.equal(res.statusCode, 200, url);
+      assert.ok(!/[\u202e\u200b]/.test(res.body), `${url} has no hidden character`);
+    }
+    const details = await t.app.inject({ method: 'GET', url: `/releases/${id}`, headers: cookie });
+    assert.match(details.body, /Holiday \ufffdgpj\.exe\ufffd/);
+    const download = await t.app.inject({ method: 'GET', url: `/releases/${id}/download`, headers: cookie });
+    assert.equal(download.statusCode, 200);
+    assert.ok(!/[\u202e\u200b]/.test(decodeURIComponent(String(download.headers['content-disposition']))));
   });
 
   it('refuses a post with a forged CSRF token', async () => {

@@ -6,7 +6,7 @@ import { creditForPoints, pointsPerHour } from '../../policy/bonus.js';
 import { GIB } from '../../policy/ratio-table.js';
 import { requireUser } from '../guards.js';
 import { flash, render } from '../render.js';
-import { formatBytes } from '../view-helpers.js';
+import { formatBytes, formatPoints } from '../view-helpers.js';
 import { exchangeBonus } from './exchange-bonus.js';
 import { text, type FormBody } from './form.js';
 
@@ -21,7 +21,7 @@ async function bonusPage(request: FastifyRequest, reply: FastifyReply, failed?: 
   if (failed) reply.code(400);
   return render(request, reply, 'pages/admin/bonus', {
     title: 'Bonus points',
-    points: Math.floor(me.bonusPoints * 100) / 100,
+    points: formatPoints(me.bonusPoints),
     whole: Math.floor(me.bonusPoints),
     rate: formatBytes(creditForPoints(1, settings)),
     per100: formatBytes(creditForPoints(100, settings)),

@@ -10,12 +10,15 @@ export async function editMemberTraffic(options: {
   app: FastifyInstance;
   actor: Actor;
   targetId: number;
-  uploaded: bigint;
-  downloaded: bigint;
+  /** null: leave as it is */
+  uploaded: bigint | null;
+  downloaded: bigint | null;
   reason: string;
 }): Promise<void> {
-  const { app, actor, uploaded, downloaded, reason } = options;
+  const { app, actor, reason } = options;
   const target = await loadTarget(app, actor, options.targetId, canEditTraffic);
+  const uploaded = options.uploaded ?? target.uploaded;
+  const downloaded = options.downloaded ?? target.downloaded;
   const upDelta = uploaded - target.uploaded;
   const downDelta = downloaded - target.downloaded;
   const now = new Date(app.clock.now());

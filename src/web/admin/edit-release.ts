@@ -1,13 +1,15 @@
 // Edit a release's name, category and description (staff).
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../errors.js';
+import { nameProblem } from '../../torrents/index.js';
 import { logModeration } from '../../policy/moderation-log.js';
+import type { MediaIds } from '../api/media-ids.js';
 import type { Actor } from './action-target.js';
 
 export const MAX_RELEASE_NAME = 255;
 export const MAX_RELEASE_DESCRIPTION = 20_000;
 
-export interface ReleaseEdit {
+export interface ReleaseEdit extends Partial<MediaIds> {
   name: string;
   categoryId: number;
   description: string;
@@ -18,6 +20,8 @@ export async function editRelease(options: { app: FastifyInstance; actor: Actor;
   const prisma = app.db.prisma;
   if (edit.name.length === 0) throw AppError.badRequest('Give the release a name.', 'name');
   if (edit.name.length > MAX_RELEASE_NAME) throw AppError.badRequest(`Names are at most ${MAX_RELEASE_NAME} characters.`, 'name');
+  const problem = nameProblem(edit.name);
+  if (problem) throw AppError.badRequest(`The name ${problem}.`, 'name');
   if (edit.description.length > MAX_RELEASE_DESCRIPTION) throw AppError.badRequest(`Descriptions are at most ${MAX_RELEASE_DESCRIPTION} characters.`, 'description');
   const category = await prisma.category.findUnique({ where: { id: edit.categoryId }, select: { id: true } });
   if (!category) throw AppError.badRequest('Choose a category.', 'category');

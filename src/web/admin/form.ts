@@ -43,6 +43,25 @@ export function parseByteAmount(raw: string): bigint | null {
   return bytes <= MAX_BYTES ? bytes : null;
 }
 
+const SHOWN_UNITS: Array<[string, bigint]> = [['TiB', 1024n ** 4n], ['GiB', 1024n ** 3n], ['MiB', 1024n ** 2n], ['KiB', 1024n]];
+
+/**
+ * Bytes as parseByteAmount reads them back: "1.5 GiB" when that is exact (six decimals at
+ * most), otherwise two decimals, which `exact: false` marks as rounded.
+ */
+export function formatByteAmount(bytes: bigint): { text: string; exact: boolean } {
+  for (const [unit, size] of SHOWN_UNITS) {
+    if (bytes < size) continue;
+    if ((bytes * 1_000_000n) % size === 0n) {
+      const micro = (bytes * 1_000_000n) / size;
+      const fraction = (micro % 1_000_000n).toString().padStart(6, '0').replace(/0+$/, '');
+      return { text: `${micro / 1_000_000n}${fraction ? `.${fraction}` : ''} ${unit}`, exact: true };
+    }
+    return { text: `${(Number(bytes) / Number(size)).toFixed(2)} ${unit}`, exact: false };
+  }
+  return { text: `${bytes} B`, exact: true };
+}
+
 export function parseWholeNumber(raw: string, field: string, min: number, max: number, label: string): number {
   if (!/^-?\d{1,9}$/.test(raw)) throw AppError.badRequest(`${label} must be a whole number.`, field);
   const n = Number(raw);

@@ -26,8 +26,14 @@ type MemberAction = (ctx: ActionContext) => Promise<string>;
 /** Field names are prefixed with the action, so each form's errors land beside its own field. */
 const reasonOf = (action: string, body: FormBody): string => requireReason(body, `${action}-reason`);
 
-function bytesField(body: FormBody, field: string, label: string): bigint {
-  const value = parseByteAmount(text(body, field));
+/**
+ * The amount typed, or null when the field still holds what the page showed: a rounded
+ * "114.98 GiB" left alone must not overwrite the exact total.
+ */
+function bytesField(body: FormBody, field: string, label: string): bigint | null {
+  const raw = text(body, field);
+  if (raw !== '' && raw === text(body, `${field}-shown`)) return null;
+  const value = parseByteAmount(raw);
   if (value === null) throw AppError.badRequest(`${label}: enter an amount like 1073741824, 500 MiB or 1.5 GiB.`, field);
   return value;
 }

@@ -1,6 +1,7 @@
 // What the staff member page shows: stats, history chart, peers, snatches, hit-and-runs, IP
 // history, warnings, the log about them, and which action forms this staff member may use.
 import type { FastifyInstance } from 'fastify';
+import { formatByteAmount } from './form.js';
 import { listModerationLog } from './queries.js';
 import {
   canChangeRole, canClearHitAndRun, canDisableAccount, canEditTraffic, canGrantInvites, canIssueResetLink, canResetPasskeyOf,
@@ -69,6 +70,6 @@ export async function memberView(app: FastifyInstance, actor: SessionUser, membe
     can,
     canAny: Object.values(can).some(Boolean),
     roles: ROLES.map((r) => ({ value: r, selected: r === member.role })),
-    trafficExact: { uploaded: member.uploaded.toString(), downloaded: member.downloaded.toString() },
+    trafficShown: { uploaded: formatByteAmount(member.uploaded).text, downloaded: formatByteAmount(member.downloaded).text },
   };
 }

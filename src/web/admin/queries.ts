@@ -64,6 +64,7 @@ export async function findReleaseForStaff(prisma: PrismaClient, id: number) {
     select: {
       id: true, name: true, description: true, categoryId: true, freeleech: true, size: true, deletedAt: true, deleteReason: true,
       infoHashV1: true, infoHashV2: true, infoHashV2Short: true, seeders: true, leechers: true, snatched: true, createdAt: true,
+      imdbId: true, tmdbId: true, tvdbId: true,
       uploader: { select: { id: true, username: true } },
     },
   });

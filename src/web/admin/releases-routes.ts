@@ -3,6 +3,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../errors.js';
 import { listCategories } from '../categories.js';
+import { readMediaIds } from '../api/media-ids.js';
 import { canDeleteRelease, canEditRelease, canSetFreeleech, canSetSiteFreeleech } from '../guards.js';
 import { flash, render } from '../render.js';
 import { deleteRelease } from './delete-release.js';
@@ -81,7 +82,10 @@ async function releaseEditPage(request: FastifyRequest<{ Params: { id: string } 
   const prisma = request.server.db.prisma;
   const release = await findReleaseForStaff(prisma, parseId(request.params.id, 'release'));
   if (!release) throw AppError.notFound('There is no release with that number.');
-  const values = failed?.body ?? { name: release.name, description: release.description, category: String(release.categoryId) };
+  const values = failed?.body ?? {
+    name: release.name, description: release.description, category: String(release.categoryId),
+    imdbId: release.imdbId ?? '', tmdbId: release.tmdbId === null ? '' : String(release.tmdbId), tvdbId: release.tvdbId === null ? '' : String(release.tvdbId),
+  };
   const categories = (await listCategories(prisma)).map((c) => ({ ...c, selected: String(c.id) === String(values.category) }));
   if (failed) reply.code(400);
   return render(request, reply, 'pages/admin/release', {
@@ -98,7 +102,11 @@ async function releaseEdit(request: FastifyRequest<{ Params: { id: string } }>, 
   const releaseId = parseId(request.params.id, 'release');
   return withForm(request, reply, async (body) => {
     const reason = requireReason(body, 'edit-reason');
-    const edit = { name: text(body, 'name'), description: String(body.description ?? '').replace(/\r\n/g, '\n'), categoryId: Number(text(body, 'category')) || 0 };
+    const mediaIds = readMediaIds({ imdbId: text(body, 'imdbId'), tmdbId: text(body, 'tmdbId'), tvdbId: text(body, 'tvdbId') });
+    const category = text(body, 'category');
+    // a whole id the database column holds, else "Choose a category" (1e308 or 1.5 were a 500)
+    const categoryId = /^\d{1,9}$/.test(category) ? Number(category) : 0;
+    const edit = { name: text(body, 'name'), description: String(body.description ?? '').replace(/\r\n/g, '\n'), categoryId, ...mediaIds };
     await editRelease({ app: request.server, actor, releaseId, edit, reason });
     const mode = text(body, 'mode');
     const release = await findReleaseForStaff(request.server.db.prisma, releaseId);

@@ -17,9 +17,30 @@ const text = (body: Body, name: string, max = 300): string => {
   return typeof value === 'string' ? value.slice(0, max) : '';
 };
 
-/** Only local paths, so `next` cannot send a member to another site. */
+/** Printable ASCII (no space), one leading `/` not followed by another or a backslash. */
+const LOCAL_PATH = /^\/(?![/\\])[\x21-\x7e]*$/;
+/** After decoding: still one leading `/`, and no backslash, whitespace or control character in the path. */
+const DECODED_PATH = /^\/(?![/\\])[^\\\s\p{C}]*$/u;
+const CONTROL = /\p{Cc}|\p{Cf}/u;
+
+/**
+ * Only same-site paths, so `next` cannot send a member to another site: browsers drop tabs and
+ * newlines from a URL and read a backslash as a slash, so `/\t/evil.example` or `/\evil.example`
+ * would be `//evil.example`, another host. The value must also be a valid header (a newline
+ * in a Location header is a 500). Anything doubtful falls back to the home page.
+ */
 export function safeNext(value: unknown): string {
-  return typeof value === 'string' && /^\/(?!\/)[^\\]*$/.test(value) && value.length < 500 ? value : '/';
+  if (typeof value !== 'string' || value.length >= 500 || !LOCAL_PATH.test(value) || value.includes('\\')) return '/';
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(value);
+  } catch {
+    return '/';
+  }
+  const cut = decoded.search(/[?#]/);
+  const path = cut < 0 ? decoded : decoded.slice(0, cut);
+  if (!DECODED_PATH.test(path) || CONTROL.test(decoded)) return '/';
+  return value;
 }
 
 function readRegisterForm(body: Body): RegisterForm {

@@ -8,7 +8,7 @@
 // are those of the stored file.
 import type { Config } from '../../config.js';
 import type { AnnounceTiers } from '../../generated/prisma/enums.js';
-import { personalizeTorrent } from '../../torrents/index.js';
+import { personalizeTorrent, visibleName, windowsDevice } from '../../torrents/index.js';
 
 export interface BuildDownloadOptions {
   config: Pick<Config, 'baseUrl' | 'udpEnabled' | 'udpHost' | 'udpPort' | 'siteName'>;
@@ -43,12 +43,14 @@ export function announceTiers(options: BuildDownloadOptions): string[][] {
 
 /** A filename every OS accepts: no path separators, control or reserved characters. */
 export function torrentFilename(name: string): string {
-  const cleaned = name
+  const cleaned = visibleName(name)
     .normalize('NFC')
+    .replace(/\ufffd/g, '_')
     .replace(/[\u0000-\u001f\u007f<>:"/\\|?*]+/g, '_')
     .replace(/^[\s.]+|[\s.]+$/g, '')
     .slice(0, 150);
-  return `${cleaned || 'release'}.torrent`;
+  // "CON.torrent" is the console device on Windows, not a file
+  return `${windowsDevice(cleaned) ? '_' : ''}${cleaned || 'release'}.torrent`;
 }
 
 /** RFC 6266: an ASCII fallback plus the UTF-8 name for clients that read filename*. */

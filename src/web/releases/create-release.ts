@@ -6,6 +6,7 @@ import { AppError } from '../../errors.js';
 import { Prisma, type PrismaClient } from '../../generated/prisma/client.js';
 import { parseTorrent, type ParsedTorrent } from '../../torrents/index.js';
 import type { TrackerService } from '../../tracker-service.js';
+import type { MediaIds } from '../api/media-ids.js';
 import { findReleaseByHashes } from './queries.js';
 
 export interface CreateReleaseOptions {
@@ -17,6 +18,8 @@ export interface CreateReleaseOptions {
   description: string;
   /** replaces the torrent's own name on the site (the files keep theirs) */
   name?: string;
+  /** optional IMDb/TMDB/TVDB ids, already checked (src/web/api/media-ids.ts) */
+  mediaIds?: MediaIds;
   /** the `source` tag written into info (the sourceTag setting) */
   source: string;
   maxBytes: number;
@@ -54,6 +57,7 @@ async function insertRelease(options: CreateReleaseOptions, parsed: ParsedTorren
         fileCount: parsed.files.length,
         uploaderId: options.uploaderId,
         categoryId: options.categoryId,
+        ...options.mediaIds,
         torrentFile: toBytes(parsed.stored),
         createdAt: options.now,
         updatedAt: options.now,

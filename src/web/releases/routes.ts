@@ -2,6 +2,7 @@
 // the download also accepts an RSS token so feed readers can fetch without a session.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../errors.js';
+import { visibleName } from '../../torrents/index.js';
 import { listCategories } from '../categories.js';
 import { canDownloadRelease, canSeeDeletedReleases, canSeePeerAddresses, requireUser } from '../guards.js';
 import { render } from '../render.js';
@@ -47,7 +48,7 @@ async function details(request: FastifyRequest<{ Params: { id: string } }>, repl
   const live = request.server.tracker.engine.countsOf(release.id);
   const view = await detailsView(db, release, { showAddresses: canSeePeerAddresses(user), live });
   const mayDownload = canDownloadRelease(user, release) || (await hasSnatchedOrSeeds(db.prisma, user.id, release.id));
-  return render(request, reply, 'pages/releases/details', { title: release.name, ...view, mayDownload });
+  return render(request, reply, 'pages/releases/details', { title: visibleName(release.name), ...view, mayDownload });
 }
 
 /** The session member, or the RSS token's owner for feed readers. */

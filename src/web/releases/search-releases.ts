@@ -80,7 +80,9 @@ const firstString = (value: unknown): string => {
 
 /** Words of the search box: trimmed, de-duplicated, bounded so a query stays cheap. */
 export function splitWords(text: string): string[] {
+  // control characters (NUL above all, which PostgreSQL text cannot hold) separate words
   const words = text
+    .replace(/\p{Cc}/gu, ' ')
     .split(/\s+/)
     .map((w) => w.trim().slice(0, MAX_WORD_LENGTH))
     .filter(Boolean);
@@ -94,7 +96,8 @@ function positiveInt(text: string): number | null {
 /** Turns the query string into a whitelisted search; unknown values are ignored, not errors. */
 export function parseSearchQuery(query: Record<string, unknown>): SearchQuery {
   const sortText = firstString(query.sort);
-  const sort: SortKey = sortText in SORTS ? (sortText as SortKey) : 'added';
+  // own keys only: `constructor` or `__proto__` are `in` every object
+  const sort: SortKey = Object.hasOwn(SORTS, sortText) ? (sortText as SortKey) : 'added';
   const orderText = firstString(query.order);
   const order = orderText === 'asc' || orderText === 'desc' ? orderText : sort === 'name' || sort === 'uploader' ? 'asc' : 'desc';
   const fl = firstString(query.freeleech);

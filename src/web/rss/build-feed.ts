@@ -2,6 +2,7 @@
 // is unit-tested directly. Every text node and attribute goes through escapeXml; characters XML
 // 1.0 forbids (C0 controls other than tab, LF, CR) are dropped, or a strict reader would
 // reject the whole feed for one bad release name.
+import { visibleName } from '../../torrents/index.js';
 import { formatBytes } from '../view-helpers.js';
 import type { FeedRelease } from './queries.js';
 
@@ -30,7 +31,7 @@ function feedItem(options: FeedOptions, release: FeedRelease): string {
   const description = `${release.categoryName} · ${formatBytes(release.size)}`;
   return [
     '<item>',
-    `<title>${escapeXml(release.name)}</title>`,
+    `<title>${escapeXml(visibleName(release.name))}</title>`,
     `<link>${escapeXml(link)}</link>`,
     `<guid isPermaLink="true">${escapeXml(link)}</guid>`,
     `<pubDate>${release.createdAt.toUTCString()}</pubDate>`,

@@ -3,25 +3,32 @@
 // TorrentError messages, written for the uploader.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../errors.js';
-import { TorrentError } from '../../torrents/index.js';
+import { nameProblem, TorrentError } from '../../torrents/index.js';
 import { findCategory, listCategories } from '../categories.js';
 import { requireUser } from '../guards.js';
 import { flash, render } from '../render.js';
 import { loadSessionUser } from '../session.js';
 import { formatBytes } from '../view-helpers.js';
 import { createRelease, DuplicateReleaseError } from '../releases/create-release.js';
+import { checkMediaIds, NO_MEDIA_IDS, type MediaIds } from '../api/media-ids.js';
 
 export const MAX_DESCRIPTION_CHARS = 20_000;
 export const MAX_NAME_CHARS = 255;
 
-type Field = 'torrent' | 'category' | 'description' | 'name';
-type FieldErrors = Partial<Record<Field, string>>;
+type Field = 'torrent' | 'category' | 'description' | 'name' | 'imdbId' | 'tmdbId' | 'tvdbId';
+export type FieldErrors = Partial<Record<Field, string>>;
 
-interface UploadForm {
+/** The upload form's fields; the JSON API's upload (src/web/api/v1) reads the same multipart. */
+export interface UploadForm {
   file: { filename: string; data: Buffer } | null;
   category: string;
   description: string;
   name: string;
+  imdbId: string;
+  tmdbId: string;
+  tvdbId: string;
+  /** the checked ids, once validateForm found them valid */
+  mediaIds: MediaIds;
 }
 
 interface FilePart {
@@ -35,7 +42,7 @@ function textField(body: Record<string, unknown>, name: string): string {
   return typeof value === 'string' ? value : '';
 }
 
-async function readForm(request: FastifyRequest): Promise<UploadForm> {
+export async function readForm(request: FastifyRequest): Promise<UploadForm> {
   const body = (request.body ?? {}) as Record<string, unknown>;
   const part = body.torrent as FilePart | undefined;
   let file: UploadForm['file'] = null;
@@ -49,10 +56,20 @@ async function readForm(request: FastifyRequest): Promise<UploadForm> {
     category: textField(body, 'category'),
     description: textField(body, 'description').replace(/\r\n/g, '\n'),
     name: textField(body, 'name').trim(),
+    imdbId: textField(body, 'imdbId').slice(0, 64),
+    tmdbId: textField(body, 'tmdbId').slice(0, 64),
+    tvdbId: textField(body, 'tvdbId').slice(0, 64),
+    mediaIds: NO_MEDIA_IDS,
   };
 }
 
-async function validateForm(request: FastifyRequest, form: UploadForm): Promise<FieldErrors> {
+function validateMediaIds(form: UploadForm, errors: FieldErrors): void {
+  const checked = checkMediaIds(form);
+  form.mediaIds = checked.ids;
+  Object.assign(errors, checked.errors);
+}
+
+export async function validateForm(request: FastifyRequest, form: UploadForm): Promise<FieldErrors> {
   const errors: FieldErrors = {};
   if (!form.file) errors.torrent = 'Choose a .torrent file to upload.';
   else if (!/\.torrent$/i.test(form.file.filename)) errors.torrent = 'That is not a .torrent file: the file name must end in .torrent.';
@@ -64,7 +81,8 @@ async function validateForm(request: FastifyRequest, form: UploadForm): Promise<
     errors.description = `The description is ${form.description.length.toLocaleString('en-US')} characters; the limit is ${MAX_DESCRIPTION_CHARS.toLocaleString('en-US')}.`;
   }
   if (form.name.length > MAX_NAME_CHARS) errors.name = `Names are at most ${MAX_NAME_CHARS} characters.`;
-  else if (/[\u0000-\u001f\u007f]/.test(form.name)) errors.name = 'The name contains control characters.';
+  else if (nameProblem(form.name)) errors.name = `The name ${nameProblem(form.name)}.`;
+  validateMediaIds(form, errors);
   return errors;
 }
 
@@ -73,7 +91,7 @@ async function showForm(request: FastifyRequest, reply: FastifyReply, form?: Par
   return render(request, reply, 'pages/releases/upload', {
     title: 'Upload',
     categories: categories.map((c) => ({ ...c, selected: String(c.id) === form?.category })),
-    values: { description: form?.description ?? '', name: form?.name ?? '' },
+    values: { description: form?.description ?? '', name: form?.name ?? '', imdbId: form?.imdbId ?? '', tmdbId: form?.tmdbId ?? '', tvdbId: form?.tvdbId ?? '' },
     errors,
     hasErrors: Object.keys(errors).length > 0,
     duplicate: duplicate ? { id: duplicate.existingId, name: duplicate.existingName } : null,
@@ -97,6 +115,7 @@ async function submit(request: FastifyRequest, reply: FastifyReply) {
       torrent: form.file!.data,
       description: form.description,
       name: form.name,
+      mediaIds: form.mediaIds,
       source: app.settings.get('sourceTag'),
       maxBytes: app.config.maxTorrentBytes,
       now: new Date(app.clock.now()),

@@ -8,7 +8,7 @@ import { canSeeSecretsOf, isStaff } from '../guards.js';
 import type { SessionUser } from '../session.js';
 import { formatRatio, ratioOf } from '../view-helpers.js';
 import {
-  listActivePeersOf, listRatioHistory, listSnatchesOf, listTransfersOf, listUploadsOf, type Profile,
+  countUploadsOf, listActivePeersOf, listRatioHistory, listSnatchesOf, listTransfersOf, listUploadsOf, UPLOADS_PER_PAGE, type Profile,
 } from './queries.js';
 import { renderRatioChart } from './ratio-chart.js';
 
@@ -40,12 +40,26 @@ function ratioStatus(profile: Profile, now: number) {
 const percentDone = (left: bigint, size: bigint): number =>
   size > 0n ? Math.max(0, Math.min(100, Math.floor(Number(size - left) * 100 / Number(size)))) : 100;
 
-async function profileLists(app: FastifyInstance, userId: number) {
+/** The uploads pager (?uploads=<page>): the pages before and after this one, or null. */
+function uploadsPager(page: number, total: number) {
+  const pages = Math.max(1, Math.ceil(total / UPLOADS_PER_PAGE));
+  return {
+    total,
+    pages,
+    from: total === 0 ? 0 : (page - 1) * UPLOADS_PER_PAGE + 1,
+    to: Math.min(total, page * UPLOADS_PER_PAGE),
+    newer: page > 1 ? Math.min(page - 1, pages) : null,
+    older: page < pages ? page + 1 : null,
+  };
+}
+
+async function profileLists(app: FastifyInstance, userId: number, uploadsPage: number) {
   const prisma = app.db.prisma;
-  const [peers, snatches, uploads, transfers] = await Promise.all([
+  const [peers, snatches, uploads, uploadCount, transfers] = await Promise.all([
     listActivePeersOf(prisma, userId),
     listSnatchesOf(prisma, userId),
-    listUploadsOf(prisma, userId),
+    listUploadsOf(prisma, userId, uploadsPage),
+    countUploadsOf(prisma, userId),
     listTransfersOf(prisma, userId),
   ]);
   const withPercent = (p: (typeof peers)[number]) => ({ ...p, percent: percentDone(p.left, p.release.size) });
@@ -54,6 +68,7 @@ async function profileLists(app: FastifyInstance, userId: number) {
     leeching: peers.filter((p) => !p.seeder).map(withPercent),
     snatches,
     uploads,
+    uploadsPager: uploadsPager(uploadsPage, uploadCount),
     transfers: transfers.map((t) => ({
       ...t,
       ratioText: formatRatio(t.uploaded, t.downloaded),
@@ -62,8 +77,8 @@ async function profileLists(app: FastifyInstance, userId: number) {
   };
 }
 
-export async function profileView(app: FastifyInstance, viewer: SessionUser, profile: Profile) {
-  const [lists, history] = await Promise.all([profileLists(app, profile.id), listRatioHistory(app.db.prisma, profile.id, app.clock.now())]);
+export async function profileView(app: FastifyInstance, viewer: SessionUser, profile: Profile, uploadsPage = 1) {
+  const [lists, history] = await Promise.all([profileLists(app, profile.id, uploadsPage), listRatioHistory(app.db.prisma, profile.id, app.clock.now())]);
   const showSecrets = canSeeSecretsOf(viewer, profile);
   // The template never gets the secret fields unless it may show them.
   const { passkey: _p, rssToken: _r, email: _e, ...publicProfile } = profile;

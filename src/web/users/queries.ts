@@ -66,13 +66,21 @@ export function listSnatchesOf(prisma: PrismaClient, userId: number) {
   });
 }
 
-export function listUploadsOf(prisma: PrismaClient, userId: number) {
+export const UPLOADS_PER_PAGE = 25;
+
+/** One page (from 1) of a member's live uploads, newest first (index releases_uploader_id_created_at_idx). */
+export function listUploadsOf(prisma: PrismaClient, userId: number, page = 1) {
   return prisma.release.findMany({
     where: { uploaderId: userId, deletedAt: null },
-    orderBy: { createdAt: 'desc' },
-    take: LIST_LIMIT,
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    skip: (page - 1) * UPLOADS_PER_PAGE,
+    take: UPLOADS_PER_PAGE,
     select: { id: true, name: true, size: true, seeders: true, leechers: true, snatched: true, freeleech: true, createdAt: true },
   });
+}
+
+export function countUploadsOf(prisma: PrismaClient, userId: number): Promise<number> {
+  return prisma.release.count({ where: { uploaderId: userId, deletedAt: null } });
 }
 
 /** Per-release traffic and seed time, most recently active first. */

@@ -14,7 +14,13 @@ import { resetPasskey } from './reset-passkey.js';
 import { resetRssToken } from './reset-rss-token.js';
 import { updateMemberSettings } from './update-member-settings.js';
 
-type IdRequest = FastifyRequest<{ Params: { id: string } }>;
+type IdRequest = FastifyRequest<{ Params: { id: string }; Querystring: Record<string, string | undefined> }>;
+
+/** ?uploads=<page>: 1 when missing or not a page number (a bad page shows the first). */
+function uploadsPageOf(request: IdRequest): number {
+  const raw = request.query?.uploads;
+  return typeof raw === 'string' && /^[1-9]\d{0,5}$/.test(raw) ? Number(raw) : 1;
+}
 type Body = Record<string, unknown>;
 
 const text = (body: Body | undefined, name: string, max = 300): string => {
@@ -40,7 +46,7 @@ async function showProfile(request: IdRequest, reply: FastifyReply) {
   const app = request.server;
   const profile = await findProfile(app.db.prisma, parseUserId(request.params.id));
   if (!profile) throw AppError.notFound('There is no member with that number.');
-  const view = await profileView(app, viewer, profile);
+  const view = await profileView(app, viewer, profile, uploadsPageOf(request));
   reply.header('Cache-Control', 'private, no-store');
   return render(request, reply, 'pages/users/profile', { title: profile.username, ...view });
 }
@@ -111,8 +117,15 @@ async function savePassword(request: IdRequest, reply: FastifyReply) {
   return reply.redirect(`/users/${user.id}/settings`, 303);
 }
 
+/** A reset breaks every .torrent the member holds: the profile's button leads here first. */
+async function confirmPasskeyReset(request: IdRequest, reply: FastifyReply) {
+  const user = requireOwner(request);
+  return render(request, reply, 'pages/users/reset-passkey', { title: 'Reset passkey', userId: user.id });
+}
+
 async function postPasskeyReset(request: IdRequest, reply: FastifyReply) {
   const user = requireOwner(request);
+  if (text(request.body as Body | undefined, 'confirm', 10) !== 'yes') return reply.redirect(`/users/${user.id}/passkey`, 303);
   await resetPasskey({ app: request.server, userId: user.id });
   flash(reply, 'Your passkey was reset. Download your torrents again (or edit the tracker URL in your client): the old passkey no longer works.');
   return reply.redirect(`/users/${user.id}#secrets`, 303);
@@ -128,6 +141,7 @@ async function postRssReset(request: IdRequest, reply: FastifyReply) {
 export async function userRoutes(app: FastifyInstance): Promise<void> {
   const resetLimit = { rateLimit: { max: 10, timeWindow: '1 minute' } };
   app.get('/users/:id', showProfile);
+  app.get('/users/:id/passkey', confirmPasskeyReset);
   app.post('/users/:id/passkey', { config: resetLimit }, postPasskeyReset);
   app.post('/users/:id/rss-token', { config: resetLimit }, postRssReset);
   app.get('/users/:id/settings', (request: IdRequest, reply) => showSettings(request, reply));
