@@ -6,6 +6,7 @@ import { systemClock, type Clock } from './clock.js';
 import { installMetrics, metricsEnabled, metricsRoute, type Metrics } from './metrics/index.js';
 import type { Config } from './config.js';
 import type { Database } from './db/client.js';
+import { createMailer, type Mailer } from './mail/mailer.js';
 import { createPolicyJob, type PolicyJob } from './policy/jobs/policy-job.js';
 import { Settings, trackerPolicyOf } from './settings.js';
 import { logSerializers } from './log-redact.js';
@@ -30,6 +31,8 @@ declare module 'fastify' {
     clock: Clock;
     /** Prometheus metrics (src/metrics), null unless METRICS_PORT or METRICS_TOKEN is set */
     metrics: Metrics | null;
+    /** null when SMTP_URL is not set: no mail, recovery goes through staff */
+    mailer: Mailer | null;
   }
 }
 
@@ -65,6 +68,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   app.decorate('clock', clock);
   const settings = await Settings.load(deps.db.prisma, config);
   app.decorate('settings', settings);
+  const mailer = createMailer(config);
+  app.decorate('mailer', mailer);
+  app.addHook('onClose', async () => mailer?.close());
 
   const tracker = createTrackerService({ config, db: deps.db, clock, log: app.log });
   app.decorate('tracker', tracker);

@@ -40,6 +40,10 @@ export interface Config {
   newMemberCredit: bigint;
   /** the maximum .torrent upload, bytes */
   maxTorrentBytes: number;
+  /** smtp:// or smtps:// URL of the mail server; empty: no e-mail (recovery goes through staff) */
+  smtpUrl: string;
+  /** the From: address of the site's mail */
+  mailFrom: string;
   /** serve pages with pino-pretty logs (npm run dev) */
   pretty: boolean;
   /** Prometheus /metrics on its own listener (HOST:METRICS_PORT); 0: not there */
@@ -106,6 +110,30 @@ function readDatabaseUrl(env: Env): string {
     new URL(raw);
   } catch {
     throw new ConfigError('DATABASE_URL', 'is not a valid URL');
+  }
+  return raw;
+}
+
+function readSmtpUrl(env: Env): string {
+  const raw = read(env, 'SMTP_URL') ?? '';
+  if (raw === '') return '';
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('SMTP_URL', 'is not a valid URL (e.g. smtp://user:pass@mail.example.org:587)');
+  }
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') throw new ConfigError('SMTP_URL', 'must start with smtp:// or smtps://');
+  if (!url.hostname) throw new ConfigError('SMTP_URL', 'must name a host');
+  return raw;
+}
+
+function readMailFrom(env: Env, baseUrl: string, siteName: string): string {
+  const raw = read(env, 'MAIL_FROM');
+  if (raw === undefined) return `${siteName} <noreply@${new URL(baseUrl).hostname}>`;
+  const address = /<([^<>]+)>\s*$/.exec(raw)?.[1] ?? raw;
+  if (raw.length > 254 || /[\r\n]/.test(raw) || !/^[^\s@]+@[^\s@]+$/.test(address)) {
+    throw new ConfigError('MAIL_FROM', `must be an address like noreply@example.org or "Site <noreply@example.org>", got "${raw}"`);
   }
   return raw;
 }
@@ -186,6 +214,7 @@ export function loadConfig(env: Env = process.env): Config {
   const credit = read(env, 'NEW_MEMBER_CREDIT_BYTES') ?? String(5 * 1024 ** 3);
   if (!/^\d+$/.test(credit)) throw new ConfigError('NEW_MEMBER_CREDIT_BYTES', `must be a whole number of bytes, got "${credit}"`);
   const secrets = loadOrCreateSecrets(dataDir, env);
+  const siteName = read(env, 'SITE_NAME') ?? 'seedkeep';
   return {
     port,
     udpPort,
@@ -198,7 +227,7 @@ export function loadConfig(env: Env = process.env): Config {
     ...secrets,
     trustedProxies: readTrustedProxies(env),
     logLevel: logLevel as Config['logLevel'],
-    siteName: read(env, 'SITE_NAME') ?? 'seedkeep',
+    siteName,
     announceInterval,
     minInterval,
     flushIntervalMs: readInt(env, 'FLUSH_INTERVAL_MS', 1000, 50, 600_000),
@@ -207,6 +236,8 @@ export function loadConfig(env: Env = process.env): Config {
     maxPendingDeltas: readInt(env, 'MAX_PENDING_DELTAS', 1_000_000, 1000, 100_000_000),
     newMemberCredit: BigInt(credit),
     maxTorrentBytes: readInt(env, 'MAX_TORRENT_BYTES', 10 * 1024 * 1024, 1024, 100 * 1024 * 1024),
+    smtpUrl: readSmtpUrl(env),
+    mailFrom: readMailFrom(env, baseUrl, siteName),
     pretty: readBool(env, 'LOG_PRETTY', false),
     metricsPort: readInt(env, 'METRICS_PORT', 0, 0, 65535),
     metricsToken: readMetricsToken(env),

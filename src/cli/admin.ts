@@ -1,10 +1,13 @@
 // Operator commands: `npm run admin -- create <name> [--role admin] [--password-stdin]`,
-// `npm run admin -- role <name> <role>`. Works on the configured database (embedded or Postgres).
+// `npm run admin -- role <name> <role>`, `npm run admin -- password <name>` (a member who lost
+// theirs: the new one from SEEDKEEP_PASSWORD or a prompt; every session of the member ends).
+// Works on the configured database (embedded or Postgres).
 // A running embedded-database server must be stopped first: PGlite allows one process.
 import { createInterface } from 'node:readline/promises';
 import { loadConfig } from '../config.js';
 import { openDatabase } from '../db/client.js';
 import { newMemberCredit, Settings } from '../settings.js';
+import { setMemberPassword } from '../web/auth/recovery/set-member-password.js';
 import { createUser } from '../web/users/create-user.js';
 
 const ROLES = ['member', 'uploader', 'moderator', 'admin'] as const;
@@ -13,7 +16,8 @@ type Role = (typeof ROLES)[number];
 function usage(): never {
   process.stderr.write(
     'usage:\n  npm run admin -- create <username> [--role member|uploader|moderator|admin] [--email <e>]\n' +
-      '      (reads the password from SEEDKEEP_PASSWORD or asks for it)\n  npm run admin -- role <username> <role>\n',
+      '      (reads the password from SEEDKEEP_PASSWORD or asks for it)\n  npm run admin -- role <username> <role>\n' +
+      '  npm run admin -- password <username>   (same password source; logs the member out everywhere)\n',
   );
   process.exit(2);
 }
@@ -61,6 +65,9 @@ async function main(): Promise<void> {
       const updated = await db.prisma.user.updateMany({ where: { usernameLower: name.toLowerCase() }, data: { role } });
       if (updated.count === 0) throw new Error(`no member named ${name}`);
       process.stdout.write(`${name} is now ${role}\n`);
+    } else if (command === 'password') {
+      const user = await setMemberPassword({ prisma: db.prisma, username: name, password: await readPassword() });
+      process.stdout.write(`password of ${user.username} changed; ${user.sessionsEnded} session(s) ended\n`);
     } else {
       usage();
     }

@@ -51,6 +51,7 @@ describe('web fuzz', () => {
       '/', '/releases', `/releases/${releaseId}`, `/releases/${releaseId}/download`, '/upload', `/users/${me}`, `/users/${me}/settings`,
       `/users/${victim.id}`, `/users/${victim.id}/settings`, '/invites', '/bonus', '/login', '/register', `/rss/${member.rssToken}`,
       '/admin', '/admin/users', `/admin/users/${victim.id}`, '/admin/releases', `/admin/releases/${releaseId}`, '/admin/log', '/admin/settings',
+      '/forgot', `/reset/${'A'.repeat(43)}`, `/verify-email/${'A'.repeat(43)}`, `/users/${me}/sessions`, `/users/${victim.id}/sessions`,
     ];
   }
 
@@ -100,8 +101,10 @@ describe('web fuzz', () => {
       '/register', '/login', '/invites', `/invites/1/revoke`, `/invites/999999/revoke`, '/bonus',
       `/users/${who.id}/settings`, `/users/${who.id}/password`, `/users/${victim.id}/settings`, `/users/${victim.id}/password`,
       `/users/999999/settings`, `/users/constructor/password`,
+      '/forgot', `/reset/${'A'.repeat(43)}`, `/verify-email/${'A'.repeat(43)}`, `/users/${who.id}/email/verify`,
+      `/users/${who.id}/sessions/revoke`, `/users/${who.id}/sessions/revoke-others`, `/users/${victim.id}/sessions/revoke`,
       `/admin/releases/${releaseId}`, '/admin/releases/freeleech', '/admin/settings', '/admin/site-freeleech',
-      ...['warn', 'leech', 'enabled', 'traffic', 'role', 'invites', 'hnr', 'constructor', '__proto__', 'toString'].map((a) => `/admin/users/${victim.id}/${a}`),
+      ...['warn', 'leech', 'enabled', 'traffic', 'role', 'invites', 'hnr', 'reset-link', 'constructor', '__proto__', 'toString'].map((a) => `/admin/users/${victim.id}/${a}`),
       `/admin/users/99999999999/warn`, `/admin/releases/${releaseId}/delete`,
     ];
     const fieldNames = ['username', 'password', 'confirm', 'email', 'invite', 'next', 'amount', 'points', 'count', 'current', 'name', 'category', 'description', 'mode', 'reason',

@@ -7,6 +7,7 @@ import { changeMemberRole } from './change-member-role.js';
 import { clearHitAndRun } from './clear-hit-and-run.js';
 import { editMemberTraffic } from './edit-member-traffic.js';
 import { parseByteAmount, parseWholeNumber, requireReason, text, type FormBody } from './form.js';
+import { issueResetLink } from '../auth/recovery/issue-reset-link.js';
 import { grantInvites } from './grant-invites.js';
 import { resetMemberPasskey } from './reset-member-passkey.js';
 import { setAccountEnabled } from './set-account-enabled.js';
@@ -63,6 +64,11 @@ export const MEMBER_ACTIONS: Record<string, MemberAction> = {
   async passkey({ app, actor, targetId, body }) {
     await resetMemberPasskey({ app, actor, targetId, reason: reasonOf('passkey', body) });
     return 'Passkey reset; the old one no longer works.';
+  },
+  async 'reset-link'({ app, actor, targetId, body }) {
+    const link = await issueResetLink({ app, actor, targetId, reason: reasonOf('reset-link', body) });
+    // Shown once (the flash message is read and cleared by the next page); the log keeps no token.
+    return `Reset link, shown only now. Pass it on privately (it works once, for a day): ${link}`;
   },
   async role({ app, actor, targetId, body }) {
     await changeMemberRole({ app, actor, targetId, role: text(body, 'role'), reason: reasonOf('role', body) });

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { formatByteAmount } from './form.js';
 import { listModerationLog } from './queries.js';
 import {
-  canChangeRole, canClearHitAndRun, canDisableAccount, canEditTraffic, canGrantInvites, canResetPasskeyOf,
+  canChangeRole, canClearHitAndRun, canDisableAccount, canEditTraffic, canGrantInvites, canIssueResetLink, canResetPasskeyOf,
   canSeePeerAddresses, canSetLeechRight, canWarn,
 } from '../guards.js';
 import type { SessionUser } from '../session.js';
@@ -37,6 +37,7 @@ function permissions(actor: SessionUser, member: MemberDetails) {
     traffic: canEditTraffic(actor, member),
     passkey: canResetPasskeyOf(actor, member),
     role: canChangeRole(actor, member),
+    resetLink: canIssueResetLink(actor, member),
     invites: canGrantInvites(actor, member),
     hnr: canClearHitAndRun(actor, member),
   };

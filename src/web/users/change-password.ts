@@ -28,4 +28,6 @@ export async function changePassword(options: ChangePasswordOptions): Promise<vo
   const passwordHash = await hashPassword(options.password);
   await prisma.user.update({ where: { id: userId }, data: { passwordHash }, select: { id: true } });
   await endSessionsOf(prisma, userId);
+  // A reset link asked for before the change must not undo it.
+  await prisma.accountToken.updateMany({ where: { userId, purpose: 'reset', usedAt: null }, data: { usedAt: new Date() } });
 }

@@ -58,7 +58,8 @@ async function showSettings(request: IdRequest, reply: FastifyReply, state: { er
   const values = { email: account.email ?? '', announceTiers: account.announceTiers as string, ...state.values };
   const tiers = tierChoices(values.announceTiers);
   const udpEnabled = request.server.config.udpEnabled;
-  return render(request, reply, 'pages/users/settings', { title: 'Settings', account, values, tiers, udpEnabled, errors: state.errors ?? {} });
+  const mailEnabled = request.server.mailer !== null;
+  return render(request, reply, 'pages/users/settings', { title: 'Settings', account, values, tiers, udpEnabled, mailEnabled, errors: state.errors ?? {} });
 }
 
 const TIER_LABELS: Record<AnnounceTiers, string> = {

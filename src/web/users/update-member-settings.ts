@@ -30,9 +30,12 @@ export function checkAnnounceTiers(value: string): AnnounceTiers {
 export async function updateMemberSettings(options: { prisma: PrismaClient; userId: number; settings: MemberSettings }): Promise<void> {
   const announceTiers = checkAnnounceTiers(options.settings.announceTiers);
   const email = checkEmail(options.settings.email.trim());
+  // A new address is unverified until its owner follows the link mailed to it.
+  const before = await options.prisma.user.findUnique({ where: { id: options.userId }, select: { email: true } });
+  const changed = before?.email !== email;
   await options.prisma.user.update({
     where: { id: options.userId },
-    data: { announceTiers, email },
+    data: { announceTiers, email, ...(changed ? { emailVerifiedAt: null } : {}) },
     select: { id: true },
   });
 }
