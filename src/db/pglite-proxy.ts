@@ -1,5 +1,5 @@
 // PGlite in a worker thread, seen from the main thread. Postgres in WASM blocks the thread it
-// runs on (a ledger flush holds it for tens of milliseconds), so it runs in pglite-worker.ts
+// runs on (a ledger flush would hold it), so it runs in pglite-worker.ts
 // and this class stands in for it: the subset of PGlite that our SqlDriver and
 // pglite-prisma-adapter use (query with rowMode/parsers, exec, transaction with
 // query/exec/rollback, close, closed), with PGlite's own value parsing and error class.

@@ -91,8 +91,8 @@ function peerOf(row: Record<string, unknown>): StoredPeer {
 
 /**
  * Rows per statement. A flush at peak holds tens of thousands of rows; building one
- * statement's parameters for all of them kept the event loop busy for tens of milliseconds,
- * which announces waiting behind it saw as latency. In chunks, announces are served while
+ * statement's parameters for all of them would hold the event loop, and announces waiting
+ * behind it would see that as latency. In chunks, announces are served while
  * each statement runs (PGlite answers from its worker thread, Postgres from its own process).
  * Not smaller: every statement is a round trip that, at peak, also waits its turn behind
  * announces, and the flush must keep up (lag target). One transaction holds every chunk.
@@ -136,8 +136,8 @@ export async function flushLedgerBatch(sql: SqlDriver, batch: LedgerBatch, recen
 
 /**
  * A Postgres array literal (`{1,2,NULL}`) for one column of a batch, built with one join.
- * pg would otherwise quote and regex-escape every element of every column (its
- * escapeElement showed in the announce profiles: a flush sends tens of thousands of them).
+ * pg would otherwise quote and regex-escape every element of every column, and a flush sends
+ * tens of thousands of them.
  * Only for numbers, booleans and texts this file makes itself (hex, addresses, dates):
  * nothing that needs quoting. Member-supplied text (client, key) goes through pg.
  */

@@ -71,9 +71,9 @@ const DAY_MS = 86_400_000;
 const PURGE_MS = 6 * 3_600_000;
 /**
  * The expiry sweep runs in slices (TrackerEngine.sweepSome): one every SWEEP_TICK_MS, each
- * sized so that a pass over every peer takes about SWEEP_PASS_MS, as the one-minute sweep
- * did, but announces never wait behind more than a slice: 600 peers at 300k peers (~0.1 ms
- * in-process), 2,000 at 1M. A small tracker's whole swarm set fits in one slice.
+ * sized so that a pass over every peer takes about SWEEP_PASS_MS, but announces never wait
+ * behind more than a slice, however many peers there are. A small tracker's whole swarm set
+ * fits in one slice.
  */
 const SWEEP_TICK_MS = 100;
 const SWEEP_PASS_MS = 50_000;

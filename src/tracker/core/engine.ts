@@ -1,7 +1,7 @@
 // The tracker core: announce as a checklist of small named checks, then the accounting, the
 // swarm update and the peer selection; scrape; the expiry sweep. No transport, no database
-// (STYLE.md 7-10). BEP 3 (announce), BEP 7 (IPv6 peers), BEP 21 (paused), BEP 23 (compact),
-// BEP 48 (scrape), BEP 52 (v2 and hybrid hashes); accounting rules: PROTOCOL.md.
+// (docs/architecture.md). BEP 3 (announce), BEP 7 (IPv6 peers), BEP 21 (paused), BEP 23
+// (compact), BEP 48 (scrape), BEP 52 (v2 and hybrid hashes); accounting: docs/accounting.md.
 import type { Clock } from '../../clock.js';
 import type { Catalog, TrackerRelease, TrackerUser } from './catalog.js';
 import { Ledger, type PeerRow, type Traffic } from './ledger.js';
@@ -205,7 +205,7 @@ export class TrackerEngine implements TrackerCore {
     return this.options.clock.now() - last < this.options.policy.minInterval * 1000;
   }
 
-  // --- accounting (PROTOCOL.md) ----------------------------------------------------------
+  // --- accounting (docs/accounting.md) ---------------------------------------------------
 
   private peerFor(swarm: Swarm, user: TrackerUser, peerId: string, request: AnnounceRequest): { peer: Peer; isNew: boolean } {
     const existing = swarm.get(user.id, peerId);
@@ -343,10 +343,10 @@ export class TrackerEngine implements TrackerCore {
 
   /**
    * sweep() a slice at a time: whole swarms until about `budget` peers were looked at,
-   * resuming where the previous call stopped. A pass over every peer at once held the event
-   * loop for ~50 ms at 300k peers (every announce waiting behind it) and grows with the
-   * swarms; a slice of 600 peers takes ~0.1 ms. Returns true when
-   * this call finished a pass (the next call starts another).
+   * resuming where the previous call stopped. A pass over every peer at once would hold the
+   * event loop, every announce waiting behind it, for a time that grows with the swarms; a
+   * slice keeps that wait small. Returns true when this call finished a pass (the next call
+   * starts another).
    */
   sweepSome(budget: number, tally: SweepTally = { expired: 0, forgotten: 0 }): boolean {
     const now = this.options.clock.now();

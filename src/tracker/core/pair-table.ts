@@ -2,10 +2,9 @@
 // Int32Arrays, the index is open addressing with linear probing, and subclasses keep their
 // values in typed-array columns indexed by row. The ledger's pending deltas live in these.
 //
-// Why not a Map of objects: an announce used to leave a delta object and a "user:release"
-// string key behind in each pending Map until the next flush, so every young-generation
-// collection copied them (about 130 B per announce), and a collection's pause grows with
-// what it copies. Typed-array backing stores are outside the V8 heap: nothing to copy.
+// Why not a Map of objects: a delta object and a "user:release" string key per pending entry
+// would wait in the heap until the flush, and every young-generation collection would copy
+// them (its pause grows with what it copies). Typed-array backing stores are outside the V8 heap: nothing to copy.
 
 /** Fibonacci-style mixing: sequential ids must not fill neighbouring slots. */
 function hashOf(a: number, b: number): number {

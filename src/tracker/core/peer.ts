@@ -1,4 +1,4 @@
-// One peer of the tracker: the accounting identity (user, release, peer_id) of PROTOCOL.md
+// One peer of the tracker: the accounting identity (user, release, peer_id) of docs/accounting.md
 // with its last reported totals (the baseline deltas are measured from), its addresses
 // (BEP 23 / BEP 7), and where it sits in its swarm's address lists.
 //

@@ -1,5 +1,5 @@
 // In-memory peers of one release, keyed by (user, peer_id): the accounting identity of
-// PROTOCOL.md. A hybrid torrent (BEP 52) is announced under two hashes; peers connect with
+// docs/accounting.md. A hybrid torrent (BEP 52) is announced under two hashes; peers connect with
 // the hash they announced, so each announced hash has its own peer lists, while credit,
 // snatches and counts stay per (user, release, peer_id), once. A dual-stack client (BEP 7)
 // is one peer with both an IPv4 and an IPv6 address.

@@ -1,12 +1,10 @@
 // The announce fast path: tracker requests answered at the socket, before Node's HTTP parser
 // and Fastify. Clients announce on a fresh connection each time (`Connection: close`, as
 // libtorrent, Transmission and aria2 do), so per-request HTTP machinery is most of what an
-// announce costs: measured here with the bench's wrk load on one core, a node:http responder
-// spends ~90 µs of CPU per request where a socket-level one spends ~60 µs. The request head
-// is read by http-head.ts.
+// announce costs, and answering at the socket skips it. The request head is read by head.ts.
 //
 // Only the first request of a connection is looked at, and only a plain `GET` of a tracker
-// path (BEP 3 announce, BEP 48 scrape, the same six shapes as the Fastify routes in http.ts)
+// path (BEP 3 announce, BEP 48 scrape, the same six shapes as the Fastify routes in routes.ts)
 // with no body. Everything else, and everything after that first request on a kept-alive
 // connection, is handed to Node's HTTP server untouched (the bytes read so far are put back),
 // so pages, uploads and odd requests keep Fastify's full handling, and the Fastify routes
@@ -68,15 +66,14 @@ type SniffingSocket = Socket & { [SNIFF]?: Sniff };
 export function installFastPath(server: Server, options: FastPathOptions): FastPath {
   const nodeListeners = server.listeners('connection') as ((socket: Socket) => void)[];
   server.removeAllListeners('connection');
-  // Node's server sets TCP_NODELAY on every accepted socket (a native call per announce that
-  // showed in the profiles). A one-shot reply is a single write, which Nagle never delays;
+  // Node's server sets TCP_NODELAY on every accepted socket (a native call per announce). A
+  // one-shot reply is a single write, which Nagle never delays;
   // connections given to Node's server get the option back in handOver().
   const noDelay = (server as NoDelayServer).noDelay === true;
   (server as NoDelayServer).noDelay = false;
   const headTimeoutMs = options.headTimeoutMs ?? 10_000;
   const waiting = new Set<SniffingSocket>();
-  // One sweep instead of a timer per socket: arming and clearing a socket timeout on every
-  // announce showed in the profiles.
+  // One sweep instead of a timer per socket, which would be armed and cleared on every announce.
   const sweep = setInterval(() => dropExpired(waiting, Date.now()), Math.min(1000, headTimeoutMs));
   sweep.unref();
   const stats: FastPath = {
