@@ -5,7 +5,7 @@ import type { PolicySettings } from '../../settings.js';
 import { decideAccount, type AccountState, type PolicyEvent, type WithdrawnBy } from '../account-rules.js';
 import { logModeration } from '../moderation-log.js';
 import { requiredRatio } from '../ratio-table.js';
-import type { JobDeps } from './policy-job.js';
+import type { JobDeps } from './deps.js';
 
 interface Counts {
   snatched: number;

@@ -3,7 +3,7 @@
 import type { PolicySettings } from '../../settings.js';
 import { decideHitAndRun } from '../hit-and-run.js';
 import { logModeration } from '../moderation-log.js';
-import type { JobDeps } from './policy-job.js';
+import type { JobDeps } from './deps.js';
 
 interface Row {
   user_id: number;

@@ -2,29 +2,12 @@
 // admin dashboard. Each step is idempotent: it compares stored state with what the rules say
 // and writes only differences, logging each in moderation_log with actor null (the system).
 // It takes its dependencies explicitly, so the app, a CLI, a worker or a test can run it.
-import type { Clock } from '../../clock.js';
-import type { Database } from '../../db/client.js';
-import type { Settings } from '../../settings.js';
-import type { TrackerService } from '../../tracker/service.js';
+import type { JobDeps } from './deps.js';
 import { applyAccountRules, type AccountStepReport } from './accounts.js';
 import { applyHitAndRuns } from './hit-and-runs.js';
 import { accrueBonus, applySiteFreeleech, writeSiteStats } from './site.js';
 
-/** The logger calls the job makes (pino's, hence Fastify's, fit). */
-export interface JobLog {
-  info(details: object, message: string): void;
-  warn(details: object, message: string): void;
-  error(details: object, message: string): void;
-}
-
-export interface JobDeps {
-  db: Database;
-  /** flushed before the rules run; told about members whose download right changed */
-  tracker: Pick<TrackerService, 'flush' | 'syncMember'>;
-  clock: Clock;
-  log: JobLog;
-  settings: Settings;
-}
+export type { JobDeps, JobLog } from './deps.js';
 
 export interface PolicyJobReport {
   at: string;

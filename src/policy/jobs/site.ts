@@ -3,7 +3,7 @@
 import type { PolicySettings } from '../../settings.js';
 import { accrualMs, pointsFor } from '../bonus.js';
 import { logModeration } from '../moderation-log.js';
-import type { JobDeps } from './policy-job.js';
+import type { JobDeps } from './deps.js';
 
 const HOUR_MS = 3_600_000;
 /** the job's own bookkeeping (last bonus accrual), so a rerun never pays twice; not a setting */
