@@ -124,6 +124,11 @@ before(async () => {
   db = await openTestDatabase();
   const users = await Promise.all(Array.from({ length: 6 }, () => seedUser(db.sql, null)));
   const releases = await Promise.all(Array.from({ length: 4 }, () => seedRelease(db.sql, null)));
+  // five clients of one member per release: above the default peer cap of a member on one torrent
+  await db.sql.query(
+    `INSERT INTO settings (key, value) VALUES ('tracker_policy', $1::jsonb) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`,
+    [JSON.stringify({ maxPeersPerRelease: 100 })],
+  );
   clients = Array.from({ length: CLIENTS }, (_, n) => ({
     user: users[n % users.length],
     release: releases[Math.floor(n / users.length) % releases.length],
