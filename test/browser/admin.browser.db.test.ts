@@ -4,19 +4,15 @@
 // members table and the member page go to test-artifacts/screenshots/.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { SESSION_COOKIE } from '../../src/web/session.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { launchChromium, SHOTS, skip } from '../helpers/browser.js';
 import { addTrackedRelease, announce } from '../helpers/admin.js';
 import { createMember, type Member } from '../helpers/releases.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = 'test-artifacts/screenshots';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium && process.env.CI) throw new Error(`${CHROMIUM} is missing: CI must install chromium for the browser tests`);
-const skip = haveChromium ? false : `${CHROMIUM} is not installed (apt-get install -y chromium); skipping locally`;
 const GIB = 1024n ** 3n;
 const DAY = 86_400_000;
 
@@ -54,11 +50,7 @@ describe('staff pages in a browser', { skip, timeout: 120_000 }, () => {
     base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
     const admin: Member = await createMember(t.app, 'sysop');
     await populate(t);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-      timeout: 30_000,
-    });
+    browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     context.setDefaultTimeout(15_000);
     await context.addCookies([{ name: SESSION_COOKIE, value: admin.cookie.split('=')[1], url: base, httpOnly: true, sameSite: 'Lax' }]);

@@ -3,17 +3,13 @@
 // out, register a second member with the invite link, log in, open the profile and reset the
 // passkey. Screenshots of register, login and profile go to test-artifacts/screenshots/.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { launchChromium, SHOTS, skip } from '../helpers/browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = 'test-artifacts/screenshots';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium && process.env.CI) throw new Error(`${CHROMIUM} is missing: CI must install chromium for the browser tests`);
-const skip = haveChromium ? false : `${CHROMIUM} is not installed (apt-get install -y chromium); skipping locally`;
 
 describe('members in a browser', { skip, timeout: 120_000 }, () => {
   let t: TestApp;
@@ -26,10 +22,7 @@ describe('members in a browser', { skip, timeout: 120_000 }, () => {
     t = await buildTestApp();
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
     page.setDefaultTimeout(15_000);
   });

@@ -3,19 +3,15 @@
 // it carries the passkey and private=1. Screenshots go to test-artifacts/screenshots/.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { launchChromium, SHOTS, skip } from '../helpers/browser.js';
 import { bencode, createMember, makeTorrent, type Member } from '../helpers/releases.js';
 import { SESSION_COOKIE } from '../../src/web/session.js';
 import { text } from '../helpers/text.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = 'test-artifacts/screenshots';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium && process.env.CI) throw new Error(`${CHROMIUM} is missing: CI must install chromium for the browser tests`);
-const skip = haveChromium ? false : `${CHROMIUM} is not installed (apt-get install -y chromium); skipping locally`;
 
 
 /** Logs in through the real form when the accounts pages exist, else with a session cookie. */
@@ -48,11 +44,7 @@ describe('releases in a browser', { skip, timeout: 120_000 }, () => {
     // baseUrl feeds the announce URLs in downloads; point it at this server.
     (t.app.config as { baseUrl: string }).baseUrl = base;
     member = await createMember(t.app, 'browseruser');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-      timeout: 30_000,
-    });
+    browser = await launchChromium();
     context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
     context.setDefaultTimeout(15_000);
     page = await context.newPage();

@@ -3,19 +3,15 @@
 // follows the anchors, and no page a member or an admin opens is wider than a 390 px phone.
 // Screenshots at desktop and phone widths go to test-artifacts/screenshots/.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { SESSION_COOKIE } from '../../src/web/session.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { launchChromium, SHOTS, skip } from '../helpers/browser.js';
 import { createMember, firstCategoryId, seedReleases, type Member } from '../helpers/releases.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = 'test-artifacts/screenshots';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium && process.env.CI) throw new Error(`${CHROMIUM} is missing: CI must install chromium for the browser tests`);
-const skip = haveChromium ? false : `${CHROMIUM} is not installed (apt-get install -y chromium); skipping locally`;
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 900 };
 
@@ -36,11 +32,7 @@ describe('rules and FAQ in a browser', { skip, timeout: 180_000 }, () => {
     await seedReleases(t.app, Array.from({ length: 6 }, (_, i) => ({
       name: `Some.Rather.Long.Release.Name.Without.Spaces.2026.S0${i}.2160p.WEB-DL.DDP5.1.H.265-GROUP`, categoryId, uploaderId: sysop.id, size: 3n << 30n,
     })));
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-      timeout: 30_000,
-    });
+    browser = await launchChromium();
     admin = await browser.newContext({ viewport: DESKTOP, javaScriptEnabled: false });
     admin.setDefaultTimeout(15_000);
     await admin.addCookies([{ name: SESSION_COOKIE, value: sysop.cookie.split('=')[1], url: base, httpOnly: true, sameSite: 'Lax' }]);
