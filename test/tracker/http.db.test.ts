@@ -330,6 +330,8 @@ describe('exact totals', () => {
     await announce({ passkey: p, hash: plain.v1!, event: 'started' });
     clock.advance(30 * MIN);
     await announce({ passkey: p, hash: plain.v1!, uploaded: '10', downloaded: '1' });
+    // the seeder re-announces within its interval, else the sweep may expire it (an hour went by)
+    await announce({ passkey: p, hash: free.v1!, uploaded: '50', downloaded: '5000', left: '0' });
     await t.app.tracker.flush();
     const totals = await userTotals(t.db.sql, user.id);
     assert.deepEqual(totals, {
