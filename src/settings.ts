@@ -12,9 +12,11 @@
 // Adding a setting is one entry in SETTINGS: its row (and field), default, check and, to put
 // it on /admin/settings, an `input` (a text field in one of the page's fieldsets).
 import type { PrismaClient } from './generated/prisma/client.js';
+import { decodeLadder, DEFAULT_CLASSES, ladderProblem } from './policy/economy/user-classes.js';
+import { decodeShop, DEFAULT_SHOP, shopProblem } from './policy/economy/shop.js';
 import { DEFAULT_RATIO_TABLE, GIB, ratioTableProblem, type RatioBand } from './policy/ratio-table.js';
 import { defaultPolicy, PEER_CAP_LIMITS, type TrackerPolicy } from './tracker/core/tracker-policy.js';
-import { choice, date, flag, number, prefixes, table, text, type Setting, type SettingsConfig } from './settings-kinds.js';
+import { choice, date, flag, list, number, prefixes, table, text, type Setting, type SettingsConfig } from './settings-kinds.js';
 
 export type RegistrationMode = 'open' | 'invite' | 'closed';
 export const REGISTRATION_MODES: readonly RegistrationMode[] = ['open', 'invite', 'closed'];
@@ -45,6 +47,12 @@ export const SETTINGS = {
   hnrMaxMarks: number({ row: 'ratio_policy', group: 'policy', min: 0, max: 1000, whole: true, fallback: () => 3, input: { fieldset: 'hnr', label: 'Active marks that withdraw download rights', hint: '0 never withdraws.' } }),
   bonusPerHour: number({ row: 'ratio_policy', group: 'policy', min: 0, max: 1_000_000, fallback: () => 1, input: { fieldset: 'bonus', label: 'Points per hour (1 GiB release, one seeder)' } }),
   bonusMiBPerPoint: number({ row: 'ratio_policy', group: 'policy', min: 0, max: 1_048_576, fallback: () => 1, input: { fieldset: 'bonus', label: 'Upload credit per point (MiB)' } }),
+  // `economy`: classes, tokens, the shop and requests (src/policy/economy, docs/members-and-staff.md#the-ratio-economy)
+  userClasses: list({ row: 'economy', group: 'policy', decode: decodeLadder, problem: ladderProblem, fallback: () => DEFAULT_CLASSES.map((c) => ({ ...c })) }),
+  shopItems: list({ row: 'economy', group: 'policy', decode: decodeShop, problem: shopProblem, fallback: () => DEFAULT_SHOP.map((i) => ({ ...i })) }),
+  tokenHours: number({ row: 'economy', group: 'policy', min: 1, max: 8760, whole: true, digits: true, fallback: () => 96, input: { fieldset: 'economy', label: 'A spent freeleech token lasts (hours)' } }),
+  requestMinBountyMiB: number({ row: 'economy', group: 'policy', min: 1, max: 1_048_576, whole: true, digits: true, fallback: () => 100, input: { fieldset: 'economy', label: 'Smallest request bounty (MiB)' } }),
+  requestConfirmDays: number({ row: 'economy', group: 'policy', min: 0, max: 365, whole: true, digits: true, fallback: () => 7, input: { fieldset: 'economy', label: 'Staff may confirm a fill after (days)', hint: 'If the member who asked has not confirmed or rejected it by then.' } }),
   // `tracker_policy`: what the tracker answers (src/tracker/core/tracker-policy.ts, BEP 3 intervals)
   announceInterval: number({ row: 'tracker_policy', group: 'tracker', min: 60, max: 86_400, whole: true, digits: true, message: 'Enter whole seconds from 60 to 86400.', fallback: (config) => config.announceInterval, input: { fieldset: 'tracker', label: 'Announce interval (seconds)' } }),
   minInterval: number({
@@ -83,7 +91,7 @@ export type SettingValues = { [K in SettingKey]: ValueOf<(typeof SETTINGS)[K]> }
 /** What the ratio rules (src/policy) read. */
 export type PolicySettings = Pick<
   SettingValues,
-  'ratioTable' | 'watchDays' | 'watchAllowanceGiB' | 'hnrMinPercent' | 'hnrSeedHours' | 'hnrWindowDays' | 'hnrMaxMarks' | 'bonusPerHour' | 'bonusMiBPerPoint' | 'newMemberCreditGiB' | 'jobIntervalMinutes'
+  'ratioTable' | 'watchDays' | 'watchAllowanceGiB' | 'hnrMinPercent' | 'hnrSeedHours' | 'hnrWindowDays' | 'hnrMaxMarks' | 'bonusPerHour' | 'bonusMiBPerPoint' | 'newMemberCreditGiB' | 'jobIntervalMinutes' | 'userClasses'
 >;
 
 const KEYS = Object.keys(SETTINGS) as SettingKey[];
