@@ -9,9 +9,11 @@ import { homeRoutes } from './home/routes.js';
 import { inviteRoutes } from './invites/routes.js';
 import { noticeRoutes } from './notices/routes.js';
 import { releaseRoutes } from './releases/routes.js';
+import { requestRoutes } from './requests/routes.js';
 import { rssRoutes } from './rss/routes.js';
 import { rulesRoutes } from './rules/routes.js';
 import { sessionRoutes } from './sessions/routes.js';
+import { shopRoutes } from './shop/routes.js';
 import { userRoutes } from './users/routes.js';
 
-export const webRouteGroups: Array<(app: FastifyInstance) => Promise<void>> = [memberWarnings, homeRoutes, authRoutes, recoveryRoutes, inviteRoutes, releaseRoutes, userRoutes, sessionRoutes, noticeRoutes, tokenRoutes, rssRoutes, rulesRoutes, adminRoutes];
+export const webRouteGroups: Array<(app: FastifyInstance) => Promise<void>> = [memberWarnings, homeRoutes, authRoutes, recoveryRoutes, inviteRoutes, releaseRoutes, userRoutes, sessionRoutes, noticeRoutes, shopRoutes, requestRoutes, tokenRoutes, rssRoutes, rulesRoutes, adminRoutes];

@@ -1,6 +1,7 @@
 // Releases: browse and search, details, and the personalised .torrent download. Members only;
 // the download also accepts an RSS token so feed readers can fetch without a session.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { releasePerksView } from '../shop/release-perks.js';
 import { AppError } from '../../errors.js';
 import { visibleName } from '../../torrents/index.js';
 import { listCategories } from '../categories.js';
@@ -48,7 +49,8 @@ async function details(request: FastifyRequest<{ Params: { id: string } }>, repl
   const live = request.server.tracker.engine.countsOf(release.id);
   const view = await detailsView(db, release, { showAddresses: canSeePeerAddresses(user), live });
   const mayDownload = canDownloadRelease(user, release) || (await hasSnatchedOrSeeds(db.prisma, user.id, release.id));
-  return render(request, reply, 'pages/releases/details', { title: visibleName(release.name), ...view, mayDownload });
+  const perks = await releasePerksView(request.server, user.id, { ...release, seeders: live.seeders });
+  return render(request, reply, 'pages/releases/details', { title: visibleName(release.name), ...view, mayDownload, perks });
 }
 
 /** The session member, or the RSS token's owner for feed readers. */
