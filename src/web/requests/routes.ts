@@ -46,10 +46,10 @@ async function readForm(request: FastifyRequest, body: FormBody): Promise<Reques
   return { name, categoryId: category.id, description, links, bounty: bountyOf(body) };
 }
 
-async function newPage(request: FastifyRequest, reply: FastifyReply, state: { values?: Record<string, string>; errors?: Record<string, string> } = {}) {
+async function newPage(request: FastifyRequest, reply: FastifyReply, state: { values?: Record<string, string>; errors?: Record<string, string>; status?: number } = {}) {
   requireUser(request);
   const categories = await listCategories(request.server.db.prisma);
-  if (state.errors) reply.code(state.errors.bounty && !state.errors.name ? 409 : 400);
+  if (state.status) reply.code(state.status);
   const values = state.values ?? {};
   return render(request, reply, 'pages/requests/new', {
     title: 'New request', values, errors: state.errors ?? {}, minimum: app(request).settings.get('requestMinBountyMiB'),
@@ -69,9 +69,7 @@ async function create(request: FastifyRequest, reply: FastifyReply) {
   } catch (error) {
     if (!(error instanceof AppError) || !error.field) throw error;
     const values = Object.fromEntries(['name', 'category', 'description', 'links', 'bounty'].map((k) => [k, text(body, k)]));
-    const page = await newPage(request, reply, { values, errors: { [error.field]: error.message } });
-    reply.code(error.statusCode);
-    return page;
+    return newPage(request, reply, { values, errors: { [error.field]: error.message }, status: error.statusCode });
   }
 }
 
