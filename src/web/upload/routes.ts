@@ -11,6 +11,7 @@ import { loadSessionUser } from '../session.js';
 import { formatBytes } from '../view-helpers.js';
 import { createRelease, DuplicateReleaseError } from '../releases/create-release.js';
 import { checkMediaIds, NO_MEDIA_IDS, type MediaIds } from '../api/media-ids.js';
+import { uploadRefusal } from './upload-right.js';
 
 export const MAX_DESCRIPTION_CHARS = 20_000;
 export const MAX_NAME_CHARS = 255;
@@ -103,6 +104,8 @@ async function showForm(request: FastifyRequest, reply: FastifyReply, form?: Par
 async function submit(request: FastifyRequest, reply: FastifyReply) {
   const user = requireUser(request);
   const app = request.server;
+  const refusal = await uploadRefusal(app, user.id);
+  if (refusal) throw AppError.forbidden(refusal);
   const form = await readForm(request);
   const errors = await validateForm(request, form);
   if (Object.keys(errors).length > 0) return showForm(request, reply.code(400), form, errors);
@@ -144,7 +147,8 @@ async function handleUploadError(error: FastifyError, request: FastifyRequest, r
 
 export async function uploadRoutes(app: FastifyInstance): Promise<void> {
   app.get('/upload', async (request, reply) => {
-    requireUser(request);
+    const refusal = await uploadRefusal(app, requireUser(request).id);
+    if (refusal) throw AppError.forbidden(refusal);
     return showForm(request, reply);
   });
   app.post('/upload', {
