@@ -114,3 +114,15 @@ describe('the upload right', () => {
     await t.app.settings.update({ userClasses: ladder });
   });
 });
+
+describe('the rules page', () => {
+  it('shows the live class ladder with its perks, the shop, the token length and the bounty rules', async () => {
+    const page = await t.app.inject({ url: '/rules' });
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /id="classes"/);
+    assert.match(page.body, /Torrent Master<\/td><td>56 days a member, 500 GiB uploaded, ratio 1\.05, 500 uploads/);
+    assert.match(page.body, /immune from hit-and-run marks/);
+    assert.match(page.body, /for <strong>48 hours<\/strong>/);
+    assert.match(page.body, /at least 50 MiB/);
+  });
+});
