@@ -133,6 +133,7 @@ export function settingProblems(values: Readonly<SettingValues>, keys: readonly 
 export function trackerPolicyOf(values: Readonly<SettingValues>): TrackerPolicy {
   const policy: Record<string, unknown> = {};
   for (const key of KEYS) if (entry(key).row === 'tracker_policy') policy[key] = copy(values[key]);
+  policy.downloadSlots = Object.fromEntries(values.userClasses.map((c) => [c.name, c.downloadSlots]));
   return policy as unknown as TrackerPolicy;
 }
 

@@ -72,6 +72,9 @@ describe('the bonus shop', () => {
     await buy(alice, 'freeleech-24h');
     const first = (await me(alice.id)).personalFreeleechUntil!.getTime();
     assert.equal(first, clock.now() + 24 * HOUR);
+    assert.equal(t.app.tracker.catalog.userById(alice.id)?.perks?.freeleechUntil, first, 'the tracker knows at once');
+    await buy(alice, 'double-24h');
+    assert.equal(t.app.tracker.catalog.userById(alice.id)?.perks?.doubleUploadUntil, clock.now() + 24 * HOUR);
   });
 
   it('answers an unknown item with 404, a missing CSRF token with 403, a visitor with the login page', async () => {
@@ -105,6 +108,7 @@ describe('freeleech tokens on a release', () => {
     assert.equal((await me(carol.id)).freeleechTokens, 1);
     const use = await t.app.db.prisma.freeleechTokenUse.findUniqueOrThrow({ where: { userId_releaseId: { userId: carol.id, releaseId: release.id } } });
     assert.equal(use.expiresAt.getTime(), clock.now() + 96 * HOUR);
+    assert.equal(t.app.tracker.catalog.userById(carol.id)?.perks?.tokens.get(release.id), clock.now() + 96 * HOUR, 'the tracker knows at once');
     const again = await postForm(t.app, carol, `/releases/${release.id}/token`, {}, { from: '/shop' });
     assert.equal(again.statusCode, 409);
     assert.match(again.body, /already spent a token/);
