@@ -70,6 +70,13 @@ describe('the shop page', () => {
     assert.equal(kind.statusCode, 400);
   });
 
+  it('shows the latest purchases of all members', async () => {
+    await t.app.db.prisma.user.update({ where: { id: member.id }, data: { bonusPoints: 5000 } });
+    assert.equal((await postForm(t.app, member, '/shop/upload-1', {}, { from: '/shop' })).statusCode, 303);
+    const page = await t.app.inject({ url: '/admin/shop', headers: { cookie: admin.cookie } });
+    assert.match(page.body, /plain<\/a><\/td><td>upload-1: 1 GiB of upload credit/);
+  });
+
   it('changes the token length and smallest bounty on the settings page', async () => {
     const form = settingsToForm(t.app.settings.all());
     const res = await postForm(t.app, admin, '/admin/settings', { ...form, tokenHours: '48', requestMinBountyMiB: '50', 'settings-reason': 'shorter tokens' }, { from: '/admin/settings' });

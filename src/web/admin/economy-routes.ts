@@ -31,11 +31,19 @@ function rowsOf(key: ListKey, form: Record<string, string>) {
   }));
 }
 
-function page(request: FastifyRequest, reply: FastifyReply, key: ListKey, form: Record<string, string>, error?: string) {
+/** The shop's purchase log: the latest purchases of every member. */
+const recentPurchases = (request: FastifyRequest) =>
+  request.server.db.prisma.creditLog.findMany({
+    where: { kind: 'shop' }, orderBy: { id: 'desc' }, take: 100,
+    select: { item: true, points: true, note: true, createdAt: true, user: { select: { id: true, username: true } } },
+  });
+
+async function page(request: FastifyRequest, reply: FastifyReply, key: ListKey, form: Record<string, string>, error?: string) {
   const actor = requireStaff(request);
   requireAllowed(canEditSettings(actor), 'Only admins can change the classes and the shop.');
   if (error) reply.code(400);
-  return render(request, reply, PAGES[key].view, { title: PAGES[key].title, rows: rowsOf(key, form), error, reason: form.reason ?? '' });
+  const purchases = key === 'shopItems' ? await recentPurchases(request) : [];
+  return render(request, reply, PAGES[key].view, { title: PAGES[key].title, rows: rowsOf(key, form), error, reason: form.reason ?? '', purchases });
 }
 
 async function save(request: FastifyRequest, reply: FastifyReply, key: ListKey) {
