@@ -7,7 +7,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
-import { loadTrackerRelease, loadTrackerState, loadTrackerUser } from '../db/tracker-store.js';
+import { loadTrackerRelease, loadTrackerState, loadTrackerUser } from '../db/tracker-load.js';
 import { TrackerEngine, type TrackerStats } from './core/engine.js';
 import { Catalog } from './core/catalog.js';
 import { defaultPolicy, type TrackerPolicy } from './core/tracker-policy.js';
