@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { FakeClock } from '../../src/clock.js';
 import { applyPerks, LeechSlots, type MemberPerks } from '../../src/tracker/core/perks.js';
 import { TrackerError } from '../../src/tracker/core/types.js';
+import { drain, hash, makeEngine, MIN, PASSKEY_A, peerId, req, traffic } from './fixtures/core.js';
 
 const HOUR = 3_600_000;
 const clock = new FakeClock(Date.UTC(2026, 4, 1));
@@ -70,5 +71,48 @@ describe('download slots', () => {
       slots.check(1, 0, r, true, clock.now(), expiry, 60);
       slots.note(1, 0, r, true, clock.now());
     }
+  });
+});
+
+describe('announces with member perks', () => {
+  const HOUR_MS = 3_600_000;
+  const withPerks = (p: Partial<MemberPerks>) => {
+    const made = makeEngine();
+    made.catalog.setUser({ id: 1, passkey: PASSKEY_A, enabled: true, canLeech: true, perks: perks(p) });
+    return made;
+  };
+  const leech = (engine: ReturnType<typeof makeEngine>['engine'], clock: FakeClock, infoHash = hash(10)) => {
+    engine.announce(req({ event: 'started', infoHash }));
+    clock.advance(30 * MIN);
+    engine.announce(req({ uploaded: 100n, downloaded: 400n, left: 600n, infoHash }));
+  };
+
+  it('counts no download on the token release, actual exact, while the token runs', () => {
+    const { engine, clock } = makeEngine();
+    const made = withPerks({ tokens: new Map([[10, clock.now() + HOUR_MS]]) });
+    leech(made.engine, made.clock);
+    assert.deepEqual(traffic(drain(made.engine)), { up: 100n, down: 0n, upActual: 100n, downActual: 400n });
+    leech(engine, clock);
+    assert.deepEqual(traffic(drain(engine)), { up: 100n, down: 400n, upActual: 100n, downActual: 400n }, 'without a token');
+  });
+
+  it('counts download again once the token has expired', () => {
+    const { engine, clock } = withPerks({ tokens: new Map([[10, Date.UTC(2026, 0, 1) + 10 * MIN]]) });
+    leech(engine, clock);
+    assert.equal(traffic(drain(engine)).down, 400n);
+  });
+
+  it('honours personal freeleech and double upload on every release', () => {
+    const { engine, clock } = withPerks({ freeleechUntil: Date.UTC(2026, 0, 2), doubleUploadUntil: Date.UTC(2026, 0, 2) });
+    leech(engine, clock, hash(20));
+    assert.deepEqual(traffic(drain(engine)), { up: 200n, down: 0n, upActual: 100n, downActual: 400n });
+  });
+
+  it('refuses leeching past the class download slots with a message', () => {
+    const { engine, policy } = withPerks({ userClass: 'User' });
+    policy.downloadSlots = { User: 1 };
+    engine.announce(req({ event: 'started', infoHash: hash(10) }));
+    assert.throws(() => engine.announce(req({ event: 'started', infoHash: hash(13), peerId: peerId('A2') })), /Download slots full/);
+    engine.announce(req({ event: 'started', infoHash: hash(13), peerId: peerId('A3'), left: 0n }));
   });
 });

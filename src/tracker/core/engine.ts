@@ -15,6 +15,7 @@ import { MemberPeerCounts } from './member-peers.js';
 import { expireBefore, SweepCursor, type SweepTally } from './sweep.js';
 import { NO_PEERS, Swarm, type Selection } from './swarm.js';
 import { AnnounceReply } from './reply.js';
+import { applyPerks, checkSlots, LeechSlots, noteSlots } from './perks.js';
 import type { AnnounceRequest, ScrapeEntry, TrackerCore } from './types.js';
 
 export type { SweepTally } from './sweep.js';
@@ -61,6 +62,8 @@ export class TrackerEngine implements TrackerCore {
   /** times completed per release (releases.snatched), loaded at start, raised by flushes */
   readonly completed = new Map<number, number>();
   private readonly clientNames = new Map<string, string>();
+  /** releases each member with download slots leeches now (perks.ts) */
+  private readonly leechSlots = new LeechSlots();
   private readonly sweepCursor = new SweepCursor(this.swarms, this.ledger);
 
   /**
@@ -90,18 +93,21 @@ export class TrackerEngine implements TrackerCore {
     checkCapacity(this.ledger.pending, this.options.maxPendingDeltas, this.options.flushesFailing);
     checkPeerCaps(policy, this.swarms.get(release.id), this.memberPeers, user.id, peerId, request);
     const now = this.options.clock.now();
+    checkSlots(this.leechSlots, policy, user, release.id, request, now);
     const swarm = this.swarmOf(release.id);
     const slot = hashSlotOf(release, request.infoHash);
     const { peer, isNew } = this.peerFor(swarm, user.id, peerId, request);
     const wasActiveSeeder = peer.active && peer.seeder;
     const wasLeecher = !isNew && peer.left > ZERO;
     const early = isEarly(policy, peer, request, slot, isNew, this.options.clock.now());
-    const credited = account(policy, peer, release, request, isNew);
+    // the member's tokens, personal freeleech and double upload (perks.ts); actual amounts untouched
+    const credited = applyPerks(account(policy, peer, release, request, isNew), user.perks, release.id, now);
     const seedtime = seedtimeGap(policy, peer, wasActiveSeeder, request, now);
     // BEP 3 `completed`, or a leecher that became a seeder without saying so
     const snatched = request.left === ZERO && (request.event === 'completed' || wasLeecher);
     this.updatePeer(swarm, peer, request, now, slot);
     const refusal = leechRefusal(policy, user, request);
+    noteSlots(this.leechSlots, policy, user, release.id, request, refusal !== null, now);
     this.updateSwarm(swarm, peer, request, slot, refusal !== null);
     this.ledger.record({ peer, credited, now, seedtime, snatched });
     // A new baseline, or an announce the client never repeats once answered: its reply waits

@@ -65,3 +65,30 @@ export class LeechSlots {
     releases.set(releaseId, now);
   }
 }
+
+/** margin past 1.5 intervals before a silent peer is dropped (as the engine's sweep) */
+const EXPIRY_MARGIN_MS = 120_000;
+
+interface SlotPolicy {
+  announceInterval: number;
+  downloadSlots?: Readonly<Record<string, number>>;
+}
+
+interface SlotAnnounce {
+  left: bigint;
+  event: string;
+}
+
+const slotsOf = (policy: SlotPolicy, perks: MemberPerks | undefined): number => (perks ? (policy.downloadSlots?.[perks.userClass] ?? 0) : 0);
+const isLeeching = (request: SlotAnnounce): boolean => request.left !== ZERO && request.event !== 'stopped';
+
+/** The engine's check before the accounting: the member's class download slots. */
+export function checkSlots(slots: LeechSlots, policy: SlotPolicy, user: { id: number; perks?: MemberPerks }, releaseId: number, request: SlotAnnounce, now: number): void {
+  const expiryMs = policy.announceInterval * 1500 + EXPIRY_MARGIN_MS;
+  slots.check(user.id, slotsOf(policy, user.perks), releaseId, isLeeching(request), now, expiryMs, policy.announceInterval);
+}
+
+/** After the announce was accepted (a refused leecher holds no slot). */
+export function noteSlots(slots: LeechSlots, policy: SlotPolicy, user: { id: number; perks?: MemberPerks }, releaseId: number, request: SlotAnnounce, refused: boolean, now: number): void {
+  slots.note(user.id, slotsOf(policy, user.perks), releaseId, isLeeching(request) && !refused, now);
+}
