@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { FakeClock } from '../../src/clock.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
-import { addTrackedRelease, flashOf, postForm } from '../helpers/admin.js';
+import { addTrackedRelease, announce, flashOf, postForm } from '../helpers/admin.js';
 import { createMember, type Member } from '../helpers/releases.js';
 
 const HOUR = 3_600_000;
@@ -140,5 +140,36 @@ describe('freeleech tokens on a release', () => {
   it('keeps the history to the member and staff', async () => {
     const other = await t.app.inject({ url: `/users/${alice.id}/history`, headers: { cookie: bob.cookie } });
     assert.equal(other.statusCode, 403);
+  });
+});
+
+describe('the tracker honours what the economy sold', () => {
+  it('credits no download on a token release through a real announce, actual exact', async () => {
+    const fay = await createMember(t.app, 'fay');
+    await t.app.db.prisma.user.update({ where: { id: fay.id }, data: { freeleechTokens: 1 } });
+    const release = await addTrackedRelease(t.app, { size: 10n * GIB });
+    await postForm(t.app, fay, `/releases/${release.id}/token`, {}, { from: '/shop' });
+    await announce(t.app, fay.passkey, release.hash, { peerId: 'fay1', event: 'started', left: 10n * GIB });
+    clock.advance(60_000);
+    const res = await announce(t.app, fay.passkey, release.hash, { peerId: 'fay1', downloaded: 3n * GIB, left: 7n * GIB });
+    assert.equal(res.failure, null);
+    await t.app.tracker.flush();
+    const row = await t.app.db.prisma.user.findUniqueOrThrow({ where: { id: fay.id }, select: { downloaded: true, downloadedActual: true } });
+    assert.deepEqual([row.downloaded, row.downloadedActual], [0n, 3n * GIB]);
+  });
+
+  it('refuses leeching past the download slots a class was given on the classes page', async () => {
+    const ladder = t.app.settings.get('userClasses');
+    await t.app.settings.update({ userClasses: ladder.map((c, i) => (i === 0 ? { ...c, downloadSlots: 1 } : c)) });
+    try {
+      const gus = await createMember(t.app, 'gus');
+      const [a, b] = [await addTrackedRelease(t.app), await addTrackedRelease(t.app)];
+      assert.equal((await announce(t.app, gus.passkey, a.hash, { peerId: 'gus1', event: 'started', left: 1000n })).failure, null);
+      const second = await announce(t.app, gus.passkey, b.hash, { peerId: 'gus2', event: 'started', left: 1000n });
+      assert.match(second.failure ?? '', /Download slots full: your class may leech 1 torrent at once/);
+      assert.equal((await announce(t.app, gus.passkey, b.hash, { peerId: 'gus3', event: 'started', left: 0n })).failure, null, 'seeding is never limited');
+    } finally {
+      await t.app.settings.update({ userClasses: ladder });
+    }
   });
 });

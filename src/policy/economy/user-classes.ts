@@ -25,8 +25,8 @@ export interface UserClass {
 const perks = (p: Partial<UserClass>) => ({ invitesPerMonth: 0, tokensPerMonth: 0, mayRequest: true, mayUpload: true, hnrImmune: false, downloadSlots: 0, ...p });
 
 export const DEFAULT_CLASSES: readonly UserClass[] = [
-  { name: 'User', minDays: 0, minUploadGiB: 0, minRatio: 0, minUploads: 0, ...perks({ mayRequest: false, downloadSlots: 3 }) },
-  { name: 'Member', minDays: 7, minUploadGiB: 10, minRatio: 0.7, minUploads: 0, ...perks({ downloadSlots: 10 }) },
+  { name: 'User', minDays: 0, minUploadGiB: 0, minRatio: 0, minUploads: 0, ...perks({ mayRequest: false }) },
+  { name: 'Member', minDays: 7, minUploadGiB: 10, minRatio: 0.7, minUploads: 0, ...perks({}) },
   { name: 'Power User', minDays: 14, minUploadGiB: 25, minRatio: 1.05, minUploads: 5, ...perks({ invitesPerMonth: 1, tokensPerMonth: 1 }) },
   { name: 'Elite', minDays: 28, minUploadGiB: 100, minRatio: 1.05, minUploads: 50, ...perks({ invitesPerMonth: 2, tokensPerMonth: 2, hnrImmune: true }) },
   { name: 'Torrent Master', minDays: 56, minUploadGiB: 500, minRatio: 1.05, minUploads: 500, ...perks({ invitesPerMonth: 4, tokensPerMonth: 4, hnrImmune: true }) },
