@@ -6,6 +6,9 @@ import { tokenRoutes } from './api/token-routes.js';
 import { authRoutes } from './auth/routes.js';
 import { recoveryRoutes } from './auth/recovery/routes.js';
 import { homeRoutes } from './home/routes.js';
+import { appealRoutes } from './inbox/appeal.js';
+import { inboxRoutes } from './inbox/routes.js';
+import { staffInboxRoutes } from './inbox/staff-routes.js';
 import { inviteRoutes } from './invites/routes.js';
 import { releaseRoutes } from './releases/routes.js';
 import { rssRoutes } from './rss/routes.js';
@@ -13,4 +16,4 @@ import { rulesRoutes } from './rules/routes.js';
 import { sessionRoutes } from './sessions/routes.js';
 import { userRoutes } from './users/routes.js';
 
-export const webRouteGroups: Array<(app: FastifyInstance) => Promise<void>> = [memberWarnings, homeRoutes, authRoutes, recoveryRoutes, inviteRoutes, releaseRoutes, userRoutes, sessionRoutes, tokenRoutes, rssRoutes, rulesRoutes, adminRoutes];
+export const webRouteGroups: Array<(app: FastifyInstance) => Promise<void>> = [memberWarnings, homeRoutes, authRoutes, recoveryRoutes, inviteRoutes, releaseRoutes, userRoutes, sessionRoutes, tokenRoutes, rssRoutes, rulesRoutes, inboxRoutes, appealRoutes, staffInboxRoutes, adminRoutes];
