@@ -9,6 +9,8 @@ import { homeRoutes } from './home/routes.js';
 import { appealRoutes } from './inbox/appeal.js';
 import { inboxRoutes } from './inbox/routes.js';
 import { staffInboxRoutes } from './inbox/staff-routes.js';
+import { reportRoutes } from './reports/routes.js';
+import { staffReportRoutes } from './reports/staff-routes.js';
 import { inviteRoutes } from './invites/routes.js';
 import { releaseRoutes } from './releases/routes.js';
 import { rssRoutes } from './rss/routes.js';
@@ -16,4 +18,4 @@ import { rulesRoutes } from './rules/routes.js';
 import { sessionRoutes } from './sessions/routes.js';
 import { userRoutes } from './users/routes.js';
 
-export const webRouteGroups: Array<(app: FastifyInstance) => Promise<void>> = [memberWarnings, homeRoutes, authRoutes, recoveryRoutes, inviteRoutes, releaseRoutes, userRoutes, sessionRoutes, tokenRoutes, rssRoutes, rulesRoutes, inboxRoutes, appealRoutes, staffInboxRoutes, adminRoutes];
+export const webRouteGroups: Array<(app: FastifyInstance) => Promise<void>> = [memberWarnings, homeRoutes, authRoutes, recoveryRoutes, inviteRoutes, releaseRoutes, userRoutes, sessionRoutes, tokenRoutes, rssRoutes, rulesRoutes, inboxRoutes, appealRoutes, staffInboxRoutes, reportRoutes, staffReportRoutes, adminRoutes];
