@@ -49,7 +49,8 @@ async function registerPlugins(app: FastifyInstance): Promise<void> {
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
+        // https images only while the descriptionImages setting shows them (src/web/rules/markdown.ts)
+        imgSrc: ["'self'", 'data:', () => (app.settings.get('descriptionImages') === 'https' ? 'https:' : "'self'")],
         styleSrc: ["'self'"],
         scriptSrc: ["'self'"],
         formAction: ["'self'"],

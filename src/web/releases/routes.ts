@@ -4,7 +4,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../errors.js';
 import { visibleName } from '../../torrents/index.js';
 import { listCategories } from '../categories.js';
-import { canDownloadRelease, canSeeDeletedReleases, canSeePeerAddresses, requireUser } from '../guards.js';
+import { releaseCommentsView } from '../comments/comments-view.js';
+import { canDownloadRelease, canEditOwnRelease, canSeeDeletedReleases, canSeePeerAddresses, requireUser } from '../guards.js';
 import { render } from '../render.js';
 import { uploadRoutes } from '../upload/routes.js';
 import { browseView } from './browse-view.js';
@@ -40,6 +41,12 @@ async function browse(request: FastifyRequest, reply: FastifyReply) {
   });
 }
 
+/** ?comments=<page>: 1 when missing or not a page number. */
+const commentsPageOf = (query: unknown): number => {
+  const raw = (query as Record<string, unknown>).comments;
+  return typeof raw === 'string' && /^[1-9]\d{0,5}$/.test(raw) ? Number(raw) : 1;
+};
+
 async function details(request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply) {
   const user = requireUser(request);
   const { db } = request.server;
@@ -48,7 +55,8 @@ async function details(request: FastifyRequest<{ Params: { id: string } }>, repl
   const live = request.server.tracker.engine.countsOf(release.id);
   const view = await detailsView(db, release, { showAddresses: canSeePeerAddresses(user), live });
   const mayDownload = canDownloadRelease(user, release) || (await hasSnatchedOrSeeds(db.prisma, user.id, release.id));
-  return render(request, reply, 'pages/releases/details', { title: visibleName(release.name), ...view, mayDownload });
+  const comments = await releaseCommentsView(request.server, user, release.id, commentsPageOf(request.query));
+  return render(request, reply, 'pages/releases/details', { title: visibleName(release.name), ...view, mayDownload, comments, canEdit: canEditOwnRelease(user, release) });
 }
 
 /** The session member, or the RSS token's owner for feed readers. */
