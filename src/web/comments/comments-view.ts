@@ -11,7 +11,7 @@ export const canEditComment = (viewer: Pick<SessionUser, 'id' | 'role'>, comment
   isStaff(viewer) || (comment.authorId === viewer.id && withinEditWindow(comment, minutes, now));
 
 function rowView(row: CommentRow, viewer: SessionUser, minutes: number, now: number) {
-  return { ...row, html: renderMarkdown(row.body), canEdit: canEditComment(viewer, row, minutes, now), byStaff: row.author ? isStaff(row.author) : false };
+  return { ...row, html: renderMarkdown(row.body, { breaks: true }), canEdit: canEditComment(viewer, row, minutes, now), byStaff: row.author ? isStaff(row.author) : false };
 }
 
 /** The release page's comments: one page of them, the pager and the form's limits. */
@@ -34,5 +34,5 @@ export async function releaseCommentsView(app: FastifyInstance, viewer: SessionU
 /** A member's latest comments for their profile (the profile-comments partial). */
 export async function commentHistoryView(app: FastifyInstance, authorId: number, page: number, pageSize?: number) {
   const { total, rows } = await listMemberComments(app.db.prisma, authorId, page, pageSize);
-  return { total, rows: rows.map((row) => ({ ...row, html: renderMarkdown(row.body) })) };
+  return { total, rows: rows.map((row) => ({ ...row, html: renderMarkdown(row.body, { breaks: true }) })) };
 }

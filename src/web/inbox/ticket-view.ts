@@ -16,7 +16,7 @@ interface Message {
 }
 
 export const messagesView = (messages: Message[]) =>
-  messages.map((m) => ({ id: m.id, html: renderMarkdown(m.body), fromStaff: m.fromStaff, createdAt: m.createdAt, author: m.author }));
+  messages.map((m) => ({ id: m.id, html: renderMarkdown(m.body, { breaks: true }), fromStaff: m.fromStaff, createdAt: m.createdAt, author: m.author }));
 
 export function ticketView(ticket: TicketDetails) {
   return {

@@ -5,12 +5,14 @@ import { AppError } from '../../errors.js';
 import { visibleName } from '../../torrents/index.js';
 import { listCategories } from '../categories.js';
 import { releaseCommentsView } from '../comments/comments-view.js';
+import { renderMarkdown } from '../rules/markdown.js';
 import { canDownloadRelease, canEditOwnRelease, canSeeDeletedReleases, canSeePeerAddresses, requireUser } from '../guards.js';
 import { render } from '../render.js';
 import { uploadRoutes } from '../upload/routes.js';
 import { browseView } from './browse-view.js';
 import { buildDownload, contentDisposition, type AnnounceTiers } from './build-download.js';
 import { detailsView } from './details-view.js';
+import { releaseEditRoutes } from './edit-routes.js';
 import { findReleaseDetails, findReleaseForDownload, findUserByRssToken, hasSnatchedOrSeeds } from './queries.js';
 import { parseSearchQuery, searchReleases } from './search-releases.js';
 
@@ -56,7 +58,11 @@ async function details(request: FastifyRequest<{ Params: { id: string } }>, repl
   const view = await detailsView(db, release, { showAddresses: canSeePeerAddresses(user), live });
   const mayDownload = canDownloadRelease(user, release) || (await hasSnatchedOrSeeds(db.prisma, user.id, release.id));
   const comments = await releaseCommentsView(request.server, user, release.id, commentsPageOf(request.query));
-  return render(request, reply, 'pages/releases/details', { title: visibleName(release.name), ...view, mayDownload, comments, canEdit: canEditOwnRelease(user, release) });
+  const images = request.server.settings.get('descriptionImages') === 'https';
+  return render(request, reply, 'pages/releases/details', {
+    title: visibleName(release.name), ...view, mayDownload, comments, canEdit: canEditOwnRelease(user, release),
+    descriptionHtml: release.description ? renderMarkdown(release.description, { images, breaks: true }) : null,
+  });
 }
 
 /** The session member, or the RSS token's owner for feed readers. */
@@ -97,4 +103,5 @@ export async function releaseRoutes(app: FastifyInstance): Promise<void> {
     handler: download,
   });
   await app.register(uploadRoutes);
+  await app.register(releaseEditRoutes);
 }

@@ -10,6 +10,9 @@ import MarkdownIt from 'markdown-it';
 import sanitizeHtml from 'sanitize-html';
 
 const markdown = new MarkdownIt({ html: false, linkify: true, typographer: false, breaks: false });
+// Members' text (descriptions, comments, messages) keeps its line breaks: most of it is
+// written as plain text, and a description written before it was Markdown still reads right.
+const markdownWithBreaks = new MarkdownIt({ html: false, linkify: true, typographer: false, breaks: true });
 // Section titles are the page's h2; a body's own headings start one level below.
 const demote = (tag: string) => () => ({ tagName: tag, attribs: {} });
 
@@ -44,8 +47,11 @@ const WITH_IMAGES: sanitizeHtml.IOptions = {
 export interface MarkdownOptions {
   /** show https images (release descriptions when the setting allows them) */
   images?: boolean;
+  /** a single newline is a line break (members' text), not a space (staff documents) */
+  breaks?: boolean;
 }
 
 export function renderMarkdown(source: string, options: MarkdownOptions = {}): string {
-  return sanitizeHtml(markdown.render(source), options.images ? WITH_IMAGES : SANITIZE);
+  const html = (options.breaks ? markdownWithBreaks : markdown).render(source);
+  return sanitizeHtml(html, options.images ? WITH_IMAGES : SANITIZE);
 }
