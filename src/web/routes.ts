@@ -10,6 +10,7 @@ import { appealRoutes } from './inbox/appeal.js';
 import { inboxRoutes } from './inbox/routes.js';
 import { staffInboxRoutes } from './inbox/staff-routes.js';
 import { commentRoutes } from './comments/routes.js';
+import { newsRoutes } from './news/routes.js';
 import { reportRoutes } from './reports/routes.js';
 import { staffReportRoutes } from './reports/staff-routes.js';
 import { inviteRoutes } from './invites/routes.js';
@@ -19,4 +20,4 @@ import { rulesRoutes } from './rules/routes.js';
 import { sessionRoutes } from './sessions/routes.js';
 import { userRoutes } from './users/routes.js';
 
-export const webRouteGroups: Array<(app: FastifyInstance) => Promise<void>> = [memberWarnings, homeRoutes, authRoutes, recoveryRoutes, inviteRoutes, releaseRoutes, userRoutes, sessionRoutes, tokenRoutes, rssRoutes, rulesRoutes, inboxRoutes, appealRoutes, staffInboxRoutes, reportRoutes, staffReportRoutes, commentRoutes, adminRoutes];
+export const webRouteGroups: Array<(app: FastifyInstance) => Promise<void>> = [memberWarnings, homeRoutes, authRoutes, recoveryRoutes, inviteRoutes, releaseRoutes, userRoutes, sessionRoutes, tokenRoutes, rssRoutes, rulesRoutes, inboxRoutes, appealRoutes, staffInboxRoutes, reportRoutes, staffReportRoutes, commentRoutes, newsRoutes, adminRoutes];
