@@ -60,6 +60,9 @@ export const canClearHitAndRun = (actor: Pick<SessionUser, 'role' | 'id'>, targe
 /** Roles are for admins only, and never their own (no locking the last admin out by mistake). */
 export const canChangeRole = (actor: Pick<SessionUser, 'role' | 'id'>, target: Target): boolean => actor.role === 'admin' && actor.id !== target.id;
 export const canEditRelease = (user: Actor): boolean => isStaff(user);
+/** The release page's Edit (/releases/:id/edit): its uploader, and staff. */
+export const canEditOwnRelease = (user: Pick<SessionUser, 'role' | 'id'>, release: { uploaderId: number | null }): boolean =>
+  isStaff(user) || (release.uploaderId !== null && release.uploaderId === user.id);
 export const canSetFreeleech = (user: Actor): boolean => isStaff(user);
 export const canDeleteRelease = (user: Actor): boolean => isStaff(user);
 export const canSetSiteFreeleech = (user: Actor): boolean => user.role === 'admin';

@@ -3,6 +3,7 @@
 // the account exists.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../errors.js';
+import { showAppeal } from '../inbox/appeal.js';
 import { flash, render } from '../render.js';
 import { createSession, endSession } from '../session.js';
 import { LoginThrottle } from './login-throttle.js';
@@ -117,9 +118,8 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
       throttle.recordFailure(username);
       return fail('Wrong username or password.');
     }
-    if (!candidate.enabled) {
-      return fail(`This account is disabled${candidate.disabledReason ? `: ${candidate.disabledReason}` : '.'}`, 403);
-    }
+    // the password was right: the member may read and write their appeal (src/web/inbox/appeal.ts)
+    if (!candidate.enabled) return showAppeal(request, reply, candidate);
     throttle.recordSuccess(username);
     await startSession(app, request, reply, candidate.id);
     return reply.redirect(next, 303);
