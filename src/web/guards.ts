@@ -54,6 +54,8 @@ export const canResetPasskeyOf = (actor: Pick<SessionUser, 'role' | 'id'>, targe
 export const canGrantInvites = (actor: Pick<SessionUser, 'role' | 'id'>, target: Target): boolean => canModerate(actor, target);
 /** A reset link lets its holder into the account: moderators for members, admins for staff. */
 export const canIssueResetLink = (actor: Pick<SessionUser, 'role' | 'id'>, target: Target): boolean => canModerate(actor, target);
+/** Turning off a member's two-factor login lets a password alone in: the same rule as reset links. */
+export const canResetTwoFactorOf = (actor: Pick<SessionUser, 'role' | 'id'>, target: Target): boolean => canModerate(actor, target);
 export const canClearHitAndRun = (actor: Pick<SessionUser, 'role' | 'id'>, target: Target): boolean => canModerate(actor, target);
 /** Roles are for admins only, and never their own (no locking the last admin out by mistake). */
 export const canChangeRole = (actor: Pick<SessionUser, 'role' | 'id'>, target: Target): boolean => actor.role === 'admin' && actor.id !== target.id;

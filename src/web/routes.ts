@@ -11,6 +11,8 @@ import { releaseRoutes } from './releases/routes.js';
 import { rssRoutes } from './rss/routes.js';
 import { rulesRoutes } from './rules/routes.js';
 import { sessionRoutes } from './sessions/routes.js';
+import { staffTwoFactorRequirement } from './two-factor/staff-requirement.js';
+import { twoFactorRoutes } from './two-factor/routes.js';
 import { userRoutes } from './users/routes.js';
 
-export const webRouteGroups: Array<(app: FastifyInstance) => Promise<void>> = [memberWarnings, homeRoutes, authRoutes, recoveryRoutes, inviteRoutes, releaseRoutes, userRoutes, sessionRoutes, tokenRoutes, rssRoutes, rulesRoutes, adminRoutes];
+export const webRouteGroups: Array<(app: FastifyInstance) => Promise<void>> = [memberWarnings, staffTwoFactorRequirement, homeRoutes, authRoutes, recoveryRoutes, inviteRoutes, releaseRoutes, userRoutes, sessionRoutes, twoFactorRoutes, tokenRoutes, rssRoutes, rulesRoutes, adminRoutes];

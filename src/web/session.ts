@@ -24,6 +24,8 @@ export interface SessionUser {
   watchDeadline: Date | null;
   announceTiers: AnnounceTiers;
   bonusPoints: number;
+  /** two-factor login is on (staff may be required to turn it on) */
+  twoFactor: boolean;
 }
 
 export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
@@ -42,6 +44,7 @@ const sessionUserSelect = {
   watchDeadline: true,
   announceTiers: true,
   bonusPoints: true,
+  totpEnabledAt: true,
 } as const;
 
 export async function createSession(
@@ -84,8 +87,8 @@ export async function loadSessionUser(prisma: PrismaClient, request: FastifyRequ
       prisma.user.update({ where: { id: session.user.id }, data: { lastSeenAt: new Date(now) } }),
     ]);
   }
-  const { enabled: _enabled, ...user } = session.user;
-  return user;
+  const { enabled: _enabled, totpEnabledAt, ...user } = session.user;
+  return { ...user, twoFactor: totpEnabledAt !== null };
 }
 
 export async function endSession(prisma: PrismaClient, request: FastifyRequest, reply: FastifyReply): Promise<void> {
