@@ -46,7 +46,7 @@ async function details(request: FastifyRequest<{ Params: { id: string } }>, repl
   const release = await findReleaseDetails(db.sql, parseReleaseId(request.params.id));
   if (!release || (release.deletedAt && !canSeeDeletedReleases(user))) throw AppError.notFound('There is no release with that number.');
   const live = request.server.tracker.engine.countsOf(release.id);
-  const view = await detailsView(db, release, { showAddresses: canSeePeerAddresses(user), live });
+  const view = await detailsView(db, release, { showAddresses: canSeePeerAddresses(user), live, viewer: user });
   const mayDownload = canDownloadRelease(user, release) || (await hasSnatchedOrSeeds(db.prisma, user.id, release.id));
   return render(request, reply, 'pages/releases/details', { title: visibleName(release.name), ...view, mayDownload });
 }
