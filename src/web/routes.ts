@@ -6,6 +6,10 @@ import { tokenRoutes } from './api/token-routes.js';
 import { authRoutes } from './auth/routes.js';
 import { recoveryRoutes } from './auth/recovery/routes.js';
 import { privacyRoutes } from './privacy/routes.js';
+import { bookmarkRoutes } from './bookmarks/routes.js';
+import { personalFeedRoutes } from './notifications/feed-routes.js';
+import { notificationRoutes } from './notifications/routes.js';
+import { unreadNotifications } from './notifications/unread-hook.js';
 import { homeRoutes } from './home/routes.js';
 import { inviteRoutes } from './invites/routes.js';
 import { releaseRoutes } from './releases/routes.js';
@@ -16,4 +20,4 @@ import { staffTwoFactorRequirement } from './two-factor/staff-requirement.js';
 import { twoFactorRoutes } from './two-factor/routes.js';
 import { userRoutes } from './users/routes.js';
 
-export const webRouteGroups: Array<(app: FastifyInstance) => Promise<void>> = [memberWarnings, staffTwoFactorRequirement, homeRoutes, authRoutes, recoveryRoutes, inviteRoutes, releaseRoutes, userRoutes, sessionRoutes, twoFactorRoutes, privacyRoutes, tokenRoutes, rssRoutes, rulesRoutes, adminRoutes];
+export const webRouteGroups: Array<(app: FastifyInstance) => Promise<void>> = [memberWarnings, staffTwoFactorRequirement, unreadNotifications, homeRoutes, authRoutes, recoveryRoutes, inviteRoutes, releaseRoutes, userRoutes, sessionRoutes, twoFactorRoutes, privacyRoutes, bookmarkRoutes, notificationRoutes, personalFeedRoutes, tokenRoutes, rssRoutes, rulesRoutes, adminRoutes];

@@ -9,6 +9,8 @@ import { render } from '../render.js';
 import { uploadRoutes } from '../upload/routes.js';
 import { browseView } from './browse-view.js';
 import { buildDownload, contentDisposition, type AnnounceTiers } from './build-download.js';
+import { isBookmarked } from '../bookmarks/queries.js';
+import { notifyLink } from '../notifications/notify-link.js';
 import { detailsView } from './details-view.js';
 import { findReleaseDetails, findReleaseForDownload, findUserByRssToken, hasSnatchedOrSeeds } from './queries.js';
 import { parseSearchQuery, searchReleases } from './search-releases.js';
@@ -36,6 +38,7 @@ async function browse(request: FastifyRequest, reply: FastifyReply) {
     rows: result.rows,
     categories: categories.map((c) => ({ ...c, selected: c.id === search.categoryId })),
     freeleech: search.freeleech,
+    notifyLink: notifyLink(search),
     ...browseView(search, result),
   });
 }
@@ -48,7 +51,8 @@ async function details(request: FastifyRequest<{ Params: { id: string } }>, repl
   const live = request.server.tracker.engine.countsOf(release.id);
   const view = await detailsView(db, release, { showAddresses: canSeePeerAddresses(user), live, viewer: user });
   const mayDownload = canDownloadRelease(user, release) || (await hasSnatchedOrSeeds(db.prisma, user.id, release.id));
-  return render(request, reply, 'pages/releases/details', { title: visibleName(release.name), ...view, mayDownload });
+  const bookmarked = await isBookmarked(db.prisma, user.id, release.id);
+  return render(request, reply, 'pages/releases/details', { title: visibleName(release.name), ...view, mayDownload, bookmarked });
 }
 
 /** The session member, or the RSS token's owner for feed readers. */
