@@ -12,6 +12,7 @@ import { notificationRoutes } from './notifications/routes.js';
 import { unreadNotifications } from './notifications/unread-hook.js';
 import { homeRoutes } from './home/routes.js';
 import { inviteRoutes } from './invites/routes.js';
+import { inviteTreeRoutes } from './invites/tree-routes.js';
 import { releaseRoutes } from './releases/routes.js';
 import { rssRoutes } from './rss/routes.js';
 import { rulesRoutes } from './rules/routes.js';
@@ -20,4 +21,4 @@ import { staffTwoFactorRequirement } from './two-factor/staff-requirement.js';
 import { twoFactorRoutes } from './two-factor/routes.js';
 import { userRoutes } from './users/routes.js';
 
-export const webRouteGroups: Array<(app: FastifyInstance) => Promise<void>> = [memberWarnings, staffTwoFactorRequirement, unreadNotifications, homeRoutes, authRoutes, recoveryRoutes, inviteRoutes, releaseRoutes, userRoutes, sessionRoutes, twoFactorRoutes, privacyRoutes, bookmarkRoutes, notificationRoutes, personalFeedRoutes, tokenRoutes, rssRoutes, rulesRoutes, adminRoutes];
+export const webRouteGroups: Array<(app: FastifyInstance) => Promise<void>> = [memberWarnings, staffTwoFactorRequirement, unreadNotifications, homeRoutes, authRoutes, recoveryRoutes, inviteRoutes, inviteTreeRoutes, releaseRoutes, userRoutes, sessionRoutes, twoFactorRoutes, privacyRoutes, bookmarkRoutes, notificationRoutes, personalFeedRoutes, tokenRoutes, rssRoutes, rulesRoutes, adminRoutes];
