@@ -52,6 +52,8 @@ describe('web fuzz', () => {
       `/users/${victim.id}`, `/users/${victim.id}/settings`, '/invites', '/bonus', '/login', '/register', `/rss/${member.rssToken}`,
       '/admin', '/admin/users', `/admin/users/${victim.id}`, '/admin/releases', `/admin/releases/${releaseId}`, '/admin/log', '/admin/settings',
       '/forgot', `/reset/${'A'.repeat(43)}`, `/verify-email/${'A'.repeat(43)}`, `/users/${me}/sessions`, `/users/${victim.id}/sessions`,
+      `/users/${me}/two-factor`, `/users/${victim.id}/two-factor`, '/login/two-factor', '/bookmarks', '/notifications', '/notifications/filters',
+      `/rss/${member.rssToken}/bookmarks`, `/rss/${member.rssToken}/filters/1`, '/invites/invitees', `/admin/users/${victim.id}/invites`,
     ];
   }
 
@@ -88,7 +90,8 @@ describe('web fuzz', () => {
     const ids = ['0', '-1', '99999999', '99999999999999999999', '1.5', '1e3', '0x1', 'constructor', '__proto__', '%00', '%ff', 'abc', ' 1'.replace(' ', '%20')];
     for (const who of [member, admin]) {
       for (const id of ids) {
-        for (const path of [`/releases/${id}`, `/releases/${id}/download`, `/users/${id}`, `/users/${id}/settings`, `/admin/users/${id}`, `/admin/releases/${id}`, `/rss/${id}`]) {
+        for (const path of [`/releases/${id}`, `/releases/${id}/download`, `/users/${id}`, `/users/${id}/settings`, `/admin/users/${id}`, `/admin/releases/${id}`, `/rss/${id}`,
+          `/users/${id}/two-factor`, `/admin/users/${id}/invites`, `/rss/${id}/bookmarks`, `/rss/${member.rssToken}/filters/${id}`]) {
           await hit('GET', path, who.cookie);
         }
       }
@@ -106,10 +109,14 @@ describe('web fuzz', () => {
       `/admin/releases/${releaseId}`, '/admin/releases/freeleech', '/admin/settings', '/admin/site-freeleech',
       ...['warn', 'leech', 'enabled', 'traffic', 'role', 'invites', 'hnr', 'reset-link', 'constructor', '__proto__', 'toString'].map((a) => `/admin/users/${victim.id}/${a}`),
       `/admin/users/99999999999/warn`, `/admin/releases/${releaseId}/delete`,
+      `/users/${who.id}/two-factor/enable`, `/users/${who.id}/two-factor/disable`, `/users/${who.id}/two-factor/recovery-codes`, `/users/${victim.id}/two-factor/disable`,
+      '/login/two-factor', `/users/${who.id}/privacy`, `/users/${victim.id}/privacy`, `/releases/${releaseId}/bookmark`, '/releases/99999999999/bookmark',
+      '/notifications/read', '/notifications/filters', '/notifications/filters/1/delete', '/notifications/filters/constructor/delete', `/admin/users/${victim.id}/two-factor`,
     ];
     const fieldNames = ['username', 'password', 'confirm', 'email', 'invite', 'next', 'amount', 'points', 'count', 'current', 'name', 'category', 'description', 'mode', 'reason',
       'warn-reason', 'days', 'role', 'enabled', 'uploaded', 'downloaded', 'hours', 'ids', 'release', 'udpFirst', 'announceInterval', 'minInterval', 'maxPeersPerMember',
       'maxPeersPerRelease', 'registrationMode', 'siteName', 'sourceTag', 'clientDeny', 'clientAllow', 'band_from_0', 'band_max_0', 'band_min_0', 'watchDays',
+      'code', 'disable-password', 'disable-code', 'renew-code', 'listsVisibleTo', 'action', 'back', 'words', 'categoryId', 'freeleechOnly', 'two-factor-reason', 'staffTwoFactor',
       'edit-reason', 'settings-reason', 'delete-reason', 'traffic-reason', 'role-reason', 'leech-reason', 'enabled-reason', 'invites-reason', 'hnr-reason', 'freeleech-reason', 'id', 'transfer'];
     for (const who of [member, admin]) {
       for (const url of forms(who)) {
