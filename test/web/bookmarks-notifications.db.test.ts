@@ -79,6 +79,9 @@ describe('bookmarks and notification filters', () => {
       assert.equal((await addFilter(ana, { words: 'Dune 2160P', categoryId: String(movies) })).statusCode, 303);
       assert.equal((await addFilter(ana, { words: '', categoryId: String(music), name: 'All music' })).statusCode, 303);
       assert.equal((await addFilter(ivan, { words: 'фильм', freeleechOnly: 'yes' })).statusCode, 303);
+      const gone = await createMember(t.app, 'gone');
+      assert.equal((await addFilter(gone, { words: 'dune' })).statusCode, 303);
+      await t.db.prisma.user.update({ where: { id: gone.id }, data: { enabled: false } });
       await upload('Dune.Part.Two.2024.2160p.UHD');
       await upload('Dune.Part.Two.2024.1080p'); // not 2160p
       await upload('Dunes.2160p'); // "dunes" is not "dune"
@@ -87,6 +90,7 @@ describe('bookmarks and notification filters', () => {
       const anas = await notificationsOf(ana);
       assert.deepEqual(anas.map((x) => [x.release.name, x.filter.name]), [['Dune.Part.Two.2024.2160p.UHD', 'dune 2160p'], ['Dune.2160p.Soundtrack', 'All music']]);
       assert.equal((await notificationsOf(uploader)).length, 0, 'nobody is told of their own upload');
+      assert.equal((await notificationsOf(gone)).length, 0, 'nor is a disabled member');
       assert.equal((await notificationsOf(ivan)).length, 0);
     });
 

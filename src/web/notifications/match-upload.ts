@@ -18,15 +18,17 @@ export async function notifyMatchingFilters(prisma: PrismaClient, releaseId: num
   if (!release || release.deletedAt) return 0;
   const words = wordsOf(release.name);
   const free = FREE_MODES.has(release.freeleech);
-  // the uploader is not told about their own upload
+  // The uploader is not told about their own upload. `enabled` is looked up per matching filter
+  // (by primary key) rather than joined: the planner cannot estimate `<@` and would hash-join
+  // the whole users table.
   return prisma.$executeRaw`
     INSERT INTO notifications (user_id, filter_id, release_id, created_at)
     SELECT f.user_id, f.id, ${releaseId}::int, ${new Date(now)}::timestamp(3)
-      FROM notification_filters f JOIN users u ON u.id = f.user_id
+      FROM notification_filters f
      WHERE f.words <@ ${words}::text[]
        AND (f.category_id IS NULL OR f.category_id = ${release.categoryId}::int)
        AND (NOT f.freeleech_only OR ${free}::boolean)
-       AND u.enabled
        AND f.user_id IS DISTINCT FROM ${release.uploaderId}::int
+       AND (SELECT u.enabled FROM users u WHERE u.id = f.user_id)
     ON CONFLICT (filter_id, release_id) DO NOTHING`;
 }
