@@ -7,6 +7,7 @@ import { AppError } from '../../errors.js';
 import { logModeration } from '../../policy/moderation-log.js';
 import { loadTarget, type Actor } from '../admin/action-target.js';
 import { canResetTwoFactorOf } from '../guards.js';
+import { mailTwoFactorNotice } from './notice-mail.js';
 import { clearTwoFactor, findTwoFactor } from './queries.js';
 
 export async function resetMemberTwoFactor(options: { app: FastifyInstance; actor: Actor; targetId: number; reason: string }): Promise<void> {
@@ -20,4 +21,5 @@ export async function resetMemberTwoFactor(options: { app: FastifyInstance; acto
     await tx.session.deleteMany({ where: { userId: target.id } });
     await logModeration(tx, { actorId: actor.id, targetUserId: target.id, action: 'reset_two_factor', reason, at: new Date(now) });
   });
+  await mailTwoFactorNotice(app, target.id, 'reset');
 }

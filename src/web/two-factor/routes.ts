@@ -9,6 +9,7 @@ import { hashToken, SESSION_COOKIE, type SessionUser } from '../session.js';
 import { parseUserId } from '../users/routes.js';
 import { disableTwoFactor } from './disable-two-factor.js';
 import { enableTwoFactor } from './enable-two-factor.js';
+import { mailTwoFactorNotice } from './notice-mail.js';
 import { countUnusedRecoveryCodes, findTwoFactor } from './queries.js';
 import { renewRecoveryCodes } from './renew-recovery-codes.js';
 import { newTotpSecret, qrSvg, totpUri } from './totp.js';
@@ -79,6 +80,7 @@ async function postEnable(request: IdRequest, reply: FastifyReply) {
   const app = request.server;
   try {
     const codes = await enableTwoFactor({ prisma: app.db.prisma, userId: user.id, code: text(request.body as Body, 'code', 20), now: app.clock.now(), keepSessionId: currentSessionId(request) });
+    await mailTwoFactorNotice(app, user.id, 'enabled');
     return showCodes(request, reply, user.id, codes, true);
   } catch (error) {
     return showPage(request, reply, formErrors(error, 'code'));
@@ -96,6 +98,7 @@ async function postDisable(request: IdRequest, reply: FastifyReply) {
   } catch (error) {
     return showPage(request, reply, formErrors(error, 'disable-code'));
   }
+  await mailTwoFactorNotice(app, user.id, 'disabled');
   flash(reply, 'Two-factor login is off. You were logged out everywhere else.');
   return reply.redirect(`/users/${user.id}/two-factor`, 303);
 }
