@@ -2,8 +2,8 @@
 // the test beyond what a member has: turn on two-factor login from the settings page (the code
 // comes from otpauth in the spec, as an authenticator app would make it), log out and in again
 // with a code; then verify an e-mail address and recover a lost password through the mailed
-// link. Screenshots of the enrolment, the recovery codes and the second login step go to
-// test-artifacts/screenshots/.
+// link; save a search, see the upload it matches in the header and on the notifications page,
+// bookmark it, and make the lists private. Screenshots go to test-artifacts/screenshots/.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -13,6 +13,7 @@ import { type Browser, type Page } from 'playwright-core';
 import { FakeClock } from '../../src/clock.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { launchChromium, SHOTS, skip } from '../helpers/browser.js';
+import { createMember, firstCategoryId, makeTorrent, uploadOk } from '../helpers/releases.js';
 import { linkIn, SmtpSink } from '../helpers/smtp-sink.js';
 
 describe('account security in a browser', { skip, timeout: 120_000 }, () => {
@@ -111,5 +112,38 @@ describe('account security in a browser', { skip, timeout: 120_000 }, () => {
     await logIn('dora', 'dora-new-password-2');
     await page.waitForURL(`${base}/`);
     assert.match(await page.locator('.site-header').innerText(), /dora/);
+  });
+
+  it('saves a search, is told of a matching upload, bookmarks it, and keeps the lists private', async () => {
+    // dora is still logged in from the previous spec
+    await page.goto(`${base}/releases`);
+    await page.getByLabel('Search names').fill('concert 2026');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('link', { name: 'Notify me of new uploads like this' }).click();
+    assert.equal(await page.getByLabel('Words').inputValue(), 'concert 2026');
+    await page.getByRole('button', { name: 'Save filter' }).click();
+    assert.match(await page.locator('.flash').innerText(), /Filter saved/);
+
+    const uploader = await createMember(t.app, 'uploader');
+    const music = await firstCategoryId(t.app, 'Music');
+    const releaseId = await uploadOk(t.app, uploader, { torrent: makeTorrent({ name: 'Live.Concert.2026.FLAC' }), category: music });
+    await page.goto(`${base}/`);
+    assert.equal(await page.locator('#unread-count').innerText(), '1');
+    await page.getByRole('link', { name: /Notifications/ }).click();
+    await page.screenshot({ path: `${SHOTS}/notifications.png`, fullPage: true });
+    await page.getByRole('link', { name: 'Live.Concert.2026.FLAC' }).click();
+    await page.waitForURL(`${base}/releases/${releaseId}`);
+    await page.getByRole('button', { name: 'Bookmark' }).click();
+    await page.getByRole('link', { name: 'Bookmarks' }).click();
+    assert.match(await page.locator('table.bookmarks').innerText(), /Live\.Concert\.2026\.FLAC/);
+    await page.getByRole('link', { name: /Notifications/ }).click();
+    await page.getByRole('button', { name: 'Mark all as read' }).click();
+    assert.equal(await page.locator('#unread-count').count(), 0);
+
+    await page.getByRole('link', { name: 'Profile' }).click();
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByLabel('Only me').check();
+    await page.getByRole('button', { name: 'Save privacy' }).click();
+    assert.match(await page.locator('.flash').innerText(), /only you see them/);
   });
 });
