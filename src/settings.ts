@@ -22,6 +22,8 @@ export type RegistrationMode = 'open' | 'invite' | 'closed';
 export const REGISTRATION_MODES: readonly RegistrationMode[] = ['open', 'invite', 'closed'];
 export type DescriptionImages = 'none' | 'https';
 export const DESCRIPTION_IMAGES: readonly DescriptionImages[] = ['none', 'https'];
+export type StaffTwoFactor = 'optional' | 'required';
+export const STAFF_TWO_FACTOR: readonly StaffTwoFactor[] = ['optional', 'required'];
 
 const MIN_INTERVAL_PROBLEM = 'Enter whole seconds, at most the announce interval.';
 
@@ -30,6 +32,8 @@ export const SETTINGS = {
   registrationMode: choice<RegistrationMode>({ row: 'site', group: 'site', options: REGISTRATION_MODES, fallback: () => 'open', message: 'Choose open, invite only or closed.', input: { fieldset: 'site', label: 'Registration', control: 'select' } }),
   inviteExpiryDays: number({ row: 'site', group: 'site', min: 1, max: 365, whole: true, digits: true, fallback: () => 7, input: { fieldset: 'site', label: 'Invite codes valid for (days)' } }),
   invitesForNewMembers: number({ row: 'site', group: 'site', min: 0, max: 1000, whole: true, digits: true, fallback: () => 0, input: { fieldset: 'site', label: 'Invites a new member starts with' } }),
+  /** required: moderators and admins without two-factor login are sent to turn it on */
+  staffTwoFactor: choice<StaffTwoFactor>({ row: 'site', group: 'site', options: STAFF_TWO_FACTOR, fallback: () => 'optional', message: 'Choose optional or required.', input: { fieldset: 'site', label: 'Two-factor login for staff', control: 'select' } }),
   // rows of their own: shown on every page, and the `source` tag forced into uploads
   siteName: text({ row: 'site_name', field: null, group: 'site', pattern: /^[^]{1,64}$/, message: 'The site name is 1 to 64 characters.', fallback: (config) => config.siteName, input: { fieldset: 'site', label: 'Site name' } }),
   sourceTag: text({
