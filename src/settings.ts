@@ -20,6 +20,10 @@ import { choice, date, flag, list, number, prefixes, table, text, type Setting, 
 
 export type RegistrationMode = 'open' | 'invite' | 'closed';
 export const REGISTRATION_MODES: readonly RegistrationMode[] = ['open', 'invite', 'closed'];
+export type DescriptionImages = 'none' | 'https';
+export const DESCRIPTION_IMAGES: readonly DescriptionImages[] = ['none', 'https'];
+export type StaffTwoFactor = 'optional' | 'required';
+export const STAFF_TWO_FACTOR: readonly StaffTwoFactor[] = ['optional', 'required'];
 
 const MIN_INTERVAL_PROBLEM = 'Enter whole seconds, at most the announce interval.';
 
@@ -28,12 +32,21 @@ export const SETTINGS = {
   registrationMode: choice<RegistrationMode>({ row: 'site', group: 'site', options: REGISTRATION_MODES, fallback: () => 'open', message: 'Choose open, invite only or closed.', input: { fieldset: 'site', label: 'Registration', control: 'select' } }),
   inviteExpiryDays: number({ row: 'site', group: 'site', min: 1, max: 365, whole: true, digits: true, fallback: () => 7, input: { fieldset: 'site', label: 'Invite codes valid for (days)' } }),
   invitesForNewMembers: number({ row: 'site', group: 'site', min: 0, max: 1000, whole: true, digits: true, fallback: () => 0, input: { fieldset: 'site', label: 'Invites a new member starts with' } }),
+  /** required: moderators and admins without two-factor login are sent to turn it on */
+  staffTwoFactor: choice<StaffTwoFactor>({ row: 'site', group: 'site', options: STAFF_TWO_FACTOR, fallback: () => 'optional', message: 'Choose optional or required.', input: { fieldset: 'site', label: 'Two-factor login for staff', control: 'select' } }),
   // rows of their own: shown on every page, and the `source` tag forced into uploads
   siteName: text({ row: 'site_name', field: null, group: 'site', pattern: /^[^]{1,64}$/, message: 'The site name is 1 to 64 characters.', fallback: (config) => config.siteName, input: { fieldset: 'site', label: 'Site name' } }),
   sourceTag: text({
     row: 'source_tag', field: null, group: 'site', pattern: /^[A-Za-z0-9._-]{1,64}$/, message: 'The source tag is 1 to 64 letters, digits, ".", "_" or "-".',
     fallback: (_config, earlier) => earlier.siteName as string, // until saved: the site name
     input: { fieldset: 'site', label: 'Source tag', hint: "Written into every uploaded torrent's info dict (private trackers use it to make info hashes unique)." },
+  }),
+  // the community pages: how long a comment's author may edit it (src/web/comments), and whether
+  // release descriptions show outside images (src/web/rules/markdown.ts; the CSP follows it)
+  commentEditMinutes: number({ row: 'site', group: 'site', min: 0, max: 10_080, whole: true, digits: true, fallback: () => 30, input: { fieldset: 'site', label: 'Comment edit window (minutes)', hint: 'How long authors may edit their comment (staff edit any, with a reason). 0: never.' } }),
+  descriptionImages: choice<DescriptionImages>({
+    row: 'site', group: 'site', options: DESCRIPTION_IMAGES, fallback: () => 'none', message: 'Enter none or https.',
+    input: { fieldset: 'site', label: 'Images in release descriptions', hint: '“none”, or “https” to show https images: each image’s host then learns who opens the page.' },
   }),
   // `ratio_policy`: the rules the policy job applies (src/policy, docs/accounting.md)
   ratioTable: table({ row: 'ratio_policy', group: 'policy', problem: ratioTableProblem, fallback: () => DEFAULT_RATIO_TABLE.map((band): RatioBand => ({ ...band })) }),
