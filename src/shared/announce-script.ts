@@ -83,8 +83,8 @@ end
 local snatched = left == '0' and (event == 'completed' or (not isNew and rec.lf ~= '0'))
 
 rec.lf, rec.k, rec.ls, rec.cl = left, key, now, client
-if a4 ~= '' then rec.a4 = a4 end
-if a6 ~= '' then rec.a6 = a6 end
+if a4 ~= '' then rec.a4, rec.i4 = a4, ip4 end
+if a6 ~= '' then rec.a6, rec.i6 = a6, ip6 end
 rec.t[tier] = now
 
 -- the lists: leave them all, or be listed in the role's list of each hash announced
@@ -131,7 +131,7 @@ redis.call('SADD', swarms, release)
 
 local entry = redis.call('XADD', stream, '*', 'u', user, 'r', release, 'f', field, 'up', upDelta, 'dn', downDelta,
   'mu', upMul, 'md', downMul, 'st', seedtime, 'sn', snatched and 1 or 0, 'at', now, 'ul', rec.ul, 'dl', rec.dl,
-  'lf', left, 'sd', seeder, 'ac', rec.ac, 'k', key, 'cl', client, 'i4', ip4, 'i6', ip6, 'po', port)
+  'lf', left, 'sd', seeder, 'ac', rec.ac, 'k', key, 'cl', client, 'i4', rec.i4 or '', 'i6', rec.i6 or '', 'po', port)
 
 -- the peers for the reply: leechers first, then seeders unless the requester seeds or is paused
 local peers4, peers6, found = {}, {}, 0
