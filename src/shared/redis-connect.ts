@@ -24,9 +24,14 @@ export function clusterNodes(url: string): { host: string; port: number }[] {
     });
 }
 
-export function connectRedis(url: string): RedisClient {
-  if (isClusterUrl(url)) {
-    return new Cluster(clusterNodes(url), { enableAutoPipelining: true, redisOptions: { maxRetriesPerRequest: 2 } });
-  }
-  return new Redis(url, { enableAutoPipelining: true, maxRetriesPerRequest: 2 });
+/**
+ * `onError`: where connection errors go (the client reconnects by itself; without a listener
+ * ioredis prints each one to stderr).
+ */
+export function connectRedis(url: string, onError?: (err: Error) => void): RedisClient {
+  const client = isClusterUrl(url)
+    ? new Cluster(clusterNodes(url), { enableAutoPipelining: true, redisOptions: { maxRetriesPerRequest: 2 } })
+    : new Redis(url, { enableAutoPipelining: true, maxRetriesPerRequest: 2 });
+  if (onError) client.on('error', onError);
+  return client;
 }

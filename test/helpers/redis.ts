@@ -20,6 +20,7 @@ export function uniquePrefix(): string {
 export async function redisAvailable(): Promise<boolean> {
   if (spawnSync('redis-server', ['--version']).status !== 0) return false;
   const client = new Redis(SINGLE_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  client.on('error', () => {});
   try {
     await client.connect();
     return (await client.ping()) === 'PONG';
@@ -80,6 +81,7 @@ export async function startRedisServer(dir: string, args: string[] = [], port?: 
 async function waitForPing(port: number): Promise<void> {
   for (let attempt = 0; attempt < 100; attempt++) {
     const client = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    client.on('error', () => {}); // refused until it listens: connect() rejects as well
     try {
       await client.connect();
       await client.ping();
