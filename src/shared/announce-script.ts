@@ -82,7 +82,7 @@ if wasSeeder and left == '0' and rec.ls ~= 0 then
 end
 local snatched = left == '0' and (event == 'completed' or (not isNew and rec.lf ~= '0'))
 
-rec.lf, rec.k, rec.ls, rec.cl = left, key, now, client
+rec.lf, rec.k, rec.ls, rec.cl, rec.po = left, key, now, client, port
 if a4 ~= '' then rec.a4, rec.i4 = a4, ip4 end
 if a6 ~= '' then rec.a6, rec.i6 = a6, ip6 end
 rec.t[tier] = now

@@ -10,6 +10,7 @@ import type { HashSlot } from '../tracker/core/peer.js';
 import { compactIPv6, parseIPv4 } from '../tracker/core/address.js';
 import type { AnnounceEvent, Transport } from '../tracker/core/types.js';
 import { ANNOUNCE_LUA } from './announce-script.js';
+import { SWEEP_LUA } from './sweep-script.js';
 import type { RedisClient } from './redis-connect.js';
 
 export interface SharedAnnounce {
@@ -73,7 +74,11 @@ type AnnounceReply = [number, number?, number?, Buffer?, Buffer?, number?, numbe
 
 interface ScriptedClient {
   seedkeepAnnounceBuffer(...args: (string | Buffer | number)[]): Promise<AnnounceReply>;
+  seedkeepSweep(...args: string[]): Promise<number>;
 }
+
+/** Peers expired per script call: bounded, so one call never holds Redis for long. */
+const SWEEP_LIMIT = 1000;
 
 const EMPTY = Buffer.alloc(0);
 
@@ -83,6 +88,7 @@ export class RedisPeerStore {
     readonly options: PeerStoreOptions,
   ) {
     redis.defineCommand('seedkeepAnnounce', { numberOfKeys: 7, lua: ANNOUNCE_LUA });
+    redis.defineCommand('seedkeepSweep', { numberOfKeys: 7, lua: SWEEP_LUA });
   }
 
   shardOf(releaseId: number): number {
@@ -141,6 +147,25 @@ export class RedisPeerStore {
       String(a.port),
     );
     return toResult(reply);
+  }
+
+  /**
+   * Drops the peers of one shard silent since before `cutoff` (ms) from their swarms; returns
+   * how many. Run by one process at a time (src/db/advisory-lock.ts), though running twice
+   * is harmless: a peer already expired is skipped.
+   */
+  async sweepShard(shard: number, cutoff: number): Promise<number> {
+    const releases = await this.redis.smembers(`${this.tag(shard)}:swarms`);
+    let expired = 0;
+    for (const release of releases) {
+      const keys = this.swarmKeys(Number(release));
+      for (;;) {
+        const n = await (this.redis as unknown as ScriptedClient).seedkeepSweep(...keys, String(cutoff), String(SWEEP_LIMIT), release);
+        expired += n;
+        if (n < SWEEP_LIMIT) break;
+      }
+    }
+    return expired;
   }
 
   /** Live counts of one swarm (scrape, the release page). */

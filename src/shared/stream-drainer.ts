@@ -40,6 +40,11 @@ export interface StreamDrainer {
   prepare(): Promise<void>;
   /** One pass over every stream: this consumer's pending entries, idle ones of others, new ones. */
   drainOnce(): Promise<DrainReport>;
+  /**
+   * Drains every `intervalMs` (a pass that fails is logged and retried at the next one: its
+   * entries stay pending) and returns the function that stops it. The timer is unref'd.
+   */
+  start(intervalMs: number, log: { warn(details: object, message: string): void }): () => void;
 }
 
 type Entry = [id: string, fields: string[] | null];
@@ -116,7 +121,27 @@ export function createStreamDrainer(options: DrainerOptions): StreamDrainer {
     return report;
   }
 
-  return { prepare, drainOnce };
+  function start(intervalMs: number, log: { warn(details: object, message: string): void }): () => void {
+    let stopped = false;
+    let timer: NodeJS.Timeout | null = null;
+    const tick = (): void => {
+      drainOnce()
+        .catch((err: unknown) => log.warn({ err }, 'stream drain failed; its entries stay pending'))
+        .finally(() => {
+          if (stopped) return;
+          timer = setTimeout(tick, intervalMs);
+          timer.unref();
+        });
+    };
+    timer = setTimeout(tick, intervalMs);
+    timer.unref();
+    return () => {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+    };
+  }
+
+  return { prepare, drainOnce, start };
 }
 
 /** The ids not credited before, now recorded as credited (in the caller's transaction). */

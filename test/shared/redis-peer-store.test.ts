@@ -188,6 +188,22 @@ for (const topology of ['single Redis', 'Redis Cluster'] as const) {
       assert.deepEqual(await credited(s), { up: 5n, down: 0n });
     });
 
+    it('drops a peer silent past the cut-off from its swarm and counts, keeping its baseline', async () => {
+      const s = await fresh();
+      const start = clock;
+      await s.announce(req({ peerId: peerId(1), userId: 1, event: 'started', uploaded: 100n, now: start }));
+      await s.announce(req({ peerId: peerId(2), userId: 2, left: 0n, now: start }));
+      await s.announce(req({ peerId: peerId(2), userId: 2, left: 0n, now: start + 50 * MIN }));
+      assert.equal(await s.sweepShard(s.shardOf(7), start + 10 * MIN), 1);
+      assert.deepEqual(await s.counts(7), { seeders: 1, leechers: 0 });
+      const expired = (await entries(s)).at(-1)!;
+      assert.deepEqual([expired.fields.ac, expired.fields.f, expired.up], ['0', `1:${peerId(1).toString('hex')}`, 0n]);
+      const back = await s.announce(req({ peerId: peerId(1), userId: 1, uploaded: 160n, now: (clock = start + 60 * MIN) }));
+      assert.deepEqual([back.seeders, back.leechers], [1, 1]);
+      assert.deepEqual(await credited(s), { up: 60n, down: 0n });
+      assert.equal(await s.sweepShard(s.shardOf(7), start + 10 * MIN), 0);
+    });
+
     it('keeps the counts exact under concurrent announces to many swarms', async () => {
       const s = await fresh();
       const announces = [];

@@ -165,6 +165,21 @@ describe('stream drainer', { skip: available ? false : 'no Redis on this machine
       await reopened.close();
     }
   });
+
+  it('drains on its timer until stopped', async () => {
+    const reopened = openDatabase({ dataDir: db.dataDir, databaseUrl: db.url });
+    const drainer = createStreamDrainer({ store, sql: reopened.sql, consumer: 'timer', claimIdleMs: 0 });
+    const stop = drainer.start(20, { warn() {} });
+    try {
+      await round(300);
+      for (let waited = 0; waited < 20_000 && (await backlog()) > 0; waited += 20) await new Promise((r) => setTimeout(r, 20));
+      assert.equal(await backlog(), 0);
+      await assertBooksExact(reopened.sql);
+    } finally {
+      stop();
+      await reopened.close();
+    }
+  });
 });
 
 /** Starts the drainer process, kills it once some entries are drained and some are not. */
