@@ -36,22 +36,31 @@ export async function flushLedgerBatch(sql: SqlDriver, batch: LedgerBatch, recen
   const sightings = new Map<string, IpSighting>();
   const snatched = await sql.transaction(async (tx) => {
     if (!(await claimBatch(tx, batch.id, now))) return null;
-    for (const [from, to] of rangesOf(batch.users.size)) await flushUsers(tx, batch.users, from, to);
-    for (const chunk of chunksOf(batch.peerRows)) {
-      await flushPeers(tx, chunk);
-      recentIps.pickInto(chunk, sightings);
-    }
-    for (const [from, to] of rangesOf(batch.transfers.size)) await flushTransfers(tx, batch.transfers, from, to);
-    const added = new Map<number, number>();
-    for (const chunk of chunksOf([...batch.snatches.values()])) {
-      for (const [releaseId, n] of await flushSnatches(tx, chunk)) added.set(releaseId, (added.get(releaseId) ?? 0) + n);
-    }
-    for (const [from, to] of rangesOf(batch.daily.size)) await flushDaily(tx, batch.daily, from, to);
-    for (const chunk of chunksOf([...sightings.values()])) await flushUserIps(tx, chunk);
-    return added;
+    return writeBatchRows(tx, batch, recentIps, sightings);
   });
   if (snatched !== null) recentIps.remember([...sightings.values()]);
   return snatched;
+}
+
+/**
+ * A batch's rows inside the caller's transaction, after the caller claimed its idempotency
+ * key (a batch id here, stream entry ids in the shared mode: src/shared/stream-drainer.ts).
+ * Returns the new snatches per release; the addresses seen go into `sightings`.
+ */
+export async function writeBatchRows(tx: SqlTx, batch: LedgerBatch, recentIps: RecentIps, sightings: Map<string, IpSighting>): Promise<Map<number, number>> {
+  for (const [from, to] of rangesOf(batch.users.size)) await flushUsers(tx, batch.users, from, to);
+  for (const chunk of chunksOf(batch.peerRows)) {
+    await flushPeers(tx, chunk);
+    recentIps.pickInto(chunk, sightings);
+  }
+  for (const [from, to] of rangesOf(batch.transfers.size)) await flushTransfers(tx, batch.transfers, from, to);
+  const added = new Map<number, number>();
+  for (const chunk of chunksOf([...batch.snatches.values()])) {
+    for (const [releaseId, n] of await flushSnatches(tx, chunk)) added.set(releaseId, (added.get(releaseId) ?? 0) + n);
+  }
+  for (const [from, to] of rangesOf(batch.daily.size)) await flushDaily(tx, batch.daily, from, to);
+  for (const chunk of chunksOf([...sightings.values()])) await flushUserIps(tx, chunk);
+  return added;
 }
 
 async function flushUsers(tx: SqlTx, users: TrafficRows, from: number, to: number): Promise<void> {
