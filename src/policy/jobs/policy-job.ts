@@ -41,7 +41,8 @@ async function runOnce(deps: JobDeps): Promise<PolicyJobReport> {
 
 function skipped(now: number): PolicyJobReport {
   const accounts: AccountStepReport = { checked: 0, changed: 0, events: 0 };
-  return { at: new Date(now).toISOString(), hitAndRuns: { marked: 0, cleared: 0 }, accounts, bonusPaidTo: 0, siteFreeleech: 'off', ranElsewhere: true };
+  const classes = { promoted: 0, demoted: 0, granted: 0 };
+  return { at: new Date(now).toISOString(), hitAndRuns: { marked: 0, cleared: 0 }, accounts, classes, bonusPaidTo: 0, siteFreeleech: 'off', ranElsewhere: true };
 }
 
 async function runSteps(deps: JobDeps): Promise<PolicyJobReport> {
