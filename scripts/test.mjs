@@ -8,7 +8,7 @@
 // ends together. `npm test -- --record-costs` runs each file alone and rewrites that table.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 
 const args = process.argv.slice(2);
@@ -73,7 +73,9 @@ if (dbOnly) {
 }
 files = byCost(files);
 
-let env = { ...process.env, NODE_ENV: 'test' };
+// Every spec file, server and CLI the specs start is a new Node process loading the same
+// modules: V8's compile cache lets them skip compiling what an earlier one compiled.
+let env = { NODE_COMPILE_CACHE: path.join(tmpdir(), 'seedkeep-node-compile-cache'), ...process.env, NODE_ENV: 'test' };
 const needsDatabase = files.some((f) => f.endsWith('.db.test.ts'));
 if (needsDatabase) env = { ...env, ...createTemplate(env) };
 // Files run in child processes; most wait on sockets, timers and the database worker rather
