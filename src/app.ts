@@ -62,6 +62,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     // Announce query strings are parsed by the tracker route itself (binary-safe, BEP 3).
     routerOptions: { ignoreTrailingSlash: true },
     bodyLimit: config.maxTorrentBytes + 1024 * 1024,
+    // start-up plugins load state and migrate; on a busy host that outlasts Fastify's 10 s default
+    pluginTimeout: 120_000,
   });
   const clock = deps.clock ?? systemClock;
   app.decorate('config', config);
