@@ -5,6 +5,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { AnnounceTiers } from '../generated/prisma/enums.js';
+import { countStaffQueue } from './inbox/queries.js';
 
 export const SESSION_COOKIE = 'sk_session';
 const SESSION_DAYS = 30;
@@ -24,6 +25,12 @@ export interface SessionUser {
   watchDeadline: Date | null;
   announceTiers: AnnounceTiers;
   bonusPoints: number;
+  /** the member's inbox conversations with an unread staff message (the header shows it) */
+  unreadMessages: number;
+  /** staff: open conversations waiting for a staff reader (src/web/inbox); 0 for members */
+  staffQueue: number;
+  /** two-factor login is on (staff may be required to turn it on) */
+  twoFactor: boolean;
 }
 
 export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
@@ -42,7 +49,12 @@ const sessionUserSelect = {
   watchDeadline: true,
   announceTiers: true,
   bonusPoints: true,
+  // the header's unread count, in the same query as the session
+  _count: { select: { tickets: { where: { memberUnread: true } } } },
+  totpEnabledAt: true,
 } as const;
+
+const isStaffRole = (role: SessionUser['role']): boolean => role === 'moderator' || role === 'admin';
 
 export async function createSession(
   prisma: PrismaClient,
@@ -84,8 +96,9 @@ export async function loadSessionUser(prisma: PrismaClient, request: FastifyRequ
       prisma.user.update({ where: { id: session.user.id }, data: { lastSeenAt: new Date(now) } }),
     ]);
   }
-  const { enabled: _enabled, ...user } = session.user;
-  return user;
+  const { enabled: _enabled, _count, totpEnabledAt, ...user } = session.user;
+  const staffQueue = isStaffRole(user.role) ? await countStaffQueue(prisma, user.id) : 0;
+  return { ...user, unreadMessages: _count.tickets, staffQueue, twoFactor: totpEnabledAt !== null };
 }
 
 export async function endSession(prisma: PrismaClient, request: FastifyRequest, reply: FastifyReply): Promise<void> {

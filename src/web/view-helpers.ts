@@ -67,6 +67,8 @@ export function registerViewHelpers(hbs: typeof Handlebars): void {
   hbs.registerHelper('bytes', (v: bigint | number) => formatBytes(v));
   hbs.registerHelper('ratio', (u: bigint | number, d: bigint | number) => formatRatio(u, d));
   hbs.registerHelper('date', (v: Date) => formatDate(v));
+  // credit movements: a sign, then the amount (the credit history)
+  hbs.registerHelper('signedBytes', (v: bigint) => (BigInt(v) < 0n ? `−${formatBytes(-BigInt(v))}` : `+${formatBytes(v)}`));
   // not `points`: a helper's name wins over a template variable of the same name
   hbs.registerHelper('pointsText', (v: number) => formatPoints(v));
   hbs.registerHelper('ago', (v: Date) => formatAgo(v));

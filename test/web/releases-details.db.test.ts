@@ -37,6 +37,8 @@ describe('release details', () => {
       ],
     });
     await prisma.snatch.create({ data: { userId: member.id, releaseId } });
+    // names and clients shown to every member by their choice (test/web/privacy.db.test.ts covers the default)
+    await prisma.user.updateMany({ data: { listsVisibleTo: 'members' } });
   });
   after(async () => t.close());
 
@@ -65,7 +67,8 @@ describe('release details', () => {
     assert.doesNotMatch(res.body, /<b>bold<\/b>/);
     assert.match(res.body, /Album &lt;img src&#x3D;x onerror&#x3D;alert\(1\)&gt;/);
     assert.match(res.body, /02 &lt;img src&#x3D;x onerror&#x3D;alert\(1\)&gt;.flac/);
-    assert.match(res.body, /<div class="description">Line one\n&lt;script&gt;/);
+    // the description is Markdown without raw HTML: tags stay text, line breaks stay
+    assert.match(res.body, /<div class="markdown description-text"><p>Line one<br \/>\n&lt;script&gt;alert\(1\)&lt;\/script&gt;<br \/>\n&lt;b&gt;bold&lt;\/b&gt;<\/p>/);
     assert.match(res.body, /Evil &lt;script&gt;/);
   });
 

@@ -97,8 +97,8 @@ export async function findMember(prisma: PrismaClient, id: number) {
     where: { id },
     select: {
       ...memberRowSelect,
-      email: true, passkey: true, uploadedActual: true, downloadedActual: true, disabledReason: true,
-      watchStartedAt: true, watchDownloaded: true, bonusPoints: true, invitesLeft: true,
+      email: true, passkey: true, totpEnabledAt: true, uploadedActual: true, downloadedActual: true, disabledReason: true,
+      watchStartedAt: true, watchDownloaded: true, bonusPoints: true, invitesLeft: true, userClass: true, freeleechTokens: true, personalFreeleechUntil: true, doubleUploadUntil: true,
       invitedBy: { select: { id: true, username: true } },
     },
   });

@@ -5,12 +5,13 @@ import { AppError } from '../../errors.js';
 import { canEditSettings } from '../guards.js';
 import { flash, render } from '../render.js';
 import { requireReason, type FormBody } from './form.js';
-import { REGISTRATION_MODES } from '../../settings.js';
+import { REGISTRATION_MODES, STAFF_TWO_FACTOR } from '../../settings.js';
 import { saveSettings } from './save-settings.js';
 import { parseSettingsForm, settingsToForm, TABLE_ROWS, textFields } from './settings-form.js';
 import { requireAllowed, requireStaff } from './staff-guard.js';
 
 const MODE_LABELS = { open: 'Open: anyone can register', invite: 'Invite only', closed: 'Closed' };
+const STAFF_TWO_FACTOR_LABELS = { optional: 'Optional', required: 'Required: staff without it are sent to turn it on' };
 
 function renderSettings(request: FastifyRequest, reply: FastifyReply, form: Record<string, string>, errors: Record<string, string>) {
   const rows = Array.from({ length: TABLE_ROWS }, (_, i) => ({
@@ -23,6 +24,7 @@ function renderSettings(request: FastifyRequest, reply: FastifyReply, form: Reco
     form, errors, hasErrors, rows,
     fields: textFields(form, errors),
     modes: REGISTRATION_MODES.map((m) => ({ value: m, label: MODE_LABELS[m], selected: m === form.registrationMode })),
+    staffTwoFactor: STAFF_TWO_FACTOR.map((m) => ({ value: m, label: STAFF_TWO_FACTOR_LABELS[m], selected: m === form.staffTwoFactor })),
   });
 }
 

@@ -3,12 +3,14 @@
 // the account exists.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../errors.js';
+import { showAppeal } from '../inbox/appeal.js';
 import { flash, render } from '../render.js';
 import { createSession, endSession } from '../session.js';
 import { LoginThrottle } from './login-throttle.js';
 import { verifyNothing, verifyPassword } from './password.js';
 import { findLoginCandidate } from './queries.js';
 import { registerMember, registrationAllowed, type RegisterForm } from './register-member.js';
+import { secondStepRoutes, startSecondStep } from '../two-factor/login-step.js';
 
 type Body = Record<string, unknown>;
 
@@ -117,13 +119,17 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
       throttle.recordFailure(username);
       return fail('Wrong username or password.');
     }
-    if (!candidate.enabled) {
-      return fail(`This account is disabled${candidate.disabledReason ? `: ${candidate.disabledReason}` : '.'}`, 403);
-    }
+    // the password was right: the member may read and write their appeal (src/web/inbox/appeal.ts)
+    if (!candidate.enabled) return showAppeal(request, reply, candidate);
+    // with two-factor login the password gives a challenge, not a session; the throttle keeps
+    // counting until the second step succeeds
+    if (candidate.totpEnabledAt) return startSecondStep(app, reply, candidate.id, next);
     throttle.recordSuccess(username);
     await startSession(app, request, reply, candidate.id);
     return reply.redirect(next, 303);
   });
+
+  secondStepRoutes(app, { throttle, safeNext, startSession: (request, reply, userId) => startSession(app, request, reply, userId) });
 
   app.post('/logout', async (request, reply) => {
     await endSession(app.db.prisma, request, reply);

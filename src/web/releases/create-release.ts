@@ -7,6 +7,7 @@ import { Prisma, type PrismaClient } from '../../generated/prisma/client.js';
 import { parseTorrent, type ParsedTorrent } from '../../torrents/index.js';
 import type { TrackerService } from '../../tracker/service.js';
 import type { MediaIds } from '../api/media-ids.js';
+import { notifyMatchingFilters } from '../notifications/match-upload.js';
 import { findReleaseByHashes } from './queries.js';
 
 export interface CreateReleaseOptions {
@@ -20,6 +21,8 @@ export interface CreateReleaseOptions {
   name?: string;
   /** optional IMDb/TMDB/TVDB ids, already checked (src/web/api/media-ids.ts) */
   mediaIds?: MediaIds;
+  /** the .nfo's text, already read (src/web/releases/nfo.ts) */
+  nfo?: string | null;
   /** the `source` tag written into info (the sourceTag setting) */
   source: string;
   maxBytes: number;
@@ -58,6 +61,7 @@ async function insertRelease(options: CreateReleaseOptions, parsed: ParsedTorren
         uploaderId: options.uploaderId,
         categoryId: options.categoryId,
         ...options.mediaIds,
+        nfo: options.nfo ?? null,
         torrentFile: toBytes(parsed.stored),
         createdAt: options.now,
         updatedAt: options.now,
@@ -83,5 +87,7 @@ export async function createRelease(options: CreateReleaseOptions): Promise<{ id
     throw error;
   }
   await options.tracker.syncRelease(id);
+  // saved searches are matched here, so uploads from the form and from the API both notify
+  await notifyMatchingFilters(options.prisma, id, options.now.getTime());
   return { id, parsed };
 }

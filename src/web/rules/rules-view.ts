@@ -5,6 +5,7 @@ import { GIB, type RatioBand } from '../../policy/ratio-table.js';
 import type { RegistrationMode } from '../../settings.js';
 import { formatBytes, formatDuration } from '../view-helpers.js';
 import { nameClients } from './client-names.js';
+import { economyRules } from './economy-rules.js';
 import type { LiveRules } from './settings-queries.js';
 
 /** At most two decimals, no trailing zeros: 0.5, 10, 1.25. */
@@ -53,6 +54,7 @@ export function rulesView(live: LiveRules) {
       maxMarks: policy.hnrMaxMarks,
     },
     bonus: bonusView(live),
+    economy: economyRules(live.economy),
     freeleech: { siteWide: tracker.siteFreeleech, until: tracker.siteFreeleech ? live.siteFreeleechUntil : null },
     clients: { deny: nameClients(tracker.clientDeny), allow: nameClients(tracker.clientAllow) },
     invites: {

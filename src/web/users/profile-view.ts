@@ -4,13 +4,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config.js';
 import { httpAnnounceUrl, udpAnnounceUrl } from '../releases/build-download.js';
-import { canSeeSecretsOf, isStaff } from '../guards.js';
+import { canSeeListsOf, canSeeSecretsOf, isStaff } from '../guards.js';
 import type { SessionUser } from '../session.js';
 import { formatRatio, ratioOf } from '../view-helpers.js';
 import {
   countUploadsOf, listActivePeersOf, listRatioHistory, listSnatchesOf, listTransfersOf, listUploadsOf, UPLOADS_PER_PAGE, type Profile,
 } from './queries.js';
 import { renderRatioChart } from './ratio-chart.js';
+import { economyView } from './economy-view.js';
 
 
 export function secretsOf(config: Config, profile: Profile) {
@@ -53,14 +54,15 @@ function uploadsPager(page: number, total: number) {
   };
 }
 
-async function profileLists(app: FastifyInstance, userId: number, uploadsPage: number) {
+/** `private`: the member's privacy choice hides the lists from this viewer, so they are not even read. */
+async function profileLists(app: FastifyInstance, userId: number, uploadsPage: number, hidden: boolean) {
   const prisma = app.db.prisma;
   const [peers, snatches, uploads, uploadCount, transfers] = await Promise.all([
-    listActivePeersOf(prisma, userId),
-    listSnatchesOf(prisma, userId),
+    hidden ? [] : listActivePeersOf(prisma, userId),
+    hidden ? [] : listSnatchesOf(prisma, userId),
     listUploadsOf(prisma, userId, uploadsPage),
     countUploadsOf(prisma, userId),
-    listTransfersOf(prisma, userId),
+    hidden ? [] : listTransfersOf(prisma, userId),
   ]);
   const withPercent = (p: (typeof peers)[number]) => ({ ...p, percent: percentDone(p.left, p.release.size) });
   return {
@@ -78,7 +80,10 @@ async function profileLists(app: FastifyInstance, userId: number, uploadsPage: n
 }
 
 export async function profileView(app: FastifyInstance, viewer: SessionUser, profile: Profile, uploadsPage = 1) {
-  const [lists, history] = await Promise.all([profileLists(app, profile.id, uploadsPage), listRatioHistory(app.db.prisma, profile.id, app.clock.now())]);
+  const listsHidden = !canSeeListsOf(viewer, profile);
+  const [lists, history, economy] = await Promise.all([
+    profileLists(app, profile.id, uploadsPage, listsHidden), listRatioHistory(app.db.prisma, profile.id, app.clock.now()), economyView(app, profile.id),
+  ]);
   const showSecrets = canSeeSecretsOf(viewer, profile);
   // The template never gets the secret fields unless it may show them.
   const { passkey: _p, rssToken: _r, email: _e, ...publicProfile } = profile;
@@ -86,10 +91,12 @@ export async function profileView(app: FastifyInstance, viewer: SessionUser, pro
     profile: publicProfile,
     isOwner: viewer.id === profile.id,
     viewerIsStaff: isStaff(viewer),
+    listsHidden,
     secrets: showSecrets ? secretsOf(app.config, profile) : null,
     ...ratioStatus(profile, app.clock.now()),
     ...lists,
     hitAndRuns: lists.transfers.filter((t) => t.hitAndRun).length,
     chart: renderRatioChart(history, profile.requiredRatio),
+    economy,
   };
 }
