@@ -55,11 +55,11 @@ export function printRow(row: HttpRow): void {
  */
 export async function warmPopulation(server: Running, fixtureFile: string, load: Load): Promise<void> {
   if (load.kind !== 'steady') return;
-  for (let i = 0; i < 40; i++) {
+  for (let i = 0; i < 200; i++) {
     const r = await runWrk({ url: server.url, fixtureFile, load, connections: 50, durationSec: 3 });
     if (r.warm >= load.population) return;
   }
-  throw new Error(`${server.name}: the steady population of ${load.population} peers was not warmed in 40 runs of 3 s`);
+  throw new Error(`${server.name}: the steady population of ${load.population} peers was not warmed in 200 runs of 3 s`);
 }
 
 export { describeLoad };

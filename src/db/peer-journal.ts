@@ -4,12 +4,14 @@
 // row per peer. A peer's baseline and the credit computed from it still commit together, and
 // nothing is parsed or indexed on the flush's path. The checkpoint applies the journal to
 // `peers` (the latest state of each peer, so a peer that announced many times since is
-// written once) and deletes what it applied, in one transaction: it runs on its own cadence
-// after a flush, after every flush asked for (shutdown, tests, tools), and at start before
-// the peers are loaded, so a kill -9 at any moment loads exactly the committed baselines.
+// written once) and the transfer journal to `transfers` (transfer-journal.ts), and deletes
+// what it applied, in one transaction: it runs on its own cadence after a flush, after every
+// flush asked for (shutdown, tests, tools), and at start before the peers are loaded, so a
+// kill -9 at any moment loads exactly the committed baselines.
 import type { PeerRow } from '../tracker/core/ledger.js';
 import type { SqlDriver, SqlTx } from './driver.js';
 import { literal, TS } from './sql-arrays.js';
+import { applyTransferJournal } from './transfer-journal.js';
 
 /**
  * A Postgres array literal of member-supplied texts (client, key): every element quoted, with
@@ -76,7 +78,10 @@ export async function applyPeerJournal(tx: SqlTx): Promise<number> {
   return rows[0]?.n ?? 0;
 }
 
-/** A checkpoint in a transaction of its own. */
-export async function checkpointPeers(sql: SqlDriver): Promise<number> {
-  return sql.transaction((tx) => applyPeerJournal(tx));
+/** The checkpoint of both journals (this one and transfer-journal.ts), in a transaction of its own. */
+export async function checkpointJournals(sql: SqlDriver): Promise<void> {
+  await sql.transaction(async (tx) => {
+    await applyPeerJournal(tx);
+    await applyTransferJournal(tx);
+  });
 }

@@ -8,7 +8,7 @@ import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import { createCheckpointer } from '../db/checkpointer.js';
 import { snatchCounts } from '../db/ledger-batches.js';
-import { checkpointPeers } from '../db/peer-journal.js';
+import { checkpointJournals } from '../db/peer-journal.js';
 import { RecentIps } from '../db/recent-ips.js';
 import { flushLedgerBatch, FLUSH_CHUNK_ROWS, writeReleaseCounts } from '../db/tracker-store.js';
 import { BoundaryWaits, type WaitGroup } from './boundary-waits.js';
@@ -35,9 +35,9 @@ const COUNTS_PER_FLUSH = 20 * FLUSH_CHUNK_ROWS;
 const CHECKPOINT_WAL_BYTES = 64 * 1024 * 1024;
 const CHECKPOINT_MS = 60_000;
 /**
- * Timer flushes apply the peer journal to `peers` at most this often (every flush asked for
- * does it too): a peer re-announcing within it gets one row write, and the web's view of
- * the peers (state, addresses, per-peer totals) is at most this late (db/peer-journal.ts).
+ * Timer flushes apply the peer and transfer journals at most this often (every flush asked
+ * for does it too): a peer re-announcing within it gets one `peers` and one `transfers` row
+ * write, and what the web reads of them is at most this late (db/peer-journal.ts).
  */
 export const PEER_CHECKPOINT_MS = 30_000;
 
@@ -208,19 +208,19 @@ export function createLedgerFlusher(options: LedgerFlusherOptions): LedgerFlushe
     }
   }
 
-  // The peer journal's checkpoint (db/peer-journal.ts) follows a flush that succeeded; the
-  // start applied the journal before loading the peers, so the first is due an interval on.
+  // The journals' checkpoint (db/peer-journal.ts) follows a flush that succeeded; the start
+  // applied the journals before loading the peers, so the first is due an interval on.
   let peersDueAt = clock.now() + PEER_CHECKPOINT_MS;
   async function applyJournal(asked: boolean): Promise<void> {
     if ((!asked && clock.now() < peersDueAt) || performance.now() >= flushDeadline) return; // at stop: the next start applies it
     peersDueAt = clock.now() + PEER_CHECKPOINT_MS;
     try {
-      await checkpointPeers(db.sql);
+      await checkpointJournals(db.sql);
       await checkpoint();
     } catch (err) {
-      // the journal stays, with the books: the next flush tries again
+      // the journals stay, with the books: the next flush tries again
       peersDueAt = 0;
-      log.warn({ err }, 'peer journal checkpoint failed');
+      log.warn({ err }, 'journal checkpoint failed');
     }
   }
 

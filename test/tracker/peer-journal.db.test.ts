@@ -1,6 +1,7 @@
-// The peer journal (docs/accounting.md, "The peer journal"): a timer flush appends the peers it
-// changed to peer_journal with the credit, instead of rewriting their `peers` rows; the
-// checkpoint writes each peer's latest state once; a start after kill -9 applies the journal
+// The peer and transfer journals (docs/accounting.md, "The peer journal"): a timer flush
+// appends the peers it changed and its per-release deltas to the journals with the members'
+// credit, instead of rewriting `peers` and `transfers` rows; the checkpoint writes each peer's
+// latest state and adds the deltas up, once; a start after kill -9 applies the journals
 // before loading, so baselines and credit agree and nothing is credited twice.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -39,6 +40,11 @@ async function storedBaseline(): Promise<bigint | null> {
   return rows.length ? BigInt(rows[0].uploaded as string) : null;
 }
 
+async function transferUploaded(): Promise<bigint> {
+  const rows = await db.sql.query<{ uploaded: unknown }>('SELECT uploaded FROM transfers WHERE user_id = $1 AND release_id = $2', [user.id, release.id]);
+  return BigInt(rows[0].uploaded as string);
+}
+
 const journalRows = async (): Promise<number> => (await db.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM peer_journal'))[0].n;
 
 before(async () => {
@@ -48,8 +54,8 @@ before(async () => {
 });
 after(() => db.destroy());
 
-describe('the peer journal', () => {
-  it('keeps re-announces out of the peers table until the checkpoint, which writes the latest state once', async () => {
+describe('the peer and transfer journals', () => {
+  it('keeps re-announces out of the peers and transfers rows until the checkpoint, which writes the latest state and the sums once', async () => {
     const s = service();
     await s.start();
     const base = (await userTotals(db.sql, user.id)).uploaded;
@@ -62,10 +68,12 @@ describe('the peer journal', () => {
       await s.flush('timer');
     }
     assert.equal(await storedBaseline(), 0n, 'the row is not rewritten by timer flushes');
+    assert.equal(await transferUploaded(), 0n, 'nor is the transfer row');
     assert.ok((await journalRows()) >= 3, 'each flush journaled the peer');
     assert.equal((await userTotals(db.sql, user.id)).uploaded - base, 3n * MiB, 'the credit is committed by every flush');
     await s.flush();
     assert.equal(await storedBaseline(), 3n * MiB, 'the checkpoint wrote the newest baseline');
+    assert.equal(await transferUploaded(), 3n * MiB, 'and added the three deltas to the transfer row');
     assert.equal(await journalRows(), 0, 'and emptied the journal');
     await s.stop();
   });
@@ -90,6 +98,7 @@ describe('the peer journal', () => {
     announce(second, 6n * MiB);
     await second.flush();
     assert.equal((await userTotals(db.sql, user.id)).uploaded - base, 3n * MiB, '1 MiB by each of the three announces, once');
+    assert.equal(await transferUploaded(), 6n * MiB, 'the transfer row too');
     await second.stop();
     await first.stop();
   });

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import Fastify from 'fastify';
 import { FakeClock } from '../../src/clock.js';
 import { testConfig, type Config } from '../../src/config.js';
-import { checkpointPeers } from '../../src/db/peer-journal.js';
+import { checkpointJournals } from '../../src/db/peer-journal.js';
 import { createTrackerService, type TrackerService } from '../../src/tracker/service.js';
 import type { AnnounceRequest } from '../../src/tracker/core/types.js';
 import { infoHashOf, passkeyOf } from '../../bench/lib/fixture.js';
@@ -82,7 +82,7 @@ describe('stopping with a large backlog', () => {
 
     // consistent: every member's credit is exactly what their written peer baselines account
     // for, once the peer journal is applied (as the next start does first)
-    await checkpointPeers(db.sql);
+    await checkpointJournals(db.sql);
     const stopped = await books();
     for (const [id, credited] of stopped.credited) assert.equal(credited, stopped.baselines.get(id) ?? 0n, `member ${id}`);
 
