@@ -20,6 +20,7 @@ import { reportRoutes } from './reports/routes.js';
 import { staffReportRoutes } from './reports/staff-routes.js';
 import { inviteRoutes } from './invites/routes.js';
 import { noticeRoutes } from './notices/routes.js';
+import { unreadNotices } from './notices/unread-hook.js';
 import { inviteTreeRoutes } from './invites/tree-routes.js';
 import { releaseRoutes } from './releases/routes.js';
 import { requestRoutes } from './requests/routes.js';
@@ -32,7 +33,7 @@ import { twoFactorRoutes } from './two-factor/routes.js';
 import { userRoutes } from './users/routes.js';
 
 export const webRouteGroups: Array<(app: FastifyInstance) => Promise<void>> = [
-  memberWarnings, staffTwoFactorRequirement, unreadNotifications, homeRoutes, authRoutes, recoveryRoutes, inviteRoutes, inviteTreeRoutes,
+  memberWarnings, staffTwoFactorRequirement, unreadNotifications, unreadNotices, homeRoutes, authRoutes, recoveryRoutes, inviteRoutes, inviteTreeRoutes,
   releaseRoutes, userRoutes, sessionRoutes, twoFactorRoutes, privacyRoutes, bookmarkRoutes, notificationRoutes, personalFeedRoutes,
   noticeRoutes, shopRoutes, requestRoutes, tokenRoutes, rssRoutes, rulesRoutes,
   inboxRoutes, appealRoutes, staffInboxRoutes, reportRoutes, staffReportRoutes, commentRoutes, newsRoutes, adminRoutes,

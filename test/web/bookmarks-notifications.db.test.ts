@@ -111,7 +111,11 @@ describe('bookmarks and notification filters', () => {
       assert.equal(page.body.match(/class="unread"/g)?.length, 2);
       assert.doesNotMatch((await get(ivan, '/notifications')).body, /Dune\.Part/, 'another member’s notifications stay theirs');
       assert.equal((await postForm(t.app, ana, '/notifications/read', {}, { from: '/notifications', csrf: false })).statusCode, 403);
+      const old = await t.db.prisma.notification.findFirstOrThrow({ where: { userId: ana.id } });
+      const longAgo = new Date(Date.now() - 31 * 86400_000);
+      const stale = await t.db.prisma.notification.create({ data: { userId: ana.id, filterId: old.filterId, releaseId: (await upload('Old.Dune.2160p', music)), createdAt: longAgo, readAt: longAgo } });
       assert.equal((await postForm(t.app, ana, '/notifications/read', {}, { from: '/notifications' })).statusCode, 303);
+      assert.equal(await t.db.prisma.notification.count({ where: { id: stale.id } }), 0, 'read a month ago: forgotten');
       assert.doesNotMatch((await get(ana, '/')).body, /id="unread-count"/);
       assert.equal((await get(ana, '/notifications')).body.match(/class="unread"/g), null);
     });

@@ -134,13 +134,18 @@ describe('web fuzz', () => {
       `/users/${who.id}/two-factor/enable`, `/users/${who.id}/two-factor/disable`, `/users/${who.id}/two-factor/recovery-codes`, `/users/${victim.id}/two-factor/disable`,
       '/login/two-factor', `/users/${who.id}/privacy`, `/users/${victim.id}/privacy`, `/releases/${releaseId}/bookmark`, '/releases/99999999999/bookmark',
       '/notifications/read', '/notifications/filters', '/notifications/filters/1/delete', '/notifications/filters/constructor/delete', `/admin/users/${victim.id}/two-factor`,
+      // the ratio economy
+      '/shop/token', '/shop/__proto__', `/releases/${releaseId}/token`, `/releases/${releaseId}/reseed`, '/releases/constructor/token', '/notices/read',
+      '/requests', ...['bounty', 'fill', 'confirm', 'reject', 'withdraw'].map((a) => `/requests/1/${a}`), '/requests/constructor/fill',
+      '/admin/classes', '/admin/shop', `/admin/users/${victim.id}/perks`,
     ];
     const fieldNames = ['username', 'password', 'confirm', 'email', 'invite', 'next', 'amount', 'points', 'count', 'current', 'name', 'category', 'description', 'mode', 'reason',
       'warn-reason', 'days', 'role', 'enabled', 'uploaded', 'downloaded', 'hours', 'ids', 'release', 'udpFirst', 'announceInterval', 'minInterval', 'maxPeersPerMember',
       'maxPeersPerRelease', 'registrationMode', 'siteName', 'sourceTag', 'clientDeny', 'clientAllow', 'band_from_0', 'band_max_0', 'band_min_0', 'watchDays',
       'edit-reason', 'settings-reason', 'delete-reason', 'traffic-reason', 'role-reason', 'leech-reason', 'enabled-reason', 'invites-reason', 'hnr-reason', 'freeleech-reason', 'id', 'transfer',
       'subject', 'body', 'assignee', 'resolve', 'kind', 'outcome', 'action', 'title', 'preview', 'imdbId', 'tmdbId', 'tvdbId',
-      'code', 'disable-password', 'disable-code', 'renew-code', 'listsVisibleTo', 'back', 'words', 'categoryId', 'freeleechOnly', 'two-factor-reason', 'staffTwoFactor'];
+      'code', 'disable-password', 'disable-code', 'renew-code', 'listsVisibleTo', 'back', 'words', 'categoryId', 'freeleechOnly', 'two-factor-reason', 'staffTwoFactor',
+      'bounty', 'links', 'c0_name', 'c0_minDays', 'c0_minRatio', 'c0_mayUpload', 's0_key', 's0_kind', 's0_amount', 's0_price', 'perks-tokens', 'perks-freeleech', 'perks-reason', 'tokenHours'];
     for (const who of [member, admin]) {
       for (const url of forms(who)) {
         const { token, cookie } = await getCsrf(t.app, who.cookie, `/users/${who.id}/settings`);

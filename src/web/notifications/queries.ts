@@ -50,9 +50,16 @@ export function countUnread(prisma: PrismaClient, userId: number): Promise<numbe
   return prisma.notification.count({ where: { userId, readAt: null }, take: UNREAD_SHOWN + 1 });
 }
 
+/** Read notifications are forgotten after this, when the member next marks all read. */
+export const KEEP_READ_MS = 30 * 86400_000;
+
+/** Marks every unread one read, and forgets those read long ago (the table stays small). */
 export async function markAllRead(prisma: PrismaClient, userId: number, now: number): Promise<number> {
-  const { count } = await prisma.notification.updateMany({ where: { userId, readAt: null }, data: { readAt: new Date(now) } });
-  return count;
+  const [marked] = await prisma.$transaction([
+    prisma.notification.updateMany({ where: { userId, readAt: null }, data: { readAt: new Date(now) } }),
+    prisma.notification.deleteMany({ where: { userId, readAt: { lt: new Date(now - KEEP_READ_MS) } } }),
+  ]);
+  return marked.count;
 }
 
 export async function listFilterFeed(sql: SqlDriver, filterId: number): Promise<FeedRelease[]> {

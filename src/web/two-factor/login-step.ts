@@ -47,6 +47,7 @@ export function secondStepRoutes(app: FastifyInstance, deps: { throttle: LoginTh
     render(request, reply, 'pages/two-factor/login', { title: 'Two-factor login', next, error });
 
   app.get('/login/two-factor', async (request, reply) => {
+    if (request.user) return reply.redirect('/', 303);
     if (!(await liveChallenge(request))) return startAgain(reply, app);
     return page(request, reply, safeNext((request.query as Body)?.next));
   });
