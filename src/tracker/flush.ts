@@ -8,6 +8,7 @@ import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import { createCheckpointer } from '../db/checkpointer.js';
 import { snatchCounts } from '../db/ledger-batches.js';
+import { checkpointJournals } from '../db/peer-journal.js';
 import { RecentIps } from '../db/recent-ips.js';
 import { flushLedgerBatch, FLUSH_CHUNK_ROWS, writeReleaseCounts } from '../db/tracker-store.js';
 import { BoundaryWaits, type WaitGroup } from './boundary-waits.js';
@@ -33,6 +34,12 @@ const COUNTS_PER_FLUSH = 20 * FLUSH_CHUNK_ROWS;
 /** PGlite: a checkpoint once this much write-ahead log was written, or any was and CHECKPOINT_MS passed (src/db/checkpointer.ts). */
 const CHECKPOINT_WAL_BYTES = 64 * 1024 * 1024;
 const CHECKPOINT_MS = 60_000;
+/**
+ * Timer flushes apply the peer and transfer journals at most this often (every flush asked
+ * for does it too): a peer re-announcing within it gets one `peers` and one `transfers` row
+ * write, and what the web reads of them is at most this late (db/peer-journal.ts).
+ */
+export const PEER_CHECKPOINT_MS = 30_000;
 
 export type FlushListener = (seconds: number, ok: boolean) => void;
 
@@ -201,10 +208,26 @@ export function createLedgerFlusher(options: LedgerFlusherOptions): LedgerFlushe
     }
   }
 
+  // The journals' checkpoint (db/peer-journal.ts) follows a flush that succeeded; the start
+  // applied the journals before loading the peers, so the first is due an interval on.
+  let peersDueAt = clock.now() + PEER_CHECKPOINT_MS;
+  async function applyJournal(asked: boolean): Promise<void> {
+    if ((!asked && clock.now() < peersDueAt) || performance.now() >= flushDeadline) return; // at stop: the next start applies it
+    peersDueAt = clock.now() + PEER_CHECKPOINT_MS;
+    try {
+      await checkpointJournals(db.sql);
+      await checkpoint();
+    } catch (err) {
+      // the journals stay, with the books: the next flush tries again
+      peersDueAt = 0;
+      log.warn({ err }, 'journal checkpoint failed');
+    }
+  }
+
   async function flush(allCounts = true): Promise<void> {
     while (flushing) await flushing.catch(() => {});
     // decided only now: a tick that waited behind a slow flush must not write counts again
-    flushing = flushOnce(allCounts || clock.now() >= countsDueAt, allCounts);
+    flushing = flushOnce(allCounts || clock.now() >= countsDueAt, allCounts).then(() => applyJournal(allCounts));
     try {
       await flushing;
     } finally {
