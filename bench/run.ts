@@ -15,6 +15,7 @@ import { freePort } from './lib/proc.js';
 import { httpTable, renderMarkdown, targetsTable } from './lib/report.js';
 import { durationsFor, trivialRate, type Pauses, type Results } from './lib/results.js';
 import { buildSeedkeep, ensureTools } from './lib/tools.js';
+import { isLongSection, runLongSections } from './long-runs.js';
 import { httpGet, sampleFailures } from './lib/announce-url.js';
 import { describeRounds, measureBoundaries } from './sections/boundaries.js';
 import { burstLine, measureBurst } from './sections/burst.js';
@@ -256,6 +257,12 @@ async function pages(ctx: Context): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  const named = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+  if (named.length > 0) {
+    const unknown = named.filter((n) => !isLongSection(n));
+    if (unknown.length > 0) throw new Error(`unknown bench section ${unknown.join(', ')}: stop, soak or scale (bench/README.md)`);
+    return runLongSections(named, process.argv.slice(2).filter((a) => a.startsWith('--')), ROOT);
+  }
   const quick = process.argv.includes('--quick');
   const started = Date.now();
   const tools = ensureTools();
