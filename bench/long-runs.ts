@@ -3,13 +3,15 @@
 // PGlite and, with DATABASE_URL, on PostgreSQL in a scratch database it drops afterwards.
 // Each writes its lines to bench/results/<name>.md.
 //   stop   [--peers=1000000]      a SIGTERM with that many peers' deltas pending, then the books
-//   soak   [--announces=300000]   announces into one process lifetime on PGlite, pages polled
-//   scale  [--releases=1000000]   start-up, memory and page latency at that many releases
+//   soak   [--announces=300000 --peers=100000]  announces into one process lifetime on PGlite, pages polled
+//   scale  [--releases=1000000 --members=100000]  start-up, memory and latency at that size
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describeMachine } from './lib/machine.js';
 import { buildSeedkeep } from './lib/tools.js';
+import { describeScale, measureScale } from './sections/scale.js';
+import { describeSoak, measureSoak } from './sections/soak.js';
 import { describeStop, measureStop } from './sections/stop.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -38,6 +40,9 @@ async function perDatabase(run: (pgUrl: string) => Promise<string>): Promise<str
 
 const SECTIONS: Record<string, (args: string[]) => Promise<string[]>> = {
   stop: (args) => perDatabase(async (pgUrl) => describeStop(await measureStop({ pgUrl, peers: flag(args, 'peers', 1_000_000) }))),
+  // the embedded database is what the soak is about
+  soak: async (args) => [describeSoak(await measureSoak({ announces: flag(args, 'announces', 300_000), peers: flag(args, 'peers', 100_000) }))],
+  scale: (args) => perDatabase(async (pgUrl) => describeScale(await measureScale({ pgUrl, releases: flag(args, 'releases', 1_000_000), members: flag(args, 'members', 100_000) }))),
 };
 
 export function isLongSection(name: string): boolean {

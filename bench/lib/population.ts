@@ -10,6 +10,8 @@ import { dropDatabase, freshDatabase } from './pg.js';
 import { seedCategory, seedMembers, seedReleases } from './seed-sql.js';
 import type { PeerReport } from './udp-swarm.js';
 
+const RELEASES_PER_STATEMENT = 50_000;
+
 export interface Prepared {
   database: 'PGlite' | 'Postgres';
   dataDir: string;
@@ -19,7 +21,7 @@ export interface Prepared {
 }
 
 /** A fresh data folder (and, given pgUrl, a fresh PostgreSQL database `name`), migrated and seeded. */
-export async function prepareDatabase(options: { pgUrl: string; name: string; members: number; releases: number }): Promise<Prepared> {
+export async function prepareDatabase(options: { pgUrl: string; name: string; members: number; releases: number; withCounts?: boolean }): Promise<Prepared> {
   const t0 = performance.now();
   const dataDir = mkdtempSync(path.join(tmpdir(), `${options.name}-`));
   const databaseUrl = options.pgUrl ? await freshDatabase(options.pgUrl, options.name) : '';
@@ -28,7 +30,12 @@ export async function prepareDatabase(options: { pgUrl: string; name: string; me
     await db.migrate();
     const categoryId = await seedCategory(db.sql);
     await seedMembers(db.sql, options.members);
-    await seedReleases(db.sql, options.releases, categoryId, 1);
+    // in parts, each followed by a checkpoint on PGlite: one statement writing a million rows
+    // would build more write-ahead log than PGlite copes with (docs/operations.md)
+    for (let first = 1; first <= options.releases; first += RELEASES_PER_STATEMENT) {
+      await seedReleases(db.sql, Math.min(RELEASES_PER_STATEMENT, options.releases - first + 1), categoryId, 1, first, options.withCounts ?? true);
+      if (!databaseUrl) await db.sql.exec('CHECKPOINT');
+    }
     await db.sql.exec('ANALYZE');
     if (!databaseUrl) await db.sql.exec('CHECKPOINT');
   } finally {

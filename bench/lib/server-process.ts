@@ -3,6 +3,7 @@
 // `seedkeep is ready` line, its RSS sampled from /proc, and stopped with SIGTERM, timed until
 // the process has exited.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +21,8 @@ export interface ServerProcess {
   readyMs: number;
   /** the log lines so far (the last 256 KB) */
   output(): string;
+  /** how many log lines so far contained each of ServerEnv.countLines */
+  counted: Map<string, number>;
   /** SIGTERM; resolves when the process has exited */
   stop(): Promise<StopResult>;
   kill(): void;
@@ -41,6 +44,8 @@ export interface ServerEnv {
   udpPort: number;
   /** the rest of the environment (FLUSH_INTERVAL_MS, LOG_LEVEL, …) */
   extra?: Record<string, string>;
+  /** log messages to count over the whole lifetime (the kept output is only its tail) */
+  countLines?: string[];
 }
 
 /** VmRSS and VmHWM (the peak) of a live process, in bytes. */
@@ -84,8 +89,15 @@ export async function startServer(env: ServerEnv, readyTimeoutMs = 900_000): Pro
     },
   });
   let log = '';
+  let partial = '';
+  const counted = new Map((env.countLines ?? []).map((m) => [m, 0]));
   const keep = (chunk: Buffer): void => {
-    log = (log + chunk.toString()).slice(-262_144);
+    const text = chunk.toString();
+    log = (log + text).slice(-262_144);
+    if (counted.size === 0) return;
+    const lines = (partial + text).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) for (const [m, n] of counted) if (line.includes(m)) counted.set(m, n + 1);
   };
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
@@ -109,6 +121,7 @@ export async function startServer(env: ServerEnv, readyTimeoutMs = 900_000): Pro
   return {
     child, pid, port: env.port, udpPort: env.udpPort, url: `http://127.0.0.1:${env.port}`, readyMs,
     output: () => log,
+    counted,
     kill: () => void child.kill('SIGKILL'),
     async stop() {
       const t0 = performance.now();
@@ -133,4 +146,12 @@ export async function waitWritten(url: string, timeoutMs = 1_800_000): Promise<n
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   return performance.now() - t0;
+}
+
+/** A member's session cookie, its row written directly (sessions hold the SHA-256 of the token, src/web/session.ts). */
+export async function insertSession(sql: { exec(sql: string): Promise<void> }, userId: number): Promise<string> {
+  const token = randomBytes(32).toString('base64url');
+  const id = createHash('sha256').update(token).digest('hex');
+  await sql.exec(`INSERT INTO sessions (id, user_id, expires_at) VALUES ('${id}', ${Math.trunc(userId)}, now() + interval '7 days')`);
+  return `sk_session=${token}`;
 }
