@@ -1,7 +1,7 @@
 // The long sections, run one by one by name (`npm run bench -- stop`, method in
 // bench/README.md): each starts the real server process (dist/server.js, compiled first) on
 // PGlite and, with DATABASE_URL, on PostgreSQL in a scratch database it drops afterwards.
-// Each writes its lines to bench/results/<name>.md.
+// Each writes its lines to bench/results/<name>.md (<name>-<database>.md with --database=).
 //   stop   [--peers=1000000]      a SIGTERM with that many peers' deltas pending, then the books
 //   soak   [--announces=300000 --peers=100000]  announces into one process lifetime on PGlite, pages polled
 //   scale  [--releases=1000000 --members=100000]  start-up, memory and latency at that size
@@ -23,10 +23,16 @@ function flag(args: string[], name: string, fallback: number): number {
   return value;
 }
 
-/** One line per database: PGlite always, PostgreSQL when DATABASE_URL names a server. */
-async function perDatabase(run: (pgUrl: string) => Promise<string>): Promise<string[]> {
+/** --database=pglite or --database=postgres: that one alone */
+function onlyDatabase(args: string[]): string | undefined {
+  return args.find((a) => a.startsWith('--database='))?.slice('--database='.length);
+}
+
+/** One line per database: PGlite, and PostgreSQL when DATABASE_URL names a server. */
+async function perDatabase(args: string[], run: (pgUrl: string) => Promise<string>): Promise<string[]> {
   const lines: string[] = [];
-  const urls = ['', ...(process.env.DATABASE_URL ? [process.env.DATABASE_URL] : [])];
+  const only = onlyDatabase(args);
+  const urls = ['', ...(process.env.DATABASE_URL ? [process.env.DATABASE_URL] : [])].filter((url) => !only || (url ? only === 'postgres' : only === 'pglite'));
   for (const url of urls) {
     try {
       lines.push(await run(url));
@@ -39,10 +45,10 @@ async function perDatabase(run: (pgUrl: string) => Promise<string>): Promise<str
 }
 
 const SECTIONS: Record<string, (args: string[]) => Promise<string[]>> = {
-  stop: (args) => perDatabase(async (pgUrl) => describeStop(await measureStop({ pgUrl, peers: flag(args, 'peers', 1_000_000) }))),
+  stop: (args) => perDatabase(args, async (pgUrl) => describeStop(await measureStop({ pgUrl, peers: flag(args, 'peers', 1_000_000) }))),
   // the embedded database is what the soak is about
   soak: async (args) => [describeSoak(await measureSoak({ announces: flag(args, 'announces', 300_000), peers: flag(args, 'peers', 100_000) }))],
-  scale: (args) => perDatabase(async (pgUrl) => describeScale(await measureScale({ pgUrl, releases: flag(args, 'releases', 1_000_000), members: flag(args, 'members', 100_000) }))),
+  scale: (args) => perDatabase(args, async (pgUrl) => describeScale(await measureScale({ pgUrl, releases: flag(args, 'releases', 1_000_000), members: flag(args, 'members', 100_000) }))),
 };
 
 export function isLongSection(name: string): boolean {
@@ -60,6 +66,7 @@ export async function runLongSections(names: string[], args: string[], root: str
     const text = [`# bench: ${name}`, '', `${m.date}; ${machine}; args ${args.join(' ') || '(defaults)'}; ` +
       `took ${Math.round((Date.now() - started) / 1000)} s.`, '', ...lines.map((l) => `- ${l}`), ''].join('\n');
     mkdirSync(path.join(HERE, 'results'), { recursive: true });
-    writeFileSync(path.join(HERE, 'results', `${name}.md`), text);
+    const only = onlyDatabase(args);
+    writeFileSync(path.join(HERE, 'results', `${name}${only ? `-${only}` : ''}.md`), text);
   }
 }
