@@ -61,6 +61,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     // Announce query strings are parsed by the tracker route itself (binary-safe, BEP 3).
     routerOptions: { ignoreTrailingSlash: true },
     bodyLimit: config.maxTorrentBytes + 1024 * 1024,
+    // Fastify gives each plugin 10 s to load; after the tracker has loaded a large catalogue
+    // (a million releases) on a busy machine, the web plugins' load can take longer
+    pluginTimeout: 60_000,
   });
   const clock = deps.clock ?? systemClock;
   app.decorate('config', config);
