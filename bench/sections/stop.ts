@@ -13,7 +13,7 @@ import { checkBooks, describeBooks, ExpectedBooks, type BooksCheck } from '../li
 import { loadAverage } from '../lib/machine.js';
 import { everyPeer, prepareDatabase, reportOf, seedPeers, type Population } from '../lib/population.js';
 import { freePort } from '../lib/proc.js';
-import { memoryOf, pendingOf, startServer, waitWritten, type StopResult } from '../lib/server-process.js';
+import { memoryOf, pendingOf, startServer, stopSettled, waitWritten, type StopResult } from '../lib/server-process.js';
 import { announceAll, describeErrors } from '../lib/udp-swarm.js';
 
 export interface StopBench {
@@ -68,7 +68,8 @@ export async function measureStop(options: { pgUrl: string; peers: number }): Pr
     const third = await startServer(env);
     await round(third.udpPort, 2, 'round 2, after the restart');
     await waitWritten(third.url);
-    const stop3 = await third.stop();
+    const repeat = async (udpPort: number): Promise<void> => void (await announceAll(everyPeer(pop, 2, ''), { port: udpPort }));
+    const { stop: stop3 } = await stopSettled(third, env, repeat);
     const expected = new ExpectedBooks();
     for (let p = 0; p < pop.peers; p++) {
       const r = reportOf(pop, p, 2, '');

@@ -28,6 +28,8 @@ export const BOUNDARY_WAIT_MS = 2000;
  * end between two parts.
  */
 export const FLUSH_PART_ENTRIES = 25_000;
+/** A stop's parts: smaller, so the part under way when its deadline passes ends soon after. */
+const STOP_PART_ENTRIES = 5_000;
 /** Release counts written per timer flush at most: a backlog of them (a start after a long downtime) must not hold the credit back. */
 const COUNTS_PER_FLUSH = 20 * FLUSH_CHUNK_ROWS;
 /** PGlite: a checkpoint once this much write-ahead log was written, or any was and CHECKPOINT_MS passed (src/db/checkpointer.ts). */
@@ -131,7 +133,7 @@ export function createLedgerFlusher(options: LedgerFlusherOptions): LedgerFlushe
     const group = waits.take();
     if (group) heldGroups.push(group);
     const batch = ledger.take(null, !stopped);
-    const parts = stopped ? partsOneByOne(batch, FLUSH_PART_ENTRIES) : splitBatch(batch, FLUSH_PART_ENTRIES).values();
+    const parts = stopped ? partsOneByOne(batch, STOP_PART_ENTRIES) : splitBatch(batch, FLUSH_PART_ENTRIES).values();
     const countIds = withCounts ? takeCounts(allCounts ? Infinity : COUNTS_PER_FLUSH) : [];
     let written = 0;
     let part: LedgerBatch | undefined;
