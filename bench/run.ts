@@ -19,6 +19,7 @@ import { httpTable, renderMarkdown } from './lib/report.js';
 import { httpTarget, targetsTable } from './lib/report-targets.js';
 import { durationsFor, seedkeepRows, trivialRate } from './lib/results.js';
 import { buildSeedkeep, ensureTools } from './lib/tools.js';
+import { isLongSection, runLongSections } from './long-runs.js';
 import { describeRounds, measureBoundaries } from './sections/boundaries.js';
 import { burstLine, measureBurst } from './sections/burst.js';
 import { measureHttp } from './sections/http.js';
@@ -160,6 +161,12 @@ async function pages(ctx: Context): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  const named = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+  if (named.length > 0) {
+    const unknown = named.filter((n) => !isLongSection(n));
+    if (unknown.length > 0) throw new Error(`unknown bench section ${unknown.join(', ')}: stop, soak or scale (bench/README.md)`);
+    return runLongSections(named, process.argv.slice(2).filter((a) => a.startsWith('--')), ROOT);
+  }
   const quick = process.argv.includes('--quick');
   const started = Date.now();
   const tools = ensureTools();

@@ -14,7 +14,7 @@ import { flushLedgerBatch, FLUSH_CHUNK_ROWS, writeReleaseCounts } from '../db/tr
 import { BoundaryWaits, type WaitGroup } from './boundary-waits.js';
 import type { TrackerEngine } from './core/engine.js';
 import type { LedgerBatch } from './core/ledger.js';
-import { splitBatch } from './core/ledger-split.js';
+import { batchEntries, partsOneByOne, splitBatch } from './core/ledger-split.js';
 
 /**
  * How long a session-boundary reply waits for its flush before it is sent anyway (database
@@ -29,6 +29,8 @@ export const BOUNDARY_WAIT_MS = 2000;
  * end between two parts.
  */
 export const FLUSH_PART_ENTRIES = 25_000;
+/** A stop's parts: smaller, so the part under way when its deadline passes ends soon after. */
+const STOP_PART_ENTRIES = 5_000;
 /** Release counts written per timer flush at most: a backlog of them (a start after a long downtime) must not hold the credit back. */
 const COUNTS_PER_FLUSH = 20 * FLUSH_CHUNK_ROWS;
 /** PGlite: a checkpoint once this much write-ahead log was written, or any was and CHECKPOINT_MS passed (src/db/checkpointer.ts). */
@@ -76,6 +78,8 @@ export interface LedgerFlusher {
   stopAt(deadline: number): void;
   /** Shutdown: nobody waits for a flush any more (what was not written is recovered at the next start). */
   releaseWaiters(): void;
+  /** ledger entries a stop left unwritten */
+  dropped(): number;
 }
 
 export function createLedgerFlusher(options: LedgerFlusherOptions): LedgerFlusher {
@@ -90,6 +94,8 @@ export function createLedgerFlusher(options: LedgerFlusherOptions): LedgerFlushe
   // Real time, not `clock`: these bound how long the process works, whatever the tracker's clock says.
   let flushDeadline = Infinity;
   let stopped = false;
+  /** entries a stop left unwritten (dropped from memory: the process is exiting) */
+  let dropped = 0;
   const checkpointer = createCheckpointer(db.sql, {
     walBytes: CHECKPOINT_WAL_BYTES,
     intervalMs: CHECKPOINT_MS,
@@ -124,7 +130,8 @@ export function createLedgerFlusher(options: LedgerFlusherOptions): LedgerFlushe
    * A batch in doubt (its earlier attempt failed, maybe after committing) is written again,
    * under its id, before anything newer; then everything pending, in parts of
    * FLUSH_PART_ENTRIES (one transaction each, each with its own id); then the due release
-   * counts. Stops between two parts at flushDeadline (stop()), giving the rest back.
+   * counts. Stopping, it ends between two parts at flushDeadline and drops what is left:
+   * the process exits, and the next start recovers it from the stored baselines.
    */
   async function flushOnce(withCounts: boolean, allCounts: boolean): Promise<void> {
     const doubtful = ledger.inDoubt;
@@ -132,23 +139,28 @@ export function createLedgerFlusher(options: LedgerFlusherOptions): LedgerFlushe
     if (ledger.fresh === 0 && !(withCounts && ledger.countsPending > 0)) return releaseHeld();
     const group = waits.take();
     if (group) heldGroups.push(group);
-    const parts = splitBatch(ledger.take(null), FLUSH_PART_ENTRIES);
+    const batch = ledger.take(null, !stopped);
+    const parts = stopped ? partsOneByOne(batch, STOP_PART_ENTRIES) : splitBatch(batch, FLUSH_PART_ENTRIES).values();
     const countIds = withCounts ? takeCounts(allCounts ? Infinity : COUNTS_PER_FLUSH) : [];
     let written = 0;
+    let part: LedgerBatch | undefined;
     try {
-      for (; written < parts.length && performance.now() < flushDeadline; written++) {
-        await writeBatch(parts[written]);
+      for (part of parts) {
+        if (performance.now() >= flushDeadline) break;
+        await writeBatch(part);
+        written += batchEntries(part);
         await checkpoint();
       }
     } catch (error) {
       // the failed part is held in doubt; the parts after it never ran
-      for (const part of parts.slice(written + 1)) ledger.restore(part);
+      if (stopped) dropped += batchEntries(batch) - written - (part ? batchEntries(part) : 0);
+      else for (const rest of parts) ledger.restore(rest);
       for (const id of countIds) ledger.touchRelease(id);
       if (withCounts) countsDueAt = 0; // still due: the next flush that succeeds writes them
       throw error;
     }
-    for (const part of parts.slice(written)) ledger.restore(part); // past the deadline: left for the next start
-    if (written === parts.length) releaseHeld();
+    if (written < batchEntries(batch)) dropped += batchEntries(batch) - written; // only past a stop's deadline
+    else releaseHeld();
     await writeCounts(countIds);
   }
 
@@ -247,5 +259,6 @@ export function createLedgerFlusher(options: LedgerFlusherOptions): LedgerFlushe
       waits.releaseAll();
       releaseHeld();
     },
+    dropped: () => dropped,
   };
 }

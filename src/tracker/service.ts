@@ -139,7 +139,8 @@ export function createTrackerService(options: TrackerServiceOptions): TrackerSer
       }
       // nobody waits any more: what was not written is recovered at the next start
       flusher.releaseWaiters();
-      const { pending, countsPending } = engine.ledger;
+      const countsPending = engine.ledger.countsPending;
+      const pending = engine.ledger.pending + flusher.dropped();
       if (pending + countsPending > 0) log.warn({ pending, countsPending }, 'tracker stopped with unflushed deltas; the next start recovers them');
     },
     flush: (kind = 'all') => flusher.flush(kind === 'all'),
