@@ -55,7 +55,7 @@ describe('web fuzz', () => {
       '/forgot', `/reset/${'A'.repeat(43)}`, `/verify-email/${'A'.repeat(43)}`, `/users/${me}/sessions`, `/users/${victim.id}/sessions`,
       '/inbox', '/inbox/new', `/inbox/${community.ticket}`, `/inbox/${community.victimTicket}`, '/admin/inbox', '/admin/inbox/new', '/report', '/admin/reports',
       `/admin/reports/${community.report}`, '/admin/news', `/users/${victim.id}/comments`, `/releases/${releaseId}/edit`, `/comments/${community.comment}/edit`,
-      `/users/${me}/two-factor`, `/users/${victim.id}/two-factor`, '/login/two-factor', '/bookmarks', '/notifications', '/notifications/filters',
+      `/users/${me}/two-factor`, `/users/${victim.id}/two-factor`, '/login/two-factor', '/bookmarks', '/notifications', '/notifications/filters', '/notices',
       `/rss/${member.rssToken}/bookmarks`, `/rss/${member.rssToken}/filters/1`, '/invites/invitees', `/admin/users/${victim.id}/invites`,
     ];
   }
