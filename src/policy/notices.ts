@@ -1,4 +1,4 @@
-// Short messages left for one member (listed on /notices): a reseed asked of a snatcher, a
+// Short messages left for one member (listed on /notifications): a reseed asked of a snatcher, a
 // request filled or paid, a class change. Written by the web actions and the policy job alike,
 // in the caller's transaction when it has one.
 import type { Prisma } from '../generated/prisma/client.js';

@@ -19,8 +19,6 @@ import { newsRoutes } from './news/routes.js';
 import { reportRoutes } from './reports/routes.js';
 import { staffReportRoutes } from './reports/staff-routes.js';
 import { inviteRoutes } from './invites/routes.js';
-import { noticeRoutes } from './notices/routes.js';
-import { unreadNotices } from './notices/unread-hook.js';
 import { inviteTreeRoutes } from './invites/tree-routes.js';
 import { releaseRoutes } from './releases/routes.js';
 import { requestRoutes } from './requests/routes.js';
@@ -33,8 +31,8 @@ import { twoFactorRoutes } from './two-factor/routes.js';
 import { userRoutes } from './users/routes.js';
 
 export const webRouteGroups: Array<(app: FastifyInstance) => Promise<void>> = [
-  memberWarnings, staffTwoFactorRequirement, unreadNotifications, unreadNotices, homeRoutes, authRoutes, recoveryRoutes, inviteRoutes, inviteTreeRoutes,
+  memberWarnings, staffTwoFactorRequirement, unreadNotifications, homeRoutes, authRoutes, recoveryRoutes, inviteRoutes, inviteTreeRoutes,
   releaseRoutes, userRoutes, sessionRoutes, twoFactorRoutes, privacyRoutes, bookmarkRoutes, notificationRoutes, personalFeedRoutes,
-  noticeRoutes, shopRoutes, requestRoutes, tokenRoutes, rssRoutes, rulesRoutes,
+  shopRoutes, requestRoutes, tokenRoutes, rssRoutes, rulesRoutes,
   inboxRoutes, appealRoutes, staffInboxRoutes, reportRoutes, staffReportRoutes, commentRoutes, newsRoutes, adminRoutes,
 ];

@@ -2,8 +2,8 @@
 // the test beyond what a member has: turn on two-factor login from the settings page (the code
 // comes from otpauth in the spec, as an authenticator app would make it), log out and in again
 // with a code; then verify an e-mail address and recover a lost password through the mailed
-// link; save a search, see the upload it matches in the header and on the notifications page,
-// bookmark it, and make the lists private. Screenshots go to test-artifacts/screenshots/.
+// link; save a search, see the upload it matches and a site notice under the header's one
+// Notifications link and count, bookmark it, and make the lists private. Screenshots go to test-artifacts/screenshots/.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -11,6 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { Secret, TOTP } from 'otpauth';
 import { type Browser, type Page } from 'playwright-core';
 import { FakeClock } from '../../src/clock.js';
+import { addNotices } from '../../src/policy/notices.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { launchChromium, SHOTS, skip } from '../helpers/browser.js';
 import { createMember, firstCategoryId, makeTorrent, uploadOk } from '../helpers/releases.js';
@@ -127,9 +128,13 @@ describe('account security in a browser', { skip, timeout: 120_000 }, () => {
     const uploader = await createMember(t.app, 'uploader');
     const music = await firstCategoryId(t.app, 'Music');
     const releaseId = await uploadOk(t.app, uploader, { torrent: makeTorrent({ name: 'Live.Concert.2026.FLAC' }), category: music });
+    const dora = await t.app.db.prisma.user.findUniqueOrThrow({ where: { usernameLower: 'dora' }, select: { id: true } });
+    await addNotices(t.app.db.prisma, [{ userId: dora.id, kind: 'class', body: 'You were promoted to Member.', link: `/users/${dora.id}#class`, at: new Date(clock.now()) }]);
     await page.goto(`${base}/`);
-    assert.equal(await page.locator('#unread-count').innerText(), '1');
+    assert.equal(await page.locator('#unread-count').innerText(), '2', 'the match and the notice, one count');
+    assert.equal(await page.getByRole('link', { name: /Notices/ }).count(), 0, 'one link for both');
     await page.getByRole('link', { name: /Notifications/ }).click();
+    assert.match(await page.locator('ul.notices').innerText(), /You were promoted to Member/);
     await page.screenshot({ path: `${SHOTS}/notifications.png`, fullPage: true });
     await page.getByRole('link', { name: 'Live.Concert.2026.FLAC' }).click();
     await page.waitForURL(`${base}/releases/${releaseId}`);

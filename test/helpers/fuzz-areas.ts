@@ -81,7 +81,8 @@ export const AREAS = {
   },
   /** The ratio economy: bonus points, shop, tokens, reseeds, requests, notices, classes and perks. */
   economy: {
-    pages: () => ['/bonus'],
+    pages: (s) => ['/bonus', '/shop', '/requests', '/requests/new', '/requests/1', '/notices', '/admin/classes', '/admin/shop', `/users/${s.victim.id}/history`],
+    idPaths: (id) => [`/requests/${id}`, `/users/${id}/history`],
     forms: (_who, s) => [
       '/bonus', '/shop/token', '/shop/__proto__', `/releases/${s.releaseId}/token`, `/releases/${s.releaseId}/reseed`, '/releases/constructor/token', '/notices/read',
       '/requests', ...['bounty', 'fill', 'confirm', 'reject', 'withdraw'].map((a) => `/requests/1/${a}`), '/requests/constructor/fill',

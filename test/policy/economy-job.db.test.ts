@@ -45,9 +45,9 @@ describe('classes in the policy job', () => {
     const log = await t.app.db.prisma.moderationLog.findFirstOrThrow({ where: { targetUserId: alice.id, action: 'class_promote' } });
     assert.equal(log.actorId, null);
     assert.equal(log.reason, 'User -> Member');
-    const notices = await t.app.inject({ url: '/notices', headers: { cookie: alice.cookie } });
+    const notices = await t.app.inject({ url: '/notifications', headers: { cookie: alice.cookie } });
     assert.match(notices.body, /You were promoted to Member/);
-    assert.match(notices.body, /aria-label="Notices, 1 unread"/, 'the header counts unread notices');
+    assert.match(notices.body, /aria-label="Notifications, 1 unread"/, 'the header counts unread notices');
   });
 
   it('demotes when the ratio falls below the class minimum, and running again changes nothing', async () => {

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { flashOf, postForm } from '../helpers/admin.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
-import { createMember, firstCategoryId, makeTorrent, uploadOk, type Member } from '../helpers/releases.js';
+import { createMember, firstCategoryId, makeTorrent, seedReleases, uploadOk, type Member } from '../helpers/releases.js';
 
-describe('bookmarks and notification filters', () => {
+describe('bookmarks, notification filters and the one notifications page', () => {
   let t: TestApp;
   let uploader: Member;
   let ana: Member;
@@ -158,6 +158,83 @@ describe('bookmarks and notification filters', () => {
       const have = await t.db.prisma.notificationFilter.count({ where: { userId: ivan.id } });
       for (let i = have; i < 20; i++) assert.equal((await addFilter(ivan, { words: `word${i}` })).statusCode, 303);
       assert.equal((await addFilter(ivan, { words: 'one-too-many' })).statusCode, 409);
+    });
+  });
+
+  describe('one place for site notices and upload matches', () => {
+    let maria: Member;
+    const DAY = 86400_000;
+    const notice = (who: Member, body: string, extra: { link?: string; readAt?: Date; createdAt?: Date } = {}) =>
+      t.db.prisma.notice.create({ data: { userId: who.id, kind: 'request', body, link: extra.link ?? null, createdAt: extra.createdAt ?? new Date(), readAt: extra.readAt ?? null } });
+
+    before(async () => {
+      maria = await createMember(t.app, 'maria');
+      assert.equal((await addFilter(maria, { words: 'solaris', categoryId: String(movies) })).statusCode, 303);
+      await upload('Solaris.1972.1080p.BluRay');
+    });
+
+    it('counts unread notices and upload matches as one number on the header’s one Notifications link', async () => {
+      await notice(maria, 'Please seed "Stalker.1979" again: its snatchers are asked.', { link: '/releases/1' });
+      await notice(maria, 'You were promoted to Member.');
+      await notice(maria, 'An old class change.', { createdAt: new Date(Date.now() - 2 * DAY), readAt: new Date(Date.now() - DAY) });
+      const home = await get(maria, '/');
+      assert.match(home.body, /aria-label="Notifications, 3 unread"/);
+      assert.match(home.body, /id="unread-count">3</);
+      assert.doesNotMatch(home.body, /href="\/notices"/, 'no second link');
+      assert.equal(home.body.match(/class="badge double" id="unread-count"/g)?.length, 1);
+    });
+
+    it('lists the site’s notices above the upload matches, each newest first, unread marked', async () => {
+      const page = await get(maria, '/notifications');
+      assert.equal(page.statusCode, 200);
+      const [site, uploads] = page.body.split('id="uploads"');
+      assert.match(site, /You were promoted to Member\.[^]*Please seed[^]*An old class change/, 'the notices, newest first');
+      assert.match(site, /<a href="\/releases\/1">Please seed/);
+      assert.match(uploads, /Solaris\.1972\.1080p\.BluRay/);
+      assert.doesNotMatch(site, /Solaris\.1972/);
+      assert.equal(page.body.match(/class="unread"/g)?.length, 3);
+      assert.doesNotMatch((await get(ivan, '/notifications')).body, /promoted to Member|Solaris/, 'another member’s stay theirs');
+    });
+
+    it('marks notices and matches read at once, and forgets both when read a month ago', async () => {
+      const longAgo = new Date(Date.now() - 31 * DAY);
+      const stale = await notice(maria, 'Read long ago.', { createdAt: longAgo, readAt: longAgo });
+      const res = await postForm(t.app, maria, '/notifications/read', {}, { from: '/notifications' });
+      assert.equal(res.statusCode, 303);
+      assert.equal(flashOf(res), '3 notifications marked as read.');
+      assert.equal(await t.db.prisma.notice.count({ where: { userId: maria.id, readAt: null } }), 0);
+      assert.equal(await t.db.prisma.notification.count({ where: { userId: maria.id, readAt: null } }), 0);
+      assert.equal(await t.db.prisma.notice.count({ where: { id: stale.id } }), 0, 'read a month ago: forgotten');
+      assert.equal(await t.db.prisma.notice.count({ where: { userId: maria.id } }), 3, 'read yesterday: kept');
+      assert.doesNotMatch((await get(maria, '/')).body, /id="unread-count"/);
+      const page = await get(maria, '/notifications');
+      assert.equal(page.body.match(/class="unread"/g), null);
+      assert.doesNotMatch(page.body, /Mark all as read/, 'nothing left to mark');
+    });
+
+    it('shows 99+ once the unread of both together pass 99', async () => {
+      const releaseIds = await seedReleases(t.app, Array.from({ length: 40 }, (_, i) => ({ name: `Solaris.Copy.${i}`, categoryId: movies })));
+      const filter = await t.db.prisma.notificationFilter.findFirstOrThrow({ where: { userId: maria.id } });
+      const now = new Date();
+      await t.db.prisma.notification.createMany({ data: releaseIds.map((releaseId) => ({ userId: maria.id, filterId: filter.id, releaseId, createdAt: now })) });
+      await t.db.prisma.notice.createMany({ data: Array.from({ length: 59 }, (_, i) => ({ userId: maria.id, kind: 'class', body: `Notice ${i}`, createdAt: now })) });
+      assert.match((await get(maria, '/')).body, /id="unread-count">99</);
+      await notice(maria, 'The hundredth.');
+      assert.match((await get(maria, '/')).body, /id="unread-count">99\+</);
+      await postForm(t.app, maria, '/notifications/read', {}, { from: '/notifications' });
+    });
+
+    it('answers the old /notices with a permanent redirect, and its old form with one that stays a POST', async () => {
+      const old = await get(maria, '/notices');
+      assert.equal(old.statusCode, 301);
+      assert.equal(old.headers.location, '/notifications');
+      const loggedOut = await t.app.inject({ method: 'GET', url: '/notices' });
+      assert.equal(loggedOut.statusCode, 301, 'a link in an e-mail works before logging in too');
+      await notice(maria, 'One more.');
+      const form = await postForm(t.app, maria, '/notices/read', {}, { from: '/notifications' });
+      assert.equal(form.statusCode, 308);
+      assert.equal(form.headers.location, '/notifications/read');
+      assert.equal((await postForm(t.app, maria, '/notices/read', {}, { from: '/notifications', csrf: false })).statusCode, 403);
     });
   });
 });

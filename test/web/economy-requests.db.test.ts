@@ -55,7 +55,7 @@ describe('requests with bounties', () => {
     assert.equal((await post(asker, `/requests/${id}/confirm`)).statusCode, 409, 'paid once');
     const history = await t.app.inject({ url: `/users/${filler.id}/history`, headers: { cookie: filler.cookie } });
     assert.match(history.body, /bounty_payout/);
-    const notices = await t.app.inject({ url: '/notices', headers: { cookie: asker.cookie } });
+    const notices = await t.app.inject({ url: '/notifications', headers: { cookie: asker.cookie } });
     assert.match(notices.body, /was filled/);
   });
 
@@ -118,7 +118,7 @@ describe('reseed requests', () => {
     await t.app.db.prisma.snatch.createMany({ data: [{ userId: filler.id, releaseId: release.id }, { userId: giver.id, releaseId: release.id }] });
     const res = await postForm(t.app, asker, `/releases/${release.id}/reseed`, {}, { from: `/releases/${release.id}` });
     assert.equal(res.statusCode, 303);
-    const notices = await t.app.inject({ url: '/notices', headers: { cookie: filler.cookie } });
+    const notices = await t.app.inject({ url: '/notifications', headers: { cookie: filler.cookie } });
     assert.match(notices.body, /Please seed/);
     assert.equal((await postForm(t.app, asker, `/releases/${release.id}/reseed`, {}, { from: '/shop' })).statusCode, 409);
   });

@@ -1,11 +1,14 @@
-// Notification filters and notifications of one member, each with an explicit select; the
-// per-filter feed in raw SQL like the other feeds (src/web/rss/queries.ts).
+// A member's notifications: the uploads their filters matched (table notifications) and the
+// site's notices to them (table notices: reseed asks, requests, class changes), each with an
+// explicit select; the header's unread count and the per-filter feed in raw SQL like the other
+// feeds (src/web/rss/queries.ts).
 import type { SqlDriver } from '../../db/driver.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import { FEED_COLUMNS, FEED_SIZE, toFeedRelease, type FeedRelease, type FeedRow } from '../rss/queries.js';
 
 export const MAX_FILTERS = 20;
 export const NOTIFICATIONS_LISTED = 200;
+export const NOTICES_LISTED = 100;
 /** The header shows "99+" past this: counting further would cost for nothing. */
 export const UNREAD_SHOWN = 99;
 
@@ -45,21 +48,44 @@ export function listNotifications(prisma: PrismaClient, userId: number) {
   });
 }
 
-/** Unread, at most UNREAD_SHOWN + 1 (index notifications_unread_idx). */
-export function countUnread(prisma: PrismaClient, userId: number): Promise<number> {
-  return prisma.notification.count({ where: { userId, readAt: null }, take: UNREAD_SHOWN + 1 });
+export function listNotices(prisma: PrismaClient, userId: number) {
+  return prisma.notice.findMany({
+    where: { userId },
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    take: NOTICES_LISTED,
+    select: { id: true, body: true, link: true, createdAt: true, readAt: true },
+  });
 }
 
-/** Read notifications are forgotten after this, when the member next marks all read. */
+/**
+ * Unread notices plus unread upload matches, each capped at UNREAD_SHOWN + 1, in one statement
+ * on the two partial indexes of unread rows (notices_unread_idx, notifications_unread_idx).
+ */
+export async function countUnread(sql: SqlDriver, userId: number): Promise<number> {
+  const cap = UNREAD_SHOWN + 1;
+  const [row] = await sql.query<{ unread: number }>(
+    `SELECT (SELECT count(*) FROM (SELECT 1 FROM notices WHERE user_id = $1 AND read_at IS NULL LIMIT ${cap}) a)::int
+          + (SELECT count(*) FROM (SELECT 1 FROM notifications WHERE user_id = $1 AND read_at IS NULL LIMIT ${cap}) b)::int AS unread`,
+    [userId],
+  );
+  return row?.unread ?? 0;
+}
+
+/** Read notifications and notices are forgotten after this, when the member next marks all read. */
 export const KEEP_READ_MS = 30 * 86400_000;
 
-/** Marks every unread one read, and forgets those read long ago (the table stays small). */
+/**
+ * Marks every unread match and notice read, and forgets those read long ago (the lists and the
+ * tables stay small); returns how many were unread.
+ */
 export async function markAllRead(prisma: PrismaClient, userId: number, now: number): Promise<number> {
-  const [marked] = await prisma.$transaction([
+  const [matches, notices] = await prisma.$transaction([
     prisma.notification.updateMany({ where: { userId, readAt: null }, data: { readAt: new Date(now) } }),
+    prisma.notice.updateMany({ where: { userId, readAt: null }, data: { readAt: new Date(now) } }),
     prisma.notification.deleteMany({ where: { userId, readAt: { lt: new Date(now - KEEP_READ_MS) } } }),
+    prisma.notice.deleteMany({ where: { userId, readAt: { lt: new Date(now - KEEP_READ_MS) } } }),
   ]);
-  return marked.count;
+  return matches.count + notices.count;
 }
 
 export async function listFilterFeed(sql: SqlDriver, filterId: number): Promise<FeedRelease[]> {

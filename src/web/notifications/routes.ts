@@ -1,5 +1,8 @@
-// The general notifications page (/notifications: new uploads that matched the member's saved
-// searches, unread first marked, "mark all read"), and the filters page
+// The one notifications page (/notifications): the site's notices to the member (reseed asks,
+// requests, class changes) above the new uploads that matched their saved searches, unread ones
+// marked, one "mark all as read" for both. Two sections rather than one list: notices ask
+// something of the member and are few, matches can be hundreds a week and would push them out
+// of sight. The old /notices answers with a permanent redirect. And the filters page
 // (/notifications/filters: list, add, delete; the browse page's "notify me" link fills the
 // form from the current search).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -8,7 +11,7 @@ import { listCategories } from '../categories.js';
 import { requireUser } from '../guards.js';
 import { flash, render } from '../render.js';
 import { createFilter, type FilterForm } from './create-filter.js';
-import { deleteFilter, listFilters, listNotifications, markAllRead, MAX_FILTERS, NOTIFICATIONS_LISTED } from './queries.js';
+import { deleteFilter, listFilters, listNotices, listNotifications, markAllRead, MAX_FILTERS, NOTIFICATIONS_LISTED } from './queries.js';
 
 type Body = Record<string, unknown> | undefined;
 type FormState = { status?: number; errors?: Record<string, string>; values?: FilterForm };
@@ -20,12 +23,14 @@ const text = (source: Body, name: string, max = 300): string => {
 
 async function showNotifications(request: FastifyRequest, reply: FastifyReply) {
   const user = requireUser(request);
-  const notifications = await listNotifications(request.server.db.prisma, user.id);
+  const prisma = request.server.db.prisma;
+  const [notices, notifications] = await Promise.all([listNotices(prisma, user.id), listNotifications(prisma, user.id)]);
   reply.header('Cache-Control', 'private, no-store');
   return render(request, reply, 'pages/notifications/list', {
     title: 'Notifications',
+    notices: notices.map((n) => ({ ...n, unread: n.readAt === null })),
     notifications: notifications.map((n) => ({ ...n, unread: n.readAt === null })),
-    anyUnread: notifications.some((n) => n.readAt === null),
+    anyUnread: [...notices, ...notifications].some((n) => n.readAt === null),
     full: notifications.length >= NOTIFICATIONS_LISTED,
   });
 }
@@ -90,4 +95,8 @@ export async function notificationRoutes(app: FastifyInstance): Promise<void> {
   app.get('/notifications/filters', (request, reply) => showFilters(request, reply));
   app.post('/notifications/filters', { config: { rateLimit: { max: 30, timeWindow: '1 minute' } } }, postFilter);
   app.post('/notifications/filters/:id/delete', postDelete);
+  // The notices' old page, linked from sent mail and pages: its list lives here now. 308 keeps
+  // a stale "mark all as read" form a POST (with its CSRF token) to the new address.
+  app.get('/notices', (_request, reply) => reply.redirect('/notifications', 301));
+  app.post('/notices/read', (_request, reply) => reply.redirect('/notifications/read', 308));
 }
