@@ -6,6 +6,7 @@
 import type { LedgerBatch, PeerRow, ReleaseCounts, SnatchRow, TrafficRows, TransferRows } from '../tracker/core/ledger.js';
 import type { StoredPeer } from '../tracker/core/engine.js';
 import type { FreeleechMode, TrackerRelease, TrackerUser } from '../tracker/core/catalog.js';
+import { knownLocale } from '../i18n/locales.js';
 import type { SqlDriver, SqlTx } from './driver.js';
 import { claimBatch } from './ledger-batches.js';
 import { RecentIps, type IpSighting } from './recent-ips.js';
@@ -24,8 +25,8 @@ const ms = (value: unknown): number => (value instanceof Date ? value.getTime() 
 /** TIMESTAMP(3) columns hold UTC; parameters are epoch milliseconds. */
 const TS = (param: string) => `(to_timestamp(${param} / 1000.0) AT TIME ZONE 'UTC')`;
 
-type UserRow = { id: number; passkey: string; enabled: boolean; can_leech: boolean };
-const USERS = 'SELECT id, passkey, enabled, can_leech FROM users';
+type UserRow = { id: number; passkey: string; enabled: boolean; can_leech: boolean; locale: string | null };
+const USERS = 'SELECT id, passkey, enabled, can_leech, locale FROM users';
 const RELEASES = 'SELECT id, info_hash_v1, info_hash_v2_short, freeleech::text AS freeleech, deleted_at, delete_reason, snatched, seeders, leechers FROM releases';
 
 export async function loadTrackerState(sql: SqlDriver, options: { now: number; retentionMs: number }): Promise<TrackerState> {
@@ -54,7 +55,7 @@ export async function loadTrackerRelease(sql: SqlDriver, id: number): Promise<Tr
   return release;
 }
 
-const userOf = (u: UserRow): TrackerUser => ({ id: u.id, passkey: u.passkey.trim(), enabled: u.enabled, canLeech: u.can_leech });
+const userOf = (u: UserRow): TrackerUser => ({ id: u.id, passkey: u.passkey.trim(), enabled: u.enabled, canLeech: u.can_leech, locale: knownLocale(u.locale) });
 
 function releaseOf(row: Record<string, unknown>): TrackerState['releases'][number] {
   const deleted = row.deleted_at != null;

@@ -10,6 +10,7 @@ import { purgeOldBatches, snatchCounts } from '../db/ledger-batches.js';
 import { RecentIps } from '../db/recent-ips.js';
 import { BoundaryWaits, type WaitGroup } from './boundary-waits.js';
 import { createCheckpointer } from '../db/checkpointer.js';
+import { reasonTable } from './reason-texts.js';
 import { flushLedgerBatch, FLUSH_CHUNK_ROWS, loadTrackerRelease, loadTrackerState, loadTrackerUser, purgeOldPeers, writeReleaseCounts } from '../db/tracker-store.js';
 import { TrackerEngine, type TrackerStats } from './core/engine.js';
 import type { LedgerBatch } from './core/ledger.js';
@@ -121,7 +122,7 @@ export function createTrackerService(options: TrackerServiceOptions): TrackerSer
   const health = { lastFlushAt: null as string | null, lastFlushError: null as string | null, failedFlushes: 0 };
   // the pending bound refuses announces only while the database is unreachable
   const flushesFailing = (): boolean => health.failedFlushes > 0;
-  const engine = new TrackerEngine({ catalog, clock, policy, maxPendingDeltas: config.maxPendingDeltas, flushesFailing, retentionMs, rulesUrl });
+  const engine = new TrackerEngine({ catalog, clock, policy, maxPendingDeltas: config.maxPendingDeltas, flushesFailing, retentionMs, rulesUrl, reasons: reasonTable() });
   const timers: NodeJS.Timeout[] = [];
   let flushing: Promise<void> | null = null;
   const recentIps = new RecentIps();

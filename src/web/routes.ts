@@ -7,10 +7,12 @@ import { authRoutes } from './auth/routes.js';
 import { recoveryRoutes } from './auth/recovery/routes.js';
 import { homeRoutes } from './home/routes.js';
 import { inviteRoutes } from './invites/routes.js';
+import { languageRoutes } from './language/routes.js';
+import { guideRoutes } from './guide/routes.js';
 import { releaseRoutes } from './releases/routes.js';
 import { rssRoutes } from './rss/routes.js';
 import { rulesRoutes } from './rules/routes.js';
 import { sessionRoutes } from './sessions/routes.js';
 import { userRoutes } from './users/routes.js';
 
-export const webRouteGroups: Array<(app: FastifyInstance) => Promise<void>> = [memberWarnings, homeRoutes, authRoutes, recoveryRoutes, inviteRoutes, releaseRoutes, userRoutes, sessionRoutes, tokenRoutes, rssRoutes, rulesRoutes, adminRoutes];
+export const webRouteGroups: Array<(app: FastifyInstance) => Promise<void>> = [memberWarnings, homeRoutes, authRoutes, recoveryRoutes, inviteRoutes, releaseRoutes, userRoutes, sessionRoutes, tokenRoutes, rssRoutes, rulesRoutes, languageRoutes, guideRoutes, adminRoutes];

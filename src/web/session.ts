@@ -24,6 +24,8 @@ export interface SessionUser {
   watchDeadline: Date | null;
   announceTiers: AnnounceTiers;
   bonusPoints: number;
+  /** the member's language setting (null: the browser's) */
+  locale: string | null;
 }
 
 export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
@@ -42,6 +44,7 @@ const sessionUserSelect = {
   watchDeadline: true,
   announceTiers: true,
   bonusPoints: true,
+  locale: true,
 } as const;
 
 export async function createSession(

@@ -10,6 +10,8 @@ export interface TrackerUser {
   passkey: string;
   enabled: boolean;
   canLeech: boolean;
+  /** the member's language for refusals (src/i18n locales); null or absent: the site default */
+  locale?: string | null;
 }
 
 export interface TrackerRelease {

@@ -12,6 +12,7 @@ import { compactIPv6, parseIPv4 } from './address.js';
 import { MemberPeerCounts } from './member-peers.js';
 import { NO_PEERS, Swarm, type Selection } from './swarm.js';
 import { AnnounceReply } from './reply.js';
+import { reasonIn, type ReasonTable } from './reasons.js';
 import { TrackerError, type AnnounceRequest, type ScrapeEntry, type TrackerCore } from './types.js';
 
 export interface CoreOptions {
@@ -31,6 +32,8 @@ export interface CoreOptions {
   retentionMs: number;
   /** where a refused client's user reads which clients are allowed (the site's /rules#clients) */
   rulesUrl?: string;
+  /** refusals in each language, made once from the catalogs (src/tracker/reason-texts.ts); absent: English only */
+  reasons?: ReasonTable;
 }
 
 /** A persisted peer row, as loaded at start (src/db/tracker-store.ts): what the ledger wrote. */
@@ -90,6 +93,20 @@ export class TrackerEngine implements TrackerCore {
 
   announce(request: AnnounceRequest): AnnounceReply {
     const user = this.checkPasskey(request.passkey);
+    try {
+      return this.announceAs(user, request);
+    } catch (error) {
+      // the passkey named the member: they read the refusal in their language
+      if (error instanceof TrackerError) error.forMember(user.locale);
+      throw error;
+    }
+  }
+
+  reasonText(error: TrackerError): string {
+    return reasonIn(this.options.reasons, this.options.policy.defaultLocale, error);
+  }
+
+  private announceAs(user: TrackerUser, request: AnnounceRequest): AnnounceReply {
     checkFields(request);
     const peerId = request.peerId.toString('latin1');
     this.checkClient(peerId);
@@ -125,7 +142,8 @@ export class TrackerEngine implements TrackerCore {
   }
 
   scrape(passkey: string, infoHashes: Buffer[]): ScrapeEntry[] {
-    checkUser(this.checkPasskey(passkey));
+    const user = this.checkPasskey(passkey);
+    if (!user.enabled) throw TrackerError.of('accountDisabled', undefined, 3600).forMember(user.locale);
     const entries: ScrapeEntry[] = [];
     for (const infoHash of infoHashes) {
       const release = this.options.catalog.releaseByHash(infoHash);
@@ -139,24 +157,24 @@ export class TrackerEngine implements TrackerCore {
   // --- the checklist ------------------------------------------------------------------
 
   private checkPasskey(passkey: string): TrackerUser {
-    if (!/^[0-9a-f]{32}$/.test(passkey)) throw new TrackerError('Invalid passkey: use the announce URL from your .torrent download');
+    if (!/^[0-9a-f]{32}$/.test(passkey)) throw TrackerError.of('invalidPasskey');
     const user = this.options.catalog.userByPasskey(passkey);
-    if (!user) throw new TrackerError('Invalid passkey: download the .torrent again', 3600);
+    if (!user) throw TrackerError.of('unknownPasskey', undefined, 3600);
     return user;
   }
 
   private checkClient(peerId: string): void {
     if (!isClientAllowed(this.options.policy, peerId)) {
-      const where = this.options.rulesUrl ? `: ${this.options.rulesUrl}` : '';
-      throw new TrackerError(`Your client is not allowed on this tracker; see the rules for allowed clients${where}`, 3600);
+      const url = this.options.rulesUrl;
+      throw url ? TrackerError.of('clientRefusedSee', url, 3600) : TrackerError.of('clientRefused', undefined, 3600);
     }
   }
 
   private checkRelease(infoHash: Buffer): TrackerRelease {
     const release = this.options.catalog.releaseByHash(infoHash);
-    if (!release) throw new TrackerError('Unregistered torrent', 3600);
+    if (!release) throw TrackerError.of('unregistered', undefined, 3600);
     if (release.deletedReason !== null) {
-      throw new TrackerError(release.deletedReason ? `Unregistered torrent: ${release.deletedReason}` : 'Unregistered torrent', 3600);
+      throw release.deletedReason ? TrackerError.of('unregisteredBecause', release.deletedReason, 3600) : TrackerError.of('unregistered', undefined, 3600);
     }
     return release;
   }
@@ -165,7 +183,7 @@ export class TrackerEngine implements TrackerCore {
   private checkCapacity(): void {
     if (this.ledger.pending < this.options.maxPendingDeltas) return;
     if (this.options.flushesFailing?.() ?? true) {
-      throw new TrackerError('Tracker is busy saving statistics, please retry in a few minutes', 300);
+      throw TrackerError.of('busy', undefined, 300);
     }
   }
 
@@ -180,17 +198,17 @@ export class TrackerEngine implements TrackerCore {
     const policy = this.options.policy;
     const retry = policy.announceInterval;
     if (swarm && swarm.activeOf(user.id) >= policy.maxPeersPerRelease) {
-      throw new TrackerError(`Too many peers on this torrent for your account (limit ${policy.maxPeersPerRelease}): stop the client elsewhere or wait for it to time out`, retry);
+      throw TrackerError.of('tooManyOnRelease', policy.maxPeersPerRelease, retry);
     }
     if (this.memberPeers.of(user.id) >= policy.maxPeersPerMember) {
-      throw new TrackerError(`Too many peers for your account (limit ${policy.maxPeersPerMember}): stop some torrents or clients, or wait for them to time out`, retry);
+      throw TrackerError.of('tooManyPeers', policy.maxPeersPerMember, retry);
     }
   }
 
   /** Refused after the accounting: the upload of a member without leech right still counts. */
   private leechRefusal(user: TrackerUser, request: AnnounceRequest): TrackerError | null {
     if (user.canLeech || request.left === ZERO || request.event === 'stopped') return null;
-    return new TrackerError('Access denied, leeching forbidden', this.options.policy.announceInterval);
+    return TrackerError.of('leechForbidden', undefined, this.options.policy.announceInterval);
   }
 
   /**
@@ -431,12 +449,12 @@ export class TrackerEngine implements TrackerCore {
 
 /** The transports validate too; the core re-checks what the accounting relies on. */
 function checkFields(request: AnnounceRequest): void {
-  if (request.infoHash.length !== 20) throw new TrackerError('Invalid info_hash: must be 20 bytes');
-  if (request.peerId.length !== 20) throw new TrackerError('Invalid peer_id: must be 20 bytes');
-  if (!Number.isInteger(request.port) || request.port < 1 || request.port > 65535) throw new TrackerError('Invalid port');
-  if (request.uploaded < ZERO || request.downloaded < ZERO || request.left < ZERO) throw new TrackerError('Invalid transfer counters');
+  if (request.infoHash.length !== 20) throw TrackerError.of('badInfoHash');
+  if (request.peerId.length !== 20) throw TrackerError.of('badPeerId');
+  if (!Number.isInteger(request.port) || request.port < 1 || request.port > 65535) throw TrackerError.of('badPort');
+  if (request.uploaded < ZERO || request.downloaded < ZERO || request.left < ZERO) throw TrackerError.of('badCounters');
   // the counter slab holds 0 .. 2^63-1 exactly (counters.ts); the transports cap there too
-  if (request.uploaded > INT64_MAX || request.downloaded > INT64_MAX || request.left > INT64_MAX) throw new TrackerError('Invalid transfer counters');
+  if (request.uploaded > INT64_MAX || request.downloaded > INT64_MAX || request.left > INT64_MAX) throw TrackerError.of('badCounters');
 }
 
 /** The key (BEP 7) tells one running client from a restarted one with the same peer_id. */
@@ -445,7 +463,7 @@ function sameInstance(peer: Peer, request: AnnounceRequest): boolean {
 }
 
 function checkUser(user: TrackerUser): void {
-  if (!user.enabled) throw new TrackerError('Account disabled', 3600);
+  if (!user.enabled) throw TrackerError.of('accountDisabled', undefined, 3600);
 }
 
 function hashSlotOf(release: TrackerRelease, infoHash: Buffer): HashSlot {

@@ -28,6 +28,8 @@ export interface TrackerPolicy {
    * announced `stopped` (or refused) must not pile up. Past it, the oldest is forgotten.
    */
   maxBaselinesPerRelease: number;
+  /** the language of refusals to members who chose none (the site default, src/settings.ts); absent: English */
+  defaultLocale?: string;
 }
 
 /** Bounds of the peer caps an admin may set. */

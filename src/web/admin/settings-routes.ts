@@ -6,6 +6,7 @@ import { canEditSettings } from '../guards.js';
 import { flash, render } from '../render.js';
 import { requireReason, type FormBody } from './form.js';
 import { REGISTRATION_MODES } from '../../settings.js';
+import { LANGUAGE_NAMES, LOCALES } from '../../i18n/index.js';
 import { saveSettings } from './save-settings.js';
 import { parseSettingsForm, settingsToForm, TABLE_ROWS, textFields } from './settings-form.js';
 import { requireAllowed, requireStaff } from './staff-guard.js';
@@ -23,6 +24,7 @@ function renderSettings(request: FastifyRequest, reply: FastifyReply, form: Reco
     form, errors, hasErrors, rows,
     fields: textFields(form, errors),
     modes: REGISTRATION_MODES.map((m) => ({ value: m, label: MODE_LABELS[m], selected: m === form.registrationMode })),
+    locales: LOCALES.map((l) => ({ value: l, label: LANGUAGE_NAMES[l], selected: l === form.defaultLocale })),
   });
 }
 

@@ -53,7 +53,7 @@ async function createToken(request: FastifyRequest, reply: FastifyReply) {
     return showTokens(request, reply.code(201), { created: { name: name.trim(), token } });
   } catch (error) {
     if (!(error instanceof AppError) || error.statusCode >= 500) throw error;
-    return showTokens(request, reply.code(error.statusCode), { errors: { [error.field ?? 'name']: error.message }, values: { name, scopes } });
+    return showTokens(request, reply.code(error.statusCode), { errors: { [error.field ?? 'name']: request.t(error.message, error.params) }, values: { name, scopes } });
   }
 }
 

@@ -10,22 +10,20 @@ import { flash, render } from '../render.js';
 import { renderMarkdown } from './markdown.js';
 import { rulesView } from './rules-view.js';
 import { parseSectionForm, MAX_BODY, MAX_TITLE, type ParsedSection } from './section-form.js';
-import { listSections, type Section, type SectionPage } from './section-queries.js';
+import { listSections } from './section-queries.js';
+import { renderedSections } from './rendered-sections.js';
 import { loadLiveRules } from './settings-queries.js';
 import { createSection, deleteSection, updateSection } from './save-section.js';
 
 type IdRequest = FastifyRequest<{ Params: { id: string } }>;
 
-const renderedSections = (sections: Section[]) =>
-  sections.map((s) => ({ id: s.id, title: s.title, html: renderMarkdown(s.body), updatedAt: s.updatedAt }));
-
-async function publicPage(request: FastifyRequest, reply: FastifyReply, page: SectionPage) {
+async function publicPage(request: FastifyRequest, reply: FastifyReply, page: 'rules' | 'faq') {
   const app = request.server;
-  const [live, sections] = await Promise.all([loadLiveRules(app), listSections(app.db.prisma, page)]);
+  const [live, sections] = await Promise.all([loadLiveRules(app), renderedSections(app, page, request.locale)]);
   return render(request, reply, `pages/${page}`, {
     title: page === 'rules' ? 'Rules' : 'FAQ',
     rules: rulesView(live),
-    sections: renderedSections(sections),
+    sections,
     canEdit: request.user !== null && canEditRules(request.user),
   });
 }

@@ -1,7 +1,7 @@
 // The staff-written sections of /rules and /faq (table rules_sections), in display order.
 import type { PrismaClient } from '../../generated/prisma/client.js';
 
-export const SECTION_PAGES = ['rules', 'faq'] as const;
+export const SECTION_PAGES = ['rules', 'faq', 'guide'] as const;
 export type SectionPage = (typeof SECTION_PAGES)[number];
 
 const sectionSelect = { id: true, page: true, title: true, body: true, position: true, updatedAt: true } as const;

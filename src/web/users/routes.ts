@@ -74,8 +74,8 @@ function tierChoices(checked: string) {
 }
 
 /** A 4xx AppError goes back to the form beside its field; anything else propagates. */
-function fieldErrorOf(error: unknown, fallback: string): { status: number; errors: Record<string, string> } {
-  if (error instanceof AppError && error.statusCode < 500) return { status: error.statusCode, errors: { [error.field ?? fallback]: error.message } };
+function fieldErrorOf(request: FastifyRequest, error: unknown, fallback: string): { status: number; errors: Record<string, string> } {
+  if (error instanceof AppError && error.statusCode < 500) return { status: error.statusCode, errors: { [error.field ?? fallback]: request.t(error.message, error.params) } };
   throw error;
 }
 
@@ -86,7 +86,7 @@ async function saveSettings(request: IdRequest, reply: FastifyReply) {
   try {
     await updateMemberSettings({ prisma: request.server.db.prisma, userId: user.id, settings });
   } catch (error) {
-    const { status, errors } = fieldErrorOf(error, 'email');
+    const { status, errors } = fieldErrorOf(request, error, 'email');
     reply.code(status);
     return showSettings(request, reply, { errors, values: settings });
   }
@@ -107,7 +107,7 @@ async function savePassword(request: IdRequest, reply: FastifyReply) {
       confirm: text(body, 'confirm'),
     });
   } catch (error) {
-    const { status, errors } = fieldErrorOf(error, 'current');
+    const { status, errors } = fieldErrorOf(request, error, 'current');
     reply.code(status);
     return showSettings(request, reply, { errors });
   }

@@ -54,7 +54,7 @@ async function postReset(request: TokenRequest, reply: FastifyReply) {
   } catch (error) {
     if (!(error instanceof AppError) || error.statusCode !== 400) throw error;
     reply.code(400);
-    return showReset(request, reply, { [error.field ?? 'password']: error.message });
+    return showReset(request, reply, { [error.field ?? 'password']: request.t(error.message, error.params) });
   }
   flash(reply, 'Your password was changed and every session ended. Log in with the new password.');
   return reply.redirect('/login', 303);
