@@ -13,6 +13,11 @@ declare module 'fastify' {
   }
 }
 
+const ENGLISH = translator(FALLBACK_LOCALE);
+
+/** The request's translator; English where no web context set one (the API shares the upload checks). */
+export const translatorOf = (request: FastifyRequest): Translate => request.t ?? ENGLISH;
+
 export function setLocale(request: FastifyRequest): void {
   request.locale = chooseLocale({
     member: request.user?.locale,

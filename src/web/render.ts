@@ -55,6 +55,6 @@ export function render(request: FastifyRequest, reply: FastifyReply, page: strin
     locale: request.locale,
     languages: SWITCHERS.get(request.locale),
     ...data,
-    title: data.title ? `${request.t(data.title)} · ${siteName}` : siteName,
+    title: data.title ? `${data.title} · ${siteName}` : siteName,
   });
 }

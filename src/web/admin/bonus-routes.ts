@@ -40,7 +40,7 @@ async function bonusExchange(request: FastifyRequest, reply: FastifyReply) {
     flash(reply, `Exchanged ${raw} points for ${formatBytes(credit)} of upload credit.`);
     return reply.redirect('/bonus', 303);
   } catch (error) {
-    if (error instanceof AppError && error.statusCode === 400) return bonusPage(request, reply, { message: error.message, points: raw });
+    if (error instanceof AppError && error.statusCode === 400) return bonusPage(request, reply, { message: request.t(error.message, error.params), points: raw });
     throw error;
   }
 }

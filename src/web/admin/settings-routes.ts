@@ -44,7 +44,7 @@ async function settingsSave(request: FastifyRequest, reply: FastifyReply) {
     reason = requireReason(body, 'settings-reason');
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
-    parsed.errors['settings-reason'] = error.message;
+    parsed.errors['settings-reason'] = request.t(error.message, error.params);
   }
   parsed.form['settings-reason'] = typeof body['settings-reason'] === 'string' ? body['settings-reason'] : '';
   if (!parsed.values || parsed.errors['settings-reason']) return renderSettings(request, reply, parsed.form, parsed.errors);

@@ -76,7 +76,7 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
   app.get('/register', async (request, reply) => {
     const mode = await registrationAllowed(app);
     const invite = text(request.query as Body, 'invite', 64);
-    return render(request, reply, 'pages/auth/register', { title: 'auth.register.title', mode, values: { invite } });
+    return render(request, reply, 'pages/auth/register', { title: request.t('auth.register.title'), mode, values: { invite } });
   });
 
   app.post('/register', { config: { rateLimit: { max: 20, timeWindow: '1 hour' } } }, async (request, reply) => {
@@ -91,13 +91,13 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
       const mode = await registrationAllowed(app);
       reply.code(error instanceof AppError ? error.statusCode : 400);
       const values = { username: form.username, email: form.email, invite: form.invite };
-      return render(request, reply, 'pages/auth/register', { title: 'auth.register.title', mode, values, errors: { [field]: message } });
+      return render(request, reply, 'pages/auth/register', { title: request.t('auth.register.title'), mode, values, errors: { [field]: message } });
     }
   });
 
   app.get('/login', async (request, reply) => {
     if (request.user) return reply.redirect('/');
-    return render(request, reply, 'pages/auth/login', { title: 'auth.login.title', next: safeNext((request.query as Body).next) });
+    return render(request, reply, 'pages/auth/login', { title: request.t('auth.login.title'), next: safeNext((request.query as Body).next) });
   });
 
   app.post('/login', { config: { rateLimit: { max: 10, timeWindow: '1 minute' } } }, async (request, reply) => {
@@ -107,7 +107,7 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
     const next = safeNext(body.next);
     const fail = (message: string, status = 401) => {
       reply.code(status);
-      return render(request, reply, 'pages/auth/login', { title: 'auth.login.title', next, username, error: message });
+      return render(request, reply, 'pages/auth/login', { title: request.t('auth.login.title'), next, username, error: message });
     };
     const locked = throttle.lockedFor(username);
     if (locked > 0) return fail(request.t('auth.login.locked', { count: locked }), 429);

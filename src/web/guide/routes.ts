@@ -11,6 +11,6 @@ export async function guideRoutes(app: FastifyInstance): Promise<void> {
   app.get('/guide', async (request, reply) => {
     const live = await loadLiveRules(app);
     const sections = await renderedSections(app, 'guide', request.locale);
-    return render(request, reply, 'pages/guide', { title: 'guide.title', guide: guideView(live), sections });
+    return render(request, reply, 'pages/guide', { title: request.t('guide.title'), guide: guideView(live), sections });
   });
 }

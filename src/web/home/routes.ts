@@ -4,6 +4,6 @@ import { render } from '../render.js';
 
 export async function homeRoutes(app: FastifyInstance): Promise<void> {
   app.get('/', async (request, reply) => {
-    return render(request, reply, 'pages/home', { title: 'home.title' });
+    return render(request, reply, 'pages/home', { title: request.t('home.title') });
   });
 }

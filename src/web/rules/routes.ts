@@ -100,7 +100,7 @@ async function removeSection(request: IdRequest, reply: FastifyReply) {
     reason = requireReason(request.body as FormBody, 'delete-reason');
   } catch (error) {
     if (!(error instanceof AppError) || error.statusCode !== 400) throw error;
-    return editorPage(request, reply, { key: String(id), errors: { 'delete-reason': error.message } });
+    return editorPage(request, reply, { key: String(id), errors: { 'delete-reason': request.t(error.message, error.params) } });
   }
   await deleteSection({ app: request.server, actorId: actor.id, reason, id });
   flash(reply, 'Section deleted.');
