@@ -54,6 +54,11 @@ export function formatFixed2Down(locale: Locale, value: number): string {
   return fixed2(locale).format(Math.floor(value * 100) / 100);
 }
 
+/** Two decimals, rounded: a required ratio of 0.29 reads 0.29. */
+export function formatFixed2In(locale: Locale, value: number): string {
+  return fixed2(locale).format(value);
+}
+
 /** At most two decimals, no trailing zeros: 0,5 · 10 · 1,25. */
 export function formatPlain(locale: Locale, value: number): string {
   return upTo2(locale).format(Math.round(value * 100) / 100);

@@ -5,7 +5,7 @@
 import Handlebars from 'handlebars';
 import type { HelperOptions } from 'handlebars';
 import { FALLBACK_LOCALE, isLocale, translator, type Locale } from '../i18n/index.js';
-import { formatAgoIn, formatBytesIn, formatDateIn, formatDurationIn, formatFixed2Down, formatGiBIn, formatPlain, formatUnitIn, type TimeUnit } from '../i18n/format.js';
+import { formatAgoIn, formatBytesIn, formatDateIn, formatDurationIn, formatFixed2Down, formatFixed2In, formatGiBIn, formatPlain, formatUnitIn, type TimeUnit } from '../i18n/format.js';
 import { visibleName } from '../torrents/index.js';
 
 export function formatBytes(value: bigint | number | string | null | undefined, locale: Locale = FALLBACK_LOCALE): string {
@@ -31,6 +31,9 @@ export function formatPoints(value: number | null | undefined, locale: Locale = 
   if (!Number.isFinite(n)) return '0';
   return formatPlain(locale, Math.floor(n * 100) / 100);
 }
+
+/** Two decimals, rounded (a required ratio, a setting). */
+export const formatDecimal2 = (value: number, locale: Locale = FALLBACK_LOCALE): string => formatFixed2In(locale, Number(value));
 
 /** A plain number in the page's language: at most two decimals. */
 export const formatNumber = (value: number, locale: Locale = FALLBACK_LOCALE): string => formatPlain(locale, Number(value));
@@ -89,6 +92,7 @@ export function registerViewHelpers(hbs: typeof Handlebars): void {
   // not `points`: a helper's name wins over a template variable of the same name
   hbs.registerHelper('pointsText', helper((locale, v: number) => formatPoints(v, locale)));
   hbs.registerHelper('num', helper((locale, v: number) => formatNumber(v, locale)));
+  hbs.registerHelper('dec2', helper((locale, v: number) => formatDecimal2(v, locale)));
   // {{unit 72 "hour"}}: "72 hours", "72 horas", "72 часа"
   hbs.registerHelper('unit', helper((locale, v: number, unit: TimeUnit) => formatUnitIn(locale, Number(v), unit)));
   hbs.registerHelper('gib', helper((locale, v: number) => formatGiBIn(locale, Number(v))));
