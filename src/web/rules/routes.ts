@@ -21,8 +21,8 @@ async function publicPage(request: FastifyRequest, reply: FastifyReply, page: 'r
   const app = request.server;
   const [live, sections] = await Promise.all([loadLiveRules(app), renderedSections(app, page, request.locale)]);
   return render(request, reply, `pages/${page}`, {
-    title: page === 'rules' ? 'Rules' : 'FAQ',
-    rules: rulesView(live),
+    title: request.t(page === 'rules' ? 'rules.title' : 'faq.title'),
+    rules: rulesView(live, request.locale, request.t),
     sections,
     canEdit: request.user !== null && canEditRules(request.user),
   });
