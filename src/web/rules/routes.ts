@@ -10,6 +10,7 @@ import { flash, render } from '../render.js';
 import { renderMarkdown } from './markdown.js';
 import { rulesView } from './rules-view.js';
 import { parseSectionForm, MAX_BODY, MAX_TITLE, type ParsedSection } from './section-form.js';
+import { LANGUAGE_NAMES, LOCALES, isLocale } from '../../i18n/index.js';
 import { listSections } from './section-queries.js';
 import { renderedSections } from './rendered-sections.js';
 import { loadLiveRules } from './settings-queries.js';
@@ -46,15 +47,22 @@ async function editorPage(request: FastifyRequest, reply: FastifyReply, failed?:
     failed?.key === key
       ? { values: failed.form ?? fallback, errors: failed.errors, failed: Object.keys(failed.errors).length > 0, preview: failed.preview }
       : { values: fallback, errors: {}, failed: false };
+  const titles = new Map(sections.map((s) => [s.id, s.title]));
   const forms = sections.map((s) => ({
     id: s.id, key: String(s.id), title: s.title, page: s.page,
+    translation: s.translationOfId === null ? null : { language: isLocale(s.locale) ? LANGUAGE_NAMES[s.locale] : s.locale, of: titles.get(s.translationOfId) },
     ...formFor(String(s.id), { page: s.page, title: s.title, body: s.body, position: String(s.position), reason: '' }),
   }));
+  const originals = sections.filter((s) => s.translationOfId === null).map((s) => ({ id: s.id, title: s.title, page: s.page }));
+  const languages = LOCALES.map((code) => ({ code, name: LANGUAGE_NAMES[code] }));
   if (failed && Object.keys(failed.errors).length > 0) reply.code(400);
   return render(request, reply, 'pages/admin/rules', {
     title: 'Rules and FAQ',
     forms,
-    added: formFor('new', { page: 'rules', title: '', body: '', position: '0', reason: '' }),
+    added: formFor('new', { page: 'rules', title: '', body: '', position: '0', reason: '', locale: '', translationOf: '' }),
+    originals,
+    languages,
+    siteLanguage: LANGUAGE_NAMES[request.server.settings.get('defaultLocale')],
     limits: { title: MAX_TITLE, body: MAX_BODY },
   });
 }
@@ -73,7 +81,14 @@ async function addSection(request: FastifyRequest, reply: FastifyReply) {
   const preview = previewOf(request.body as FormBody, 'new', parsed);
   if (preview) return editorPage(request, reply, preview);
   if (!parsed.values) return editorPage(request, reply, { key: 'new', form: parsed.form, errors: parsed.errors });
-  const id = await createSection({ app: request.server, actorId: actor.id, reason: parsed.reason, values: parsed.values });
+  let id: number;
+  try {
+    id = await createSection({ app: request.server, actorId: actor.id, reason: parsed.reason, values: parsed.values });
+  } catch (error) {
+    // no such section to translate, or a translation into that language already there
+    if (!(error instanceof AppError) || error.statusCode >= 500 || !error.field) throw error;
+    return editorPage(request, reply, { key: 'new', form: parsed.form, errors: { [error.field]: request.t(error.message, error.params) } });
+  }
   flash(reply, `Section “${parsed.values.title}” added to the ${parsed.values.page === 'rules' ? 'rules' : 'FAQ'}.`);
   return reply.redirect(`/admin/rules#section-${id}`, 303);
 }
