@@ -10,7 +10,7 @@ import type { RatioBand } from './policy/ratio-table.js';
 /** The admin log and the save message name changes by group. */
 export type SettingGroup = 'site' | 'policy' | 'tracker';
 /** Where a setting sits on /admin/settings. */
-export type Fieldset = 'site' | 'ratio' | 'watch' | 'hnr' | 'bonus' | 'tracker';
+export type Fieldset = 'site' | 'ratio' | 'watch' | 'hnr' | 'bonus' | 'economy' | 'tracker';
 
 export interface SettingInput {
   fieldset: Fieldset;
@@ -171,4 +171,9 @@ export function table(options: Common<RatioBand[]> & { problem: (bands: RatioBan
     problem: (value) => options.problem(value),
     input: options.input ?? { fieldset: 'ratio', label: 'Required ratio table', control: 'table' },
   };
+}
+
+/** A list of records edited on a page of its own (the class ladder, the shop's items). */
+export function list<T>(options: Common<T[]> & { decode: (raw: unknown) => T[] | undefined; problem: (items: T[]) => string | null }): Setting<T[]> {
+  return { ...options, encode: (value) => value, problem: (value) => options.problem(value) };
 }

@@ -12,13 +12,17 @@
 // Adding a setting is one entry in SETTINGS: its row (and field), default, check and, to put
 // it on /admin/settings, an `input` (a text field in one of the page's fieldsets).
 import type { PrismaClient } from './generated/prisma/client.js';
+import { decodeLadder, DEFAULT_CLASSES, ladderProblem } from './policy/economy/user-classes.js';
+import { decodeShop, DEFAULT_SHOP, shopProblem } from './policy/economy/shop.js';
 import { DEFAULT_RATIO_TABLE, GIB, ratioTableProblem, type RatioBand } from './policy/ratio-table.js';
 import { defaultPolicy, PEER_CAP_LIMITS, type TrackerPolicy } from './tracker/core/tracker-policy.js';
 import { LOCALES, type Locale } from './i18n/locales.js';
-import { choice, date, flag, number, prefixes, table, text, type Setting, type SettingsConfig } from './settings-kinds.js';
+import { choice, date, flag, list, number, prefixes, table, text, type Setting, type SettingsConfig } from './settings-kinds.js';
 
 export type RegistrationMode = 'open' | 'invite' | 'closed';
 export const REGISTRATION_MODES: readonly RegistrationMode[] = ['open', 'invite', 'closed'];
+export type DescriptionImages = 'none' | 'https';
+export const DESCRIPTION_IMAGES: readonly DescriptionImages[] = ['none', 'https'];
 
 const MIN_INTERVAL_PROBLEM = 'Enter whole seconds, at most the announce interval.';
 
@@ -36,6 +40,13 @@ export const SETTINGS = {
     fallback: (_config, earlier) => earlier.siteName as string, // until saved: the site name
     input: { fieldset: 'site', label: 'Source tag', hint: "Written into every uploaded torrent's info dict (private trackers use it to make info hashes unique)." },
   }),
+  // the community pages: how long a comment's author may edit it (src/web/comments), and whether
+  // release descriptions show outside images (src/web/rules/markdown.ts; the CSP follows it)
+  commentEditMinutes: number({ row: 'site', group: 'site', min: 0, max: 10_080, whole: true, digits: true, fallback: () => 30, input: { fieldset: 'site', label: 'Comment edit window (minutes)', hint: 'How long authors may edit their comment (staff edit any, with a reason). 0: never.' } }),
+  descriptionImages: choice<DescriptionImages>({
+    row: 'site', group: 'site', options: DESCRIPTION_IMAGES, fallback: () => 'none', message: 'Enter none or https.',
+    input: { fieldset: 'site', label: 'Images in release descriptions', hint: '“none”, or “https” to show https images: each image’s host then learns who opens the page.' },
+  }),
   // `ratio_policy`: the rules the policy job applies (src/policy, docs/accounting.md)
   ratioTable: table({ row: 'ratio_policy', group: 'policy', problem: ratioTableProblem, fallback: () => DEFAULT_RATIO_TABLE.map((band): RatioBand => ({ ...band })) }),
   watchDays: number({ row: 'ratio_policy', group: 'policy', min: 1, max: 365, whole: true, fallback: () => 14, input: { fieldset: 'watch', label: 'Watch length (days)', hint: 'Time a member below the requirement has to recover.' } }),
@@ -48,6 +59,12 @@ export const SETTINGS = {
   hnrMaxMarks: number({ row: 'ratio_policy', group: 'policy', min: 0, max: 1000, whole: true, fallback: () => 3, input: { fieldset: 'hnr', label: 'Active marks that withdraw download rights', hint: '0 never withdraws.' } }),
   bonusPerHour: number({ row: 'ratio_policy', group: 'policy', min: 0, max: 1_000_000, fallback: () => 1, input: { fieldset: 'bonus', label: 'Points per hour (1 GiB release, one seeder)' } }),
   bonusMiBPerPoint: number({ row: 'ratio_policy', group: 'policy', min: 0, max: 1_048_576, fallback: () => 1, input: { fieldset: 'bonus', label: 'Upload credit per point (MiB)' } }),
+  // `economy`: classes, tokens, the shop and requests (src/policy/economy, docs/members-and-staff.md#the-ratio-economy)
+  userClasses: list({ row: 'economy', group: 'policy', decode: decodeLadder, problem: ladderProblem, fallback: () => DEFAULT_CLASSES.map((c) => ({ ...c })) }),
+  shopItems: list({ row: 'economy', group: 'policy', decode: decodeShop, problem: shopProblem, fallback: () => DEFAULT_SHOP.map((i) => ({ ...i })) }),
+  tokenHours: number({ row: 'economy', group: 'policy', min: 1, max: 8760, whole: true, digits: true, fallback: () => 96, input: { fieldset: 'economy', label: 'A spent freeleech token lasts (hours)' } }),
+  requestMinBountyMiB: number({ row: 'economy', group: 'policy', min: 1, max: 1_048_576, whole: true, digits: true, fallback: () => 100, input: { fieldset: 'economy', label: 'Smallest request bounty (MiB)' } }),
+  requestConfirmDays: number({ row: 'economy', group: 'policy', min: 0, max: 365, whole: true, digits: true, fallback: () => 7, input: { fieldset: 'economy', label: 'Staff may confirm a fill after (days)', hint: 'If the member who asked has not confirmed or rejected it by then.' } }),
   // `tracker_policy`: what the tracker answers (src/tracker/core/tracker-policy.ts, BEP 3 intervals)
   announceInterval: number({ row: 'tracker_policy', group: 'tracker', min: 60, max: 86_400, whole: true, digits: true, message: 'Enter whole seconds from 60 to 86400.', fallback: (config) => config.announceInterval, input: { fieldset: 'tracker', label: 'Announce interval (seconds)' } }),
   minInterval: number({
@@ -86,7 +103,7 @@ export type SettingValues = { [K in SettingKey]: ValueOf<(typeof SETTINGS)[K]> }
 /** What the ratio rules (src/policy) read. */
 export type PolicySettings = Pick<
   SettingValues,
-  'ratioTable' | 'watchDays' | 'watchAllowanceGiB' | 'hnrMinPercent' | 'hnrSeedHours' | 'hnrWindowDays' | 'hnrMaxMarks' | 'bonusPerHour' | 'bonusMiBPerPoint' | 'newMemberCreditGiB' | 'jobIntervalMinutes'
+  'ratioTable' | 'watchDays' | 'watchAllowanceGiB' | 'hnrMinPercent' | 'hnrSeedHours' | 'hnrWindowDays' | 'hnrMaxMarks' | 'bonusPerHour' | 'bonusMiBPerPoint' | 'newMemberCreditGiB' | 'jobIntervalMinutes' | 'userClasses'
 >;
 
 const KEYS = Object.keys(SETTINGS) as SettingKey[];
@@ -128,6 +145,7 @@ export function settingProblems(values: Readonly<SettingValues>, keys: readonly 
 export function trackerPolicyOf(values: Readonly<SettingValues>): TrackerPolicy {
   const policy: Record<string, unknown> = {};
   for (const key of KEYS) if (entry(key).row === 'tracker_policy') policy[key] = copy(values[key]);
+  policy.downloadSlots = Object.fromEntries(values.userClasses.map((c) => [c.name, c.downloadSlots]));
   return policy as unknown as TrackerPolicy;
 }
 

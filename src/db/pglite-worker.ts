@@ -6,7 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite, messages, types } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import type { RawResult, WireError, WorkerReady, WorkerRequest, WorkerResponse } from './pglite-proxy.js';
+import type { RawResult, WireError, WorkerReady, WorkerRequest, WorkerResponse } from './pglite-wire.js';
 
 const port = parentPort!;
 const { dataDir } = workerData as { dataDir: string };

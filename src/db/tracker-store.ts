@@ -1,94 +1,13 @@
-// The tracker's persistence: load users, releases and peers at start; write one ledger
+// The tracker's persistence, writing (loading at start: tracker-load.ts): one ledger
 // batch in ONE transaction of multi-row statements (unnest arrays), so a peer's persisted
 // baseline and the credit computed from it commit together (exactly-once across kill -9).
 // A backlog comes in bounded parts (ledger-split.ts); release counts apart (writeReleaseCounts).
 // Totals are added, never overwritten: the web and admin side edit them too.
 import type { LedgerBatch, PeerRow, ReleaseCounts, SnatchRow, TrafficRows, TransferRows } from '../tracker/core/ledger.js';
-import type { StoredPeer } from '../tracker/core/engine.js';
-import type { FreeleechMode, TrackerRelease, TrackerUser } from '../tracker/core/catalog.js';
-import { knownLocale } from '../i18n/locales.js';
 import type { SqlDriver, SqlTx } from './driver.js';
 import { claimBatch } from './ledger-batches.js';
 import { RecentIps, type IpSighting } from './recent-ips.js';
-
-export interface TrackerState {
-  users: TrackerUser[];
-  /** with the counts last written to the row (compared with the live ones after loading) */
-  releases: (TrackerRelease & { snatched: number; seeders: number; leechers: number })[];
-  peers: StoredPeer[];
-}
-
-const big = (value: unknown): bigint => (typeof value === 'bigint' ? value : BigInt(value as number | string));
-const bytes = (value: unknown): Buffer | null => (value == null ? null : Buffer.from(value as Uint8Array));
-const ms = (value: unknown): number => (value instanceof Date ? value.getTime() : new Date(String(value)).getTime());
-
-/** TIMESTAMP(3) columns hold UTC; parameters are epoch milliseconds. */
-const TS = (param: string) => `(to_timestamp(${param} / 1000.0) AT TIME ZONE 'UTC')`;
-
-type UserRow = { id: number; passkey: string; enabled: boolean; can_leech: boolean; locale: string | null };
-const USERS = 'SELECT id, passkey, enabled, can_leech, locale FROM users';
-const RELEASES = 'SELECT id, info_hash_v1, info_hash_v2_short, freeleech::text AS freeleech, deleted_at, delete_reason, snatched, seeders, leechers FROM releases';
-
-export async function loadTrackerState(sql: SqlDriver, options: { now: number; retentionMs: number }): Promise<TrackerState> {
-  const users = await sql.query<UserRow>(USERS);
-  const releases = await sql.query<Record<string, unknown>>(RELEASES);
-  const peers = await sql.query<Record<string, unknown>>(
-    `SELECT user_id, release_id, peer_id, ipv4, ipv6, port, uploaded, downloaded, "left", client, key, seeder, active,
-            (extract(epoch FROM last_announce_at) * 1000)::float8 AS last_ms
-       FROM peers WHERE last_announce_at >= ${TS('$1::float8')}`,
-    [options.now - options.retentionMs],
-  );
-  return { users: users.map(userOf), releases: releases.map(releaseOf), peers: peers.map(peerOf) };
-}
-
-/** One member as the tracker knows it, or null when there is no such member (catalog sync). */
-export async function loadTrackerUser(sql: SqlDriver, id: number): Promise<TrackerUser | null> {
-  const [row] = await sql.query<UserRow>(`${USERS} WHERE id = $1`, [id]);
-  return row ? userOf(row) : null;
-}
-
-/** One release as the tracker knows it, or null when there is no such release (catalog sync). */
-export async function loadTrackerRelease(sql: SqlDriver, id: number): Promise<TrackerRelease | null> {
-  const [row] = await sql.query<Record<string, unknown>>(`${RELEASES} WHERE id = $1`, [id]);
-  if (!row) return null;
-  const { snatched: _n, seeders: _s, leechers: _l, ...release } = releaseOf(row);
-  return release;
-}
-
-const userOf = (u: UserRow): TrackerUser => ({ id: u.id, passkey: u.passkey.trim(), enabled: u.enabled, canLeech: u.can_leech, locale: knownLocale(u.locale) });
-
-function releaseOf(row: Record<string, unknown>): TrackerState['releases'][number] {
-  const deleted = row.deleted_at != null;
-  return {
-    id: row.id as number,
-    infoHashV1: bytes(row.info_hash_v1),
-    infoHashV2Short: bytes(row.info_hash_v2_short),
-    freeleech: row.freeleech as FreeleechMode,
-    deletedReason: deleted ? ((row.delete_reason as string | null) ?? '') : null,
-    snatched: Number(row.snatched),
-    seeders: Number(row.seeders),
-    leechers: Number(row.leechers),
-  };
-}
-
-function peerOf(row: Record<string, unknown>): StoredPeer {
-  return {
-    userId: row.user_id as number,
-    releaseId: row.release_id as number,
-    peerId: bytes(row.peer_id)!,
-    ipv4: row.ipv4 as string | null,
-    ipv6: row.ipv6 as string | null,
-    port: row.port as number,
-    uploaded: big(row.uploaded),
-    downloaded: big(row.downloaded),
-    left: big(row.left),
-    client: row.client as string,
-    key: row.key as string | null,
-    seeder: row.seeder as boolean,
-    active: row.active as boolean,
-    lastAnnounceAt: Number(row.last_ms),
-  };
-}
+import { columnLiteral, flagLiteral, literal, nullableLiteral, trafficLiterals, TS } from './sql-arrays.js';
 
 /**
  * Rows per statement. A flush at peak holds tens of thousands of rows; building one
@@ -133,40 +52,6 @@ export async function flushLedgerBatch(sql: SqlDriver, batch: LedgerBatch, recen
   });
   if (snatched !== null) recentIps.remember([...sightings.values()]);
   return snatched;
-}
-
-/**
- * A Postgres array literal (`{1,2,NULL}`) for one column of a batch, built with one join.
- * pg would otherwise quote and regex-escape every element of every column, and a flush sends
- * tens of thousands of them.
- * Only for numbers, booleans and texts this file makes itself (hex, addresses, dates):
- * nothing that needs quoting. Member-supplied text (client, key) goes through pg.
- */
-function literal(values: readonly (number | bigint | boolean | string | null)[]): string {
-  return '{' + values.map((v) => (v === null ? 'NULL' : v === true ? 't' : v === false ? 'f' : String(v))).join(',') + '}';
-}
-
-/** The same for rows [from, to) of a typed-array column: its own join, no array of strings. */
-function columnLiteral(column: Int32Array | Float64Array | BigInt64Array, from: number, to: number): string {
-  return '{' + column.subarray(from, to).join(',') + '}';
-}
-
-/** A timestamp column where 0 means NULL. */
-function nullableLiteral(column: Float64Array, from: number, to: number): string {
-  const parts: string[] = [];
-  for (let row = from; row < to; row++) parts.push(column[row] === 0 ? 'NULL' : String(column[row]));
-  return '{' + parts.join(',') + '}';
-}
-
-function flagLiteral(rows: TransferRows, from: number, to: number, flag: (row: number) => boolean): string {
-  const parts: string[] = [];
-  for (let row = from; row < to; row++) parts.push(flag(row) ? 't' : 'f');
-  return '{' + parts.join(',') + '}';
-}
-
-/** The four traffic columns of rows [from, to). */
-function trafficLiterals(rows: TrafficRows, from: number, to: number): string[] {
-  return [rows.up, rows.down, rows.upActual, rows.downActual].map((column) => columnLiteral(column, from, to));
 }
 
 async function flushUsers(tx: SqlTx, users: TrafficRows, from: number, to: number): Promise<void> {

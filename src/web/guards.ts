@@ -54,10 +54,15 @@ export const canResetPasskeyOf = (actor: Pick<SessionUser, 'role' | 'id'>, targe
 export const canGrantInvites = (actor: Pick<SessionUser, 'role' | 'id'>, target: Target): boolean => canModerate(actor, target);
 /** A reset link lets its holder into the account: moderators for members, admins for staff. */
 export const canIssueResetLink = (actor: Pick<SessionUser, 'role' | 'id'>, target: Target): boolean => canModerate(actor, target);
+/** Tokens, personal freeleech and double upload as a gift (docs/members-and-staff.md#the-ratio-economy). */
+export const canGivePerks = (actor: Pick<SessionUser, 'role' | 'id'>, target: Target): boolean => canModerate(actor, target);
 export const canClearHitAndRun = (actor: Pick<SessionUser, 'role' | 'id'>, target: Target): boolean => canModerate(actor, target);
 /** Roles are for admins only, and never their own (no locking the last admin out by mistake). */
 export const canChangeRole = (actor: Pick<SessionUser, 'role' | 'id'>, target: Target): boolean => actor.role === 'admin' && actor.id !== target.id;
 export const canEditRelease = (user: Actor): boolean => isStaff(user);
+/** The release page's Edit (/releases/:id/edit): its uploader, and staff. */
+export const canEditOwnRelease = (user: Pick<SessionUser, 'role' | 'id'>, release: { uploaderId: number | null }): boolean =>
+  isStaff(user) || (release.uploaderId !== null && release.uploaderId === user.id);
 export const canSetFreeleech = (user: Actor): boolean => isStaff(user);
 export const canDeleteRelease = (user: Actor): boolean => isStaff(user);
 export const canSetSiteFreeleech = (user: Actor): boolean => user.role === 'admin';

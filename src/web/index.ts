@@ -45,13 +45,15 @@ async function registerPlugins(app: FastifyInstance): Promise<void> {
   await app.register(fastifyFormbody, { bodyLimit: 64 * 1024 });
   await app.register(fastifyMultipart, {
     attachFieldsToBody: true,
-    limits: { fileSize: app.config.maxTorrentBytes, files: 1, fields: 20, fieldSize: 64 * 1024, parts: 25 },
+    // two files: the .torrent and an optional .nfo (src/web/upload)
+    limits: { fileSize: app.config.maxTorrentBytes, files: 2, fields: 20, fieldSize: 64 * 1024, parts: 25 },
   });
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
+        // https images only while the descriptionImages setting shows them (src/web/rules/markdown.ts)
+        imgSrc: ["'self'", 'data:', () => (app.settings.get('descriptionImages') === 'https' ? 'https:' : "'self'")],
         styleSrc: ["'self'"],
         scriptSrc: ["'self'"],
         formAction: ["'self'"],

@@ -5,6 +5,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { AnnounceTiers } from '../generated/prisma/enums.js';
+import { countStaffQueue } from './inbox/queries.js';
 
 export const SESSION_COOKIE = 'sk_session';
 const SESSION_DAYS = 30;
@@ -26,6 +27,10 @@ export interface SessionUser {
   bonusPoints: number;
   /** the member's language setting (null: the browser's) */
   locale: string | null;
+  /** the member's inbox conversations with an unread staff message (the header shows it) */
+  unreadMessages: number;
+  /** staff: open conversations waiting for a staff reader (src/web/inbox); 0 for members */
+  staffQueue: number;
 }
 
 export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
@@ -45,7 +50,11 @@ const sessionUserSelect = {
   announceTiers: true,
   bonusPoints: true,
   locale: true,
+  // the header's unread count, in the same query as the session
+  _count: { select: { tickets: { where: { memberUnread: true } } } },
 } as const;
+
+const isStaffRole = (role: SessionUser['role']): boolean => role === 'moderator' || role === 'admin';
 
 export async function createSession(
   prisma: PrismaClient,
@@ -87,8 +96,9 @@ export async function loadSessionUser(prisma: PrismaClient, request: FastifyRequ
       prisma.user.update({ where: { id: session.user.id }, data: { lastSeenAt: new Date(now) } }),
     ]);
   }
-  const { enabled: _enabled, ...user } = session.user;
-  return user;
+  const { enabled: _enabled, _count, ...user } = session.user;
+  const staffQueue = isStaffRole(user.role) ? await countStaffQueue(prisma, user.id) : 0;
+  return { ...user, unreadMessages: _count.tickets, staffQueue };
 }
 
 export async function endSession(prisma: PrismaClient, request: FastifyRequest, reply: FastifyReply): Promise<void> {

@@ -89,6 +89,8 @@ export function registerViewHelpers(hbs: typeof Handlebars): void {
   hbs.registerHelper('bytes', helper((locale, v: bigint | number) => formatBytes(v, locale)));
   hbs.registerHelper('ratio', helper((locale, u: bigint | number, d: bigint | number) => formatRatio(u, d, locale)));
   hbs.registerHelper('date', helper((locale, v: Date) => formatDate(v, locale)));
+  // credit movements: a sign, then the amount (the credit history)
+  hbs.registerHelper('signedBytes', helper((locale, v: bigint) => (BigInt(v) < 0n ? `−${formatBytes(-BigInt(v), locale)}` : `+${formatBytes(v, locale)}`)));
   // not `points`: a helper's name wins over a template variable of the same name
   hbs.registerHelper('pointsText', helper((locale, v: number) => formatPoints(v, locale)));
   hbs.registerHelper('num', helper((locale, v: number) => formatNumber(v, locale)));

@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { startUdpTracker, type UdpTracker } from '../../src/tracker/udp/socket.js';
 import type { AnnounceTiers } from '../../src/web/releases/build-download.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { spendToken } from '../../src/web/shop/spend-token.js';
 
 const PYTHON = '/usr/bin/python3';
 const DRIVER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'lt_client.py');
@@ -171,9 +172,13 @@ describe('real clients', { skip: missing ?? false, timeout: 6 * 60_000 }, () => 
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  /** One seeder and one leecher, each a new member, through `urlFor(passkey)`. */
-  async function transfer(kind: string, urlFor: (passkey: string) => string): Promise<void> {
+  /**
+   * One seeder and one leecher, each a new member, through `urlFor(passkey)`; `beforeLeech`
+   * runs once the leecher's member exists (a token spent, say). Returns the leecher's member.
+   */
+  async function transfer(kind: string, urlFor: (passkey: string) => string, beforeLeech?: (leecher: Member) => Promise<void>): Promise<Member> {
     const [seedMember, leechMember] = [await createMember(`seed-${kind}`), await createMember(`leech-${kind}`)];
+    await beforeLeech?.(leechMember);
     const leechDir = path.join(dir, `leech-${kind}`);
     const common = ['--torrent', torrentFile, '--timeout', String(TRANSFER_TIMEOUT_S)];
     const seeder = LtProcess.start(`${kind} seeder`, ['seed', ...common, '--save', path.join(dir, 'seed'), '--port', String(await freePort()), '--tracker', urlFor(seedMember.passkey)]);
@@ -199,8 +204,9 @@ describe('real clients', { skip: missing ?? false, timeout: 6 * 60_000 }, () => 
     if (process.env.E2E_VERBOSE) console.log(kind, { seeded, leeched }, `\nseeder:\n${seeder.log()}\nleecher:\n${leecher?.log()}`);
     assert.ok(leecher!.lines.some((l) => l.event === 'tracker_reply' && l.url === urlFor(leechMember.passkey)), 'the leecher never got a tracker reply');
     near(seeded.uploaded, 'seeder upload');
-    near(leeched.downloaded, 'leecher download');
+    if (!beforeLeech) near(leeched.downloaded, 'leecher download');
     assert.equal(seeded.downloaded, 0n);
+    return leechMember;
   }
 
   it('moves a private torrent over the HTTP tracker with exact credit', async () => {
@@ -209,6 +215,18 @@ describe('real clients', { skip: missing ?? false, timeout: 6 * 60_000 }, () => 
 
   it('moves a private torrent over the UDP tracker (BEP 41 passkey) with exact credit', async () => {
     await transfer('udp', (passkey) => `udp://127.0.0.1:${udp.ports.udp4}/${passkey}/announce`);
+  });
+
+  it('counts no download for a leecher who spent a freeleech token, and the actual download exactly', async () => {
+    const leecher = await transfer('token', (passkey) => `http://127.0.0.1:${httpPort}/announce/${passkey}`, async (member) => {
+      await t.db.prisma.user.update({ where: { id: member.id }, data: { freeleechTokens: 1 } });
+      await spendToken({ app: t.app, userId: member.id, releaseId });
+    });
+    const row = await t.db.prisma.user.findUniqueOrThrow({ where: { id: leecher.id }, select: { downloaded: true, downloadedActual: true, freeleechTokens: true } });
+    if (process.env.E2E_VERBOSE) console.log('token', row);
+    assert.equal(row.downloaded, 0n, 'credited download');
+    assert.equal(row.downloadedActual, BigInt(PAYLOAD_SIZE), 'actual download: the payload, byte for byte');
+    assert.equal(row.freeleechTokens, 0);
   });
 
   /** The member's own download of the release (the feed's link: ?rss=<token>), saved to a file. */

@@ -40,7 +40,7 @@ describe('settings', () => {
     assert.deepEqual(values.clientAllow, ['-qB']);
     assert.equal(values.numwantCap, 500, 'a stored cap above 500 reads as 500');
     assert.equal(values.siteFreeleechUntil?.toISOString(), '2026-12-24T00:00:00.000Z');
-    assert.deepEqual(trackerPolicyOf(values), { siteFreeleech: true, clientDeny: [...DEFAULT_CLIENT_DENY], clientAllow: ['-qB'], announceInterval: 600, minInterval: 120, numwantDefault: 50, numwantCap: 500, maxPeersPerMember: 10_000, maxPeersPerRelease: 3, maxBaselinesPerRelease: 8 });
+    assert.deepEqual(trackerPolicyOf(values), { siteFreeleech: true, clientDeny: [...DEFAULT_CLIENT_DENY], clientAllow: ['-qB'], announceInterval: 600, minInterval: 120, numwantDefault: 50, numwantCap: 500, maxPeersPerMember: 10_000, maxPeersPerRelease: 3, maxBaselinesPerRelease: 8, downloadSlots: { User: 0, Member: 0, 'Power User': 0, Elite: 0, 'Torrent Master': 0 } });
   });
 
   it('falls back to the default for a missing or broken stored value, field by field', () => {

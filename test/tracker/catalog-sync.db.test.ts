@@ -24,7 +24,9 @@ describe('catalog sync', () => {
     assert.equal(catalog.userByPasskey(passkey), undefined, 'nothing changes before the sync');
     await t.app.tracker.syncMember(member.id);
     assert.equal(catalog.userByPasskey(member.passkey), undefined);
-    assert.deepEqual(catalog.userByPasskey(passkey), { id: member.id, passkey, enabled: true, canLeech: false });
+    const { perks, ...flags } = catalog.userByPasskey(passkey)!;
+    assert.deepEqual(flags, { id: member.id, passkey, enabled: true, canLeech: false });
+    assert.deepEqual(perks, { userClass: 'User', freeleechUntil: 0, doubleUploadUntil: 0, tokens: new Map() });
   });
 
   it('forgets a member whose row is gone', async () => {

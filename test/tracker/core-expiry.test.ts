@@ -2,7 +2,7 @@
 // (src/tracker/service.ts). No database.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { sweepBudget } from '../../src/tracker/service.js';
+import { sweepBudget } from '../../src/tracker/service-timers.js';
 import { drain, hash, makeEngine, MIN, peerId, req } from './fixtures/core.js';
 
 describe('expiry', () => {

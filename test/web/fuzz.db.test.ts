@@ -16,7 +16,7 @@ const VALUES = [
   '', '%20', '%0A%0D', '%E2%80%AE', "'%3B%20DROP%20TABLE%20users%3B--", '%5B%5D', '%7B%7D', '..%2F..%2Fetc%2Fpasswd',
 ];
 /** Every query key a page reads, and some no page reads. */
-const KEYS = ['q', 'sort', 'order', 'page', 'category', 'freeleech', 'filter', 'status', 'action', 'actor', 'target', 'ip', 'name', 'mode', 'next', 'invite', 'rss', 'deleted', 'view', 'id'];
+const KEYS = ['q', 'sort', 'order', 'page', 'category', 'freeleech', 'filter', 'status', 'action', 'actor', 'target', 'ip', 'name', 'mode', 'next', 'invite', 'rss', 'deleted', 'view', 'id', 'member', 'release', 'comments', 'uploads'];
 const PROTO_QUERIES = ['__proto__[sort]=name', 'constructor[prototype][x]=1', '__proto__=1&sort=__proto__', 'sort[]=name&sort[]=size', 'page[0]=1', 'q[a]=b'];
 
 interface Fault {
@@ -36,6 +36,7 @@ describe('web fuzz', () => {
   let member: Member;
   let victim: Member;
   let releaseId: number;
+  let community: { ticket: number; victimTicket: number; report: number; comment: number; news: number };
   const faults: Fault[] = [];
 
   async function hit(method: 'GET' | 'POST', url: string, cookie: string, payload?: string | Buffer, contentType?: string): Promise<void> {
@@ -52,6 +53,8 @@ describe('web fuzz', () => {
       `/users/${victim.id}`, `/users/${victim.id}/settings`, '/invites', '/bonus', '/login', '/register', `/rss/${member.rssToken}`,
       '/admin', '/admin/users', `/admin/users/${victim.id}`, '/admin/releases', `/admin/releases/${releaseId}`, '/admin/log', '/admin/settings',
       '/forgot', `/reset/${'A'.repeat(43)}`, `/verify-email/${'A'.repeat(43)}`, `/users/${me}/sessions`, `/users/${victim.id}/sessions`,
+      '/inbox', '/inbox/new', `/inbox/${community.ticket}`, `/inbox/${community.victimTicket}`, '/admin/inbox', '/admin/inbox/new', '/report', '/admin/reports',
+      `/admin/reports/${community.report}`, '/admin/news', `/users/${victim.id}/comments`, `/releases/${releaseId}/edit`, `/comments/${community.comment}/edit`,
     ];
   }
 
@@ -61,7 +64,19 @@ describe('web fuzz', () => {
     member = await createMember(t.app, 'fuzzmember');
     victim = await createMember(t.app, 'fuzzvictim');
     [releaseId] = await seedReleases(t.app, [{ name: 'Fuzz target', categoryId: await firstCategoryId(t.app), uploaderId: member.id }]);
+    community = await seedCommunity();
   });
+
+  /** One of each community row, so the forms reach their handlers' checks. */
+  async function seedCommunity() {
+    const prisma = t.app.db.prisma;
+    const ticket = await prisma.ticket.create({ data: { memberId: member.id, subject: 'fuzz', messages: { create: { authorId: member.id, body: 'hi' } } }, select: { id: true } });
+    const victimTicket = await prisma.ticket.create({ data: { memberId: victim.id, subject: 'victim', messages: { create: { authorId: victim.id, body: 'hi' } } }, select: { id: true } });
+    const report = await prisma.report.create({ data: { reporterId: member.id, releaseId, kind: 'fake', reason: 'fuzz report' }, select: { id: true } });
+    const comment = await prisma.comment.create({ data: { releaseId, authorId: member.id, body: 'fuzz comment' }, select: { id: true } });
+    const news = await prisma.newsPost.create({ data: { authorId: admin.id, title: 'fuzz', body: 'news' }, select: { id: true } });
+    return { ticket: ticket.id, victimTicket: victimTicket.id, report: report.id, comment: comment.id, news: news.id };
+  }
   after(async () => {
     await t.close();
   });
@@ -88,7 +103,10 @@ describe('web fuzz', () => {
     const ids = ['0', '-1', '99999999', '99999999999999999999', '1.5', '1e3', '0x1', 'constructor', '__proto__', '%00', '%ff', 'abc', ' 1'.replace(' ', '%20')];
     for (const who of [member, admin]) {
       for (const id of ids) {
-        for (const path of [`/releases/${id}`, `/releases/${id}/download`, `/users/${id}`, `/users/${id}/settings`, `/admin/users/${id}`, `/admin/releases/${id}`, `/rss/${id}`]) {
+        for (const path of [
+          `/releases/${id}`, `/releases/${id}/download`, `/users/${id}`, `/users/${id}/settings`, `/admin/users/${id}`, `/admin/releases/${id}`, `/rss/${id}`,
+          `/inbox/${id}`, `/admin/reports/${id}`, `/comments/${id}/edit`, `/users/${id}/comments`, `/releases/${id}/edit`, `/admin/inbox/new?member=${id}`, `/report?release=${id}`, `/report?member=${id}`,
+        ]) {
           await hit('GET', path, who.cookie);
         }
       }
@@ -106,11 +124,17 @@ describe('web fuzz', () => {
       `/admin/releases/${releaseId}`, '/admin/releases/freeleech', '/admin/settings', '/admin/site-freeleech',
       ...['warn', 'leech', 'enabled', 'traffic', 'role', 'invites', 'hnr', 'reset-link', 'constructor', '__proto__', 'toString'].map((a) => `/admin/users/${victim.id}/${a}`),
       `/admin/users/99999999999/warn`, `/admin/releases/${releaseId}/delete`,
+      '/inbox', `/inbox/${community.ticket}/reply`, `/inbox/${community.victimTicket}/reply`, ...['assign', 'resolve', 'reopen'].map((a) => `/inbox/${community.ticket}/${a}`),
+      '/appeal', `/admin/inbox/new?member=${victim.id}`, `/report?release=${releaseId}`, `/report?member=${victim.id}`, '/report',
+      ...['claim', 'unclaim', 'resolve'].map((a) => `/admin/reports/${community.report}/${a}`),
+      `/releases/${releaseId}/comments`, `/comments/${community.comment}`, `/comments/${community.comment}/delete`, `/releases/${releaseId}/edit`,
+      '/admin/news', `/admin/news/${community.news}`, `/admin/news/${community.news}/delete`,
     ];
     const fieldNames = ['username', 'password', 'confirm', 'email', 'invite', 'next', 'amount', 'points', 'count', 'current', 'name', 'category', 'description', 'mode', 'reason',
       'warn-reason', 'days', 'role', 'enabled', 'uploaded', 'downloaded', 'hours', 'ids', 'release', 'udpFirst', 'announceInterval', 'minInterval', 'maxPeersPerMember',
       'maxPeersPerRelease', 'registrationMode', 'siteName', 'sourceTag', 'clientDeny', 'clientAllow', 'band_from_0', 'band_max_0', 'band_min_0', 'watchDays',
-      'edit-reason', 'settings-reason', 'delete-reason', 'traffic-reason', 'role-reason', 'leech-reason', 'enabled-reason', 'invites-reason', 'hnr-reason', 'freeleech-reason', 'id', 'transfer'];
+      'edit-reason', 'settings-reason', 'delete-reason', 'traffic-reason', 'role-reason', 'leech-reason', 'enabled-reason', 'invites-reason', 'hnr-reason', 'freeleech-reason', 'id', 'transfer',
+      'subject', 'body', 'assignee', 'resolve', 'kind', 'outcome', 'action', 'title', 'preview', 'imdbId', 'tmdbId', 'tvdbId'];
     for (const who of [member, admin]) {
       for (const url of forms(who)) {
         const { token, cookie } = await getCsrf(t.app, who.cookie, `/users/${who.id}/settings`);

@@ -65,7 +65,8 @@ describe('release details', () => {
     assert.doesNotMatch(res.body, /<b>bold<\/b>/);
     assert.match(res.body, /Album &lt;img src&#x3D;x onerror&#x3D;alert\(1\)&gt;/);
     assert.match(res.body, /02 &lt;img src&#x3D;x onerror&#x3D;alert\(1\)&gt;.flac/);
-    assert.match(res.body, /<div class="description">Line one\n&lt;script&gt;/);
+    // the description is Markdown without raw HTML: tags stay text, line breaks stay
+    assert.match(res.body, /<div class="markdown description-text"><p>Line one<br \/>\n&lt;script&gt;alert\(1\)&lt;\/script&gt;<br \/>\n&lt;b&gt;bold&lt;\/b&gt;<\/p>/);
     assert.match(res.body, /Evil &lt;script&gt;/);
   });
 

@@ -15,6 +15,7 @@ interface Row {
   first_ms: number;
   completed_ms: number | null;
   marked_ms: number | null;
+  user_class: string;
 }
 
 const msOf = (v: number | null): Date | null => (v === null ? null : new Date(Number(v)));
@@ -26,8 +27,8 @@ async function candidates(deps: JobDeps, settings: PolicySettings): Promise<Row[
             EXISTS (SELECT 1 FROM peers p WHERE p.user_id = t.user_id AND p.release_id = t.release_id AND p.active AND p.seeder) AS seeding_now,
             (extract(epoch FROM t.first_announce_at) * 1000)::float8 AS first_ms,
             (extract(epoch FROM t.completed_at) * 1000)::float8 AS completed_ms,
-            (extract(epoch FROM t.hit_and_run_at) * 1000)::float8 AS marked_ms
-       FROM transfers t JOIN releases r ON r.id = t.release_id
+            (extract(epoch FROM t.hit_and_run_at) * 1000)::float8 AS marked_ms, u.user_class
+       FROM transfers t JOIN releases r ON r.id = t.release_id JOIN users u ON u.id = t.user_id
       WHERE NOT t.hit_and_run_cleared AND (t.hit_and_run_at IS NOT NULL OR (t.seedtime < $1 AND r.deleted_at IS NULL))`,
     [Math.ceil(settings.hnrSeedHours * 3600)],
   );
@@ -36,6 +37,8 @@ async function candidates(deps: JobDeps, settings: PolicySettings): Promise<Row[
 export async function applyHitAndRuns(deps: JobDeps, settings: PolicySettings, now: number): Promise<{ marked: number; cleared: number }> {
   const prisma = deps.db.prisma;
   const result = { marked: 0, cleared: 0 };
+  // classes immune from hit-and-runs are never marked (their old marks still clear)
+  const immune = new Set(settings.userClasses.filter((c) => c.hnrImmune).map((c) => c.name));
   for (const row of await candidates(deps, settings)) {
     const change = decideHitAndRun(
       {
@@ -51,7 +54,7 @@ export async function applyHitAndRuns(deps: JobDeps, settings: PolicySettings, n
       settings,
       now,
     );
-    if (!change) continue;
+    if (!change || (change === 'mark' && immune.has(row.user_class))) continue;
     const key = { userId_releaseId: { userId: row.user_id, releaseId: row.release_id } };
     await prisma.$transaction(async (tx) => {
       await tx.transfer.update({ where: key, data: { hitAndRunAt: change === 'mark' ? new Date(now) : null } });

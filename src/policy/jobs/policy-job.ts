@@ -5,6 +5,7 @@
 import type { JobDeps } from './deps.js';
 import { applyAccountRules, type AccountStepReport } from './accounts.js';
 import { applyHitAndRuns } from './hit-and-runs.js';
+import { applyClasses, grantMonthlyPerks, type ClassStepReport } from './classes.js';
 import { accrueBonus, applySiteFreeleech, writeSiteStats } from './site.js';
 
 export type { JobDeps, JobLog } from './deps.js';
@@ -13,6 +14,7 @@ export interface PolicyJobReport {
   at: string;
   hitAndRuns: { marked: number; cleared: number };
   accounts: AccountStepReport;
+  classes: ClassStepReport;
   bonusPaidTo: number;
   siteFreeleech: 'ended' | 'on' | 'off';
 }
@@ -34,10 +36,12 @@ async function runSteps(deps: JobDeps): Promise<PolicyJobReport> {
   const now = deps.clock.now();
   const hitAndRuns = await applyHitAndRuns(deps, settings, now);
   const accounts = await applyAccountRules(deps, settings, now);
+  const moved = await applyClasses(deps, now);
+  const classes = { ...moved, granted: await grantMonthlyPerks(deps, now) };
   const bonusPaidTo = await accrueBonus(deps, settings, now);
   const siteFreeleech = await applySiteFreeleech(deps, now);
   await writeSiteStats(deps, now);
-  return { at: new Date(now).toISOString(), hitAndRuns, accounts, bonusPaidTo, siteFreeleech };
+  return { at: new Date(now).toISOString(), hitAndRuns, accounts, classes, bonusPaidTo, siteFreeleech };
 }
 
 export function createPolicyJob(deps: JobDeps): PolicyJob {

@@ -3,6 +3,8 @@
 // truncated v2 SHA-256 of BEP 52 both point at one release). Loaded at start, then kept
 // current by the web side the moment it changes a member, a passkey or a release.
 
+import type { MemberPerks } from './perks.js';
+
 export type FreeleechMode = 'normal' | 'freeleech' | 'neutral' | 'double_upload';
 
 export interface TrackerUser {
@@ -12,6 +14,8 @@ export interface TrackerUser {
   canLeech: boolean;
   /** the member's language for refusals (src/i18n locales); null or absent: the site default */
   locale?: string | null;
+  /** tokens, personal freeleech, double upload, class (perks.ts); none: no perks */
+  perks?: MemberPerks;
 }
 
 export interface TrackerRelease {

@@ -6,22 +6,15 @@
 // is 8 B. Small integers (V8 Smis, 32-bit here) cost nothing beyond their field, so flags,
 // the IPv4 port, the IPv4 address and timestamps are all int32s; the 64-bit totals live in
 // the counter slab (counters.ts); what only IPv6, v2 (BEP 52) or two-tier (BEP 12)
-// announcers need lives in PeerMore, which most peers never allocate.
+// announcers need lives in PeerMore, which most peers never allocate (peer-storage.ts).
 import { allocateSlot, DOWNLOADED, LEFT, readCounter, releaseSlot, UPLOADED, writeCounter, type CounterField } from './counters.js';
+import { fromTick, isUpperHex8, PeerMore, portOf, seenIndex, toTick } from './peer-storage.js';
 import type { Transport } from './types.js';
 
 /** which announced hash a list belongs to */
 export const HASH_V1 = 0;
 export const HASH_V2 = 1;
 export type HashSlot = 0 | 1;
-
-/**
- * Timestamps are kept as whole seconds since 2020 so they stay small integers (V8 Smis)
- * instead of boxed doubles: five of them per peer, a million peers. 0 means "never".
- */
-const EPOCH_S = 1_577_836_800;
-const toTick = (ms: number): number => (ms === 0 ? 0 : Math.max(Math.floor(ms / 1000) - EPOCH_S, 1));
-const fromTick = (tick: number): number => (tick === 0 ? 0 : (tick + EPOCH_S) * 1000);
 
 // `bits`: the flags below, and the IPv4 port above them (16 bits: all stays a positive Smi)
 const SEEDER = 1;
@@ -39,38 +32,6 @@ const FLAGS_MASK = (1 << PORT_SHIFT) - 1;
 
 /** Counters of a forgotten peer: its slot went back to the slab, a ledger may still read it. */
 const frozenCounters = new WeakMap<Peer, [bigint, bigint, bigint]>();
-
-/** PeerMore's field for each seenIndex(): 0 and 4 (IPv4 v1) share `other41`, see Peer.seen41. */
-const SEEN_FIELDS = ['other41', 'http42', 'http61', 'http62', 'other41', 'udp42', 'udp61', 'udp62'] as const;
-
-/**
- * What only an IPv6, v2 (BEP 52) or two-tier announcer needs: most peers never allocate it.
- * The min interval is kept per (transport, family, hash): a client announcing on the HTTP
- * and the UDP tier (BEP 12) has one re-announce timer per tier.
- */
-class PeerMore {
-  i42 = -1;
-  i61 = -1;
-  i62 = -1;
-  /** last announce per (tier, family, hash), in ticks; other41: the IPv4 v1 one of the tier Peer.seen41 does not hold */
-  other41 = 0;
-  http42 = 0;
-  http61 = 0;
-  http62 = 0;
-  udp42 = 0;
-  udp61 = 0;
-  udp62 = 0;
-  /** compact IPv6 address+port (18 chars latin1, BEP 7) */
-  addr6: string | null = null;
-
-  seen(index: number): number {
-    return this[SEEN_FIELDS[index]];
-  }
-
-  setSeen(index: number, tick: number): void {
-    this[SEEN_FIELDS[index]] = tick;
-  }
-}
 
 /** One (user, release, peer_id); twelve fields, 120 B. */
 export class Peer {
@@ -319,23 +280,4 @@ export class Peer {
   private extra(): PeerMore {
     return (this.more ??= new PeerMore());
   }
-}
-
-/** 0-7: family 6 adds 2, a v2 hash 1, the UDP tier 4 */
-function seenIndex(transport: Transport, family: 4 | 6, slot: HashSlot): number {
-  return (transport === 'udp' ? 4 : 0) + (family === 6 ? 2 : 0) + slot;
-}
-
-function portOf(compact: string): number {
-  return (compact.charCodeAt(compact.length - 2) << 8) | compact.charCodeAt(compact.length - 1);
-}
-
-/** `%08X` (libtorrent, Transmission) and the UDP key as hex: fits an int32 exactly. */
-function isUpperHex8(text: string): boolean {
-  if (text.length !== 8) return false;
-  for (let i = 0; i < 8; i++) {
-    const code = text.charCodeAt(i);
-    if (!((code >= 48 && code <= 57) || (code >= 65 && code <= 70))) return false;
-  }
-  return true;
 }

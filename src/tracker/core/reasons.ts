@@ -21,6 +21,8 @@ export const REASONS = {
   badPort: 'Invalid port',
   badCounters: 'Invalid transfer counters',
   accountDisabled: 'Account disabled',
+  slotsFullOne: 'Download slots full: your class may leech 1 torrent at once; finish or stop one first',
+  slotsFull: 'Download slots full: your class may leech {{param}} torrents at once; finish or stop one first',
 } as const;
 
 export type ReasonCode = keyof typeof REASONS;

@@ -4,13 +4,16 @@
 // snatches and counts stay per (user, release, peer_id), once. A dual-stack client (BEP 7)
 // is one peer with both an IPv4 and an IPv6 address.
 //
-// Memory: most releases have a handful of peers, and a Map's hash table costs ~75 B per
-// peer at ten peers; so a swarm keeps its records in a plain array scanned linearly, and
-// switches to Maps only past SMALL_SWARM records (peer.ts says what a peer costs).
+// The records themselves (lookup by identity, the array/Map switch) are SwarmRecords
+// (swarm-records.ts); a swarm adds the address lists per announced hash and family, the
+// seeder and leecher counts, and the peer selection.
 
 import { AddressList, EMPTY } from './address-list.js';
 import type { MemberPeerCounts } from './member-peers.js';
 import { HASH_V1, HASH_V2, type HashSlot, type Peer } from './peer.js';
+import { SwarmRecords } from './swarm-records.js';
+
+export { SMALL_SWARM } from './swarm-records.js';
 
 export interface Selection {
   compact4: Buffer;
@@ -22,30 +25,7 @@ export interface Selection {
 
 export const NO_PEERS: Selection = { compact4: EMPTY, compact6: EMPTY };
 
-/**
- * Up to this many records, a lookup scans an array (cheaper than hashing a 20-char key at
- * this size, and ~60 B per peer smaller); past it, Maps. Back to the array at half of it, so
- * a swarm hovering at the threshold does not convert on every announce.
- */
-export const SMALL_SWARM = 24;
-
-/** A member's records in a large swarm (small swarms count by scanning their array). */
-interface MemberTally {
-  active: number;
-  records: number;
-}
-
-export class Swarm {
-  /** every record while the swarm is small; null once it uses the Maps */
-  private small: Peer[] | null = [];
-  /**
-   * Large swarms: keyed by peer_id alone (no string building per announce); the rare second
-   * member using the same peer_id goes to `shared`, keyed by user and peer_id.
-   */
-  private byPeerId: Map<string, Peer> | null = null;
-  private shared: Map<string, Peer> | null = null;
-  /** large swarms only: each member's active peers and records here */
-  private tallies: Map<number, MemberTally> | null = null;
+export class Swarm extends SwarmRecords {
   /**
    * Lists per (hash, family), null until a peer of that hash and family is listed. Four
    * fields rather than an array of four: an array costs 80 B per swarm, fields 32.
@@ -61,18 +41,8 @@ export class Swarm {
     readonly releaseId: number,
     /** active peers per member across swarms, shared by the engine's swarms */
     private readonly members: MemberPeerCounts | null = null,
-  ) {}
-
-  static keyOf(userId: number, peerId: string): string {
-    return userId + ':' + peerId;
-  }
-
-  get(userId: number, peerId: string): Peer | undefined {
-    if (this.small !== null) return findIn(this.small, userId, peerId);
-    const peer = this.byPeerId!.get(peerId);
-    if (peer !== undefined && peer.userId === userId) return peer;
-    // also when byPeerId has no entry: its first holder may have been forgotten
-    return this.shared?.get(Swarm.keyOf(userId, peerId));
+  ) {
+    super();
   }
 
   /**
@@ -82,31 +52,8 @@ export class Swarm {
   add(peer: Peer, maxBaselines = Number.POSITIVE_INFINITY): void {
     const existing = this.get(peer.userId, peer.peerId);
     if (existing !== undefined) this.forget(existing);
-    if (this.small !== null && this.small.length < SMALL_SWARM) this.small.push(peer);
-    else {
-      if (this.small !== null) this.toMaps();
-      this.addToMaps(peer);
-    }
+    this.addRecord(peer);
     if (this.baselinesBesides(peer) > maxBaselines) this.forgetOldestBaseline(peer);
-  }
-
-  /** Active peers of a member in this swarm. */
-  activeOf(userId: number): number {
-    if (this.small === null) return this.tallies!.get(userId)?.active ?? 0;
-    let count = 0;
-    for (const peer of this.small) if (peer.userId === userId && peer.active) count++;
-    return count;
-  }
-
-  /** Inactive records of `peer`'s member here, `peer` itself not counted. */
-  private baselinesBesides(peer: Peer): number {
-    if (this.small === null) {
-      const tally = this.tallies!.get(peer.userId);
-      return tally ? tally.records - tally.active - (peer.active ? 0 : 1) : 0;
-    }
-    let count = 0;
-    for (const other of this.small) if (other.userId === peer.userId && !other.active && other !== peer) count++;
-    return count;
   }
 
   private forgetOldestBaseline(kept: Peer): void {
@@ -118,22 +65,6 @@ export class Swarm {
     if (oldest !== null) this.forget(oldest);
   }
 
-  /**
-   * Every record, active or kept as a baseline. The caller may forget the record it was
-   * just given (the sweep does): the array is walked from the end, so the swap-remove of
-   * the current record only moves one already visited; a Map iterator tolerates deletes.
-   */
-  *all(): IterableIterator<Peer> {
-    const small = this.small;
-    if (small !== null) {
-      for (let i = small.length - 1; i >= 0; i--) if (i < small.length) yield small[i];
-      return;
-    }
-    // both Maps read now: forgetting may turn them back into an array as we go
-    const shared = this.shared;
-    yield* this.byPeerId!.values();
-    if (shared) yield* shared.values();
-  }
   /** Puts a peer in the swarm (counted) and in the lists of the hash it announced. */
   activate(peer: Peer, slot: HashSlot): void {
     if (!peer.active) {
@@ -201,25 +132,14 @@ export class Swarm {
 
   private countActive(peer: Peer, delta: 1 | -1): void {
     this.members?.change(peer.userId, delta);
-    const tally = this.tallies?.get(peer.userId);
-    if (tally !== undefined) tally.active += delta;
+    this.tallyActive(peer.userId, delta);
   }
 
   /** Forgets a peer entirely (retention over): its counter slot goes back to the slab. */
   forget(peer: Peer): void {
     this.deactivate(peer);
     peer.releaseCounters();
-    if (this.small !== null) {
-      removeFrom(this.small, peer);
-      return;
-    }
-    const key = Swarm.keyOf(peer.userId, peer.peerId);
-    if (this.byPeerId!.get(peer.peerId) === peer) this.byPeerId!.delete(peer.peerId);
-    else if (this.shared?.get(key) === peer) this.shared.delete(key);
-    else return; // not one of ours
-    const tally = this.tallies!.get(peer.userId)!;
-    if (--tally.records === 0) this.tallies!.delete(peer.userId);
-    if (this.size <= SMALL_SWARM / 2) this.toArray();
+    this.removeRecord(peer);
   }
 
   /**
@@ -245,45 +165,6 @@ export class Swarm {
       peerIds4: ids4,
       peerIds6: ids6,
     };
-  }
-
-  get size(): number {
-    if (this.small !== null) return this.small.length;
-    return this.byPeerId!.size + (this.shared?.size ?? 0);
-  }
-
-  /** Whether lookups scan the array (tests check the switch-over). */
-  get usesMaps(): boolean {
-    return this.small === null;
-  }
-
-  private toMaps(): void {
-    const records = this.small!;
-    this.small = null;
-    this.byPeerId = new Map();
-    this.tallies = new Map();
-    for (const peer of records) this.addToMaps(peer);
-  }
-
-  private toArray(): void {
-    const records = [...this.byPeerId!.values()];
-    if (this.shared) records.push(...this.shared.values());
-    this.byPeerId = null;
-    this.shared = null;
-    this.tallies = null;
-    this.small = records;
-  }
-
-  private addToMaps(peer: Peer): void {
-    const byPeerId = this.byPeerId!;
-    if (!byPeerId.has(peer.peerId)) byPeerId.set(peer.peerId, peer);
-    else (this.shared ??= new Map()).set(Swarm.keyOf(peer.userId, peer.peerId), peer);
-    const tally = this.tallies!.get(peer.userId);
-    if (tally === undefined) this.tallies!.set(peer.userId, { active: peer.active ? 1 : 0, records: 1 });
-    else {
-      tally.records++;
-      if (peer.active) tally.active++;
-    }
   }
 
   private listFor(slot: HashSlot, family: 4 | 6): AddressList {
@@ -343,23 +224,6 @@ function ringSize(list: AddressList | null, onlyLeechers: boolean, requester: Pe
   if (list === null) return 0;
   const total = ringEnd(list, onlyLeechers);
   return inRing(list, onlyLeechers, requester) ? total - 1 : total;
-}
-
-/** Record of (user, peer_id) in a small swarm: the user id (a Smi) rules out most first. */
-function findIn(records: Peer[], userId: number, peerId: string): Peer | undefined {
-  for (let i = 0; i < records.length; i++) {
-    const peer = records[i];
-    if (peer.userId === userId && peer.peerId === peerId) return peer;
-  }
-  return undefined;
-}
-
-/** Swap-remove: order means nothing in the records array. */
-function removeFrom(records: Peer[], peer: Peer): void {
-  const index = records.indexOf(peer);
-  if (index < 0) return;
-  const last = records.pop()!;
-  if (index < records.length) records[index] = last;
 }
 
 /** `want` entries read as a ring from a random start, skipping the requester: O(want) work. */

@@ -10,7 +10,8 @@ import { requireAllowed, requireStaff } from './staff-guard.js';
 
 type Stats = Awaited<ReturnType<typeof listSiteStats>>;
 
-function charts(stats: Stats) {
+/** The site's charts from site_stats_daily: the staff dashboard and the members' home page. */
+export function siteCharts(stats: Stats) {
   const pts = (pick: (s: Stats[number]) => number) => stats.map((s) => ({ x: s.day, y: pick(s) }));
   return {
     members: renderLineChart({ title: 'Members and releases', series: [{ label: 'Members', points: pts((s) => s.members) }, { label: 'Releases', points: pts((s) => s.releases) }] }),
@@ -37,7 +38,7 @@ async function dashboard(request: FastifyRequest, reply: FastifyReply) {
     counts,
     live: app.tracker.stats(),
     onWatch,
-    charts: charts(stats),
+    charts: siteCharts(stats),
     freeleechUntil: freeleechUntil && freeleechUntil.getTime() > app.clock.now() ? freeleechUntil : null,
     canRunJob: canRunPolicyJob(user),
   });

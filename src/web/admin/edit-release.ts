@@ -1,4 +1,6 @@
-// Edit a release's name, category and description (staff).
+// Edit a release's name, category, description and media ids: staff on any release
+// (/admin/releases/:id), an uploader on their own (/releases/:id/edit). Logged, and the tracker's
+// catalog learns the change at once.
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../errors.js';
 import { nameProblem } from '../../torrents/index.js';
@@ -31,4 +33,5 @@ export async function editRelease(options: { app: FastifyInstance; actor: Actor;
     await tx.release.update({ where: { id: releaseId }, data: edit });
     await logModeration(tx, { actorId: actor.id, releaseId, action: 'edit_release', reason, details: { before, after: { name: edit.name, categoryId: edit.categoryId } }, at: new Date(app.clock.now()) });
   });
+  await app.tracker.syncRelease(releaseId);
 }

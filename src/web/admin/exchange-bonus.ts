@@ -17,6 +17,8 @@ export async function exchangeBonus(options: { app: FastifyInstance; userId: num
     });
     if (done.count !== 1) return false;
     await logModeration(tx, { actorId: userId, targetUserId: userId, action: 'bonus_exchange', reason: `${points} points for upload credit`, details: { points, bytes: credit }, at: new Date(app.clock.now()) });
+    // the member's credit history (/users/:id/history)
+    await tx.creditLog.create({ data: { userId, kind: 'bonus_exchange', points: -points, bytes: credit, note: `${points} points for upload credit`, createdAt: new Date(app.clock.now()) } });
     return true;
   });
   if (!updated) throw AppError.badRequest('bonus.notEnough', 'points');

@@ -8,6 +8,7 @@ import { clearHitAndRun } from './clear-hit-and-run.js';
 import { editMemberTraffic } from './edit-member-traffic.js';
 import { parseByteAmount, parseWholeNumber, requireReason, text, type FormBody } from './form.js';
 import { issueResetLink } from '../auth/recovery/issue-reset-link.js';
+import { givePerks } from './give-perks.js';
 import { grantInvites } from './grant-invites.js';
 import { resetMemberPasskey } from './reset-member-passkey.js';
 import { setAccountEnabled } from './set-account-enabled.js';
@@ -78,6 +79,12 @@ export const MEMBER_ACTIONS: Record<string, MemberAction> = {
     const count = parseWholeNumber(text(body, 'invites-count'), 'invites-count', 1, 100, 'Invites');
     await grantInvites({ app, actor, targetId, count, reason: reasonOf('invites', body) });
     return `${count} invite${count === 1 ? '' : 's'} granted.`;
+  },
+  async perks({ app, actor, targetId, body }) {
+    const number = (field: string, max: number, label: string) => (text(body, field) === '' ? 0 : parseWholeNumber(text(body, field), field, 0, max, label));
+    const gift = { tokens: number('perks-tokens', 100, 'Tokens'), freeleechHours: number('perks-freeleech', 744, 'Freeleech hours'), doubleUploadHours: number('perks-double', 744, 'Double upload hours') };
+    await givePerks({ app, actor, targetId, gift, reason: reasonOf('perks', body) });
+    return 'Perks given.';
   },
   async hnr({ app, actor, targetId, body }) {
     const releaseId = parseWholeNumber(text(body, 'hnr-release'), 'hnr-reason', 1, 999_999_999, 'Release');

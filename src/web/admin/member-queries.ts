@@ -98,7 +98,7 @@ export async function findMember(prisma: PrismaClient, id: number) {
     select: {
       ...memberRowSelect,
       email: true, passkey: true, uploadedActual: true, downloadedActual: true, disabledReason: true,
-      watchStartedAt: true, watchDownloaded: true, bonusPoints: true, invitesLeft: true,
+      watchStartedAt: true, watchDownloaded: true, bonusPoints: true, invitesLeft: true, userClass: true, freeleechTokens: true, personalFreeleechUntil: true, doubleUploadUntil: true,
       invitedBy: { select: { id: true, username: true } },
     },
   });

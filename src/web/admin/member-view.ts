@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { formatByteAmount } from './form.js';
 import { listModerationLog } from './queries.js';
 import {
-  canChangeRole, canClearHitAndRun, canDisableAccount, canEditTraffic, canGrantInvites, canIssueResetLink, canResetPasskeyOf,
+  canChangeRole, canClearHitAndRun, canGivePerks, canDisableAccount, canEditTraffic, canGrantInvites, canIssueResetLink, canResetPasskeyOf,
   canSeePeerAddresses, canSetLeechRight, canWarn,
 } from '../guards.js';
 import type { SessionUser } from '../session.js';
@@ -40,6 +40,7 @@ function permissions(actor: SessionUser, member: MemberDetails) {
     resetLink: canIssueResetLink(actor, member),
     invites: canGrantInvites(actor, member),
     hnr: canClearHitAndRun(actor, member),
+    perks: canGivePerks(actor, member),
   };
 }
 

@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { bonusRoutes } from './bonus-routes.js';
 import { dashboardRoutes } from './dashboard-routes.js';
+import { economyAdminRoutes } from './economy-routes.js';
 import { logRoutes } from './log-routes.js';
 import { memberRoutes } from './members-routes.js';
 import { releaseAdminRoutes } from './releases-routes.js';
@@ -13,6 +14,7 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
   await app.register(memberRoutes);
   await app.register(releaseAdminRoutes);
   await app.register(settingsRoutes);
+  await app.register(economyAdminRoutes);
   await app.register(logRoutes);
   await app.register(bonusRoutes);
 }

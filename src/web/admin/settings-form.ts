@@ -91,7 +91,7 @@ export interface FieldView {
 
 /** The plain text fields of each fieldset, in the entries' order; the page lays out the rest. */
 export function textFields(form: Record<string, string>, errors: Record<string, string>): Record<Fieldset, FieldView[]> {
-  const fields: Record<Fieldset, FieldView[]> = { site: [], ratio: [], watch: [], hnr: [], bonus: [], tracker: [] };
+  const fields: Record<Fieldset, FieldView[]> = { site: [], ratio: [], watch: [], hnr: [], bonus: [], economy: [], tracker: [] };
   for (const key of FORM_KEYS) {
     const { fieldset, label, hint, control = 'text' } = setting(key).input!;
     if (control === 'text') fields[fieldset].push({ id: key, label, hint, value: form[key] ?? '', error: errors[key] });

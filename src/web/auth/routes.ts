@@ -3,6 +3,7 @@
 // the account exists.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../errors.js';
+import { showAppeal } from '../inbox/appeal.js';
 import { flash, render } from '../render.js';
 import { createSession, endSession } from '../session.js';
 import { LoginThrottle } from './login-throttle.js';
@@ -117,9 +118,8 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
       throttle.recordFailure(username);
       return fail(request.t('auth.login.wrong'));
     }
-    if (!candidate.enabled) {
-      return fail(candidate.disabledReason ? request.t('auth.login.disabledBecause', { reason: candidate.disabledReason }) : request.t('auth.login.disabled'), 403);
-    }
+    // the password was right: the member may read and write their appeal (src/web/inbox/appeal.ts)
+    if (!candidate.enabled) return showAppeal(request, reply, candidate);
     throttle.recordSuccess(username);
     await startSession(app, request, reply, candidate.id);
     return reply.redirect(next, 303);

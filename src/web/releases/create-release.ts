@@ -20,6 +20,8 @@ export interface CreateReleaseOptions {
   name?: string;
   /** optional IMDb/TMDB/TVDB ids, already checked (src/web/api/media-ids.ts) */
   mediaIds?: MediaIds;
+  /** the .nfo's text, already read (src/web/releases/nfo.ts) */
+  nfo?: string | null;
   /** the `source` tag written into info (the sourceTag setting) */
   source: string;
   maxBytes: number;
@@ -58,6 +60,7 @@ async function insertRelease(options: CreateReleaseOptions, parsed: ParsedTorren
         uploaderId: options.uploaderId,
         categoryId: options.categoryId,
         ...options.mediaIds,
+        nfo: options.nfo ?? null,
         torrentFile: toBytes(parsed.stored),
         createdAt: options.now,
         updatedAt: options.now,

@@ -12,7 +12,7 @@ const bytes = (value: unknown): Uint8Array | null => (value === null ? null : ne
 // round trips in a row where one does.
 
 interface ReleaseDetailsRow {
-  id: number; name: string; description: string; size: bigint | string; pieceLength: number; fileCount: number;
+  id: number; name: string; description: string; nfo: string | null; size: bigint | string; pieceLength: number; fileCount: number;
   infoHashV1: Uint8Array | null; infoHashV2: Uint8Array | null; freeleech: 'normal' | 'freeleech' | 'neutral' | 'double_upload';
   seeders: number; leechers: number; snatched: number; createdAt: Date; deletedAt: Date | null; deleteReason: string | null;
   uploaderId: number | null; uploaderName: string | null; categoryId: number; categoryName: string;
@@ -20,7 +20,7 @@ interface ReleaseDetailsRow {
 
 export async function findReleaseDetails(sql: SqlDriver, id: number) {
   const [row] = await sql.query<ReleaseDetailsRow>(
-    `SELECT r.id, r.name, r.description, r.size, r.piece_length AS "pieceLength", r.file_count AS "fileCount",
+    `SELECT r.id, r.name, r.description, r.nfo, r.size, r.piece_length AS "pieceLength", r.file_count AS "fileCount",
             r.info_hash_v1 AS "infoHashV1", r.info_hash_v2 AS "infoHashV2", r.freeleech::text AS freeleech,
             r.seeders, r.leechers, r.snatched, ${utc('r.created_at')} AS "createdAt", ${utc('r.deleted_at')} AS "deletedAt",
             r.delete_reason AS "deleteReason", r.uploader_id AS "uploaderId", u.username AS "uploaderName",

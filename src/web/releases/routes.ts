@@ -1,15 +1,19 @@
 // Releases: browse and search, details, and the personalised .torrent download. Members only;
 // the download also accepts an RSS token so feed readers can fetch without a session.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { releasePerksView } from '../shop/release-perks.js';
 import { AppError } from '../../errors.js';
 import { visibleName } from '../../torrents/index.js';
 import { listCategories } from '../categories.js';
-import { canDownloadRelease, canSeeDeletedReleases, canSeePeerAddresses, requireUser } from '../guards.js';
+import { releaseCommentsView } from '../comments/comments-view.js';
+import { renderMarkdown } from '../rules/markdown.js';
+import { canDownloadRelease, canEditOwnRelease, canSeeDeletedReleases, canSeePeerAddresses, requireUser } from '../guards.js';
 import { render } from '../render.js';
 import { uploadRoutes } from '../upload/routes.js';
 import { browseView } from './browse-view.js';
 import { buildDownload, contentDisposition, type AnnounceTiers } from './build-download.js';
 import { detailsView } from './details-view.js';
+import { releaseEditRoutes } from './edit-routes.js';
 import { findReleaseDetails, findReleaseForDownload, findUserByRssToken, hasSnatchedOrSeeds } from './queries.js';
 import { parseSearchQuery, searchReleases } from './search-releases.js';
 
@@ -40,6 +44,12 @@ async function browse(request: FastifyRequest, reply: FastifyReply) {
   });
 }
 
+/** ?comments=<page>: 1 when missing or not a page number. */
+const commentsPageOf = (query: unknown): number => {
+  const raw = (query as Record<string, unknown>).comments;
+  return typeof raw === 'string' && /^[1-9]\d{0,5}$/.test(raw) ? Number(raw) : 1;
+};
+
 async function details(request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply) {
   const user = requireUser(request);
   const { db } = request.server;
@@ -48,7 +58,13 @@ async function details(request: FastifyRequest<{ Params: { id: string } }>, repl
   const live = request.server.tracker.engine.countsOf(release.id);
   const view = await detailsView(db, release, { showAddresses: canSeePeerAddresses(user), live });
   const mayDownload = canDownloadRelease(user, release) || (await hasSnatchedOrSeeds(db.prisma, user.id, release.id));
-  return render(request, reply, 'pages/releases/details', { title: visibleName(release.name), ...view, mayDownload });
+  const perks = await releasePerksView(request.server, user.id, { ...release, seeders: live.seeders });
+  const comments = await releaseCommentsView(request.server, user, release.id, commentsPageOf(request.query));
+  const images = request.server.settings.get('descriptionImages') === 'https';
+  return render(request, reply, 'pages/releases/details', {
+    title: visibleName(release.name), ...view, mayDownload, perks, comments, canEdit: canEditOwnRelease(user, release),
+    descriptionHtml: release.description ? renderMarkdown(release.description, { images, breaks: true }) : null,
+  });
 }
 
 /** The session member, or the RSS token's owner for feed readers. */
@@ -87,4 +103,5 @@ export async function releaseRoutes(app: FastifyInstance): Promise<void> {
     handler: download,
   });
   await app.register(uploadRoutes);
+  await app.register(releaseEditRoutes);
 }

@@ -8,6 +8,7 @@ import { GIB, type RatioBand } from '../../policy/ratio-table.js';
 import type { RegistrationMode } from '../../settings.js';
 import { formatBytes, formatDate, formatDecimal2, formatDuration } from '../view-helpers.js';
 import { nameClients } from './client-names.js';
+import { economyRules } from './economy-rules.js';
 import type { LiveRules } from './settings-queries.js';
 
 /** catalog keys for the registration mode */
@@ -65,6 +66,7 @@ export function rulesView(live: LiveRules, locale: Locale, t: Translate) {
       maxMarks: policy.hnrMaxMarks,
     },
     bonus: bonusView(live, locale),
+    economy: economyRules(live.economy),
     freeleech: freeleechView(live, locale, t),
     clients: { deny: nameClients(tracker.clientDeny), allow: nameClients(tracker.clientAllow) },
     invites: {

@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { PolicySettings, SettingValues } from '../../settings.js';
 import type { TrackerPolicy } from '../../tracker/core/tracker-policy.js';
+import type { EconomySettings } from './economy-rules.js';
 
 export interface LiveRules {
   /** ratio table, watch, hit-and-run and bonus numbers */
@@ -13,9 +14,11 @@ export interface LiveRules {
   tracker: Readonly<TrackerPolicy>;
   /** when a timed site-wide freeleech ends; null when it is off or open-ended */
   siteFreeleechUntil: Date | null;
+  /** classes, the shop, tokens and requests */
+  economy: EconomySettings;
 }
 
 export async function loadLiveRules(app: FastifyInstance): Promise<LiveRules> {
   const values = app.settings.all();
-  return { policy: values, site: values, tracker: app.tracker.policy(), siteFreeleechUntil: values.siteFreeleechUntil };
+  return { policy: values, site: values, tracker: app.tracker.policy(), siteFreeleechUntil: values.siteFreeleechUntil, economy: values };
 }

@@ -1,4 +1,5 @@
-// GET/POST /upload: the multipart form (torrent file, category, description, optional name).
+// GET/POST /upload: the multipart form (torrent file, category, Markdown description, optional
+// name, media ids and .nfo).
 // Every problem is shown beside its field; torrent problems come from parseTorrent's
 // TorrentError messages, written for the uploader.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -12,11 +13,13 @@ import { loadSessionUser } from '../session.js';
 import { formatBytes, formatNumber } from '../view-helpers.js';
 import { createRelease, DuplicateReleaseError } from '../releases/create-release.js';
 import { checkMediaIds, NO_MEDIA_IDS, type MediaIds } from '../api/media-ids.js';
+import { uploadRefusal } from './upload-right.js';
+import { MAX_NFO_BYTES, readNfo } from '../releases/nfo.js';
 
 export const MAX_DESCRIPTION_CHARS = 20_000;
 export const MAX_NAME_CHARS = 255;
 
-type Field = 'torrent' | 'category' | 'description' | 'name' | 'imdbId' | 'tmdbId' | 'tvdbId';
+type Field = 'torrent' | 'category' | 'description' | 'name' | 'imdbId' | 'tmdbId' | 'tvdbId' | 'nfo';
 export type FieldErrors = Partial<Record<Field, string>>;
 
 /** The upload form's fields; the JSON API's upload (src/web/api/v1) reads the same multipart. */
@@ -30,6 +33,9 @@ export interface UploadForm {
   tvdbId: string;
   /** the checked ids, once validateForm found them valid */
   mediaIds: MediaIds;
+  /** the optional .nfo as sent, and its text once validateForm read it (src/web/releases/nfo.ts) */
+  nfo: { filename: string; data: Buffer } | null;
+  nfoText: string | null;
 }
 
 interface FilePart {
@@ -43,17 +49,20 @@ function textField(body: Record<string, unknown>, name: string): string {
   return typeof value === 'string' ? value : '';
 }
 
+async function readFile(part: unknown): Promise<UploadForm['file']> {
+  const file = part as FilePart | undefined;
+  if (!file || typeof file !== 'object' || typeof file.toBuffer !== 'function') return null;
+  const data = await file.toBuffer();
+  // A browser sends an empty, nameless part when no file was chosen.
+  return data.length > 0 || file.filename ? { filename: file.filename ?? '', data } : null;
+}
+
 export async function readForm(request: FastifyRequest): Promise<UploadForm> {
   const body = (request.body ?? {}) as Record<string, unknown>;
-  const part = body.torrent as FilePart | undefined;
-  let file: UploadForm['file'] = null;
-  if (part && typeof part === 'object' && typeof part.toBuffer === 'function') {
-    const data = await part.toBuffer();
-    // A browser sends an empty, nameless part when no file was chosen.
-    if (data.length > 0 || part.filename) file = { filename: part.filename ?? '', data };
-  }
   return {
-    file,
+    file: await readFile(body.torrent),
+    nfo: await readFile(body.nfo),
+    nfoText: null,
     category: textField(body, 'category'),
     description: textField(body, 'description').replace(/\r\n/g, '\n'),
     name: textField(body, 'name').trim(),
@@ -86,6 +95,11 @@ export async function validateForm(request: FastifyRequest, form: UploadForm): P
   if (form.name.length > MAX_NAME_CHARS) errors.name = t('upload.nameTooLong', { max: MAX_NAME_CHARS });
   else if (issue) errors.name = t(`upload.nameIssues.${issue.issue}`, { detail: issue.detail });
   validateMediaIds(request, form, errors);
+  if (form.nfo) {
+    const nfo = readNfo(form.nfo);
+    if ('problem' in nfo) errors.nfo = t(nfo.problem, nfo.params);
+    else form.nfoText = nfo.text;
+  }
   return errors;
 }
 
@@ -99,6 +113,8 @@ async function showForm(request: FastifyRequest, reply: FastifyReply, form?: Par
     hasErrors: Object.keys(errors).length > 0,
     duplicate: duplicate ? { id: duplicate.existingId, name: duplicate.existingName } : null,
     maxDescription: MAX_DESCRIPTION_CHARS,
+    maxNfoKiB: MAX_NFO_BYTES / 1024,
+    imagesAllowed: request.server.settings.get('descriptionImages') === 'https',
     siteName: request.server.settings.get('siteName'),
   });
 }
@@ -106,6 +122,8 @@ async function showForm(request: FastifyRequest, reply: FastifyReply, form?: Par
 async function submit(request: FastifyRequest, reply: FastifyReply) {
   const user = requireUser(request);
   const app = request.server;
+  const refusal = await uploadRefusal(app, user.id);
+  if (refusal) throw AppError.forbidden(refusal);
   const form = await readForm(request);
   const errors = await validateForm(request, form);
   if (Object.keys(errors).length > 0) return showForm(request, reply.code(400), form, errors);
@@ -119,6 +137,7 @@ async function submit(request: FastifyRequest, reply: FastifyReply) {
       description: form.description,
       name: form.name,
       mediaIds: form.mediaIds,
+      nfo: form.nfoText,
       source: app.settings.get('sourceTag'),
       maxBytes: app.config.maxTorrentBytes,
       now: new Date(app.clock.now()),
@@ -147,7 +166,8 @@ async function handleUploadError(error: FastifyError, request: FastifyRequest, r
 
 export async function uploadRoutes(app: FastifyInstance): Promise<void> {
   app.get('/upload', async (request, reply) => {
-    requireUser(request);
+    const refusal = await uploadRefusal(app, requireUser(request).id);
+    if (refusal) throw AppError.forbidden(refusal);
     return showForm(request, reply);
   });
   app.post('/upload', {

@@ -12,6 +12,7 @@ import {
   countUploadsOf, listActivePeersOf, listRatioHistory, listSnatchesOf, listTransfersOf, listUploadsOf, UPLOADS_PER_PAGE, type Profile,
 } from './queries.js';
 import { renderRatioChart } from './ratio-chart.js';
+import { economyView } from './economy-view.js';
 
 
 export function secretsOf(config: Config, profile: Profile) {
@@ -79,7 +80,7 @@ async function profileLists(app: FastifyInstance, userId: number, uploadsPage: n
 }
 
 export async function profileView(app: FastifyInstance, viewer: SessionUser, profile: Profile, uploadsPage = 1, locale: Locale = FALLBACK_LOCALE) {
-  const [lists, history] = await Promise.all([profileLists(app, profile.id, uploadsPage, locale), listRatioHistory(app.db.prisma, profile.id, app.clock.now())]);
+  const [lists, history, economy] = await Promise.all([profileLists(app, profile.id, uploadsPage, locale), listRatioHistory(app.db.prisma, profile.id, app.clock.now()), economyView(app, profile.id)]);
   const showSecrets = canSeeSecretsOf(viewer, profile);
   // The template never gets the secret fields unless it may show them.
   const { passkey: _p, rssToken: _r, email: _e, ...publicProfile } = profile;
@@ -92,5 +93,6 @@ export async function profileView(app: FastifyInstance, viewer: SessionUser, pro
     ...lists,
     hitAndRuns: lists.transfers.filter((t) => t.hitAndRun).length,
     chart: renderRatioChart(history, profile.requiredRatio),
+    economy,
   };
 }

@@ -7,6 +7,7 @@ import { requireUser } from '../guards.js';
 import { ANNOUNCE_TIERS, type AnnounceTiers } from '../releases/build-download.js';
 import { flash, render } from '../render.js';
 import { createSession, type SessionUser } from '../session.js';
+import { commentHistoryView } from '../comments/comments-view.js';
 import { changePassword } from './change-password.js';
 import { profileView } from './profile-view.js';
 import { findAccount, findProfile } from './queries.js';
@@ -46,9 +47,9 @@ async function showProfile(request: IdRequest, reply: FastifyReply) {
   const app = request.server;
   const profile = await findProfile(app.db.prisma, parseUserId(request.params.id));
   if (!profile) throw AppError.notFound('users.noSuchMember');
-  const view = await profileView(app, viewer, profile, uploadsPageOf(request), request.locale);
+  const [view, comments] = await Promise.all([profileView(app, viewer, profile, uploadsPageOf(request), request.locale), commentHistoryView(app, profile.id, 1, 5)]);
   reply.header('Cache-Control', 'private, no-store');
-  return render(request, reply, 'pages/users/profile', { title: profile.username, ...view });
+  return render(request, reply, 'pages/users/profile', { title: profile.username, ...view, comments });
 }
 
 async function showSettings(request: IdRequest, reply: FastifyReply, state: { errors?: Record<string, string>; values?: Record<string, unknown> } = {}) {

@@ -13,6 +13,7 @@ import { parseSearchQuery, searchReleases, type ReleaseRow } from '../../release
 import { readForm, validateForm } from '../../upload/routes.js';
 import { ratioOf } from '../../view-helpers.js';
 import { authenticate } from '../auth.js';
+import { uploadRefusal } from '../../upload/upload-right.js';
 import { ApiProblem } from '../problem.js';
 import { serveDownload } from '../serve-download.js';
 import { findMediaIds, findMemberStats } from './queries.js';
@@ -87,6 +88,8 @@ async function download(request: IdRequest, reply: FastifyReply) {
 /** Upload: the form's multipart fields, its checks (validateForm) and createRelease. */
 async function upload(request: FastifyRequest, reply: FastifyReply) {
   const member = await authenticate(request, 'upload');
+  const refusal = await uploadRefusal(request.server, member.id);
+  if (refusal) throw new ApiProblem('insufficient_scope', refusal);
   if (!request.isMultipart()) throw new ApiProblem('unsupported_media_type', 'Send the upload as multipart/form-data (fields: torrent, category, name, description, imdbId, tmdbId, tvdbId).');
   const app = request.server;
   const form = await readForm(request);

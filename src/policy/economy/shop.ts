@@ -1,0 +1,77 @@
+// The bonus shop: items staff define (upload credit, freeleech tokens, invites, personal
+// freeleech, double upload), each with a price in points and an optional limit per period.
+// docs/members-and-staff.md#the-bonus-shop
+export type ShopKind = 'upload' | 'token' | 'invite' | 'personal_freeleech' | 'double_upload';
+export const SHOP_KINDS: readonly ShopKind[] = ['upload', 'token', 'invite', 'personal_freeleech', 'double_upload'];
+
+export interface ShopItem {
+  /** stable id in URLs and the purchase log */
+  key: string;
+  kind: ShopKind;
+  /** GiB of upload credit, tokens, invites, or hours of the timed perk */
+  amount: number;
+  /** points */
+  price: number;
+  /** purchases per member per period; 0: no limit */
+  limit: number;
+  periodDays: number;
+}
+
+export const DEFAULT_SHOP: readonly ShopItem[] = [
+  { key: 'upload-1', kind: 'upload', amount: 1, price: 1100, limit: 0, periodDays: 1 },
+  { key: 'upload-10', kind: 'upload', amount: 10, price: 10_000, limit: 0, periodDays: 1 },
+  { key: 'token', kind: 'token', amount: 1, price: 1500, limit: 3, periodDays: 7 },
+  { key: 'invite', kind: 'invite', amount: 1, price: 20_000, limit: 1, periodDays: 30 },
+  { key: 'freeleech-24h', kind: 'personal_freeleech', amount: 24, price: 5000, limit: 1, periodDays: 7 },
+  { key: 'double-24h', kind: 'double_upload', amount: 24, price: 5000, limit: 1, periodDays: 7 },
+];
+
+export const MAX_SHOP_ITEMS = 20;
+const KEY = /^[a-z0-9-]{1,32}$/;
+
+const UNITS: Record<ShopKind, (n: number) => string> = {
+  upload: (n) => `${n} GiB of upload credit`,
+  token: (n) => `${n} freeleech token${n === 1 ? '' : 's'}`,
+  invite: (n) => `${n} invite${n === 1 ? '' : 's'}`,
+  personal_freeleech: (n) => `${n} h of personal freeleech`,
+  double_upload: (n) => `${n} h of double upload`,
+};
+
+export const describeItem = (item: ShopItem): string => UNITS[item.kind](item.amount);
+
+/** The limit as members read it, or null when there is none. */
+export const describeLimit = (item: ShopItem): string | null =>
+  item.limit > 0 ? `${item.limit} per ${item.periodDays === 1 ? 'day' : `${item.periodDays} days`}` : null;
+
+/** Why the member may not buy the item now, or null. */
+export function purchaseRefusal(item: ShopItem, points: number, boughtInPeriod: number): string | null {
+  if (item.limit > 0 && boughtInPeriod >= item.limit) return `You have bought this ${describeLimit(item)} already; it can be bought again later.`;
+  if (points < item.price) return `This costs ${item.price} points; you have ${Math.floor(points)}.`;
+  return null;
+}
+
+export function shopProblem(items: readonly ShopItem[]): string | null {
+  if (items.length > MAX_SHOP_ITEMS) return `At most ${MAX_SHOP_ITEMS} items.`;
+  const keys = new Set<string>();
+  for (const [i, item] of items.entries()) {
+    const row = `Item ${i + 1}`;
+    if (!KEY.test(item.key)) return `${row}: a key of 1 to 32 lower-case letters, digits or "-".`;
+    if (keys.has(item.key)) return `${row}: the key "${item.key}" is used twice.`;
+    keys.add(item.key);
+    if (!SHOP_KINDS.includes(item.kind)) return `${row}: choose what the item gives.`;
+    const whole = item.kind !== 'upload';
+    if (!(item.amount > 0 && item.amount <= 100_000) || (whole && !Number.isInteger(item.amount))) return `${row}: an amount above 0 (whole for tokens, invites and hours).`;
+    if (!(Number.isInteger(item.price) && item.price >= 1 && item.price <= 1e9)) return `${row}: a whole price of at least 1 point.`;
+    if (!(Number.isInteger(item.limit) && item.limit >= 0 && item.limit <= 1000)) return `${row}: a limit from 0 (none) to 1000.`;
+    if (!(Number.isInteger(item.periodDays) && item.periodDays >= 1 && item.periodDays <= 365)) return `${row}: a period of 1 to 365 days.`;
+  }
+  return null;
+}
+
+const isItem = (raw: unknown): raw is ShopItem => {
+  const i = raw as ShopItem;
+  return typeof i === 'object' && i !== null && typeof i.key === 'string' && typeof i.kind === 'string' && [i.amount, i.price, i.limit, i.periodDays].every((n) => typeof n === 'number');
+};
+
+export const decodeShop = (raw: unknown): ShopItem[] | undefined =>
+  Array.isArray(raw) && raw.every(isItem) ? raw.map((i: ShopItem) => ({ ...i })) : undefined;

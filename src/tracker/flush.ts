@@ -1,0 +1,228 @@
+// The tracker service's flush loop (docs/architecture.md, "The ledger and the flush"): the
+// ledger's pending deltas go to the database in bounded parts, a batch in doubt first, then the
+// release counts on their own cadence; a failure keeps everything pending. Session-boundary
+// replies wait for the flush that holds them (boundary-waits.ts, docs/accounting.md).
+import type { FastifyBaseLogger } from 'fastify';
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import type { Database } from '../db/client.js';
+import { createCheckpointer } from '../db/checkpointer.js';
+import { snatchCounts } from '../db/ledger-batches.js';
+import { RecentIps } from '../db/recent-ips.js';
+import { flushLedgerBatch, FLUSH_CHUNK_ROWS, writeReleaseCounts } from '../db/tracker-store.js';
+import { BoundaryWaits, type WaitGroup } from './boundary-waits.js';
+import type { TrackerEngine } from './core/engine.js';
+import type { LedgerBatch } from './core/ledger.js';
+import { splitBatch } from './core/ledger-split.js';
+
+/**
+ * How long a session-boundary reply waits for its flush before it is sent anyway (database
+ * away: the deltas stay pending in memory, exact once it is back, but not across a kill -9
+ * meanwhile). Clients time an announce out after 15 s (UDP, BEP 15) or more (HTTP).
+ */
+export const BOUNDARY_WAIT_MS = 2000;
+/**
+ * Ledger entries per flush transaction. A flush takes everything pending, and a backlog
+ * (a burst, a downtime) is written in parts of this size one after another (ledger-split.ts),
+ * so no transaction writes more than a few tens of megabytes of log and the stop path can
+ * end between two parts.
+ */
+export const FLUSH_PART_ENTRIES = 25_000;
+/** Release counts written per timer flush at most: a backlog of them (a start after a long downtime) must not hold the credit back. */
+const COUNTS_PER_FLUSH = 20 * FLUSH_CHUNK_ROWS;
+/** PGlite: a checkpoint once this much write-ahead log was written, or any was and CHECKPOINT_MS passed (src/db/checkpointer.ts). */
+const CHECKPOINT_WAL_BYTES = 64 * 1024 * 1024;
+const CHECKPOINT_MS = 60_000;
+
+export type FlushListener = (seconds: number, ok: boolean) => void;
+
+/** What the health endpoint reports of the flushes. */
+export interface FlushHealth {
+  lastFlushAt: string | null;
+  /** null once a flush succeeded again */
+  lastFlushError: string | null;
+  /** consecutive failed flushes */
+  failedFlushes: number;
+}
+
+export interface LedgerFlusherOptions {
+  engine: TrackerEngine;
+  config: Config;
+  db: Database;
+  clock: Clock;
+  log: FastifyBaseLogger;
+  /** updated by every flush (the engine reads failedFlushes for its pending bound) */
+  health: FlushHealth;
+}
+
+export interface LedgerFlusher {
+  /**
+   * One flush at a time: a caller arriving mid-flush waits for it, then flushes the rest.
+   * A flush asked for (shutdown, tests, tools) writes everything; the timer's (allCounts
+   * false) writes release counts only when they are due.
+   */
+  flush(allCounts?: boolean): Promise<void>;
+  /** a PGlite checkpoint when enough log was written (failures are logged) */
+  checkpoint(): Promise<void>;
+  onFlush(listener: FlushListener): void;
+  /** No early flushes any more; a flush under way stops between two parts at `deadline` (performance.now()). */
+  stopAt(deadline: number): void;
+  /** Shutdown: nobody waits for a flush any more (what was not written is recovered at the next start). */
+  releaseWaiters(): void;
+}
+
+export function createLedgerFlusher(options: LedgerFlusherOptions): LedgerFlusher {
+  const { engine, config, db, clock, log, health } = options;
+  const ledger = engine.ledger;
+  const recentIps = new RecentIps();
+  const listeners: FlushListener[] = [];
+  const tellFlush = (started: number, ok: boolean) => {
+    for (const listener of listeners) listener((performance.now() - started) / 1000, ok);
+  };
+  let flushing: Promise<void> | null = null;
+  // Real time, not `clock`: these bound how long the process works, whatever the tracker's clock says.
+  let flushDeadline = Infinity;
+  let stopped = false;
+  const checkpointer = createCheckpointer(db.sql, {
+    walBytes: CHECKPOINT_WAL_BYTES,
+    intervalMs: CHECKPOINT_MS,
+    now: () => performance.now(),
+    onCheckpoint: (info) => log.debug({ walBytes: Number(info.walBytes), ms: Math.round(info.ms) }, 'database checkpoint'),
+  });
+  const checkpoint = (): Promise<void> =>
+    checkpointer.maybeCheckpoint().catch((err: unknown) => log.warn({ err }, 'database checkpoint failed'));
+
+  // Release counts follow a flush's credit at most every countsIntervalMs (see Ledger.take):
+  // browse shows them up to that much late, the details page's peer list is not.
+  let countsDueAt = 0;
+
+  // Session-boundary replies wait for their flush (docs/accounting.md): the first of a group
+  // asks for an early one; groups whose batch failed wait until a flush writes everything.
+  let earlyFlushQueued = false;
+  const waits = new BoundaryWaits(BOUNDARY_WAIT_MS, () => {
+    if (earlyFlushQueued || stopped) return;
+    earlyFlushQueued = true;
+    setImmediate(() => {
+      earlyFlushQueued = false;
+      if (!stopped) flush(false).catch(() => {}); // logged in writeBatch
+    });
+  });
+  engine.waitForFlush = () => (stopped ? Promise.resolve() : waits.wait());
+  const heldGroups: WaitGroup[] = [];
+  const releaseHeld = (): void => {
+    for (const group of heldGroups.splice(0)) group.resolve();
+  };
+
+  /**
+   * A batch in doubt (its earlier attempt failed, maybe after committing) is written again,
+   * under its id, before anything newer; then everything pending, in parts of
+   * FLUSH_PART_ENTRIES (one transaction each, each with its own id); then the due release
+   * counts. Stops between two parts at flushDeadline (stop()), giving the rest back.
+   */
+  async function flushOnce(withCounts: boolean, allCounts: boolean): Promise<void> {
+    const doubtful = ledger.inDoubt;
+    if (doubtful !== null) await writeBatch(doubtful);
+    if (ledger.fresh === 0 && !(withCounts && ledger.countsPending > 0)) return releaseHeld();
+    const group = waits.take();
+    if (group) heldGroups.push(group);
+    const parts = splitBatch(ledger.take(null), FLUSH_PART_ENTRIES);
+    const countIds = withCounts ? takeCounts(allCounts ? Infinity : COUNTS_PER_FLUSH) : [];
+    let written = 0;
+    try {
+      for (; written < parts.length && performance.now() < flushDeadline; written++) {
+        await writeBatch(parts[written]);
+        await checkpoint();
+      }
+    } catch (error) {
+      // the failed part is held in doubt; the parts after it never ran
+      for (const part of parts.slice(written + 1)) ledger.restore(part);
+      for (const id of countIds) ledger.touchRelease(id);
+      if (withCounts) countsDueAt = 0; // still due: the next flush that succeeds writes them
+      throw error;
+    }
+    for (const part of parts.slice(written)) ledger.restore(part); // past the deadline: left for the next start
+    if (written === parts.length) releaseHeld();
+    await writeCounts(countIds);
+  }
+
+  /** One attempt at one batch; a failure holds it in doubt, and rejects. */
+  async function writeBatch(batch: LedgerBatch): Promise<void> {
+    const started = performance.now();
+    try {
+      const snatched = await flushLedgerBatch(db.sql, batch, recentIps, clock.now());
+      ledger.settle();
+      if (snatched === null) await reloadCompleted(batch);
+      else for (const [releaseId, n] of snatched) engine.completed.set(releaseId, (engine.completed.get(releaseId) ?? 0) + n);
+      health.lastFlushAt = new Date(clock.now()).toISOString();
+      if (health.lastFlushError) log.info({ pending: ledger.pending }, 'tracker ledger flushed again after failures');
+      health.lastFlushError = null;
+      health.failedFlushes = 0;
+      tellFlush(started, true);
+    } catch (error) {
+      ledger.hold(batch);
+      health.lastFlushError = error instanceof Error ? error.message : String(error);
+      health.failedFlushes++;
+      log.warn({ err: error, pending: ledger.pending, failures: health.failedFlushes }, 'tracker ledger flush failed; deltas kept in memory');
+      tellFlush(started, false);
+      throw error;
+    }
+  }
+
+  /** The batch had committed before (its acknowledgement was lost): take its snatch counts as stored. */
+  async function reloadCompleted(batch: LedgerBatch): Promise<void> {
+    log.info({ batch: batch.id }, 'ledger batch was already committed; not applied again');
+    const releaseIds = [...new Set([...batch.snatches.values()].map((s) => s.releaseId))];
+    if (releaseIds.length === 0) return;
+    for (const [releaseId, n] of await snatchCounts(db.sql, releaseIds)) engine.completed.set(releaseId, n);
+  }
+
+  /**
+   * Up to `limit` of the releases whose counts are waiting, taken with the credit (releases
+   * touched later wait for the next turn). A backlog left keeps the counts due, so it is
+   * worked off over the next flushes; otherwise the next are due an interval from now.
+   */
+  function takeCounts(limit: number): number[] {
+    const ids = ledger.takeReleases(limit);
+    if (ledger.countsPending === 0 || ids.length < limit) countsDueAt = clock.now() + config.countsIntervalMs;
+    return ids;
+  }
+
+  /** Their live counts, FLUSH_CHUNK_ROWS per transaction; what is not written stays pending. */
+  async function writeCounts(ids: number[]): Promise<void> {
+    try {
+      while (ids.length > 0 && performance.now() < flushDeadline) {
+        const chunk = ids.slice(0, FLUSH_CHUNK_ROWS);
+        await writeReleaseCounts(db.sql, chunk.map((releaseId) => ({ releaseId, ...engine.countsOf(releaseId) })));
+        ids.splice(0, chunk.length);
+        await checkpoint();
+      }
+    } finally {
+      for (const id of ids) ledger.touchRelease(id);
+    }
+  }
+
+  async function flush(allCounts = true): Promise<void> {
+    while (flushing) await flushing.catch(() => {});
+    // decided only now: a tick that waited behind a slow flush must not write counts again
+    flushing = flushOnce(allCounts || clock.now() >= countsDueAt, allCounts);
+    try {
+      await flushing;
+    } finally {
+      flushing = null;
+    }
+  }
+
+  return {
+    flush,
+    checkpoint,
+    onFlush: (listener) => void listeners.push(listener),
+    stopAt(deadline) {
+      stopped = true;
+      flushDeadline = deadline;
+    },
+    releaseWaiters() {
+      waits.releaseAll();
+      releaseHeld();
+    },
+  };
+}

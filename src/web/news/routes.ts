@@ -1,0 +1,87 @@
+// /admin/news: staff write the news the home page shows (Markdown, with a preview), edit and
+// delete posts; every change needs a reason and is logged.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../../errors.js';
+import { parseId, requireReason, text, type FormBody } from '../admin/form.js';
+import { requireStaff } from '../admin/staff-guard.js';
+import { rawText } from '../inbox/ticket-form.js';
+import { flash, render } from '../render.js';
+import { renderMarkdown } from '../rules/markdown.js';
+import { addNews, deleteNews, editNews, listNews, MAX_NEWS_BODY, MAX_NEWS_TITLE, newsProblems, type NewsValues } from './news.js';
+
+type IdRequest = FastifyRequest<{ Params: { id: string } }>;
+/** A form sent back: which one (`new` or a post id), what was typed, the problems, a preview. */
+interface Rejected { key: string; values: Record<string, string>; errors: Record<string, string>; preview?: string }
+
+async function newsPage(request: FastifyRequest, reply: FastifyReply, failed?: Rejected) {
+  requireStaff(request);
+  const posts = await listNews(request.server.db.prisma, 50);
+  const formFor = (key: string, fallback: Record<string, string>) =>
+    failed?.key === key ? { values: Object.keys(failed.values).length > 0 ? failed.values : fallback, errors: failed.errors, preview: failed.preview } : { values: fallback, errors: {} };
+  if (failed && Object.keys(failed.errors).length > 0) reply.code(400);
+  return render(request, reply, 'pages/admin/news', {
+    title: 'News',
+    posts: posts.map((p) => ({ ...p, key: String(p.id), ...formFor(String(p.id), { title: p.title, body: p.body, reason: '' }) })),
+    added: formFor('new', { title: '', body: '', reason: '' }),
+    limits: { title: MAX_NEWS_TITLE, body: MAX_NEWS_BODY },
+  });
+}
+
+/** The form's values and problems; null values when it is a preview or has problems. */
+function readNewsForm(body: FormBody, key: string): { values: NewsValues | null; reason: string; rejected: Rejected | null } {
+  const form = { title: text(body, 'title'), body: rawText(body, 'body'), reason: text(body, 'reason') };
+  const errors = newsProblems(form);
+  if (text(body, 'preview') === 'yes') return { values: null, reason: '', rejected: { key, values: form, errors, preview: errors.body ? undefined : renderMarkdown(form.body) } };
+  let reason = '';
+  try {
+    reason = requireReason(body, 'reason');
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    errors.reason = error.message;
+  }
+  if (Object.keys(errors).length > 0) return { values: null, reason, rejected: { key, values: form, errors } };
+  return { values: { title: form.title, body: form.body }, reason, rejected: null };
+}
+
+async function add(request: FastifyRequest, reply: FastifyReply) {
+  const actor = requireStaff(request);
+  const form = readNewsForm(request.body as FormBody, 'new');
+  if (form.rejected || !form.values) return newsPage(request, reply, form.rejected ?? undefined);
+  const app = request.server;
+  await addNews({ prisma: app.db.prisma, actorId: actor.id, reason: form.reason, values: form.values, now: new Date(app.clock.now()) });
+  flash(reply, `Posted “${form.values.title}”: it is on the home page.`);
+  return reply.redirect('/admin/news', 303);
+}
+
+async function edit(request: IdRequest, reply: FastifyReply) {
+  const actor = requireStaff(request);
+  const id = parseId(request.params.id, 'news post');
+  const form = readNewsForm(request.body as FormBody, String(id));
+  if (form.rejected || !form.values) return newsPage(request, reply, form.rejected ?? undefined);
+  const app = request.server;
+  await editNews({ prisma: app.db.prisma, actorId: actor.id, reason: form.reason, id, values: form.values, now: new Date(app.clock.now()) });
+  flash(reply, 'News post saved.');
+  return reply.redirect(`/admin/news#news-${id}`, 303);
+}
+
+async function remove(request: IdRequest, reply: FastifyReply) {
+  const actor = requireStaff(request);
+  const id = parseId(request.params.id, 'news post');
+  let reason: string;
+  try {
+    reason = requireReason(request.body as FormBody, 'delete-reason');
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    return newsPage(request, reply, { key: String(id), values: {}, errors: { 'delete-reason': error.message } });
+  }
+  await deleteNews({ prisma: request.server.db.prisma, actorId: actor.id, reason, id, now: new Date(request.server.clock.now()) });
+  flash(reply, 'News post deleted.');
+  return reply.redirect('/admin/news', 303);
+}
+
+export async function newsRoutes(app: FastifyInstance): Promise<void> {
+  app.get('/admin/news', (request, reply) => newsPage(request, reply));
+  app.post('/admin/news', add);
+  app.post('/admin/news/:id', edit);
+  app.post('/admin/news/:id/delete', remove);
+}

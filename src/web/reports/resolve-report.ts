@@ -1,0 +1,51 @@
+// Staff claim a report (so two do not work it at once) and resolve it with an outcome and,
+// when they acted, the moderation-log entry of that action (a delete, a warning...). The
+// reporter is told the outcome in their inbox, in the same transaction.
+import type { PrismaClient } from '../../generated/prisma/client.js';
+import { AppError } from '../../errors.js';
+import { logModeration } from '../../policy/moderation-log.js';
+import { messageMember } from '../inbox/open-ticket.js';
+import { targetLogWhere, type ReportDetails } from './queries.js';
+
+interface StaffChange {
+  prisma: PrismaClient;
+  actorId: number;
+  report: ReportDetails;
+  now: Date;
+}
+
+const logTarget = (report: ReportDetails) => ({ releaseId: report.releaseId, targetUserId: report.targetUserId });
+
+export async function claimReport(options: StaffChange & { claim: boolean }): Promise<void> {
+  const { prisma, actorId, report, now, claim } = options;
+  if (report.status === 'resolved') throw AppError.conflict('That report is already resolved.');
+  await prisma.$transaction(async (tx) => {
+    await tx.report.update({ where: { id: report.id }, data: claim ? { status: 'claimed', claimedById: actorId } : { status: 'open', claimedById: null } });
+    await logModeration(tx, { actorId, ...logTarget(report), action: claim ? 'report_claim' : 'report_unclaim', reason: '', details: { report: report.id }, at: now });
+  });
+}
+
+const subjectOf = (report: ReportDetails): string =>
+  `Your report: ${report.release ? report.release.name : report.target ? report.target.username : 'a report'}`.slice(0, 200);
+
+function messageOf(report: ReportDetails, outcome: string, action: { action: string } | null): string {
+  const what = report.release ? `the release “${report.release.name}” (${report.kind})` : `the member ${report.target?.username ?? ''}`;
+  return `Thank you for reporting ${what}. The staff looked into it:\n\n${outcome}${action ? `\n\n*Action taken: ${action.action.replace(/_/g, ' ')}.*` : ''}`;
+}
+
+export async function resolveReport(options: StaffChange & { outcome: string; actionLogId: number | null }): Promise<void> {
+  const { prisma, actorId, report, now, outcome, actionLogId } = options;
+  if (report.status === 'resolved') throw AppError.conflict('That report is already resolved.');
+  const action = actionLogId === null ? null
+    : await prisma.moderationLog.findFirst({ where: { id: actionLogId, ...targetLogWhere(report) }, select: { id: true, action: true } });
+  if (actionLogId !== null && !action) throw AppError.badRequest('Choose an action taken on this report’s release or member.', 'action');
+  await prisma.$transaction(async (tx) => {
+    // only one staff member resolves it, even if two press the button at once
+    const { count } = await tx.report.updateMany({ where: { id: report.id, status: { not: 'resolved' } }, data: { status: 'resolved', outcome, actionLogId, resolvedAt: now, claimedById: report.claimedById ?? actorId } });
+    if (count === 0) throw AppError.conflict('That report is already resolved.');
+    await logModeration(tx, { actorId, ...logTarget(report), action: 'report_resolve', reason: outcome, details: { report: report.id, action: action?.action ?? null }, at: now });
+    if (report.reporterId !== null) {
+      await messageMember(tx, { memberId: report.reporterId, staffId: actorId, subject: subjectOf(report), body: messageOf(report, outcome, action), kind: 'report', now });
+    }
+  });
+}

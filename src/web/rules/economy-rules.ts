@@ -1,0 +1,25 @@
+// The economy's part of /rules (#classes, #tokens, #shop, #requests), from the live settings.
+import { describeItem, describeLimit } from '../../policy/economy/shop.js';
+import type { SettingValues } from '../../settings.js';
+import { perkList } from '../users/economy-view.js';
+
+export type EconomySettings = Pick<SettingValues, 'userClasses' | 'shopItems' | 'tokenHours' | 'requestMinBountyMiB' | 'requestConfirmDays'>;
+
+export function economyRules(values: EconomySettings) {
+  return {
+    classes: values.userClasses.map((c) => ({
+      name: c.name,
+      needs: [
+        c.minDays > 0 ? `${c.minDays} days a member` : null,
+        c.minUploadGiB > 0 ? `${c.minUploadGiB} GiB uploaded` : null,
+        c.minRatio > 0 ? `ratio ${c.minRatio.toFixed(2)}` : null,
+        c.minUploads > 0 ? `${c.minUploads} uploads` : null,
+      ].filter(Boolean).join(', ') || 'where everyone starts',
+      perks: perkList(c).join('; '),
+    })),
+    shop: values.shopItems.map((i) => ({ name: describeItem(i), price: i.price, limit: describeLimit(i) })),
+    tokenHours: values.tokenHours,
+    minBountyMiB: values.requestMinBountyMiB,
+    confirmDays: values.requestConfirmDays,
+  };
+}

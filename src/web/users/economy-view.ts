@@ -1,0 +1,52 @@
+// The economy part of a profile (/users/:id#class): class and perks, what the next class needs,
+// freeleech tokens and their spent ones, personal freeleech and double upload, open requests
+// and bounties. docs/members-and-staff.md#the-ratio-economy
+import type { FastifyInstance } from 'fastify';
+import { isActive } from '../../policy/economy/tokens.js';
+import { classNamed, nextClass, type UserClass } from '../../policy/economy/user-classes.js';
+
+/** The perks of a class as short phrases (the profile and /rules#classes show them). */
+export function perkList(cls: UserClass): string[] {
+  const perks: string[] = [];
+  if (cls.tokensPerMonth > 0) perks.push(`${cls.tokensPerMonth} freeleech token(s) a month`);
+  if (cls.invitesPerMonth > 0) perks.push(`${cls.invitesPerMonth} invite(s) a month`);
+  perks.push(cls.mayUpload ? 'may upload' : 'uploads need the uploader role');
+  perks.push(cls.mayRequest ? 'may create requests' : 'may not create requests');
+  if (cls.hnrImmune) perks.push('immune from hit-and-run marks');
+  perks.push(cls.downloadSlots > 0 ? `${cls.downloadSlots} download slot(s)` : 'unlimited download slots');
+  return perks;
+}
+
+async function loadEconomy(app: FastifyInstance, userId: number, now: number) {
+  const prisma = app.db.prisma;
+  return Promise.all([
+    prisma.user.findUniqueOrThrow({
+      where: { id: userId },
+      select: { userClass: true, classChangedAt: true, freeleechTokens: true, personalFreeleechUntil: true, doubleUploadUntil: true, createdAt: true, uploaded: true, downloaded: true },
+    }),
+    prisma.release.count({ where: { uploaderId: userId, deletedAt: null } }),
+    prisma.freeleechTokenUse.findMany({ where: { userId, expiresAt: { gt: new Date(now) } }, orderBy: { expiresAt: 'asc' }, take: 50, select: { expiresAt: true, release: { select: { id: true, name: true } } } }),
+    prisma.request.findMany({ where: { requesterId: userId, status: { in: ['open', 'filled'] } }, orderBy: { createdAt: 'desc' }, take: 25, select: { id: true, name: true, bounty: true, status: true } }),
+    prisma.requestBounty.aggregate({ where: { userId, request: { status: { in: ['open', 'filled'] } } }, _sum: { amount: true } }),
+  ]);
+}
+
+export async function economyView(app: FastifyInstance, userId: number) {
+  const now = app.clock.now();
+  const [user, uploads, tokens, requests, escrow] = await loadEconomy(app, userId, now);
+  const ladder = app.settings.get('userClasses');
+  const cls = classNamed(ladder, user.userClass);
+  const next = nextClass(ladder, cls.name, { ...user, uploads }, now);
+  return {
+    className: cls.name,
+    classChangedAt: user.classChangedAt,
+    perks: perkList(cls),
+    next: next && { name: next.cls.name, missing: next.missing, ready: next.missing.length === 0 },
+    tokens: user.freeleechTokens,
+    spentTokens: tokens,
+    personalFreeleechUntil: isActive(user.personalFreeleechUntil, now) ? user.personalFreeleechUntil : null,
+    doubleUploadUntil: isActive(user.doubleUploadUntil, now) ? user.doubleUploadUntil : null,
+    requests,
+    escrowed: escrow._sum.amount ?? 0n,
+  };
+}
