@@ -23,6 +23,8 @@ export type RegistrationMode = 'open' | 'invite' | 'closed';
 export const REGISTRATION_MODES: readonly RegistrationMode[] = ['open', 'invite', 'closed'];
 export type DescriptionImages = 'none' | 'https';
 export const DESCRIPTION_IMAGES: readonly DescriptionImages[] = ['none', 'https'];
+export type StaffTwoFactor = 'optional' | 'required';
+export const STAFF_TWO_FACTOR: readonly StaffTwoFactor[] = ['optional', 'required'];
 
 const MIN_INTERVAL_PROBLEM = 'Enter whole seconds, at most the announce interval.';
 
@@ -33,6 +35,8 @@ export const SETTINGS = {
   invitesForNewMembers: number({ row: 'site', group: 'site', min: 0, max: 1000, whole: true, digits: true, fallback: () => 0, input: { fieldset: 'site', label: 'Invites a new member starts with' } }),
   // pages, mails and tracker refusals for visitors whose browser asks for none of the site's languages (src/i18n)
   defaultLocale: choice<Locale>({ row: 'site', group: 'site', options: LOCALES, fallback: () => 'en', message: 'Choose one of the site languages.', input: { fieldset: 'site', label: 'Default language', control: 'select' } }),
+  /** required: moderators and admins without two-factor login are sent to turn it on */
+  staffTwoFactor: choice<StaffTwoFactor>({ row: 'site', group: 'site', options: STAFF_TWO_FACTOR, fallback: () => 'optional', message: 'Choose optional or required.', input: { fieldset: 'site', label: 'Two-factor login for staff', control: 'select' } }),
   // rows of their own: shown on every page, and the `source` tag forced into uploads
   siteName: text({ row: 'site_name', field: null, group: 'site', pattern: /^[^]{1,64}$/, message: 'The site name is 1 to 64 characters.', fallback: (config) => config.siteName, input: { fieldset: 'site', label: 'Site name' } }),
   sourceTag: text({

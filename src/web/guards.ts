@@ -56,6 +56,8 @@ export const canGrantInvites = (actor: Pick<SessionUser, 'role' | 'id'>, target:
 export const canIssueResetLink = (actor: Pick<SessionUser, 'role' | 'id'>, target: Target): boolean => canModerate(actor, target);
 /** Tokens, personal freeleech and double upload as a gift (docs/members-and-staff.md#the-ratio-economy). */
 export const canGivePerks = (actor: Pick<SessionUser, 'role' | 'id'>, target: Target): boolean => canModerate(actor, target);
+/** Turning off a member's two-factor login lets a password alone in: the same rule as reset links. */
+export const canResetTwoFactorOf = (actor: Pick<SessionUser, 'role' | 'id'>, target: Target): boolean => canModerate(actor, target);
 export const canClearHitAndRun = (actor: Pick<SessionUser, 'role' | 'id'>, target: Target): boolean => canModerate(actor, target);
 /** Roles are for admins only, and never their own (no locking the last admin out by mistake). */
 export const canChangeRole = (actor: Pick<SessionUser, 'role' | 'id'>, target: Target): boolean => actor.role === 'admin' && actor.id !== target.id;
@@ -69,3 +71,17 @@ export const canSetSiteFreeleech = (user: Actor): boolean => user.role === 'admi
 /** Passkey, RSS token and email on a profile: the owner and staff only. */
 export const canSeeSecretsOf = (viewer: Pick<SessionUser, 'id' | 'role'>, profile: { id: number }): boolean =>
   viewer.id === profile.id || isStaff(viewer);
+
+/**
+ * A member's seeding, leeching and snatched lists, history and clients on their profile: the
+ * member, staff unless the member chose "nobody", and everyone when they chose "members".
+ * Staff always see them on the staff member page (docs/members-and-staff.md, "Privacy").
+ */
+export type ListsVisibility = 'nobody' | 'staff' | 'members';
+export function canSeeListsOf(viewer: Pick<SessionUser, 'id' | 'role'>, owner: { id: number; listsVisibleTo: ListsVisibility }): boolean {
+  if (viewer.id === owner.id || owner.listsVisibleTo === 'members') return true;
+  return owner.listsVisibleTo === 'staff' && isStaff(viewer);
+}
+/** A name in a release's peer or snatch list: staff see every name (they moderate swarms). */
+export const canSeeNameInSwarm = (viewer: Pick<SessionUser, 'id' | 'role'>, owner: { id: number; listsVisibleTo: ListsVisibility }): boolean =>
+  isStaff(viewer) || canSeeListsOf(viewer, owner);

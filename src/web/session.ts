@@ -31,6 +31,8 @@ export interface SessionUser {
   unreadMessages: number;
   /** staff: open conversations waiting for a staff reader (src/web/inbox); 0 for members */
   staffQueue: number;
+  /** two-factor login is on (staff may be required to turn it on) */
+  twoFactor: boolean;
 }
 
 export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
@@ -52,6 +54,7 @@ const sessionUserSelect = {
   locale: true,
   // the header's unread count, in the same query as the session
   _count: { select: { tickets: { where: { memberUnread: true } } } },
+  totpEnabledAt: true,
 } as const;
 
 const isStaffRole = (role: SessionUser['role']): boolean => role === 'moderator' || role === 'admin';
@@ -96,9 +99,9 @@ export async function loadSessionUser(prisma: PrismaClient, request: FastifyRequ
       prisma.user.update({ where: { id: session.user.id }, data: { lastSeenAt: new Date(now) } }),
     ]);
   }
-  const { enabled: _enabled, _count, ...user } = session.user;
+  const { enabled: _enabled, _count, totpEnabledAt, ...user } = session.user;
   const staffQueue = isStaffRole(user.role) ? await countStaffQueue(prisma, user.id) : 0;
-  return { ...user, unreadMessages: _count.tickets, staffQueue };
+  return { ...user, unreadMessages: _count.tickets, staffQueue, twoFactor: totpEnabledAt !== null };
 }
 
 export async function endSession(prisma: PrismaClient, request: FastifyRequest, reply: FastifyReply): Promise<void> {

@@ -46,7 +46,7 @@ describe('members in a browser', { skip, timeout: 120_000 }, () => {
     await page.screenshot({ path: `${SHOTS}/members-register.png`, fullPage: true });
     await register('founder', 'founder-password-1');
     assert.match(await page.locator('.flash').innerText(), /first member, so you are the admin/);
-    assert.equal(await page.getByRole('link', { name: 'Staff' }).count(), 1);
+    assert.equal(await page.getByRole('link', { name: 'Staff', exact: true }).count(), 1);
 
     await t.app.settings.update({ registrationMode: 'invite' });
     await page.getByRole('link', { name: 'Invites' }).click();

@@ -53,7 +53,8 @@ function nativeTypeOf(field: DmmfField): string | null {
 
 function expectedType(field: DmmfField, enumDbNames: Map<string, string>): string {
   if (field.kind === 'enum') return `enum:${enumDbNames.get(field.type) ?? field.type}`;
-  return nativeTypeOf(field) ?? SCALAR_TYPES[field.type] ?? `unknown:${field.type}`;
+  const type = nativeTypeOf(field) ?? SCALAR_TYPES[field.type] ?? `unknown:${field.type}`;
+  return field.isList ? `${type}[]` : type;
 }
 
 const tableOf = (model: DmmfModel): string => model.dbName ?? model.name;
@@ -129,6 +130,8 @@ function actualType(row: ColumnRow): string {
   switch (row.data_type) {
     case 'USER-DEFINED':
       return `enum:${row.udt_name}`;
+    case 'ARRAY': // udt_name is the element type with a leading underscore: _text
+      return `${row.udt_name.slice(1)}[]`;
     case 'character varying':
       return row.character_maximum_length === null ? 'text' : `varchar(${row.character_maximum_length})`;
     case 'character':

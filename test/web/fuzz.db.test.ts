@@ -55,6 +55,8 @@ describe('web fuzz', () => {
       '/forgot', `/reset/${'A'.repeat(43)}`, `/verify-email/${'A'.repeat(43)}`, `/users/${me}/sessions`, `/users/${victim.id}/sessions`,
       '/inbox', '/inbox/new', `/inbox/${community.ticket}`, `/inbox/${community.victimTicket}`, '/admin/inbox', '/admin/inbox/new', '/report', '/admin/reports',
       `/admin/reports/${community.report}`, '/admin/news', `/users/${victim.id}/comments`, `/releases/${releaseId}/edit`, `/comments/${community.comment}/edit`,
+      `/users/${me}/two-factor`, `/users/${victim.id}/two-factor`, '/login/two-factor', '/bookmarks', '/notifications', '/notifications/filters',
+      `/rss/${member.rssToken}/bookmarks`, `/rss/${member.rssToken}/filters/1`, '/invites/invitees', `/admin/users/${victim.id}/invites`,
     ];
   }
 
@@ -106,7 +108,7 @@ describe('web fuzz', () => {
         for (const path of [
           `/releases/${id}`, `/releases/${id}/download`, `/users/${id}`, `/users/${id}/settings`, `/admin/users/${id}`, `/admin/releases/${id}`, `/rss/${id}`,
           `/inbox/${id}`, `/admin/reports/${id}`, `/comments/${id}/edit`, `/users/${id}/comments`, `/releases/${id}/edit`, `/admin/inbox/new?member=${id}`, `/report?release=${id}`, `/report?member=${id}`,
-        ]) {
+          `/users/${id}/two-factor`, `/admin/users/${id}/invites`, `/rss/${id}/bookmarks`, `/rss/${member.rssToken}/filters/${id}`]) {
           await hit('GET', path, who.cookie);
         }
       }
@@ -129,12 +131,16 @@ describe('web fuzz', () => {
       ...['claim', 'unclaim', 'resolve'].map((a) => `/admin/reports/${community.report}/${a}`),
       `/releases/${releaseId}/comments`, `/comments/${community.comment}`, `/comments/${community.comment}/delete`, `/releases/${releaseId}/edit`,
       '/admin/news', `/admin/news/${community.news}`, `/admin/news/${community.news}/delete`,
+      `/users/${who.id}/two-factor/enable`, `/users/${who.id}/two-factor/disable`, `/users/${who.id}/two-factor/recovery-codes`, `/users/${victim.id}/two-factor/disable`,
+      '/login/two-factor', `/users/${who.id}/privacy`, `/users/${victim.id}/privacy`, `/releases/${releaseId}/bookmark`, '/releases/99999999999/bookmark',
+      '/notifications/read', '/notifications/filters', '/notifications/filters/1/delete', '/notifications/filters/constructor/delete', `/admin/users/${victim.id}/two-factor`,
     ];
     const fieldNames = ['username', 'password', 'confirm', 'email', 'invite', 'next', 'amount', 'points', 'count', 'current', 'name', 'category', 'description', 'mode', 'reason',
       'warn-reason', 'days', 'role', 'enabled', 'uploaded', 'downloaded', 'hours', 'ids', 'release', 'udpFirst', 'announceInterval', 'minInterval', 'maxPeersPerMember',
       'maxPeersPerRelease', 'registrationMode', 'siteName', 'sourceTag', 'clientDeny', 'clientAllow', 'band_from_0', 'band_max_0', 'band_min_0', 'watchDays',
       'edit-reason', 'settings-reason', 'delete-reason', 'traffic-reason', 'role-reason', 'leech-reason', 'enabled-reason', 'invites-reason', 'hnr-reason', 'freeleech-reason', 'id', 'transfer',
-      'subject', 'body', 'assignee', 'resolve', 'kind', 'outcome', 'action', 'title', 'preview', 'imdbId', 'tmdbId', 'tvdbId'];
+      'subject', 'body', 'assignee', 'resolve', 'kind', 'outcome', 'action', 'title', 'preview', 'imdbId', 'tmdbId', 'tvdbId',
+      'code', 'disable-password', 'disable-code', 'renew-code', 'listsVisibleTo', 'back', 'words', 'categoryId', 'freeleechOnly', 'two-factor-reason', 'staffTwoFactor'];
     for (const who of [member, admin]) {
       for (const url of forms(who)) {
         const { token, cookie } = await getCsrf(t.app, who.cookie, `/users/${who.id}/settings`);

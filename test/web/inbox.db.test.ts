@@ -131,11 +131,14 @@ describe('staff working a conversation', () => {
     assert.equal(res.statusCode, 400);
   });
 
-  it('puts a warning, and a message from the member page, into the member inbox', async () => {
+  it('puts a warning, a withdrawal of download rights and a message from the member page into the member inbox', async () => {
     const warned = await postForm(t.app, moderator, `/admin/users/${bob.id}/warn`, { 'warn-reason': 'Stop cross-seeding fakes', 'warn-days': '7' }, { from: `/admin/users/${bob.id}` });
     assert.equal(warned.statusCode, 303);
+    const withdrawn = await postForm(t.app, moderator, `/admin/users/${bob.id}/leech`, { allow: 'false', 'leech-reason': 'Hit-and-runs on purpose' }, { from: `/admin/users/${bob.id}` });
+    assert.equal(withdrawn.statusCode, 303);
     const inbox = (await get('/inbox', bob)).body;
     assert.match(inbox, /You have been warned<\/a> <span class="badge free">new/);
+    assert.match(inbox, /Your download rights are withdrawn<\/a> <span class="badge free">new/);
     const written = await post(admin, `/admin/inbox/new?member=${bob.id}`, { subject: 'About your uploads', body: 'Please add descriptions.' }, `/admin/inbox/new?member=${bob.id}`);
     assert.equal(written.statusCode, 303);
     const id = ticketIdOf(written);

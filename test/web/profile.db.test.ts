@@ -75,6 +75,8 @@ describe('profile', () => {
   });
 
   it('lists seeding, leeching, snatched, uploaded and per-release history, without addresses', async () => {
+    // shown to every member by the owner's choice (the default is staff only: test/web/privacy.db.test.ts)
+    await t.db.prisma.user.update({ where: { id: ownerId }, data: { listsVisibleTo: 'members' } });
     const categoryId = await firstCategoryId(t.app);
     const [seedId, leechId, uploadId] = await seedReleases(t.app, [
       { name: 'Seeded.Thing', categoryId },

@@ -37,6 +37,8 @@ describe('release details', () => {
       ],
     });
     await prisma.snatch.create({ data: { userId: member.id, releaseId } });
+    // names and clients shown to every member by their choice (test/web/privacy.db.test.ts covers the default)
+    await prisma.user.updateMany({ data: { listsVisibleTo: 'members' } });
   });
   after(async () => t.close());
 

@@ -11,6 +11,7 @@ import { issueResetLink } from '../auth/recovery/issue-reset-link.js';
 import { givePerks } from './give-perks.js';
 import { grantInvites } from './grant-invites.js';
 import { resetMemberPasskey } from './reset-member-passkey.js';
+import { resetMemberTwoFactor } from '../two-factor/reset-member-two-factor.js';
 import { setAccountEnabled } from './set-account-enabled.js';
 import { setLeechRight } from './set-leech-right.js';
 import { warnMember } from './warn-member.js';
@@ -70,6 +71,10 @@ export const MEMBER_ACTIONS: Record<string, MemberAction> = {
     const link = await issueResetLink({ app, actor, targetId, reason: reasonOf('reset-link', body) });
     // Shown once (the flash message is read and cleared by the next page); the log keeps no token.
     return `Reset link, shown only now. Pass it on privately (it works once, for a day): ${link}`;
+  },
+  async 'two-factor'({ app, actor, targetId, body }) {
+    await resetMemberTwoFactor({ app, actor, targetId, reason: reasonOf('two-factor', body) });
+    return 'Two-factor login turned off; the member was logged out everywhere and can log in with the password alone.';
   },
   async role({ app, actor, targetId, body }) {
     await changeMemberRole({ app, actor, targetId, role: text(body, 'role'), reason: reasonOf('role', body) });

@@ -97,7 +97,7 @@ export async function findMember(prisma: PrismaClient, id: number) {
     where: { id },
     select: {
       ...memberRowSelect,
-      email: true, passkey: true, uploadedActual: true, downloadedActual: true, disabledReason: true,
+      email: true, passkey: true, totpEnabledAt: true, uploadedActual: true, downloadedActual: true, disabledReason: true,
       watchStartedAt: true, watchDownloaded: true, bonusPoints: true, invitesLeft: true, userClass: true, freeleechTokens: true, personalFreeleechUntil: true, doubleUploadUntil: true,
       invitedBy: { select: { id: true, username: true } },
     },

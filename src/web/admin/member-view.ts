@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { formatByteAmount } from './form.js';
 import { listModerationLog } from './queries.js';
 import {
-  canChangeRole, canClearHitAndRun, canGivePerks, canDisableAccount, canEditTraffic, canGrantInvites, canIssueResetLink, canResetPasskeyOf,
+  canChangeRole, canClearHitAndRun, canGivePerks, canDisableAccount, canEditTraffic, canGrantInvites, canIssueResetLink, canResetPasskeyOf, canResetTwoFactorOf,
   canSeePeerAddresses, canSetLeechRight, canWarn,
 } from '../guards.js';
 import type { SessionUser } from '../session.js';
@@ -38,6 +38,7 @@ function permissions(actor: SessionUser, member: MemberDetails) {
     passkey: canResetPasskeyOf(actor, member),
     role: canChangeRole(actor, member),
     resetLink: canIssueResetLink(actor, member),
+    twoFactor: canResetTwoFactorOf(actor, member) && member.totpEnabledAt !== null,
     invites: canGrantInvites(actor, member),
     hnr: canClearHitAndRun(actor, member),
     perks: canGivePerks(actor, member),

@@ -1,10 +1,12 @@
 // Withdraw or restore a member's leech right by hand. A manual withdrawal is marked 'staff'
 // so the ratio job never undoes it; a manual restore clears any policy reason (the job may
-// withdraw again later if the rules still say so).
+// withdraw again later if the rules still say so). The member is told in their inbox, with
+// the reason, and can answer the staff there.
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../errors.js';
 import { logModeration } from '../../policy/moderation-log.js';
 import { canSetLeechRight } from '../guards.js';
+import { messageMember } from '../inbox/open-ticket.js';
 import { loadTarget, type Actor } from './action-target.js';
 
 export async function setLeechRight(options: { app: FastifyInstance; actor: Actor; targetId: number; allow: boolean; reason: string }): Promise<void> {
@@ -28,6 +30,11 @@ export async function setLeechRight(options: { app: FastifyInstance; actor: Acto
       reason,
       details: { previouslyWithdrawnBy: target.leechWithdrawnBy },
       at: now,
+    });
+    await messageMember(tx, {
+      memberId: target.id, staffId: actor.id, kind: 'staff', now,
+      subject: allow ? 'Your download rights are restored' : 'Your download rights are withdrawn',
+      body: allow ? `${reason}\n\n*(you can download again)*` : `${reason}\n\n*(you can still seed and earn upload credit; reply here to discuss it with staff)*`,
     });
   });
   await app.tracker.syncMember(target.id);

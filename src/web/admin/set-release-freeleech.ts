@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../errors.js';
 import type { FreeleechMode } from '../../generated/prisma/client.js';
 import { logModeration } from '../../policy/moderation-log.js';
+import { notifyMatchingFilters } from '../notifications/match-upload.js';
 import type { Actor } from './action-target.js';
 
 export const FREELEECH_MODES: FreeleechMode[] = ['normal', 'freeleech', 'neutral', 'double_upload'];
@@ -21,5 +22,7 @@ export async function setReleaseFreeleech(options: { app: FastifyInstance; actor
     for (const r of found) await logModeration(tx, { actorId: actor.id, releaseId: r.id, action: 'set_freeleech', reason, details: { mode }, at: now });
   });
   for (const r of found) await app.tracker.syncRelease(r.id);
+  // filters asking for freeleech only learn of a release when it becomes free, not only at upload
+  if (mode === 'freeleech' || mode === 'neutral') for (const r of found) await notifyMatchingFilters(app.db.prisma, r.id, now.getTime());
   return found.length;
 }

@@ -5,13 +5,14 @@ import { AppError } from '../../errors.js';
 import { canEditSettings } from '../guards.js';
 import { flash, render } from '../render.js';
 import { requireReason, type FormBody } from './form.js';
-import { REGISTRATION_MODES } from '../../settings.js';
 import { LANGUAGE_NAMES, LOCALES } from '../../i18n/index.js';
+import { REGISTRATION_MODES, STAFF_TWO_FACTOR } from '../../settings.js';
 import { saveSettings } from './save-settings.js';
 import { parseSettingsForm, settingsToForm, TABLE_ROWS, textFields } from './settings-form.js';
 import { requireAllowed, requireStaff } from './staff-guard.js';
 
 const MODE_LABELS = { open: 'Open: anyone can register', invite: 'Invite only', closed: 'Closed' };
+const STAFF_TWO_FACTOR_LABELS = { optional: 'Optional', required: 'Required: staff without it are sent to turn it on' };
 
 function renderSettings(request: FastifyRequest, reply: FastifyReply, form: Record<string, string>, errors: Record<string, string>) {
   const rows = Array.from({ length: TABLE_ROWS }, (_, i) => ({
@@ -25,6 +26,7 @@ function renderSettings(request: FastifyRequest, reply: FastifyReply, form: Reco
     fields: textFields(form, errors),
     modes: REGISTRATION_MODES.map((m) => ({ value: m, label: MODE_LABELS[m], selected: m === form.registrationMode })),
     locales: LOCALES.map((l) => ({ value: l, label: LANGUAGE_NAMES[l], selected: l === form.defaultLocale })),
+    staffTwoFactor: STAFF_TWO_FACTOR.map((m) => ({ value: m, label: STAFF_TWO_FACTOR_LABELS[m], selected: m === form.staffTwoFactor })),
   });
 }
 

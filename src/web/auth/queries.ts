@@ -4,7 +4,7 @@ import type { PrismaClient } from '../../generated/prisma/client.js';
 export function findLoginCandidate(prisma: PrismaClient, username: string) {
   return prisma.user.findUnique({
     where: { usernameLower: username.toLowerCase() },
-    select: { id: true, username: true, passwordHash: true, enabled: true, disabledReason: true },
+    select: { id: true, username: true, passwordHash: true, enabled: true, disabledReason: true, totpEnabledAt: true },
   });
 }
 

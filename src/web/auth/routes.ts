@@ -10,6 +10,7 @@ import { LoginThrottle } from './login-throttle.js';
 import { verifyNothing, verifyPassword } from './password.js';
 import { findLoginCandidate } from './queries.js';
 import { registerMember, registrationAllowed, type RegisterForm } from './register-member.js';
+import { secondStepRoutes, startSecondStep } from '../two-factor/login-step.js';
 
 type Body = Record<string, unknown>;
 
@@ -120,10 +121,15 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
     }
     // the password was right: the member may read and write their appeal (src/web/inbox/appeal.ts)
     if (!candidate.enabled) return showAppeal(request, reply, candidate);
+    // with two-factor login the password gives a challenge, not a session; the throttle keeps
+    // counting until the second step succeeds
+    if (candidate.totpEnabledAt) return startSecondStep(app, reply, candidate.id, next);
     throttle.recordSuccess(username);
     await startSession(app, request, reply, candidate.id);
     return reply.redirect(next, 303);
   });
+
+  secondStepRoutes(app, { throttle, safeNext, startSession: (request, reply, userId) => startSession(app, request, reply, userId) });
 
   app.post('/logout', async (request, reply) => {
     await endSession(app.db.prisma, request, reply);

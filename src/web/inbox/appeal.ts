@@ -36,7 +36,7 @@ export async function showAppeal(request: FastifyRequest, reply: FastifyReply, m
   });
 }
 
-async function submitAppeal(this: { throttle: LoginThrottle }, request: FastifyRequest, reply: FastifyReply) {
+async function submitAppeal(throttle: LoginThrottle, request: FastifyRequest, reply: FastifyReply) {
   const app = request.server;
   const body = request.body as FormBody;
   const username = text(body, 'username').slice(0, 64);
@@ -45,12 +45,12 @@ async function submitAppeal(this: { throttle: LoginThrottle }, request: FastifyR
     reply.code(status);
     return render(request, reply, 'pages/auth/login', { title: 'Log in', next: '/', username, error: message });
   };
-  const locked = this.throttle.lockedFor(username);
+  const locked = throttle.lockedFor(username);
   if (locked > 0) return refuse(`Too many failed attempts for this account. Try again in ${locked} minute${locked === 1 ? '' : 's'}.`, 429);
   const candidate = username ? await findLoginCandidate(app.db.prisma, username) : null;
   const ok = candidate ? await verifyPassword(candidate.passwordHash, password) : await verifyNothing(password);
   if (!candidate || !ok) {
-    this.throttle.recordFailure(username);
+    throttle.recordFailure(username);
     return refuse('Wrong username or password.', 401);
   }
   if (candidate.enabled) return refuse('This account is not disabled: log in instead, and write to staff from your inbox.', 400);
@@ -63,5 +63,5 @@ async function submitAppeal(this: { throttle: LoginThrottle }, request: FastifyR
 
 export async function appealRoutes(app: FastifyInstance): Promise<void> {
   const throttle = new LoginThrottle(() => app.clock.now());
-  app.post('/appeal', { config: { rateLimit: { max: 10, timeWindow: '1 minute' } } }, submitAppeal.bind({ throttle }));
+  app.post('/appeal', { config: { rateLimit: { max: 10, timeWindow: '1 minute' } } }, (request, reply) => submitAppeal(throttle, request, reply));
 }

@@ -7,6 +7,7 @@ import { Prisma, type PrismaClient } from '../../generated/prisma/client.js';
 import { parseTorrent, type ParsedTorrent } from '../../torrents/index.js';
 import type { TrackerService } from '../../tracker/service.js';
 import type { MediaIds } from '../api/media-ids.js';
+import { notifyMatchingFilters } from '../notifications/match-upload.js';
 import { findReleaseByHashes } from './queries.js';
 
 export interface CreateReleaseOptions {
@@ -86,5 +87,7 @@ export async function createRelease(options: CreateReleaseOptions): Promise<{ id
     throw error;
   }
   await options.tracker.syncRelease(id);
+  // saved searches are matched here, so uploads from the form and from the API both notify
+  await notifyMatchingFilters(options.prisma, id, options.now.getTime());
   return { id, parsed };
 }

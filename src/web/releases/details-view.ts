@@ -1,5 +1,7 @@
 // The details page's data: metadata, file tree, peers (addresses only for staff) and snatches.
 import type { Database } from '../../db/client.js';
+import { canSeeNameInSwarm } from '../guards.js';
+import type { SessionUser } from '../session.js';
 import { buildFileTree } from './file-tree.js';
 import { listActivePeers, listReleaseFiles, listSnatches, type ReleaseDetails } from './queries.js';
 
@@ -14,10 +16,17 @@ export function percentDone(size: bigint, left: bigint): string {
 
 type Peer = Awaited<ReturnType<typeof listActivePeers>>[number];
 
-function peerView(peer: Peer, size: bigint, showAddresses: boolean) {
+type Viewer = Pick<SessionUser, 'id' | 'role'>;
+
+/**
+ * A member's name and client show only to whom their privacy choice allows (staff see all);
+ * others read "anonymous" and no client. The tracker's own peer lists never carry names.
+ */
+function peerView(peer: Peer, size: bigint, showAddresses: boolean, viewer: Viewer) {
+  const named = canSeeNameInSwarm(viewer, peer.user);
   return {
-    member: peer.user,
-    client: peer.client || 'unknown',
+    member: named ? { id: peer.user.id, username: peer.user.username } : null,
+    client: named ? peer.client || 'unknown' : null,
     uploaded: peer.uploaded,
     downloaded: peer.downloaded,
     left: peer.left,
@@ -35,7 +44,7 @@ function peerView(peer: Peer, size: bigint, showAddresses: boolean) {
 export async function detailsView(
   db: Pick<Database, 'prisma' | 'sql'>,
   release: ReleaseDetails,
-  options: { showAddresses: boolean; live: { seeders: number; leechers: number } },
+  options: { showAddresses: boolean; live: { seeders: number; leechers: number }; viewer: Viewer },
 ) {
   const [files, peers, snatches] = await Promise.all([
     listReleaseFiles(db.prisma, release.id),
@@ -51,8 +60,8 @@ export async function detailsView(
       version: release.infoHashV1 && release.infoHashV2 ? 'hybrid (v1 + v2)' : release.infoHashV2 ? 'v2' : 'v1',
     },
     tree: buildFileTree(files),
-    peers: peers.map((peer) => peerView(peer, release.size, options.showAddresses)),
-    snatches,
+    peers: peers.map((peer) => peerView(peer, release.size, options.showAddresses, options.viewer)),
+    snatches: snatches.map(({ completedAt, user }) => ({ completedAt, user: canSeeNameInSwarm(options.viewer, user) ? { id: user.id, username: user.username } : null })),
     showAddresses: options.showAddresses,
   };
 }

@@ -1,6 +1,7 @@
 // Release queries for the details and download pages, each with an explicit select.
 import type { SqlDriver } from '../../db/driver.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
+import type { ListsVisibility } from '../guards.js';
 
 /** A UTC timestamp column as a timestamptz, which the driver reads the same in any time zone. */
 const utc = (column: string): string => `${column} AT TIME ZONE 'UTC'`;
@@ -53,38 +54,39 @@ export async function listReleaseFiles(prisma: PrismaClient, releaseId: number) 
 interface PeerRow {
   client: string; uploaded: bigint | string; downloaded: bigint | string; left: bigint | string; seeder: boolean;
   ipv4: string | null; ipv6: string | null; port: number; lastAnnounceAt: Date; userId: number; username: string;
+  listsVisibleTo: ListsVisibility;
 }
 
 /** Peers the tracker currently counts (inactive rows are kept only as accounting baselines). */
 export async function listActivePeers(sql: SqlDriver, releaseId: number, limit = 200) {
   const rows = await sql.query<PeerRow>(
     `SELECT p.client, p.uploaded, p.downloaded, p."left", p.seeder, p.ipv4, p.ipv6, p.port,
-            ${utc('p.last_announce_at')} AS "lastAnnounceAt", u.id AS "userId", u.username
+            ${utc('p.last_announce_at')} AS "lastAnnounceAt", u.id AS "userId", u.username, u.lists_visible_to AS "listsVisibleTo"
      FROM peers p JOIN users u ON u.id = p.user_id
      WHERE p.release_id = $1 AND p.active
      ORDER BY p.seeder DESC, p.last_announce_at DESC
      LIMIT $2`,
     [releaseId, limit],
   );
-  return rows.map(({ userId, username, ...peer }) => ({
+  return rows.map(({ userId, username, listsVisibleTo, ...peer }) => ({
     ...peer,
     uploaded: bigint(peer.uploaded),
     downloaded: bigint(peer.downloaded),
     left: bigint(peer.left),
-    user: { id: userId, username },
+    user: { id: userId, username, listsVisibleTo },
   }));
 }
 
 export async function listSnatches(sql: SqlDriver, releaseId: number, limit = 100) {
-  const rows = await sql.query<{ completedAt: Date; userId: number; username: string }>(
-    `SELECT ${utc('s.completed_at')} AS "completedAt", u.id AS "userId", u.username
+  const rows = await sql.query<{ completedAt: Date; userId: number; username: string; listsVisibleTo: ListsVisibility }>(
+    `SELECT ${utc('s.completed_at')} AS "completedAt", u.id AS "userId", u.username, u.lists_visible_to AS "listsVisibleTo"
      FROM snatches s JOIN users u ON u.id = s.user_id
      WHERE s.release_id = $1
      ORDER BY s.completed_at DESC
      LIMIT $2`,
     [releaseId, limit],
   );
-  return rows.map(({ completedAt, userId, username }) => ({ completedAt, user: { id: userId, username } }));
+  return rows.map(({ completedAt, userId, username, listsVisibleTo }) => ({ completedAt, user: { id: userId, username, listsVisibleTo } }));
 }
 
 /** The release already holding any of these hashes (v1, v2), deleted or not. */

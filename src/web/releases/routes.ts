@@ -12,6 +12,8 @@ import { render } from '../render.js';
 import { uploadRoutes } from '../upload/routes.js';
 import { browseView } from './browse-view.js';
 import { buildDownload, contentDisposition, type AnnounceTiers } from './build-download.js';
+import { isBookmarked } from '../bookmarks/queries.js';
+import { notifyLink } from '../notifications/notify-link.js';
 import { detailsView } from './details-view.js';
 import { releaseEditRoutes } from './edit-routes.js';
 import { findReleaseDetails, findReleaseForDownload, findUserByRssToken, hasSnatchedOrSeeds } from './queries.js';
@@ -40,6 +42,7 @@ async function browse(request: FastifyRequest, reply: FastifyReply) {
     rows: result.rows,
     categories: categories.map((c) => ({ ...c, selected: c.id === search.categoryId })),
     freeleech: search.freeleech,
+    notifyLink: notifyLink(search),
     ...browseView(search, result, request.locale),
   });
 }
@@ -56,13 +59,14 @@ async function details(request: FastifyRequest<{ Params: { id: string } }>, repl
   const release = await findReleaseDetails(db.sql, parseReleaseId(request.params.id));
   if (!release || (release.deletedAt && !canSeeDeletedReleases(user))) throw AppError.notFound('releases.notFound');
   const live = request.server.tracker.engine.countsOf(release.id);
-  const view = await detailsView(db, release, { showAddresses: canSeePeerAddresses(user), live });
+  const view = await detailsView(db, release, { showAddresses: canSeePeerAddresses(user), live, viewer: user });
   const mayDownload = canDownloadRelease(user, release) || (await hasSnatchedOrSeeds(db.prisma, user.id, release.id));
   const perks = await releasePerksView(request.server, user.id, { ...release, seeders: live.seeders });
   const comments = await releaseCommentsView(request.server, user, release.id, commentsPageOf(request.query));
+  const bookmarked = await isBookmarked(db.prisma, user.id, release.id);
   const images = request.server.settings.get('descriptionImages') === 'https';
   return render(request, reply, 'pages/releases/details', {
-    title: visibleName(release.name), ...view, mayDownload, perks, comments, canEdit: canEditOwnRelease(user, release),
+    title: visibleName(release.name), ...view, mayDownload, perks, comments, bookmarked, canEdit: canEditOwnRelease(user, release),
     descriptionHtml: release.description ? renderMarkdown(release.description, { images, breaks: true }) : null,
   });
 }

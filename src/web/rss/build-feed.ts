@@ -21,6 +21,8 @@ export interface FeedOptions {
   category: { name: string; slug: string } | null;
   releases: FeedRelease[];
   now: Date;
+  /** a personal feed (bookmarks, a notification filter): its own title and path after /rss/<token> */
+  personal?: { title: string; path: string; description: string };
 }
 
 export const feedDownloadUrl = (baseUrl: string, releaseId: number, token: string): string =>
@@ -43,9 +45,10 @@ function feedItem(options: FeedOptions, release: FeedRelease): string {
 }
 
 export function buildFeed(options: FeedOptions): string {
-  const { siteName, baseUrl, token, category } = options;
-  const title = category ? `${siteName}: new in ${category.name}` : `${siteName}: new releases`;
-  const self = `${baseUrl}/rss/${token}${category ? `?category=${encodeURIComponent(category.slug)}` : ''}`;
+  const { siteName, baseUrl, token, category, personal } = options;
+  const title = personal ? `${siteName}: ${personal.title}` : category ? `${siteName}: new in ${category.name}` : `${siteName}: new releases`;
+  const self = `${baseUrl}/rss/${token}${personal ? personal.path : category ? `?category=${encodeURIComponent(category.slug)}` : ''}`;
+  const about = personal?.description ?? `The ${options.releases.length} newest releases on ${siteName}.`;
   const browse = `${baseUrl}/releases`;
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
@@ -53,7 +56,7 @@ export function buildFeed(options: FeedOptions): string {
     '<channel>',
     `<title>${escapeXml(title)}</title>`,
     `<link>${escapeXml(browse)}</link>`,
-    `<description>${escapeXml(`The ${options.releases.length} newest releases on ${siteName}. Private feed: do not share its address.`)}</description>`,
+    `<description>${escapeXml(`${about} Private feed: do not share its address.`)}</description>`,
     `<atom:link href="${escapeXml(self)}" rel="self" type="application/rss+xml"/>`,
     `<lastBuildDate>${options.now.toUTCString()}</lastBuildDate>`,
     '<ttl>15</ttl>',

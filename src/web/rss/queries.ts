@@ -15,7 +15,7 @@ export interface FeedRelease {
   categorySlug: string;
 }
 
-interface FeedRow {
+export interface FeedRow {
   id: number;
   name: string;
   size: string;
@@ -44,19 +44,28 @@ export async function listFeedReleases(sql: SqlDriver, categoryId: number | null
     params.push(categoryId);
     where += ` AND r.category_id = $${params.length}`;
   }
-  // created_at is a timestamp without time zone holding UTC: read it as epoch milliseconds so
-  // the driver's local-time parsing cannot shift it.
   const rows = await sql.query<FeedRow>(
-    `SELECT r.id, r.name, r.size::text AS size, octet_length(r.torrent_file)::int AS torrent_bytes,
-            (extract(epoch FROM r.created_at) * 1000)::float8 AS created_ms,
-            c.name AS category_name, c.slug AS category_slug
+    `SELECT ${FEED_COLUMNS}
        FROM releases r JOIN categories c ON c.id = r.category_id
       WHERE ${where}
       ORDER BY r.created_at DESC, r.id DESC
       LIMIT ${FEED_SIZE}`,
     params,
   );
-  return rows.map((r) => ({
+  return rows.map(toFeedRelease);
+}
+
+/**
+ * What a feed item reads, from `releases r` joined with `categories c`. created_at is a
+ * timestamp without time zone holding UTC: read as epoch milliseconds so the driver's
+ * local-time parsing cannot shift it.
+ */
+export const FEED_COLUMNS = `r.id, r.name, r.size::text AS size, octet_length(r.torrent_file)::int AS torrent_bytes,
+            (extract(epoch FROM r.created_at) * 1000)::float8 AS created_ms,
+            c.name AS category_name, c.slug AS category_slug`;
+
+export function toFeedRelease(r: FeedRow): FeedRelease {
+  return {
     id: Number(r.id),
     name: r.name,
     size: BigInt(r.size),
@@ -64,5 +73,5 @@ export async function listFeedReleases(sql: SqlDriver, categoryId: number | null
     createdAt: new Date(Number(r.created_ms)),
     categoryName: r.category_name,
     categorySlug: r.category_slug,
-  }));
+  };
 }

@@ -4,7 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config.js';
 import { httpAnnounceUrl, udpAnnounceUrl } from '../releases/build-download.js';
-import { canSeeSecretsOf, isStaff } from '../guards.js';
+import { canSeeListsOf, canSeeSecretsOf, isStaff } from '../guards.js';
 import type { SessionUser } from '../session.js';
 import { FALLBACK_LOCALE, type Locale } from '../../i18n/locales.js';
 import { formatDecimal2, formatRatio, ratioOf } from '../view-helpers.js';
@@ -55,14 +55,15 @@ function uploadsPager(page: number, total: number) {
   };
 }
 
-async function profileLists(app: FastifyInstance, userId: number, uploadsPage: number, locale: Locale) {
+/** `private`: the member's privacy choice hides the lists from this viewer, so they are not even read. */
+async function profileLists(app: FastifyInstance, userId: number, uploadsPage: number, hidden: boolean, locale: Locale) {
   const prisma = app.db.prisma;
   const [peers, snatches, uploads, uploadCount, transfers] = await Promise.all([
-    listActivePeersOf(prisma, userId),
-    listSnatchesOf(prisma, userId),
+    hidden ? [] : listActivePeersOf(prisma, userId),
+    hidden ? [] : listSnatchesOf(prisma, userId),
     listUploadsOf(prisma, userId, uploadsPage),
     countUploadsOf(prisma, userId),
-    listTransfersOf(prisma, userId),
+    hidden ? [] : listTransfersOf(prisma, userId),
   ]);
   const withPercent = (p: (typeof peers)[number]) => ({ ...p, percent: percentDone(p.left, p.release.size) });
   return {
@@ -80,7 +81,10 @@ async function profileLists(app: FastifyInstance, userId: number, uploadsPage: n
 }
 
 export async function profileView(app: FastifyInstance, viewer: SessionUser, profile: Profile, uploadsPage = 1, locale: Locale = FALLBACK_LOCALE) {
-  const [lists, history, economy] = await Promise.all([profileLists(app, profile.id, uploadsPage, locale), listRatioHistory(app.db.prisma, profile.id, app.clock.now()), economyView(app, profile.id)]);
+  const listsHidden = !canSeeListsOf(viewer, profile);
+  const [lists, history, economy] = await Promise.all([
+    profileLists(app, profile.id, uploadsPage, listsHidden, locale), listRatioHistory(app.db.prisma, profile.id, app.clock.now()), economyView(app, profile.id),
+  ]);
   const showSecrets = canSeeSecretsOf(viewer, profile);
   // The template never gets the secret fields unless it may show them.
   const { passkey: _p, rssToken: _r, email: _e, ...publicProfile } = profile;
@@ -88,6 +92,7 @@ export async function profileView(app: FastifyInstance, viewer: SessionUser, pro
     profile: publicProfile,
     isOwner: viewer.id === profile.id,
     viewerIsStaff: isStaff(viewer),
+    listsHidden,
     secrets: showSecrets ? secretsOf(app.config, profile) : null,
     ...ratioStatus(profile, app.clock.now(), locale),
     ...lists,

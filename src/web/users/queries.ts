@@ -25,6 +25,7 @@ const profileSelect = {
   bonusPoints: true,
   createdAt: true,
   lastSeenAt: true,
+  listsVisibleTo: true,
   invitedBy: { select: { id: true, username: true } },
 } as const;
 
@@ -36,7 +37,7 @@ export type Profile = NonNullable<Awaited<ReturnType<typeof findProfile>>>;
 
 /** What the owner's settings page edits. */
 export function findAccount(prisma: PrismaClient, id: number) {
-  return prisma.user.findUnique({ where: { id }, select: { id: true, username: true, email: true, emailVerifiedAt: true, announceTiers: true } });
+  return prisma.user.findUnique({ where: { id }, select: { id: true, username: true, email: true, emailVerifiedAt: true, announceTiers: true, totpEnabledAt: true, listsVisibleTo: true } });
 }
 
 /** Peers in a swarm right now (one row per client; a member may seed from two machines). */

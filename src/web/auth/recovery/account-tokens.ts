@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { Prisma, PrismaClient } from '../../../generated/prisma/client.js';
 import { hashToken } from '../../session.js';
 
-export type TokenPurpose = 'reset' | 'verify_email';
+export type TokenPurpose = 'reset' | 'verify_email' | 'login_2fa';
 
 /** Links mailed to the member: short, since a mailbox may be read by others later. */
 export const MAILED_RESET_TTL_MS = 60 * 60 * 1000;

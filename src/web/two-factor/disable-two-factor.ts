@@ -1,0 +1,32 @@
+// A member turns two-factor login off with their password and a code (from the app, or a
+// recovery code), so neither a borrowed browser nor a stolen password alone can do it. Every
+// other session ends.
+import type { PrismaClient } from '../../generated/prisma/client.js';
+import { AppError } from '../../errors.js';
+import { verifyPassword } from '../auth/password.js';
+import { clearTwoFactor, findTwoFactor } from './queries.js';
+import { verifySecondFactor } from './verify-second-factor.js';
+
+export interface DisableTwoFactorOptions {
+  prisma: PrismaClient;
+  userId: number;
+  password: string;
+  code: string;
+  now: number;
+  keepSessionId: string | null;
+}
+
+export async function disableTwoFactor(options: DisableTwoFactorOptions): Promise<void> {
+  const { prisma, userId, now } = options;
+  const account = await findTwoFactor(prisma, userId);
+  if (!account) throw AppError.notFound('There is no member with that number.');
+  if (!account.totpEnabledAt) throw AppError.conflict('Two-factor login is already off.');
+  if (!(await verifyPassword(account.passwordHash, options.password))) throw AppError.badRequest('That is not your password.', 'disable-password');
+  if (!(await verifySecondFactor(prisma, account, options.code, now))) {
+    throw AppError.badRequest('That code is not right, or was already used.', 'disable-code');
+  }
+  await prisma.$transaction(async (tx) => {
+    await clearTwoFactor(tx, userId);
+    await tx.session.deleteMany({ where: { userId, ...(options.keepSessionId ? { id: { not: options.keepSessionId } } : {}) } });
+  });
+}
