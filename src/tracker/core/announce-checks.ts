@@ -36,7 +36,7 @@ export function checkClient(policy: TrackerPolicy, peerId: string, rulesUrl: str
 }
 
 export function checkUser(user: TrackerUser): void {
-  if (!user.enabled) throw TrackerError.of('accountDisabled', undefined, 3600);
+  if (!user.enabled) throw TrackerError.of('accountDisabled', undefined, 3600).forMember(user.locale);
 }
 
 export function checkRelease(catalog: Catalog, infoHash: Buffer): TrackerRelease {

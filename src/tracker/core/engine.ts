@@ -140,13 +140,7 @@ export class TrackerEngine implements TrackerCore {
   }
 
   scrape(passkey: string, infoHashes: Buffer[]): ScrapeEntry[] {
-    const user = checkPasskey(this.options.catalog, passkey);
-    try {
-      checkUser(user);
-    } catch (error) {
-      if (error instanceof TrackerError) error.forMember(user.locale);
-      throw error;
-    }
+    checkUser(checkPasskey(this.options.catalog, passkey));
     const entries: ScrapeEntry[] = [];
     for (const infoHash of infoHashes) {
       const release = this.options.catalog.releaseByHash(infoHash);
