@@ -2,7 +2,7 @@
 // handleAnnounce (query parse + core + bencode, what the HTTP fast path runs per announce)
 // with the bare core and with the core wrapped by the metrics tally, alternating rounds,
 // CPU time per announce (steadier than wall time on a shared machine). Run:
-// node --import tsx bench/metrics-core.ts   (bench/metrics-cost.ts measures it over HTTP with wrk)
+// node --import tsx bench/metrics-core.ts   (`npm run bench` runs it in its metrics-cost section)
 import { FakeClock } from '../src/clock.js';
 import { TrackerTally } from '../src/metrics/tracker-tally.js';
 import { TrackerEngine } from '../src/tracker/core/engine.js';
@@ -89,5 +89,8 @@ for (let i = 0; i < ROUNDS; i++) {
 const ratios = counted.map((c, i) => c / bare[i]);
 console.log(`bare core:    ${bare.map((n) => n.toFixed(0)).join(' ')} ns CPU/announce (median ${median(bare).toFixed(0)})`);
 console.log(`with metrics: ${counted.map((n) => n.toFixed(0)).join(' ')} ns CPU/announce (median ${median(counted).toFixed(0)})`);
-console.log(`wrapper alone: ${wrapperOverhead().toFixed(0)} ns per announce`);
+const wrapperNs = wrapperOverhead();
+console.log(`wrapper alone: ${wrapperNs.toFixed(0)} ns per announce`);
 console.log(`cost: median ratio ${median(ratios).toFixed(3)} (+${(median(counted) - median(bare)).toFixed(0)} ns per announce) over ${ROUNDS} alternating rounds of ${CALLS}`);
+// the line bench/sections/metrics-cost.ts reads
+console.log(`METRICSJSON ${JSON.stringify({ bareNs: median(bare), wrappedNs: median(counted), ratio: median(ratios), wrapperNs })}`);

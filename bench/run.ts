@@ -1,83 +1,44 @@
-// `npm run bench` (method: bench/README.md): HTTP announce throughput and latency of seedkeep side by side with
-// a trivial node:http responder, bittorrent-tracker and opentracker; UDP; latency at half of
-// peak; memory per peer; the ledger flush at peak; page latency at 1M releases. Writes
-// bench/results/latest.md and prints the tables. `--quick`: shorter runs (< 2 minutes).
+// `npm run bench` (method: bench/README.md): HTTP announce throughput, latency and CPU per
+// announce by process of seedkeep on a steady and an all-new load, side by side with a trivial
+// node:http responder, bittorrent-tracker and opentracker; UDP; latency at half of peak; the
+// cost of the metrics; memory per peer; the ledger flush at peak; page latency at 1M releases.
+// Writes bench/results/latest.md and prints the tables. `--quick`: shorter runs.
 // DATABASE_URL (optional): also run seedkeep on PostgreSQL (scratch databases next to it),
 // measure the flush there and the pages.
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { makeFixture, passkeyOf, writeFixtureFile, writeWhitelist, type Fixture } from './lib/fixture.js';
+import { httpOptions, log, MEMBERS, RELEASES, section, TRACKER_DB, withServer, type Context } from './lib/context.js';
+import { makeFixture, writeFixtureFile, writeWhitelist } from './lib/fixture.js';
+import { ALL_NEW, OPEN } from './lib/load.js';
 import { describeMachine } from './lib/machine.js';
 import { dropDatabase, freshDatabase, serverVersion } from './lib/pg.js';
 import { freePort } from './lib/proc.js';
-import { httpTable, renderMarkdown, targetsTable } from './lib/report.js';
-import { durationsFor, trivialRate, type Pauses, type Results } from './lib/results.js';
+import { httpTable, renderMarkdown } from './lib/report.js';
+import { httpTarget, targetsTable } from './lib/report-targets.js';
+import { durationsFor, seedkeepRows, trivialRate } from './lib/results.js';
 import { buildSeedkeep, ensureTools } from './lib/tools.js';
-import { httpGet, sampleFailures } from './lib/announce-url.js';
+import { isLongSection, runLongSections } from './long-runs.js';
 import { describeRounds, measureBoundaries } from './sections/boundaries.js';
 import { burstLine, measureBurst } from './sections/burst.js';
-import { measureFlush } from './sections/flush.js';
-import { measureHttp, type HttpRow, type HttpRunOptions } from './sections/http.js';
+import { measureHttp } from './sections/http.js';
 import { heapBreakdown, measureMemory } from './sections/memory.js';
-import { pairedRatio } from './sections/paired.js';
+import { measureMetricsCost, metricsLine } from './sections/metrics-cost.js';
 import { measurePages } from './sections/pages.js';
 import { profileSeedkeep, profileTrivial } from './sections/profile.js';
+import { seedkeepSuite } from './sections/seedkeep-suite.js';
 import { measureUdp } from './sections/udp.js';
-import { startBtTracker, startFixedAnswer, startOpentracker, startSeedkeep, startTrivial, type Running } from './servers/start.js';
+import { startBtTracker, startFixedAnswer, startOpentracker, startTrivial } from './servers/start.js';
 
-const MEMBERS = 10_000;
-const RELEASES = 10_000;
-const TRACKER_DB = 'seedkeep_bench_tracker';
 const RESULTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results', 'latest.md');
 const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-interface Context {
-  results: Results;
-  fixture: Fixture;
-  fixtureFile: string;
-  whitelist: string;
-  work: string;
-  pgUrl: string;
-  tools: ReturnType<typeof ensureTools>;
-}
-
-function log(line: string): void {
-  process.stdout.write(`${line}\n`);
-}
-
-/** Runs one section; a failure is recorded and the bench goes on with the next. */
-async function section(ctx: Context, name: string, fn: () => Promise<void>): Promise<void> {
-  log(`\n== ${name}`);
-  try {
-    await fn();
-  } catch (error) {
-    const message = error instanceof Error ? error.message.split('\n').slice(0, 6).join(' ') : String(error);
-    ctx.results.errors.push(`${name}: ${message}`);
-    log(`  FAILED: ${message}`);
-  }
-}
-
-async function withServer(start: () => Promise<Running>, fn: (server: Running) => Promise<void>): Promise<void> {
-  const server = await start();
-  try {
-    await fn(server);
-  } finally {
-    await server.stop();
-  }
-}
-
-function httpOptions(ctx: Context, mode: 'open' | 'passkey'): HttpRunOptions {
-  const d = ctx.results.durations;
-  return { fixtureFile: ctx.fixtureFile, mode, durationSec: d.httpSec, warmupSec: d.warmupSec, connections: 50, quietMs: d.quietMs };
-}
-
 async function baselines(ctx: Context): Promise<void> {
-  const open = httpOptions(ctx, 'open');
+  const open = httpOptions(ctx, OPEN);
   await section(ctx, 'trivial node:http', () => withServer(() => startTrivial(freePort()), async (s) => void ctx.results.http.push(await measureHttp(s, open))));
   // seedkeep's requests (passkey paths, the longer query) through its transport alone
-  await section(ctx, 'fixed answer through seedkeep\'s fast path', () => withServer(() => startFixedAnswer(freePort()), async (s) => void ctx.results.http.push(await measureHttp(s, httpOptions(ctx, 'passkey')))));
+  await section(ctx, 'fixed answer through seedkeep\'s fast path', () => withServer(() => startFixedAnswer(freePort()), async (s) => void ctx.results.http.push(await measureHttp(s, httpOptions(ctx, ALL_NEW)))));
   await section(ctx, 'bittorrent-tracker', () => withServer(() => startBtTracker(freePort()), async (s) => void ctx.results.http.push(await measureHttp(s, open))));
   if (!ctx.tools.opentracker) {
     ctx.results.notes.push('opentracker rows skipped: the `opentracker` Debian package is not installed (run the bench as root to install it, or `apt-get install -y opentracker`).');
@@ -89,73 +50,8 @@ async function baselines(ctx: Context): Promise<void> {
   }));
 }
 
-async function sampleBeforeRun(ctx: Context, server: Running): Promise<void> {
-  const failures = await sampleFailures(server.url, ctx.fixture.passkeys, ctx.fixture.hashes);
-  ctx.results.samples[server.name] = failures;
-  log(failures.length === 0 ? '  sample announces: all succeeded' : `  sample announces FAILED: ${failures.join(' | ')}`);
-}
-
-/**
- * seedkeep on one database: peak, latency at half of it, UDP, the alternating ratio rounds;
- * and the flush where asked. `peakOnly` (--quick on the second database): peak and flush.
- */
-async function seedkeepSuite(ctx: Context, label: string, databaseUrl: string, flushHere: boolean, peakOnly = false): Promise<void> {
-  await withServer(
-    () => startSeedkeep(label, { dataDir: mkdtempSync(path.join(ctx.work, 'sk-')), port: freePort(), udpPort: freePort(), databaseUrl, members: MEMBERS, releases: RELEASES }),
-    async (s) => {
-      await sampleBeforeRun(ctx, s);
-      const peak = await measureHttp(s, httpOptions(ctx, 'passkey'));
-      ctx.results.http.push(peak);
-      if (!peakOnly) await halfLoadUdpAndRounds(ctx, s, peak);
-      if (flushHere) await flushOn(ctx, s, databaseUrl ? 'Postgres' : 'PGlite');
-    },
-  );
-}
-
-/** GC pauses and event-loop delay of seedkeep's main thread: `/start` begins, the read ends. */
-async function pausesCall(s: Running, path: '/bench/pauses/start' | '/bench/pauses'): Promise<Pauses | undefined> {
-  try {
-    return JSON.parse((await httpGet(s.url, path, 10_000)).toString()) as Pauses;
-  } catch {
-    return undefined; // a measurement aid: the row stands without it
-  }
-}
-
-async function halfLoadUdpAndRounds(ctx: Context, s: Running, peak: HttpRow): Promise<void> {
-  const d = ctx.results.durations;
-  const targetRate = Math.max(100, Math.round(peak.rps / 2));
-  log(`  latency at 50% of peak (${targetRate} req/s):`);
-  // One run's p99 rests on a few hundred requests: another tenant's burst on a shared machine
-  // moves it. Several rounds, the median one counts; every round is reported.
-  const rounds: (HttpRow & { pauses?: Pauses })[] = [];
-  for (let i = 0; i < d.latencyRounds; i++) {
-    const options = { ...httpOptions(ctx, 'passkey'), durationSec: d.latencySec, warmupSec: i === 0 ? d.warmupSec : 0, rate: targetRate };
-    // watched from after the warm-up and the quiet wait: this round's pauses only
-    const round = await measureHttp(s, options, 'paced', () => pausesCall(s, '/bench/pauses/start'));
-    const pauses = await pausesCall(s, '/bench/pauses');
-    if (pauses) log(`    main thread: ${pauses.gcCount} GC pauses, median ${pauses.gcMedianMs.toFixed(1)} ms, max ${pauses.gcMaxMs.toFixed(1)} ms; event-loop delay max ${pauses.loopMaxMs.toFixed(1)} ms`);
-    rounds.push({ ...round, pauses });
-  }
-  const median = [...rounds].sort((a, b) => a.p99Ms - b.p99Ms)[Math.floor(rounds.length / 2)];
-  ctx.results.latency.push({ ...median, targetRate, peak: peak.rps, roundP99s: rounds.map((r) => r.p99Ms) });
-  ctx.results.udp.push(await measureUdp(s, ctx.fixtureFile, d.udpSec, d.warmupSec, d.quietMs));
-  await withServer(() => startTrivial(freePort()), async (trivial) => {
-    const p = await pairedRatio(s, trivial, ctx.fixtureFile, d.pairedRounds, d.pairedSec);
-    ctx.results.paired.push(p);
-    log(`  alternating rounds: seedkeep ÷ trivial = ${p.ratios.map((r) => r.toFixed(2)).join(', ')} (median ${p.median.toFixed(2)})`);
-  });
-}
-
 async function seedkeepPglite(ctx: Context): Promise<void> {
   await section(ctx, 'seedkeep (PGlite)', () => seedkeepSuite(ctx, 'seedkeep (PGlite)', '', !ctx.pgUrl));
-}
-
-async function flushOn(ctx: Context, server: Running, database: string): Promise<void> {
-  log(`  flush at peak, ${ctx.results.durations.flushSec} s on ${database}...`);
-  const probe = { userId: MEMBERS + 1, passkey: passkeyOf(MEMBERS + 1), infoHash: ctx.fixture.hashes[0] };
-  const f = await measureFlush(server, database, ctx.fixtureFile, probe, ctx.results.durations.flushSec);
-  ctx.results.flush = f;
-  log(`  flush: ${f.flushCount} flushes, p95 ${f.flushP95.toFixed(1)} ms; lag p50 ${f.lagP50.toFixed(0)} ms p95 ${f.lagP95.toFixed(0)} ms (first third ${f.lagEarly.toFixed(0)}, last ${f.lagLate.toFixed(0)}); ${Math.round(f.wrk.rps)} req/s`);
 }
 
 async function seedkeepPostgres(ctx: Context): Promise<void> {
@@ -188,12 +84,11 @@ async function boundaries(ctx: Context): Promise<void> {
   }
 }
 
-/** Profiles seedkeep's announce path for every database it missed the 0.85x target on. */
+/** Profiles seedkeep's announce path on the steady load for every database it missed the HTTP target on. */
 async function profiles(ctx: Context): Promise<void> {
   const trivial = trivialRate(ctx.results);
   if (!trivial) return;
-  const ratioOf = (h: HttpRow): number => ctx.results.paired.find((p) => p.server === h.server)?.median ?? h.rps / trivial;
-  const missed = ctx.results.http.filter((h) => h.server.startsWith('seedkeep') && ratioOf(h) < 0.85);
+  const missed = seedkeepRows(ctx.results, 'steady').filter((h) => (ctx.results.paired.find((p) => p.server === h.server)?.median ?? h.rps / trivial) < httpTarget(h.server));
   if (!ctx.results.durations.profile) {
     if (missed.length) ctx.results.notes.push('seedkeep missed the HTTP target: the full run (without --quick) adds CPU profiles of its announce path.');
     return;
@@ -227,6 +122,16 @@ async function burst(ctx: Context): Promise<void> {
   });
 }
 
+async function metricsCost(ctx: Context): Promise<void> {
+  const d = ctx.results.durations;
+  await section(ctx, 'cost of the Prometheus metrics', async () => {
+    const m = await measureMetricsCost({ work: ctx.work, fixtureFile: ctx.fixtureFile, members: MEMBERS, releases: RELEASES, population: d.population,
+      rounds: d.metricsRounds, roundSec: d.metricsSec, coreRounds: d.metricsCoreRounds, coreCalls: d.metricsCoreCalls });
+    ctx.results.metrics = m;
+    log(`  ${metricsLine(m)}`);
+  });
+}
+
 async function memory(ctx: Context): Promise<void> {
   const d = ctx.results.durations;
   await section(ctx, `memory: ${d.memoryPeers} peers`, async () => {
@@ -256,6 +161,12 @@ async function pages(ctx: Context): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  const named = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+  if (named.length > 0) {
+    const unknown = named.filter((n) => !isLongSection(n));
+    if (unknown.length > 0) throw new Error(`unknown bench section ${unknown.join(', ')}: stop, soak or scale (bench/README.md)`);
+    return runLongSections(named, process.argv.slice(2).filter((a) => a.startsWith('--')), ROOT);
+  }
   const quick = process.argv.includes('--quick');
   const started = Date.now();
   const tools = ensureTools();
@@ -283,6 +194,7 @@ async function main(): Promise<void> {
     await seedkeepPostgres(ctx);
     await boundaries(ctx);
     await burst(ctx);
+    await metricsCost(ctx);
     await profiles(ctx);
     await memory(ctx);
     await pages(ctx);

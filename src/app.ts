@@ -11,6 +11,7 @@ import { createPolicyJob, type PolicyJob } from './policy/jobs/policy-job.js';
 import { Settings, trackerPolicyOf, type SettingValues } from './settings.js';
 import { logSerializers } from './log-redact.js';
 import { createTrackerService, type TrackerService } from './tracker/service.js';
+import { shareCatalogSync } from './shared/catalog-notify.js';
 import { installFastPath, type FastPath } from './tracker/http/fast-path.js';
 import { trackerHttpRoutes } from './tracker/http/routes.js';
 import { ensureDefaultCategories } from './web/categories.js';
@@ -61,6 +62,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     // Announce query strings are parsed by the tracker route itself (binary-safe, BEP 3).
     routerOptions: { ignoreTrailingSlash: true },
     bodyLimit: config.maxTorrentBytes + 1024 * 1024,
+    // start-up plugins load state and migrate; on a busy host that outlasts Fastify's 10 s default
+    pluginTimeout: 120_000,
   });
   const clock = deps.clock ?? systemClock;
   app.decorate('config', config);
@@ -80,6 +83,11 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   tracker.setPolicy(policyOf(settings.all()));
   settings.onChange((_changed, values) => tracker.setPolicy(policyOf(values)));
   if (deps.startTracker !== false) await tracker.start();
+  // Several processes on one database: each one's catalog changes reach the others' catalogs.
+  if (config.catalogNotify) {
+    const notifier = await shareCatalogSync(tracker, { databaseUrl: config.databaseUrl, sql: deps.db.sql, log: app.log });
+    app.addHook('onClose', async () => notifier.close());
+  }
   // Flush the tracker's ledger before the database goes away.
   app.addHook('onClose', async () => {
     await tracker.stop();

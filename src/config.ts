@@ -19,6 +19,8 @@ export interface Config {
   dataDir: string;
   /** empty: embedded PGlite in `${dataDir}/pglite` */
   databaseUrl: string;
+  /** several processes share the database: catalog changes go to all (LISTEN/NOTIFY) */
+  catalogNotify: boolean;
   sessionSecret: string;
   trackerSecret: string;
   /** proxy addresses or CIDRs whose X-Forwarded-For hop is trusted */
@@ -215,6 +217,9 @@ export function loadConfig(env: Env = process.env): Config {
   if (!/^\d+$/.test(credit)) throw new ConfigError('NEW_MEMBER_CREDIT_BYTES', `must be a whole number of bytes, got "${credit}"`);
   const secrets = loadOrCreateSecrets(dataDir, env);
   const siteName = read(env, 'SITE_NAME') ?? 'seedkeep';
+  const databaseUrl = readDatabaseUrl(env);
+  const catalogNotify = readBool(env, 'CATALOG_NOTIFY', false);
+  if (catalogNotify && databaseUrl === '') throw new ConfigError('CATALOG_NOTIFY', 'needs DATABASE_URL: the embedded database belongs to one process');
   return {
     port,
     udpPort,
@@ -223,7 +228,8 @@ export function loadConfig(env: Env = process.env): Config {
     baseUrl,
     udpHost: read(env, 'UDP_HOST') ?? new URL(baseUrl).hostname,
     dataDir,
-    databaseUrl: readDatabaseUrl(env),
+    databaseUrl,
+    catalogNotify,
     ...secrets,
     trustedProxies: readTrustedProxies(env),
     logLevel: logLevel as Config['logLevel'],

@@ -41,3 +41,9 @@ export async function serverVersion(baseUrl: string): Promise<string> {
 export async function queryOne<T>(url: string, sql: string, params: unknown[] = []): Promise<T | undefined> {
   return withAdmin(url, async (client) => (await client.query(sql, params)).rows[0] as T | undefined);
 }
+
+/** pids of the client backends connected to `database` (the server runs on this machine). */
+export async function backendPids(baseUrl: string, database: string): Promise<number[]> {
+  return withAdmin(baseUrl, async (client) =>
+    (await client.query("SELECT pid FROM pg_stat_activity WHERE datname = $1 AND backend_type = 'client backend'", [database])).rows.map((r) => Number(r.pid)));
+}

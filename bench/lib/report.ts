@@ -1,30 +1,53 @@
 // Turns one run's Results into bench/results/latest.md and the console table.
 import type { HttpRow } from '../sections/http.js';
 import type { ProfileResult } from '../sections/profile.js';
-import { trivialRate, type Results } from './results.js';
+import { targetsTable } from './report-targets.js';
+import { seedkeepRows, trivialCpuUs, type Results } from './results.js';
 import { fmt } from './stats.js';
 
 const pct = (v: number | null | undefined): string => (v === null || v === undefined || Number.isNaN(v) ? 'n/a' : `${Math.round(v * 100)}%`);
 const int = (v: number): string => Math.round(v).toLocaleString('en-US');
 const mib = (bytes: number): string => `${(bytes / 1024 ** 2).toFixed(0)} MiB`;
 
-function seedkeepRows(r: Results): HttpRow[] {
-  return r.http.filter((row) => row.server.startsWith('seedkeep'));
-}
-
 function ratio(a: HttpRow | undefined, b: HttpRow): string {
   return a && b.rps > 0 ? `${(a.rps / b.rps).toFixed(2)}×` : '';
 }
 
 export function httpTable(r: Results): string {
-  const sk = seedkeepRows(r);
-  const head = ['server', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'socket err', 'failure replies', 'core 0 busy', 'core 1 busy', 'wrk CPU', 'busy before', ...sk.map((s) => `${s.server} ÷ this`)];
+  const sk = seedkeepRows(r, 'steady');
+  const head = ['server', 'load', 'req/s', 'p50 ms', 'p99 ms', 'server CPU µs/req', 'PostgreSQL CPU µs/req', 'non-2xx', 'socket err', 'failure replies', 'core 0 busy', 'core 1 busy', 'wrk CPU', 'busy before', ...sk.map((s) => `${s.server} steady ÷ this`)];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
   for (const row of r.http) {
-    const cells = [row.server + (row.note ? ` (${row.note})` : ''), int(row.rps), fmt(row.p50Ms, 2), fmt(row.p99Ms, 2), String(row.statusErrors),
-      String(row.socketErrors), String(row.failures), pct(row.serverCpu), pct(row.loadCpu), pct(row.generatorCpu), pct(row.busyBefore), ...sk.map((s) => (s === row ? '' : ratio(s, row)))];
+    const cells = [row.server + (row.note ? ` (${row.note})` : ''), row.loadKind, int(row.rps), fmt(row.p50Ms, 2), fmt(row.p99Ms, 2), fmt(row.cpuUs.server, 1), fmt(row.cpuUs.postgres, 1),
+      String(row.statusErrors), String(row.socketErrors), String(row.failures), pct(row.serverCpu), pct(row.loadCpu), pct(row.generatorCpu), pct(row.busyBefore), ...sk.map((s) => (s === row ? '' : ratio(s, row)))];
     lines.push(`| ${cells.join(' | ')} |`);
   }
+  return lines.join('\n');
+}
+
+/** CPU µs per announce by process, each seedkeep row next to the trivial responder's per request. */
+function cpuSection(r: Results): string {
+  const trivial = trivialCpuUs(r);
+  const rows = seedkeepRows(r);
+  if (rows.length === 0 || trivial === null) return '_not measured_';
+  const lines = [`CPU time (/proc/<pid>/stat utime + stime) over each unpaced run divided by the requests answered. The trivial node:http responder: **${fmt(trivial, 1)} µs** per request. PostgreSQL: the client backends connected to the run's database (the WAL writer and checkpointer serve every database of the shared server and are not counted). PGlite runs inside seedkeep's process, so there the database is in seedkeep's own column.`, '',
+    '| server | load | seedkeep µs/announce | ÷ trivial | PostgreSQL µs/announce | together µs | ÷ trivial |', '|---|---|---|---|---|---|---|'];
+  for (const s of rows) {
+    const own = s.cpuUs.server ?? NaN;
+    const pg = s.cpuUs.postgres;
+    const sum = own + (pg ?? 0);
+    lines.push(`| ${s.server} | ${s.loadKind} | ${fmt(own, 1)} | ${(own / trivial).toFixed(2)}× | ${fmt(pg, 1)}${s.cpuLost ? ` (${s.cpuLost} backends ended mid-run)` : ''} | ${fmt(sum, 1)} | ${(sum / trivial).toFixed(2)}× |`);
+  }
+  return lines.join('\n');
+}
+
+function metricsSection(r: Results): string {
+  const m = r.metrics;
+  if (!m) return '_not measured_';
+  const lines = [`Two seedkeep servers (embedded database) on core 0, one with \`METRICS_TOKEN\` set (the core wrapped by the tally, the request hook on, /metrics scraped every 5 s) and one without, each with its own warmed steady population; ${m.rounds} alternating ${m.roundSec} s rounds (off, on, off, …), each "on" round divided by the mean of the "off" rounds on either side.`, '',
+    '| off req/s per round | on req/s per round | on ÷ off | median |', '|---|---|---|---|',
+    `| ${m.offRps.map(int).join(', ')} | ${m.onRps.map(int).join(', ')} | ${m.ratios.map((v) => v.toFixed(3)).join(', ')} | **${m.median.toFixed(3)}** |`];
+  if (m.core) lines.push('', `In-process (bench/metrics-core.ts, the HTTP answer path without sockets, CPU time per announce, alternating rounds): ${fmt(m.core.bareNs, 0)} ns bare, ${fmt(m.core.wrappedNs, 0)} ns with metrics, median ratio **${m.core.ratio.toFixed(3)}**; the wrapper alone ${fmt(m.core.wrapperNs, 0)} ns per announce.`);
   return lines.join('\n');
 }
 
@@ -35,48 +58,6 @@ function udpTable(r: Results): string {
   const err = r.udp.find((u) => u.firstError);
   if (err) lines.push('', `First error packet from ${err.server}: \`${err.firstError.slice(0, 200)}\``);
   return lines.join('\n');
-}
-
-type Verdict = [target: string, measured: string, verdict: string];
-
-function verdict(ok: boolean | null): string {
-  return ok === null ? 'not measured' : ok ? '**met**' : '**missed**';
-}
-
-/** Per seedkeep database: HTTP against the baselines, p99 at half load, UDP against its own HTTP. */
-function seedkeepTargets(r: Results, s: HttpRow): Verdict[] {
-  const trivial = trivialRate(r);
-  const bt = r.http.find((h) => h.server.startsWith('bittorrent'));
-  const out: Verdict[] = [];
-  const x = trivial ? s.rps / trivial : NaN;
-  const paired = r.paired.find((p) => p.server === s.server);
-  const single = trivial ? `single runs: ${int(s.rps)} / ${int(trivial)} = ${x.toFixed(2)}×` : 'n/a';
-  const measured = paired ? `**${paired.median.toFixed(2)}×** median of ${paired.ratios.length} alternating rounds (${paired.ratios.map((v) => v.toFixed(2)).join(', ')}); ${single}` : single;
-  out.push([`HTTP announce ≥ 0.85× trivial node:http — ${s.server}`, measured, verdict(paired ? paired.median >= 0.85 : trivial ? x >= 0.85 : null)]);
-  if (bt) out.push([`(about 1.6× bittorrent-tracker) — ${s.server}`, `${(s.rps / bt.rps).toFixed(2)}×`, verdict(s.rps / bt.rps >= 1.6)]);
-  const l = r.latency.find((row) => row.server === s.server);
-  out.push([`p99 ≤ 10 ms at 50% of peak — ${s.server}`, l ? `p99 ${fmt(l.p99Ms, 2)} ms at ${int(l.rps)} req/s (target ${int(l.targetRate)})${l.roundP99s.length > 1 ? `, median of ${l.roundP99s.length} rounds (${l.roundP99s.map((v) => fmt(v, 2)).join(', ')})` : ''}` : r.quick && !l ? 'the full run only (--quick: peak and flush on Postgres)' : 'n/a', verdict(l ? l.p99Ms <= 10 : null)]);
-  const udp = r.udp.find((u) => u.server === s.server);
-  out.push([`UDP announce ≥ 2× HTTP — ${s.server}`, udp ? `${int(udp.rps)} / ${int(s.rps)} = ${(udp.rps / s.rps).toFixed(2)}×` : r.quick ? 'the full run only (--quick: peak and flush on Postgres)' : 'n/a', verdict(udp ? udp.rps >= 2 * s.rps : null)]);
-  return out;
-}
-
-function otherTargets(r: Results): Verdict[] {
-  const out: Verdict[] = [];
-  const m = r.memory;
-  out.push(['≤ 300 bytes per peer', m ? `${fmt(m.heapPerPeer, 0)} B heap/peer, ArrayBuffers included (${fmt(m.rssPerPeer, 0)} B RSS/peer) at ${int(m.peers)} peers` : 'n/a', verdict(m ? m.heapPerPeer <= 300 : null)]);
-  const f = r.flush;
-  const bounded = f ? f.lagP95 <= 5000 && f.unseen === 0 && !(f.lagLate > 2 * f.lagEarly + 1000) : null;
-  out.push([`flush lag ≤ 5 s at peak, no growth (${f?.database ?? 'Postgres'})`, f ? `lag p50 ${fmt(f.lagP50 / 1000, 2)} s, p95 ${fmt(f.lagP95 / 1000, 2)} s, max ${fmt(f.lagMax / 1000, 2)} s; first third ${fmt(f.lagEarly / 1000, 2)} s, last third ${fmt(f.lagLate / 1000, 2)} s${f.unseen ? `; ${f.unseen} probes never seen` : ''}` : 'n/a', verdict(bounded)]);
-  const p = r.pages;
-  const worst = p && p.rows.length ? Math.max(...p.rows.map((row) => row.p95)) : NaN;
-  out.push(['pages p95 ≤ 50 ms at 1M releases', p && p.rows.length ? `worst p95 ${fmt(worst, 1)} ms` : p?.skipped ?? (r.quick ? 'the full run only' : 'needs DATABASE_URL'), verdict(p && p.rows.length ? worst <= 50 : null)]);
-  return out;
-}
-
-export function targetsTable(r: Results): string {
-  const rows = [...seedkeepRows(r).flatMap((row) => seedkeepTargets(r, row)), ...otherTargets(r)];
-  return ['| target | measured | verdict |', '|---|---|---|', ...rows.map((v) => `| ${v.join(' | ')} |`)].join('\n');
 }
 
 function latencySection(r: Results): string {
@@ -185,7 +166,7 @@ export function renderMarkdown(r: Results): string {
 - Date: ${m.date}
 - Machine: ${m.nproc} cores, ${m.cpuModel}, ${m.memoryGiB} GiB RAM; load average before the run ${m.loadBefore}
 - Versions: node ${m.node}, wrk ${m.wrk}, opentracker ${m.opentracker}${m.postgres ? `, PostgreSQL ${m.postgres}` : ''}
-- Method: each server alone, pinned to core 0 (\`taskset -c 0\`); wrk pinned to core 1, 1 thread, 50 connections, \`Connection: close\` on every request, ${d.httpSec} s measured after a ${d.warmupSec} s warm-up; 10k info hashes, a quarter of peers seeding (\`left=0\`), compact, numwant 50. The open trackers get a random peer_id per request; seedkeep gets \`/<passkey>/announce\` of a random one of 10k members, with that member's peer_id for each release (consistent (user, peer_id) pairs, rising counters), accounting on and flushing at the default \`FLUSH_INTERVAL_MS\` (1 s). Bench-only seedkeep settings: \`MIN_INTERVAL=0\` (re-announces get peers, as from the others), \`LOG_LEVEL=warn\`. "failure replies" counts bencoded \`failure reason\` bodies. "core 0/1 busy" is /proc/stat utilisation of the server's and the generator's core over the middle 70% of the run (it includes loopback softirq work and anything else running there: the machine is shared); "wrk CPU" is wrk's own CPU time: well below 100% means the generator was not the limit. "busy before": the busier core in the second before the run (the bench waits up to ${Math.round(d.quietMs / 1000)} s for both cores to be under 15%). Other people's work on this shared machine moves these numbers by tens of percent from run to run; compare rows of one run.
+- Method: each server alone, pinned to core 0 (\`taskset -c 0\`); wrk pinned to core 1, 1 thread, 50 connections, \`Connection: close\` on every request, ${d.httpSec} s measured after a ${d.warmupSec} s warm-up; 10k info hashes, a quarter of peers seeding (\`left=0\`), compact, numwant 50. The open trackers get a random peer_id per request. seedkeep gets \`/<passkey>/announce\` of its 10k members under two loads: **steady** (${d.population.toLocaleString('en-US')} peers of random members and releases, warmed first with one \`started\` each, then re-announcing at random with counters rising with their session's age; 5% of announces are a new peer taking the place of one that left, 2% are \`stopped\`, after which that peer's next announce starts a new session from zero) and **all-new** (a random member on a random release each time: nearly every announce is a new peer; the stress row). Accounting on, flushing at the default \`FLUSH_INTERVAL_MS\` (1 s). Bench-only seedkeep settings: \`MIN_INTERVAL=0\` (re-announces get peers, as from the others), \`LOG_LEVEL=warn\`. "failure replies" counts bencoded \`failure reason\` bodies. "server/PostgreSQL CPU µs/req": CPU time of the server's process and of the PostgreSQL backends of its database over the run, per request answered. "core 0/1 busy" is /proc/stat utilisation of the server's and the generator's core over the middle 70% of the run (it includes loopback softirq work and anything else running there: the machine is shared); "wrk CPU" is wrk's own CPU time: well below 100% means the generator was not the limit. "busy before": the busier core in the second before the run (the bench waits up to ${Math.round(d.quietMs / 1000)} s for both cores to be under 15%). Other people's work on this shared machine moves these numbers by tens of percent from run to run; compare rows of one run.
 
 ## HTTP announce, side by side
 
@@ -196,6 +177,10 @@ ${httpTable(r)}
 ## Targets
 
 ${targetsTable(r)}
+
+## CPU per announce, by process
+
+${cpuSection(r)}
 
 ## UDP announce (BEP 15 connect + announce, BEP 41 passkey option)
 
@@ -214,6 +199,10 @@ ${headroomSection(r)}
 ## Latency at 50% of peak
 
 ${latencySection(r)}
+
+## Cost of the Prometheus metrics
+
+${metricsSection(r)}
 
 ## Memory (tracker core, no network)
 

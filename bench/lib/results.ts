@@ -2,6 +2,7 @@
 import type { FlushResult } from '../sections/flush.js';
 import type { HttpRow } from '../sections/http.js';
 import type { HeapBreakdown, MemoryResult } from '../sections/memory.js';
+import type { MetricsCost } from '../sections/metrics-cost.js';
 import type { PagesResult } from '../sections/pages.js';
 import type { PairedResult } from '../sections/paired.js';
 import type { ProfileResult } from '../sections/profile.js';
@@ -35,6 +36,8 @@ export interface Results {
   heap?: HeapBreakdown;
   flush?: FlushResult;
   pages?: PagesResult;
+  /** the Prometheus metrics on the announce path: on ÷ off */
+  metrics?: MetricsCost;
   /** CPU profiles of seedkeep under the HTTP load, when it missed the target */
   profiles: ProfileResult[];
   /** the trivial responder under the same profiler, for the per-request comparison */
@@ -64,16 +67,34 @@ export interface Durations {
   pairedSec: number;
   /** CPU profiles when seedkeep misses the HTTP target (full run only) */
   profile: boolean;
+  /** peers of the steady load's population */
+  population: number;
+  /** metrics on/off: alternating HTTP rounds and their length; in-process rounds and announces per round */
+  metricsRounds: number;
+  metricsSec: number;
+  metricsCoreRounds: number;
+  metricsCoreCalls: number;
 }
 
 export function durationsFor(quick: boolean): Durations {
   return quick
-    ? { httpSec: 4, warmupSec: 1, udpSec: 3, flushSec: 12, latencyRounds: 1, latencySec: 4, pairedRounds: 2, pairedSec: 3, memoryPeers: 250_000, memoryReleases: 25_000, memoryMembers: 25_000, pageSamples: 20, quietMs: 0, profile: false }
-    : { httpSec: 20, warmupSec: 3, udpSec: 10, flushSec: 60, latencyRounds: 3, latencySec: 10, pairedRounds: 3, pairedSec: 4, memoryPeers: 1_000_000, memoryReleases: 100_000, memoryMembers: 100_000, pageSamples: 100, quietMs: 15_000, profile: true };
+    ? { httpSec: 4, warmupSec: 1, udpSec: 3, flushSec: 12, latencyRounds: 1, latencySec: 4, pairedRounds: 2, pairedSec: 3, memoryPeers: 250_000, memoryReleases: 25_000, memoryMembers: 25_000, pageSamples: 20, quietMs: 0, profile: false, population: 10_000, metricsRounds: 3, metricsSec: 4, metricsCoreRounds: 3, metricsCoreCalls: 100_000 }
+    : { httpSec: 20, warmupSec: 3, udpSec: 10, flushSec: 60, latencyRounds: 3, latencySec: 10, pairedRounds: 3, pairedSec: 4, memoryPeers: 1_000_000, memoryReleases: 100_000, memoryMembers: 100_000, pageSamples: 100, quietMs: 15_000, profile: true, population: 30_000, metricsRounds: 6, metricsSec: 8, metricsCoreRounds: 8, metricsCoreCalls: 200_000 };
 }
 
 /** Node's ceiling for the ratios: the mean of the trivial responder's runs (one, or two in a full run). */
 export function trivialRate(r: Results): number | null {
   const rows = r.http.filter((h) => h.server.startsWith('trivial'));
   return rows.length ? rows.reduce((sum, h) => sum + h.rps, 0) / rows.length : null;
+}
+
+/** The trivial responder's own CPU µs per request. */
+export function trivialCpuUs(r: Results): number | null {
+  const row = r.http.find((h) => h.server.startsWith('trivial'));
+  return row?.cpuUs.server ?? null;
+}
+
+/** seedkeep's unpaced rows of one load kind (one per database). */
+export function seedkeepRows(r: Results, kind?: HttpRow['loadKind']): HttpRow[] {
+  return r.http.filter((h) => h.server.startsWith('seedkeep') && h.note !== 'paced' && (!kind || h.loadKind === kind));
 }

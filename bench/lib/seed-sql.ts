@@ -21,8 +21,13 @@ export async function seedMembers(sql: SqlDriver, count: number): Promise<void> 
 const WORDS = ['ubuntu', 'debian', 'fedora', 'arch', 'live', 'server', 'desktop', 'amd64', 'arm64', 'iso',
   'netinst', 'dvd', 'minimal', 'cloud', 'image', 'docs', 'source', 'kernel', 'archive', 'dataset'];
 
-/** Releases 1..count in one category, named from WORDS, with a v1 hash matching infoHashOf(i). */
-export async function seedReleases(sql: SqlDriver, count: number, categoryId: number, uploaderId: number | null): Promise<void> {
+/**
+ * Releases first..first+count-1 in one category, named from WORDS, with a v1 hash matching
+ * infoHashOf(i). `withCounts`: stored seeder/leecher/snatch counts that vary (sorts to
+ * measure); without, zero, as a site whose releases have no live peers stores them, so the
+ * tracker's first flushes have no counts to rewrite.
+ */
+export async function seedReleases(sql: SqlDriver, count: number, categoryId: number, uploaderId: number | null, first = 1, withCounts = true): Promise<void> {
   const words = `ARRAY[${WORDS.map((w) => `'${w}'`).join(',')}]`;
   await sql.exec(`
     INSERT INTO releases (info_hash_v1, name, description, size, piece_length, file_count, uploader_id, category_id,
@@ -31,8 +36,8 @@ export async function seedReleases(sql: SqlDriver, count: number, categoryId: nu
            (${words})[1 + i % 20] || ' ' || (${words})[1 + (i / 20) % 20] || ' ' || (${words})[1 + (i / 400) % 20] || ' ' || i,
            'Benchmark release ' || i,
            (1 + i % 4000)::bigint * 1048576, 262144, 1 + i % 7, ${uploaderId ?? 'NULL'}, ${Math.trunc(categoryId)},
-           i % 50, i % 13, i % 100,
+           ${withCounts ? 'i % 50, i % 13, i % 100' : '0, 0, 0'},
            '\\x64343a696e666f6465'::bytea,
            now() - (i || ' seconds')::interval
-    FROM generate_series(1, ${Math.trunc(count)}) AS i`);
+    FROM generate_series(${Math.trunc(first)}, ${Math.trunc(first + count - 1)}) AS i`);
 }

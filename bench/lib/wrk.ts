@@ -1,9 +1,12 @@
 // Runs wrk (pinned to the load core) with bench/load/announce.lua and parses its JSON line;
-// samples the server's and wrk's CPU time so the table can show which side was saturated.
+// samples the server's and wrk's CPU time so the table can show which side was saturated, and
+// the CPU time each process group (the server, PostgreSQL's backends) used over the whole run.
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cpuSnapshot, cpuUsed, type CpuGroup } from './cpu.js';
+import { luaArgs, type Load } from './load.js';
 import { coreMeter, cpuSeconds, LOAD_CORE, SERVER_CORE } from './proc.js';
 
 const LUA = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'load', 'announce.lua');
@@ -11,14 +14,15 @@ const LUA = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'load'
 export interface WrkOptions {
   url: string;
   fixtureFile: string;
-  mode: 'open' | 'passkey';
-  /** announce path for mode "open" */
+  load: Load;
+  /** announce path for the open load */
   announcePath?: string;
   connections: number;
   durationSec: number;
   /** paced requests/s (0: as fast as possible) */
   rate?: number;
-  serverPid?: number;
+  /** process groups whose CPU time over the run is reported (server, database) */
+  cpu?: CpuGroup[];
 }
 
 export interface WrkResult {
@@ -40,17 +44,23 @@ export interface WrkResult {
   loadCpu: number | null;
   /** wrk's own CPU time per second (1 = a whole core) */
   generatorCpu: number | null;
+  /** CPU seconds of each asked-for process group from wrk's start to its exit */
+  cpuSec: Record<string, number>;
+  /** processes of those groups that ended during the run (their time is missing) */
+  cpuLost: number;
+  /** steady load: peers of the population announced so far */
+  warm: number;
 }
 
 interface WrkJson {
   requests: number; duration_us: number; connect: number; read: number; write: number; status: number;
-  timeout: number; p50_us: number; p90_us: number; p99_us: number; max_us: number; failures: number; warnings: number;
+  timeout: number; p50_us: number; p90_us: number; p99_us: number; max_us: number; failures: number; warnings: number; warm: number;
 }
 
 export async function runWrk(options: WrkOptions): Promise<WrkResult> {
   const args = ['-c', LOAD_CORE, 'wrk', '-t1', `-c${options.connections}`, `-d${options.durationSec}s`, '--timeout', '5s',
-    '-s', LUA, options.url, '--', options.fixtureFile, options.mode, options.announcePath ?? '/announce'];
-  if (options.rate) args.push(String(options.rate));
+    '-s', LUA, options.url, '--', options.fixtureFile, ...luaArgs(options.load, options.rate ?? 0, options.announcePath)];
+  const before = await cpuSnapshot(options.cpu ?? []);
   const child = spawn('taskset', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -58,6 +68,7 @@ export async function runWrk(options: WrkOptions): Promise<WrkResult> {
   // wrk spends its first moments loading the fixture: meter the cores over the middle of the run
   const meters = await meterMiddle(options.durationSec, child, () => (child.pid ? [child.pid] : []));
   const code = await new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', resolve)));
+  const used = cpuUsed(before, await cpuSnapshot(options.cpu ?? []));
   const line = /WRKJSON (\{.*\})/.exec(out);
   if (code !== 0 || !line) throw new Error(`wrk failed (${code}):\n${out}`);
   const j = JSON.parse(line[1]) as WrkJson;
@@ -76,6 +87,9 @@ export async function runWrk(options: WrkOptions): Promise<WrkResult> {
     serverCpu: meters?.server ?? null,
     loadCpu: meters?.load ?? null,
     generatorCpu: meters?.generator ?? null,
+    cpuSec: used.seconds,
+    cpuLost: used.lost,
+    warm: j.warm,
   };
 }
 

@@ -6,6 +6,7 @@
 // every flush transaction.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { announcePath, httpGet } from '../lib/announce-url.js';
+import { ALL_NEW } from '../lib/load.js';
 import { median, percentile } from '../lib/stats.js';
 import { runWrk, type WrkResult } from '../lib/wrk.js';
 import type { Running } from '../servers/start.js';
@@ -62,7 +63,7 @@ async function sampleHealth(server: Running, samples: { pending: number; error: 
 export async function measureFlush(server: Running, database: string, fixtureFile: string, target: ProbeTarget, durationSec: number): Promise<FlushResult> {
   const startedAt = Date.now();
   let done = false;
-  const wrkRun = runWrk({ url: server.url, fixtureFile, mode: 'passkey', connections: 50, durationSec, serverPid: server.pid }).finally(() => (done = true));
+  const wrkRun = runWrk({ url: server.url, fixtureFile, load: ALL_NEW, connections: 50, durationSec }).finally(() => (done = true));
   // baseline announce: a new peer's first announce credits nothing
   await httpGet(server.url, announcePath({ ...target, peerId: '-qB4650-benchprobe01', uploaded: 0n, left: 0n, event: 'started' }));
   const base = await creditOf(server, target.userId);

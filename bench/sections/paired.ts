@@ -11,6 +11,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { median } from '../lib/stats.js';
 import { httpGet } from '../lib/announce-url.js';
+import { OPEN, type Load } from '../lib/load.js';
 import { runWrk, type WrkResult } from '../lib/wrk.js';
 import type { Running } from '../servers/start.js';
 
@@ -56,23 +57,23 @@ async function flushMsSince(seedkeep: Running, since: number): Promise<number> {
   return log.recent.filter(([at]) => at >= since).reduce((sum, [, ms]) => sum + ms, 0);
 }
 
-export async function pairedRatio(seedkeep: Running, trivial: Running, fixtureFile: string, rounds: number, roundSec: number): Promise<PairedResult> {
+export async function pairedRatio(seedkeep: Running, trivial: Running, fixtureFile: string, load: Load, rounds: number, roundSec: number): Promise<PairedResult> {
   const trivialRps: number[] = [];
   const seedkeepRps: number[] = [];
-  const measure = async (server: Running, mode: 'open' | 'passkey', seconds = roundSec): Promise<WrkResult> =>
-    runWrk({ url: server.url, fixtureFile, mode, connections: 50, durationSec: seconds });
+  const measure = async (server: Running, serverLoad: Load, seconds = roundSec): Promise<WrkResult> =>
+    runWrk({ url: server.url, fixtureFile, load: serverLoad, connections: 50, durationSec: seconds });
   await drained(seedkeep, 300_000); // the UDP run before may have left a large batch to flush
-  await measure(trivial, 'open', 1); // warm-up: the trivial server has just started
-  trivialRps.push((await measure(trivial, 'open')).rps);
+  await measure(trivial, OPEN, 1); // warm-up: the trivial server has just started
+  trivialRps.push((await measure(trivial, OPEN)).rps);
   for (let i = 0; i < rounds; i++) {
-    const round = await measure(seedkeep, 'passkey');
+    const round = await measure(seedkeep, load);
     const endedAt = Date.now();
     // let seedkeep's ledger flush (every second) finish before the next trivial round, and charge it
     const counts = await drained(seedkeep, 60_000);
     const share = Math.min(1, (roundSec * 1000) / counts.countsIntervalMs);
     const after = (await flushMsSince(seedkeep, endedAt)) - counts.ms * (1 - share);
     seedkeepRps.push(round.requests / (round.requests / round.rps + after / 1000));
-    trivialRps.push((await measure(trivial, 'open')).rps);
+    trivialRps.push((await measure(trivial, OPEN)).rps);
   }
   const ratios = seedkeepRps.map((rps, i) => rps / ((trivialRps[i] + trivialRps[i + 1]) / 2));
   return { server: seedkeep.name, rounds, roundSec, trivialRps, seedkeepRps, ratios, median: median(ratios) };

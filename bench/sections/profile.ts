@@ -1,4 +1,4 @@
-// When seedkeep misses the HTTP target: one more run of the same load with V8's CPU profiler
+// When seedkeep misses the HTTP target: one more run of the steady load with V8's CPU profiler
 // on (the sampling profiler node --cpu-prof uses, started by signal after the seeding so
 // only the load window is in it), summarised by area and by function.
 import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
@@ -6,7 +6,9 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { profileMarkdown, summariseProfile, type ProfileSummary } from '../lib/profile-summary.js';
 import { freePort, waitForLine } from '../lib/proc.js';
+import { OPEN, steadyLoad } from '../lib/load.js';
 import { runWrk } from '../lib/wrk.js';
+import { warmPopulation } from './http.js';
 import { startSeedkeep, startTrivial } from '../servers/start.js';
 
 export interface ProfileResult { label: string; rps: number; requests: number; summary: ProfileSummary; markdown: string }
@@ -17,7 +19,9 @@ export async function profileSeedkeep(options: { label: string; work: string; da
   const server = await startSeedkeep(`${options.label} profiled`, { dataDir: dir, port: freePort(), udpPort: freePort(), databaseUrl: options.databaseUrl,
     members: options.members, releases: options.releases, profileFile });
   try {
-    const load = { url: server.url, fixtureFile: options.fixtureFile, mode: 'passkey' as const, connections: 50 };
+    const steady = steadyLoad(path.join(dir, 'population.txt'));
+    await warmPopulation(server, options.fixtureFile, steady);
+    const load = { url: server.url, fixtureFile: options.fixtureFile, load: steady, connections: 50 };
     await runWrk({ ...load, durationSec: 2 });
     server.pinned.child.kill('SIGUSR2');
     const result = await runWrk({ ...load, durationSec: options.durationSec });
@@ -37,7 +41,7 @@ export async function profileTrivial(options: { work: string; fixtureFile: strin
   const server = await startTrivial(freePort(), ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval=200']);
   let result;
   try {
-    result = await runWrk({ url: server.url, fixtureFile: options.fixtureFile, mode: 'open', connections: 50, durationSec: options.durationSec });
+    result = await runWrk({ url: server.url, fixtureFile: options.fixtureFile, load: OPEN, connections: 50, durationSec: options.durationSec });
   } finally {
     await server.stop();
   }

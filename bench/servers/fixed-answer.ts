@@ -9,7 +9,7 @@ import { createServer } from 'node:http';
 import type { AnnounceResult, TrackerCore } from '../../src/tracker/core/types.js';
 
 const code = process.env.SEEDKEEP_CODE === 'src' ? '../../src' : '../../dist';
-const { installFastPath } = (await import(`${code}/tracker/http-fast-path.js`)) as typeof import('../../src/tracker/http/fast-path.js');
+const { installFastPath } = (await import(`${code}/tracker/http/fast-path.js`)) as typeof import('../../src/tracker/http/fast-path.js');
 
 const result: AnnounceResult = {
   interval: 1800,

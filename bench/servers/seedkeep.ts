@@ -113,7 +113,7 @@ const code = process.env.SEEDKEEP_CODE === 'src' ? '../../src' : '../../dist';
 const { buildApp } = (await import(`${code}/app.js`)) as typeof import('../../src/app.js');
 const { loadConfig } = (await import(`${code}/config.js`)) as typeof import('../../src/config.js');
 const { openDatabase } = (await import(`${code}/db/client.js`)) as typeof import('../../src/db/client.js');
-const { startUdpTracker } = (await import(`${code}/tracker/udp.js`)) as typeof import('../../src/tracker/udp/socket.js');
+const { startUdpTracker } = (await import(`${code}/tracker/udp/socket.js`)) as typeof import('../../src/tracker/udp/socket.js');
 
 if (options.profileFile) profileOnSignal(options.profileFile);
 

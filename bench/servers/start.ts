@@ -1,6 +1,8 @@
 // Starts each server under test on the server core and waits until it answers.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { postgresGroup, processGroup, type CpuGroup } from '../lib/cpu.js';
+import { databaseUrlFor } from '../lib/pg.js';
 import { SERVER_CORE, startPinned, waitForLine, waitForTcp, type Pinned } from '../lib/proc.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -11,11 +13,14 @@ export interface Running {
   port: number;
   udpPort: number;
   url: string;
+  /** processes whose CPU time the HTTP rows report per request: the server's own, and its database's */
+  cpu: CpuGroup[];
   stop(): Promise<void>;
 }
 
 function running(name: string, pinned: Pinned, port: number, udpPort = 0): Running {
-  return { name, pid: pinned.child.pid ?? -1, port, udpPort, url: `http://127.0.0.1:${port}`, stop: pinned.stop };
+  const pid = pinned.child.pid ?? -1;
+  return { name, pid, port, udpPort, url: `http://127.0.0.1:${port}`, cpu: [processGroup('server', pid)], stop: pinned.stop };
 }
 
 async function startNodeScript(name: string, script: string, args: string[], readyMs: number, nodeFlags: string[] = []): Promise<{ pinned: Pinned; match: RegExpExecArray }> {
@@ -76,5 +81,10 @@ export async function startSeedkeep(label: string, options: SeedkeepOptions): Pr
   // one more member than the load uses: the flush probe's, whose credit nobody else touches
   const args = JSON.stringify({ ...options, members: options.members + 1 });
   const { pinned, match } = await startNodeScript(label, 'seedkeep.ts', [args], 180_000);
-  return { ...running(label, pinned, options.port, Number(match[2])), kind: match[3], users: Number(match[4]), pinned };
+  const server = running(label, pinned, options.port, Number(match[2]));
+  if (options.databaseUrl) {
+    const database = decodeURIComponent(new URL(options.databaseUrl).pathname.slice(1));
+    server.cpu.push(postgresGroup(databaseUrlFor(options.databaseUrl, 'postgres'), database));
+  }
+  return { ...server, kind: match[3], users: Number(match[4]), pinned };
 }

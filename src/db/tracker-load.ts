@@ -3,6 +3,7 @@
 import type { StoredPeer } from '../tracker/core/engine.js';
 import type { FreeleechMode, TrackerRelease, TrackerUser } from '../tracker/core/catalog.js';
 import type { SqlDriver } from './driver.js';
+import { checkpointJournals } from './peer-journal.js';
 import { TS } from './sql-arrays.js';
 import { knownLocale } from '../i18n/locales.js';
 
@@ -25,6 +26,8 @@ type TokenRow = { user_id: number; release_id: number; until_ms: number };
 const RELEASES = 'SELECT id, info_hash_v1, info_hash_v2_short, freeleech::text AS freeleech, deleted_at, delete_reason, snatched, seeders, leechers FROM releases';
 
 export async function loadTrackerState(sql: SqlDriver, options: { now: number; retentionMs: number }): Promise<TrackerState> {
+  // what committed since the last checkpoint (a kill -9 leaves it in the journals): baselines first
+  await checkpointJournals(sql);
   const users = await sql.query<UserRow>(USERS);
   const tokens = tokensByUser(await sql.query<TokenRow>(`${TOKENS} WHERE expires_at > ${TS('$1::float8')}`, [options.now]));
   const releases = await sql.query<Record<string, unknown>>(RELEASES);

@@ -1,11 +1,15 @@
 // The tracker's persistence, writing (loading at start: tracker-load.ts): one ledger
 // batch in ONE transaction of multi-row statements (unnest arrays), so a peer's persisted
-// baseline and the credit computed from it commit together (exactly-once across kill -9).
+// baseline (appended to the peer journal, peer-journal.ts) and the credit computed from it
+// (members' totals; per release in the transfer journal, transfer-journal.ts) commit together
+// (exactly-once across kill -9).
 // A backlog comes in bounded parts (ledger-split.ts); release counts apart (writeReleaseCounts).
 // Totals are added, never overwritten: the web and admin side edit them too.
-import type { LedgerBatch, PeerRow, ReleaseCounts, SnatchRow, TrafficRows, TransferRows } from '../tracker/core/ledger.js';
+import type { LedgerBatch, ReleaseCounts, SnatchRow, TrafficRows, TransferRows } from '../tracker/core/ledger.js';
 import type { SqlDriver, SqlTx } from './driver.js';
 import { claimBatch } from './ledger-batches.js';
+import { journalPeers } from './peer-journal.js';
+import { journalTransfers } from './transfer-journal.js';
 import { RecentIps, type IpSighting } from './recent-ips.js';
 import { columnLiteral, flagLiteral, literal, nullableLiteral, trafficLiterals, TS } from './sql-arrays.js';
 
@@ -36,22 +40,31 @@ export async function flushLedgerBatch(sql: SqlDriver, batch: LedgerBatch, recen
   const sightings = new Map<string, IpSighting>();
   const snatched = await sql.transaction(async (tx) => {
     if (!(await claimBatch(tx, batch.id, now))) return null;
-    for (const [from, to] of rangesOf(batch.users.size)) await flushUsers(tx, batch.users, from, to);
-    for (const chunk of chunksOf(batch.peerRows)) {
-      await flushPeers(tx, chunk);
-      recentIps.pickInto(chunk, sightings);
-    }
-    for (const [from, to] of rangesOf(batch.transfers.size)) await flushTransfers(tx, batch.transfers, from, to);
-    const added = new Map<number, number>();
-    for (const chunk of chunksOf([...batch.snatches.values()])) {
-      for (const [releaseId, n] of await flushSnatches(tx, chunk)) added.set(releaseId, (added.get(releaseId) ?? 0) + n);
-    }
-    for (const [from, to] of rangesOf(batch.daily.size)) await flushDaily(tx, batch.daily, from, to);
-    for (const chunk of chunksOf([...sightings.values()])) await flushUserIps(tx, chunk);
-    return added;
+    return writeBatchRows(tx, batch, recentIps, sightings);
   });
   if (snatched !== null) recentIps.remember([...sightings.values()]);
   return snatched;
+}
+
+/**
+ * A batch's rows inside the caller's transaction, after the caller claimed its idempotency
+ * key (a batch id here, stream entry ids in the shared mode: src/shared/stream-drainer.ts).
+ * Returns the new snatches per release; the addresses seen go into `sightings`.
+ */
+export async function writeBatchRows(tx: SqlTx, batch: LedgerBatch, recentIps: RecentIps, sightings: Map<string, IpSighting>): Promise<Map<number, number>> {
+  for (const [from, to] of rangesOf(batch.users.size)) await flushUsers(tx, batch.users, from, to);
+  for (const chunk of chunksOf(batch.peerRows)) {
+    await journalPeers(tx, chunk);
+    recentIps.pickInto(chunk, sightings);
+  }
+  for (const [from, to] of rangesOf(batch.transfers.size)) await journalTransfers(tx, batch.transfers, from, to);
+  const added = new Map<number, number>();
+  for (const chunk of chunksOf([...batch.snatches.values()])) {
+    for (const [releaseId, n] of await flushSnatches(tx, chunk)) added.set(releaseId, (added.get(releaseId) ?? 0) + n);
+  }
+  for (const [from, to] of rangesOf(batch.daily.size)) await flushDaily(tx, batch.daily, from, to);
+  for (const chunk of chunksOf([...sightings.values()])) await flushUserIps(tx, chunk);
+  return added;
 }
 
 async function flushUsers(tx: SqlTx, users: TrafficRows, from: number, to: number): Promise<void> {
@@ -61,68 +74,6 @@ async function flushUsers(tx: SqlTx, users: TrafficRows, from: number, to: numbe
        FROM unnest($1::int[], $2::int8[], $3::int8[], $4::int8[], $5::int8[]) AS d(id, up, down, up_a, down_a)
       WHERE u.id = d.id`,
     [columnLiteral(users.keyA, from, to), ...trafficLiterals(users, from, to)],
-  );
-}
-
-async function flushPeers(tx: SqlTx, rows: readonly PeerRow[]): Promise<void> {
-  // Joined with users and releases: a member or release purged meanwhile must not make
-  // the whole batch fail forever on a foreign key.
-  await tx.query(
-    `INSERT INTO peers AS p (user_id, release_id, peer_id, ipv4, ipv6, port, uploaded, downloaded, "left", client, key, seeder, active, last_announce_at)
-     SELECT d.user_id, d.release_id, decode(d.peer_id, 'hex'), d.ipv4, d.ipv6, d.port, d.up, d.down, d.left_, d.client, d.key, d.seeder, d.active,
-            ${TS('d.at')}
-       FROM unnest($1::int[], $2::int[], $3::text[], $4::text[], $5::text[], $6::int[], $7::int8[], $8::int8[], $9::int8[],
-                   $10::text[], $11::text[], $12::bool[], $13::bool[], $14::float8[])
-            AS d(user_id, release_id, peer_id, ipv4, ipv6, port, up, down, left_, client, key, seeder, active, at)
-       JOIN users u ON u.id = d.user_id JOIN releases r ON r.id = d.release_id
-     ON CONFLICT (user_id, release_id, peer_id) DO UPDATE SET
-       ipv4 = EXCLUDED.ipv4, ipv6 = EXCLUDED.ipv6, port = EXCLUDED.port, uploaded = EXCLUDED.uploaded,
-       downloaded = EXCLUDED.downloaded, "left" = EXCLUDED."left", client = EXCLUDED.client, key = EXCLUDED.key,
-       seeder = EXCLUDED.seeder, active = EXCLUDED.active, last_announce_at = EXCLUDED.last_announce_at`,
-    [
-      literal(rows.map((r) => r.userId)),
-      literal(rows.map((r) => r.releaseId)),
-      literal(rows.map((r) => r.peerId.toString('hex'))),
-      literal(rows.map((r) => r.ipv4)),
-      literal(rows.map((r) => r.ipv6)),
-      literal(rows.map((r) => r.port)),
-      literal(rows.map((r) => r.uploaded)),
-      literal(rows.map((r) => r.downloaded)),
-      literal(rows.map((r) => r.left)),
-      rows.map((r) => r.client.replace(/\u0000/g, '')),
-      rows.map((r) => r.key),
-      literal(rows.map((r) => r.seeder)),
-      literal(rows.map((r) => r.active)),
-      literal(rows.map((r) => r.lastAnnounceAt)),
-    ],
-  );
-}
-
-async function flushTransfers(tx: SqlTx, t: TransferRows, from: number, to: number): Promise<void> {
-  await tx.query(
-    `INSERT INTO transfers AS t (user_id, release_id, uploaded, downloaded, uploaded_actual, downloaded_actual, seedtime, seeding, leeching,
-                                 first_announce_at, last_announce_at, completed_at)
-     SELECT d.user_id, d.release_id, d.up, d.down, d.up_a, d.down_a, d.seedtime, d.seeding, d.leeching,
-            ${TS('d.at')}, ${TS('d.at')}, CASE WHEN d.done IS NULL THEN NULL ELSE ${TS('d.done')} END
-       FROM unnest($1::int[], $2::int[], $3::int8[], $4::int8[], $5::int8[], $6::int8[], $7::int[], $8::bool[], $9::bool[],
-                   $10::float8[], $11::float8[])
-            AS d(user_id, release_id, up, down, up_a, down_a, seedtime, seeding, leeching, at, done)
-       JOIN users u ON u.id = d.user_id JOIN releases r ON r.id = d.release_id
-     ON CONFLICT (user_id, release_id) DO UPDATE SET
-       uploaded = t.uploaded + EXCLUDED.uploaded, downloaded = t.downloaded + EXCLUDED.downloaded,
-       uploaded_actual = t.uploaded_actual + EXCLUDED.uploaded_actual, downloaded_actual = t.downloaded_actual + EXCLUDED.downloaded_actual,
-       seedtime = t.seedtime + EXCLUDED.seedtime, seeding = EXCLUDED.seeding, leeching = EXCLUDED.leeching,
-       last_announce_at = EXCLUDED.last_announce_at, completed_at = COALESCE(t.completed_at, EXCLUDED.completed_at)`,
-    [
-      columnLiteral(t.keyA, from, to),
-      columnLiteral(t.keyB, from, to),
-      ...trafficLiterals(t, from, to),
-      columnLiteral(t.seedtime, from, to),
-      flagLiteral(t, from, to, (row) => t.seeding(row)),
-      flagLiteral(t, from, to, (row) => t.leeching(row)),
-      columnLiteral(t.lastAnnounceAt, from, to),
-      nullableLiteral(t.completedAt, from, to),
-    ],
   );
 }
 

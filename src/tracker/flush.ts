@@ -8,12 +8,13 @@ import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import { createCheckpointer } from '../db/checkpointer.js';
 import { snatchCounts } from '../db/ledger-batches.js';
+import { checkpointJournals } from '../db/peer-journal.js';
 import { RecentIps } from '../db/recent-ips.js';
 import { flushLedgerBatch, FLUSH_CHUNK_ROWS, writeReleaseCounts } from '../db/tracker-store.js';
 import { BoundaryWaits, type WaitGroup } from './boundary-waits.js';
 import type { TrackerEngine } from './core/engine.js';
 import type { LedgerBatch } from './core/ledger.js';
-import { splitBatch } from './core/ledger-split.js';
+import { batchEntries, partsOneByOne, splitBatch } from './core/ledger-split.js';
 
 /**
  * How long a session-boundary reply waits for its flush before it is sent anyway (database
@@ -28,11 +29,19 @@ export const BOUNDARY_WAIT_MS = 2000;
  * end between two parts.
  */
 export const FLUSH_PART_ENTRIES = 25_000;
+/** A stop's parts: smaller, so the part under way when its deadline passes ends soon after. */
+const STOP_PART_ENTRIES = 5_000;
 /** Release counts written per timer flush at most: a backlog of them (a start after a long downtime) must not hold the credit back. */
 const COUNTS_PER_FLUSH = 20 * FLUSH_CHUNK_ROWS;
 /** PGlite: a checkpoint once this much write-ahead log was written, or any was and CHECKPOINT_MS passed (src/db/checkpointer.ts). */
 const CHECKPOINT_WAL_BYTES = 64 * 1024 * 1024;
 const CHECKPOINT_MS = 60_000;
+/**
+ * Timer flushes apply the peer and transfer journals at most this often (every flush asked
+ * for does it too): a peer re-announcing within it gets one `peers` and one `transfers` row
+ * write, and what the web reads of them is at most this late (db/peer-journal.ts).
+ */
+export const PEER_CHECKPOINT_MS = 30_000;
 
 export type FlushListener = (seconds: number, ok: boolean) => void;
 
@@ -69,6 +78,8 @@ export interface LedgerFlusher {
   stopAt(deadline: number): void;
   /** Shutdown: nobody waits for a flush any more (what was not written is recovered at the next start). */
   releaseWaiters(): void;
+  /** ledger entries a stop left unwritten */
+  dropped(): number;
 }
 
 export function createLedgerFlusher(options: LedgerFlusherOptions): LedgerFlusher {
@@ -83,6 +94,8 @@ export function createLedgerFlusher(options: LedgerFlusherOptions): LedgerFlushe
   // Real time, not `clock`: these bound how long the process works, whatever the tracker's clock says.
   let flushDeadline = Infinity;
   let stopped = false;
+  /** entries a stop left unwritten (dropped from memory: the process is exiting) */
+  let dropped = 0;
   const checkpointer = createCheckpointer(db.sql, {
     walBytes: CHECKPOINT_WAL_BYTES,
     intervalMs: CHECKPOINT_MS,
@@ -117,7 +130,8 @@ export function createLedgerFlusher(options: LedgerFlusherOptions): LedgerFlushe
    * A batch in doubt (its earlier attempt failed, maybe after committing) is written again,
    * under its id, before anything newer; then everything pending, in parts of
    * FLUSH_PART_ENTRIES (one transaction each, each with its own id); then the due release
-   * counts. Stops between two parts at flushDeadline (stop()), giving the rest back.
+   * counts. Stopping, it ends between two parts at flushDeadline and drops what is left:
+   * the process exits, and the next start recovers it from the stored baselines.
    */
   async function flushOnce(withCounts: boolean, allCounts: boolean): Promise<void> {
     const doubtful = ledger.inDoubt;
@@ -125,23 +139,28 @@ export function createLedgerFlusher(options: LedgerFlusherOptions): LedgerFlushe
     if (ledger.fresh === 0 && !(withCounts && ledger.countsPending > 0)) return releaseHeld();
     const group = waits.take();
     if (group) heldGroups.push(group);
-    const parts = splitBatch(ledger.take(null), FLUSH_PART_ENTRIES);
+    const batch = ledger.take(null, !stopped);
+    const parts = stopped ? partsOneByOne(batch, STOP_PART_ENTRIES) : splitBatch(batch, FLUSH_PART_ENTRIES).values();
     const countIds = withCounts ? takeCounts(allCounts ? Infinity : COUNTS_PER_FLUSH) : [];
     let written = 0;
+    let part: LedgerBatch | undefined;
     try {
-      for (; written < parts.length && performance.now() < flushDeadline; written++) {
-        await writeBatch(parts[written]);
+      for (part of parts) {
+        if (performance.now() >= flushDeadline) break;
+        await writeBatch(part);
+        written += batchEntries(part);
         await checkpoint();
       }
     } catch (error) {
       // the failed part is held in doubt; the parts after it never ran
-      for (const part of parts.slice(written + 1)) ledger.restore(part);
+      if (stopped) dropped += batchEntries(batch) - written - (part ? batchEntries(part) : 0);
+      else for (const rest of parts) ledger.restore(rest);
       for (const id of countIds) ledger.touchRelease(id);
       if (withCounts) countsDueAt = 0; // still due: the next flush that succeeds writes them
       throw error;
     }
-    for (const part of parts.slice(written)) ledger.restore(part); // past the deadline: left for the next start
-    if (written === parts.length) releaseHeld();
+    if (written < batchEntries(batch)) dropped += batchEntries(batch) - written; // only past a stop's deadline
+    else releaseHeld();
     await writeCounts(countIds);
   }
 
@@ -201,10 +220,26 @@ export function createLedgerFlusher(options: LedgerFlusherOptions): LedgerFlushe
     }
   }
 
+  // The journals' checkpoint (db/peer-journal.ts) follows a flush that succeeded; the start
+  // applied the journals before loading the peers, so the first is due an interval on.
+  let peersDueAt = clock.now() + PEER_CHECKPOINT_MS;
+  async function applyJournal(asked: boolean): Promise<void> {
+    if ((!asked && clock.now() < peersDueAt) || performance.now() >= flushDeadline) return; // at stop: the next start applies it
+    peersDueAt = clock.now() + PEER_CHECKPOINT_MS;
+    try {
+      await checkpointJournals(db.sql);
+      await checkpoint();
+    } catch (err) {
+      // the journals stay, with the books: the next flush tries again
+      peersDueAt = 0;
+      log.warn({ err }, 'journal checkpoint failed');
+    }
+  }
+
   async function flush(allCounts = true): Promise<void> {
     while (flushing) await flushing.catch(() => {});
     // decided only now: a tick that waited behind a slow flush must not write counts again
-    flushing = flushOnce(allCounts || clock.now() >= countsDueAt, allCounts);
+    flushing = flushOnce(allCounts || clock.now() >= countsDueAt, allCounts).then(() => applyJournal(allCounts));
     try {
       await flushing;
     } finally {
@@ -224,5 +259,6 @@ export function createLedgerFlusher(options: LedgerFlusherOptions): LedgerFlushe
       waits.releaseAll();
       releaseHeld();
     },
+    dropped: () => dropped,
   };
 }

@@ -41,8 +41,12 @@ export interface TrackerService {
   start(): Promise<void>;
   /** stops the timers and flushes what is pending; called on shutdown */
   stop(): Promise<void>;
-  /** writes pending deltas now; a failure keeps them pending (see health()) and rejects */
-  flush(): Promise<void>;
+  /**
+   * Writes pending deltas now, with every release count and the peer journal's checkpoint; a
+   * failure keeps them pending (see health()) and rejects. `timer`: what the timer's flush
+   * writes (counts and the checkpoint only when due).
+   */
+  flush(kind?: 'all' | 'timer'): Promise<void>;
   health(): TrackerHealth;
   setPolicy(update: PolicyUpdate): void;
   policy(): Readonly<TrackerPolicy>;
@@ -136,10 +140,11 @@ export function createTrackerService(options: TrackerServiceOptions): TrackerSer
       }
       // nobody waits any more: what was not written is recovered at the next start
       flusher.releaseWaiters();
-      const { pending, countsPending } = engine.ledger;
+      const countsPending = engine.ledger.countsPending;
+      const pending = engine.ledger.pending + flusher.dropped();
       if (pending + countsPending > 0) log.warn({ pending, countsPending }, 'tracker stopped with unflushed deltas; the next start recovers them');
     },
-    flush: () => flusher.flush(),
+    flush: (kind = 'all') => flusher.flush(kind === 'all'),
     health: () => ({ pendingDeltas: engine.ledger.pending, maxPendingDeltas: config.maxPendingDeltas, ...health }),
     setPolicy(update) {
       Object.assign(policy, update);

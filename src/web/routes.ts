@@ -22,6 +22,7 @@ import { inviteRoutes } from './invites/routes.js';
 import { languageRoutes } from './language/routes.js';
 import { guideRoutes } from './guide/routes.js';
 import { noticeRoutes } from './notices/routes.js';
+import { unreadNotices } from './notices/unread-hook.js';
 import { inviteTreeRoutes } from './invites/tree-routes.js';
 import { releaseRoutes } from './releases/routes.js';
 import { requestRoutes } from './requests/routes.js';
@@ -34,7 +35,7 @@ import { twoFactorRoutes } from './two-factor/routes.js';
 import { userRoutes } from './users/routes.js';
 
 export const webRouteGroups: Array<(app: FastifyInstance) => Promise<void>> = [
-  memberWarnings, staffTwoFactorRequirement, unreadNotifications, homeRoutes, authRoutes, recoveryRoutes, inviteRoutes, inviteTreeRoutes,
+  memberWarnings, staffTwoFactorRequirement, unreadNotifications, unreadNotices, homeRoutes, authRoutes, recoveryRoutes, inviteRoutes, inviteTreeRoutes,
   releaseRoutes, userRoutes, sessionRoutes, twoFactorRoutes, privacyRoutes, bookmarkRoutes, notificationRoutes, personalFeedRoutes,
   noticeRoutes, shopRoutes, requestRoutes, tokenRoutes, rssRoutes, rulesRoutes, languageRoutes, guideRoutes,
   inboxRoutes, appealRoutes, staffInboxRoutes, reportRoutes, staffReportRoutes, commentRoutes, newsRoutes, adminRoutes,

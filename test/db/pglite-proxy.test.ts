@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { PGlite, messages } from '@electric-sql/pglite';
 import { Prisma } from '../../src/generated/prisma/client.js';
 import { PGliteProxy } from '../../src/db/pglite-proxy.js';
-import { openTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { openTestDatabase, pgliteDataDir, type TestDatabase } from '../helpers/db.js';
 
 const tempDir = (): string => mkdtempSync(path.join(tmpdir(), 'seedkeep-proxy-'));
 const settled = <T>(promise: Promise<T>): { done: boolean } => {
@@ -40,10 +40,12 @@ describe('PGlite in a worker thread (PGliteProxy)', { timeout: 180_000 }, () => 
   let proxy: PGliteProxy;
   let direct: PGlite;
   let dir: string;
+  let directDir: string;
   before(async () => {
-    dir = tempDir();
+    dir = pgliteDataDir();
     proxy = new PGliteProxy(dir);
-    direct = new PGlite();
+    directDir = pgliteDataDir();
+    direct = new PGlite(directDir);
     await proxy.exec('CREATE TABLE t (id int PRIMARY KEY, note text)');
     await direct.exec('CREATE TABLE t (id int PRIMARY KEY, note text)');
   });
@@ -51,6 +53,7 @@ describe('PGlite in a worker thread (PGliteProxy)', { timeout: 180_000 }, () => 
     await proxy.close();
     await direct.close();
     rmSync(dir, { recursive: true, force: true });
+    rmSync(directDir, { recursive: true, force: true });
   });
 
   it('returns the same values as PGlite on this thread, with its default parsers', async () => {
@@ -252,7 +255,7 @@ describe('PGliteProxy when the worker dies or closes', { timeout: 180_000 }, () 
   });
 
   it('finishes what was asked before close, then refuses; the data is on disk', async () => {
-    const dir = tempDir();
+    const dir = pgliteDataDir();
     const proxy = new PGliteProxy(dir);
     await proxy.exec('CREATE TABLE t (id int)');
     let resume!: () => void;

@@ -2,10 +2,10 @@
 """A real BitTorrent client for seedkeep's end-to-end tests, on python3-libtorrent.
 
   lt_client.py make  --payload DIR/FILE --size BYTES --piece BYTES --torrent OUT.torrent
-  lt_client.py seed  --torrent T --save DIR --port P [--tracker URL] [--timeout S] [TIERS]
-  lt_client.py leech --torrent T --save DIR --port P [--tracker URL] [--timeout S] [TIERS]
+  lt_client.py seed  --torrent T --save DIR --port P [--tracker URL...] [--timeout S] [TIERS]
+  lt_client.py leech --torrent T --save DIR --port P [--tracker URL...] [--timeout S] [TIERS]
 
-  TIERS: [--all-tiers] [--reannounce S] [--upload-limit BYTES]
+  TIERS: [--all-tiers] [--reannounce S] [--upload-limit BYTES] [--quick-retry]
 
 Prints one JSON object per line: {"event": ...}. `make` writes a random payload and a private
 .torrent. `seed` announces and uploads until SIGTERM or stdin closes (the test's signal that
@@ -13,12 +13,14 @@ the leecher is done), then stops the torrent so libtorrent sends the `stopped` a
 its final totals. `leech` downloads, waits for the `completed` announce, then stops the same
 way. Both exit 0 when done, 2 on timeout. Settings for clients on one loopback address:
 every peer is 127.0.0.1, so multiple connections per IP are allowed; DHT, LSD, UPnP and
-NAT-PMP are off; each client has its own listen port. Without --tracker the client uses the
+NAT-PMP are off; each client has its own listen port. --tracker (repeatable: one tier each)
+replaces the .torrent's trackers. Without --tracker the client uses the
 trackers in the .torrent (a member's download: its announce-list tiers, BEP 12);
 --all-tiers announces to every tier and every tracker in a tier, as qBittorrent does by
 default; --reannounce S sends a plain re-announce to every tracker every S seconds (ignoring
 the min interval libtorrent keeps, so the tracker's own is what is tested); --upload-limit
-caps the upload rate so a transfer lasts long enough for re-announces.
+caps the upload rate so a transfer lasts long enough for re-announces; --quick-retry shortens
+libtorrent's tracker timeout and its back-off, so a timed-out announce is retried in seconds.
 """
 import argparse
 import json
@@ -76,6 +78,9 @@ def session_for(args):
     }
     if args.upload_limit:
         settings["upload_rate_limit"] = args.upload_limit
+    if args.quick_retry:
+        # a timed-out announce fails after 3 s and is tried again 10 s later, not ~45 s
+        settings.update(tracker_receive_timeout=3, tracker_completion_timeout=6, tracker_backoff=0)
     ses = lt.session(settings)
     if args.upload_limit:
         # loopback peers are in the unlimited local class by default: put every address in
@@ -91,7 +96,9 @@ def add(ses, args, seeding):
     atp.ti = lt.torrent_info(args.torrent)
     atp.save_path = args.save
     if args.tracker:
-        atp.trackers = [args.tracker]  # this member's announce URL: the passkey is personal
+        # this member's announce URLs (the passkey is personal), each its own tier (BEP 12)
+        atp.trackers = args.tracker
+        atp.tracker_tiers = list(range(len(args.tracker)))
     if seeding:
         atp.flags |= lt.torrent_flags.seed_mode
     atp.flags &= ~lt.torrent_flags.auto_managed
@@ -201,11 +208,12 @@ def main():
     parser.add_argument("--torrent", required=True)
     parser.add_argument("--save")
     parser.add_argument("--port", type=int)
-    parser.add_argument("--tracker")
+    parser.add_argument("--tracker", action="append")
     parser.add_argument("--timeout", type=float, default=120)
     parser.add_argument("--all-tiers", action="store_true")
     parser.add_argument("--reannounce", type=float, default=0)
     parser.add_argument("--upload-limit", type=int, default=0)
+    parser.add_argument("--quick-retry", action="store_true")
     args = parser.parse_args()
     if args.mode == "make":
         make(args)

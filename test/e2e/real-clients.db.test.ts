@@ -16,6 +16,7 @@ import type { AnnounceTiers } from '../../src/web/releases/build-download.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { DRIVER, freePort, freeUdpPort, LtProcess, PYTHON } from './lt-process.js';
 import { spendToken } from '../../src/web/shop/spend-token.js';
+import { startUdpDropProxy } from '../helpers/udp-drop-proxy.js';
 
 const PAYLOAD_SIZE = 3 * 1024 * 1024;
 const PIECE = 16 * 1024;
@@ -200,5 +201,48 @@ describe('real clients', { skip: missing ?? false, timeout: 6 * 60_000 }, () => 
     for (const [credited, what] of [[seeded.uploaded, 'seeder upload'], [leeched.downloaded, 'leecher download']] as const) {
       assert.ok(Math.abs(Number(credited) - PAYLOAD_SIZE) <= PIECE, `${what} credited ${credited}, payload ${PAYLOAD_SIZE}\n${logs}`);
     }
+  });
+
+  it('credits a seeder whose first UDP `started` timed out exactly what the leecher downloaded, when libtorrent retries it', async () => {
+    // the seeder's member opted in to the UDP tier: its download carries HTTP, then UDP
+    const [seedMember, leechMember] = [await createMember('seed-retry', 'http_then_udp'), await createMember('leech-retry')];
+    const seedTorrent = path.join(dir, 'seed-retry.torrent');
+    const [httpUrl, udpUrl] = [`http://127.0.0.1:${httpPort}/announce/${seedMember.passkey}`, `udp://127.0.0.1:${udpPort}/${seedMember.passkey}/announce`];
+    assert.deepEqual(await downloadFor(seedMember, seedTorrent), [[httpUrl], [udpUrl]]);
+    // the UDP tier reached through a relay that loses the first announce packet
+    const proxy = await startUdpDropProxy({ host: '127.0.0.1', port: udp.ports.udp4 });
+    const viaProxy = udpUrl.replace(`:${udpPort}/`, `:${proxy.port}/`);
+    const common = ['--timeout', String(TRANSFER_TIMEOUT_S)];
+    // announces to both tiers, as qBittorrent does; a slow upload so the retry comes mid-transfer or after
+    // (the tiers of its download, the second through the relay: --tracker adds to a torrent's own)
+    const seeder = LtProcess.start('retry seeder', ['seed', '--torrent', torrentFile, ...common, '--all-tiers', '--quick-retry', '--save', path.join(dir, 'seed'),
+      '--port', String(await freePort()), '--upload-limit', String(PAYLOAD_SIZE / 8), '--tracker', httpUrl, '--tracker', viaProxy]);
+    let leecher: LtProcess | undefined;
+    const leechDir = path.join(dir, 'leech-retry');
+    try {
+      await seeder.waitFor('tracker_reply', 30_000); // the HTTP tier: the tracker knows the seeder
+      leecher = LtProcess.start('retry leecher', ['leech', '--torrent', torrentFile, ...common, '--save', leechDir, '--port', String(await freePort()),
+        '--tracker', `http://127.0.0.1:${httpPort}/announce/${leechMember.passkey}`]);
+      assert.equal(await leecher.finish((TRANSFER_TIMEOUT_S + 20) * 1000), 0, `leecher failed:\n${leecher.log()}\nseeder:\n${seeder.log()}`);
+      // the seeder goes on until its UDP tier has been answered once (the retried `started`)
+      const deadline = Date.now() + 30_000;
+      while (!seeder.lines.some((l) => l.event === 'tracker_reply' && l.url === viaProxy) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+      seeder.child.stdin!.end();
+      assert.equal(await seeder.finish(30_000), 0, `seeder failed:\n${seeder.log()}`);
+    } finally {
+      seeder.child.kill('SIGKILL');
+      leecher?.child.kill('SIGKILL');
+      await proxy.close();
+    }
+    const logs = `UDP announces: ${JSON.stringify(proxy.announces, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))}\nseeder:\n${seeder.log()}\nleecher:\n${leecher!.log()}`;
+    if (process.env.E2E_VERBOSE) console.log(logs);
+    assert.equal(sha256(path.join(leechDir, 'payload.bin')), sha256(path.join(dir, 'seed', 'payload.bin')), 'payload differs');
+    assert.deepEqual(proxy.announces[0], { event: 'started', uploaded: 0n, dropped: true }, `the first UDP announce was the dropped started\n${logs}`);
+    const retried = proxy.announces.find((a) => !a.dropped);
+    assert.ok(retried?.event === 'started' && retried.uploaded > 0n, `libtorrent retried started with bytes already uploaded\n${logs}`);
+    const seeded = await creditOf(seedMember);
+    const leeched = await creditOf(leechMember);
+    assert.ok(Math.abs(Number(leeched.downloaded) - PAYLOAD_SIZE) <= PIECE, `leecher download credited ${leeched.downloaded}, payload ${PAYLOAD_SIZE}\n${logs}`);
+    assert.ok(Math.abs(Number(seeded.uploaded - leeched.downloaded)) <= PIECE, `seeder upload credited ${seeded.uploaded}, leecher download ${leeched.downloaded}\n${logs}`);
   });
 });

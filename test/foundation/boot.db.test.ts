@@ -3,11 +3,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { createPostgresDatabase, usingPostgres } from '../helpers/db.js';
+import { createPostgresDatabase, pgliteDataDir, usingPostgres } from '../helpers/db.js';
 import { startServerProcess } from '../helpers/process.js';
 
 describe('the server process', () => {
-  it('migrates, serves /healthz 200 and exits 0 on SIGTERM', { timeout: 120_000 }, async () => {
+  it('migrates, serves /healthz 200 and exits 0 on SIGTERM', { timeout: 400_000 }, async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'seedkeep-boot-'));
     const pg = usingPostgres() ? await createPostgresDatabase() : undefined;
     try {
@@ -26,8 +26,10 @@ describe('the server process', () => {
     }
   });
 
-  it('starts again on the same data and applies nothing twice', { timeout: 120_000 }, async () => {
+  it('starts again on the same data and applies nothing twice', { timeout: 400_000 }, async () => {
+    // a blank cluster (initdb done, nothing migrated): the first start above begins from nothing
     const dataDir = mkdtempSync(path.join(tmpdir(), 'seedkeep-boot-'));
+    if (!usingPostgres()) pgliteDataDir(path.join(dataDir, 'pglite'));
     const pg = usingPostgres() ? await createPostgresDatabase() : undefined;
     try {
       for (const expected of [/"applied":\["\d+_init"/, /"applied":\[\]/]) {

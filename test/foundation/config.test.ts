@@ -90,6 +90,8 @@ describe('config', () => {
     rejects({ BASE_URL: 'ftp://tracker.example.org' }, 'BASE_URL');
     rejects({ BASE_URL: 'https://x.org/?a=1' }, 'BASE_URL');
     rejects({ DATABASE_URL: 'mysql://localhost/db' }, 'DATABASE_URL');
+    rejects({ CATALOG_NOTIFY: 'true' }, 'CATALOG_NOTIFY');
+    rejects({ CATALOG_NOTIFY: 'often', DATABASE_URL: 'postgres://localhost/db' }, 'CATALOG_NOTIFY');
     rejects({ TRUSTED_PROXIES: '10.0.0.1,banana' }, 'TRUSTED_PROXIES');
     rejects({ TRUSTED_PROXIES: '10.0.0.0/33' }, 'TRUSTED_PROXIES');
     rejects({ LOG_LEVEL: 'loud' }, 'LOG_LEVEL');

@@ -2,14 +2,15 @@
 // new PostgreSQL database when TEST_DATABASE_URL is set (`npm run test:db`, .ci/run).
 // Migrating costs seconds per database, so scripts/test.mjs migrates one template per run
 // (test/helpers/template.ts) and each file gets a copy of it; without a template (a spec run
-// by hand with `node --test`) the database is migrated here.
+// by hand with `node --test`) the database is migrated here. A spec that migrates itself
+// (`migrate: false`) gets a copy of the run's blank PGlite cluster instead of an initdb.
 import { randomBytes } from 'node:crypto';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { openDatabase, type Database } from '../../src/db/client.js';
-import { templateFromEnv } from './template.js';
+import { blankFromEnv, templateFromEnv } from './template.js';
 
 export interface TestDatabase extends Database {
   /** the data dir (PGlite files, secrets) */
@@ -50,6 +51,13 @@ export async function createPostgresDatabase(template?: string): Promise<{ url: 
   };
 }
 
+/** A directory to open PGlite on: a copy of the run's blank cluster, or empty (PGlite runs initdb). */
+export function pgliteDataDir(dir = mkdtempSync(path.join(tmpdir(), 'seedkeep-pglite-'))): string {
+  const blank = blankFromEnv();
+  if (blank) cpSync(blank, dir, { recursive: true });
+  return dir;
+}
+
 export async function openTestDatabase(options: { migrate?: boolean } = {}): Promise<TestDatabase> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'seedkeep-test-'));
   const template = options.migrate === false ? undefined : templateFromEnv();
@@ -59,9 +67,10 @@ export async function openTestDatabase(options: { migrate?: boolean } = {}): Pro
     const created = await createPostgresDatabase(template?.postgres);
     url = created.url;
     drop = created.drop;
-  } else if (template?.pglite) {
+  } else {
     // a closed PGlite's files are a complete Postgres data directory
-    cpSync(template.pglite, path.join(dataDir, 'pglite'), { recursive: true });
+    const copied = template?.pglite ?? (options.migrate === false ? blankFromEnv() : undefined);
+    if (copied) cpSync(copied, path.join(dataDir, 'pglite'), { recursive: true });
   }
   const db = openDatabase({ dataDir, databaseUrl: url });
   // on a copy of the template this finds every migration applied and does nothing

@@ -47,6 +47,7 @@ describe('classes in the policy job', () => {
     assert.equal(log.reason, 'User -> Member');
     const notices = await t.app.inject({ url: '/notices', headers: { cookie: alice.cookie } });
     assert.match(notices.body, /You were promoted to Member/);
+    assert.match(notices.body, /aria-label="Notices, 1 unread"/, 'the header counts unread notices');
   });
 
   it('demotes when the ratio falls below the class minimum, and running again changes nothing', async () => {

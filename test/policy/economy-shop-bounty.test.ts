@@ -36,7 +36,7 @@ describe('request bounties', () => {
 
   it('escrows at least the minimum and never more than the credited upload', () => {
     assert.equal(bountyRefusal(100n * MIB, 100n * MIB, 100n * MIB), null);
-    assert.match(bountyRefusal(100n * MIB - 1n, 100n * MIB, 1n << 40n)!, /minimum/);
+    assert.match(bountyRefusal(100n * MIB - 1n, 100n * MIB, 1n << 40n)!, /at least 100 MiB/);
     assert.match(bountyRefusal(200n * MIB, 100n * MIB, 200n * MIB - 1n)!, /more upload credit/);
   });
 

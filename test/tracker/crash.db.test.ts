@@ -43,14 +43,19 @@ interface Child {
 
 let db: TestDatabase;
 let clients: Client[] = [];
+/** every tracker child not yet exited: the after hook kills them whatever happened */
+const children = new Set<ChildProcess>();
 
 function startChild(): Promise<Child> {
   const proc = spawn(process.execPath, ['--import', 'tsx', SERVER], {
     env: { ...process.env, DATA_DIR: db.dataDir, DATABASE_URL: db.url, FLUSH_INTERVAL_MS: '50' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  children.add(proc);
+  proc.once('exit', () => children.delete(proc));
+  // generous: on a loaded machine compiling and booting the child takes long
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('tracker child did not start in 60 s')), 60_000);
+    const timer = setTimeout(() => reject(new Error('tracker child did not start in 180 s')), 180_000);
     let out = '';
     proc.stdout!.on('data', (chunk: Buffer) => {
       out += chunk.toString();
@@ -128,11 +133,14 @@ before(async () => {
 });
 
 after(async () => {
+  const alive = [...children];
+  for (const proc of alive) proc.kill('SIGKILL');
+  await Promise.all(alive.map(exited));
   await db.destroy();
 });
 
 describe(`crash (seed ${SEED})`, () => {
-  it('loses and doubles nothing across SIGKILLs mid-sequence', { timeout: 240_000 }, async () => {
+  it('loses and doubles nothing across SIGKILLs mid-sequence', { timeout: 600_000 }, async () => {
     let child = await startChild();
     for (const c of clients) await sendOk(child.port, c, 'started');
     // the started announces set the baselines; a clean stop makes sure they are persisted

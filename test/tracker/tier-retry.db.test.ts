@@ -9,7 +9,7 @@ import http from 'node:http';
 import { decodeBencode } from '../../src/tracker/http/bencode.js';
 import { startUdpTracker, type UdpTracker } from '../../src/tracker/udp/socket.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
-import { pct, seedRelease, seedUser, userTotals, type SeededRelease, type SeededUser } from './fixtures/seed.js';
+import { committedPeers, pct, seedRelease, seedUser, userTotals, type SeededRelease, type SeededUser } from './fixtures/seed.js';
 import { announcePacket, passkeyOption, UdpTestClient } from './udp-client.js';
 
 const MiB = 1_048_576n;
@@ -54,9 +54,8 @@ describe('a started retried on the UDP tier', () => {
   it('credits a seeder the bytes it reports when its UDP started comes after its HTTP announces', async () => {
     const started = await httpAnnounce({ uploaded: 0n, event: 'started' });
     assert.equal(started['failure reason'], undefined);
-    // a boundary's reply is sent once its flush committed: the peer row is there already
-    const rows = await t.db.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM peers WHERE user_id = $1', [user.id]);
-    assert.equal(rows[0].n, 1);
+    // a boundary's reply is sent once its flush committed: the peer is in the database already
+    assert.equal(await committedPeers(t.db.sql, user.id), 1);
     await httpAnnounce({ uploaded: 16n * MiB });
 
     const client = await UdpTestClient.open({ host: '127.0.0.1', port: udp.ports.udp4 });

@@ -12,7 +12,7 @@ const run = promisify(execFile);
 /** `npm run admin -- …` as an operator runs it, on the test database (closed meanwhile: PGlite allows one process). */
 async function admin(db: TestDatabase, args: string[], password?: string) {
   const env = { ...process.env, DATA_DIR: db.dataDir, DATABASE_URL: db.url, LOG_LEVEL: 'silent', SEEDKEEP_PASSWORD: password ?? '' };
-  return run(process.execPath, ['--import', 'tsx', 'src/cli/admin.ts', ...args], { env, timeout: 60_000 }).then(
+  return run(process.execPath, ['--import', 'tsx', 'src/cli/admin.ts', ...args], { env, timeout: 180_000 }).then(
     (out) => ({ code: 0, ...out }),
     (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
   );

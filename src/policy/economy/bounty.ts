@@ -20,7 +20,7 @@ export interface Actor {
 
 /** Why this bounty (bytes) cannot be offered, or null. */
 export function bountyRefusal(amount: bigint, minimum: bigint, uploaded: bigint): string | null {
-  if (amount < minimum) return `A bounty is at least the minimum set by staff.`;
+  if (amount < minimum) return `A bounty is at least ${Number(minimum) / 1024 ** 2} MiB.`;
   if (amount > uploaded) return 'That is more upload credit than you have.';
   return null;
 }

@@ -2,6 +2,9 @@
 // admin dashboard. Each step is idempotent: it compares stored state with what the rules say
 // and writes only differences, logging each in moderation_log with actor null (the system).
 // It takes its dependencies explicitly, so the app, a CLI, a worker or a test can run it.
+// With several processes on one database it runs in one of them at a time (an advisory lock,
+// docs/scaling.md); the others skip that round.
+import { runExclusive } from '../../db/advisory-lock.js';
 import type { JobDeps } from './deps.js';
 import { applyAccountRules, type AccountStepReport } from './accounts.js';
 import { applyHitAndRuns } from './hit-and-runs.js';
@@ -17,6 +20,8 @@ export interface PolicyJobReport {
   classes: ClassStepReport;
   bonusPaidTo: number;
   siteFreeleech: 'ended' | 'on' | 'off';
+  /** true: another process was running the job, this one did nothing */
+  ranElsewhere?: boolean;
 }
 
 export interface PolicyJob {
@@ -27,6 +32,17 @@ export interface PolicyJob {
    * The timer is unref'd: it never keeps the process alive on its own.
    */
   start(): () => void;
+}
+
+async function runOnce(deps: JobDeps): Promise<PolicyJobReport> {
+  const outcome = await runExclusive(deps.db.sql, 'policy-job', () => runSteps(deps));
+  return outcome.ran ? outcome.value : skipped(deps.clock.now());
+}
+
+function skipped(now: number): PolicyJobReport {
+  const accounts: AccountStepReport = { checked: 0, changed: 0, events: 0 };
+  const classes = { promoted: 0, demoted: 0, granted: 0 };
+  return { at: new Date(now).toISOString(), hitAndRuns: { marked: 0, cleared: 0 }, accounts, classes, bonusPaidTo: 0, siteFreeleech: 'off', ranElsewhere: true };
 }
 
 async function runSteps(deps: JobDeps): Promise<PolicyJobReport> {
@@ -47,7 +63,7 @@ async function runSteps(deps: JobDeps): Promise<PolicyJobReport> {
 export function createPolicyJob(deps: JobDeps): PolicyJob {
   let running: Promise<PolicyJobReport> | null = null;
   const run = (): Promise<PolicyJobReport> => {
-    running ??= runSteps(deps).finally(() => {
+    running ??= runOnce(deps).finally(() => {
       running = null;
     });
     return running;

@@ -9,7 +9,7 @@
 // ledger.ts), so a member is never split; parts commit one after another, and whatever part
 // did not commit is still measured from its old baselines at the peer's next announce.
 import { randomUUID } from 'node:crypto';
-import { TrafficRows, TransferRows, type LedgerBatch } from './ledger.js';
+import { peerRow, TrafficRows, TransferRows, type LedgerBatch } from './ledger.js';
 
 /** Ledger entries in a batch, counted as Ledger.pending counts them. */
 export function batchEntries(batch: LedgerBatch): number {
@@ -48,4 +48,29 @@ export function splitBatch(batch: LedgerBatch, maxEntries: number): LedgerBatch[
   parts[0].releases = batch.releases;
   parts[0].releaseRows = batch.releaseRows;
   return parts.filter((part) => batchEntries(part) > 0 || part.releaseRows.length > 0);
+}
+
+/**
+ * The parts of a batch taken without peer snapshots, built one at a time as they are asked
+ * for, each with its peers' rows snapshotted then. For a stop only: the transports are closed,
+ * so no announce changes a peer between two parts, and of a backlog of a million entries the
+ * few seconds of a stop write a handful of parts. Building them all first (and giving back
+ * what was not written) cost more than the whole stop is allowed to take.
+ */
+export function* partsOneByOne(batch: LedgerBatch, maxEntries: number): Generator<LedgerBatch> {
+  const count = Math.max(1, Math.ceil(batchEntries(batch) / maxEntries));
+  for (let i = 0; i < count; i++) {
+    const part = count === 1 ? batch : emptyBatch();
+    if (count > 1) {
+      const mine = (userId: number): boolean => userId % count === i;
+      for (let row = 0; row < batch.users.size; row++) if (mine(batch.users.keyA[row])) part.users.copyRow(batch.users, row);
+      for (let row = 0; row < batch.transfers.size; row++) if (mine(batch.transfers.keyA[row])) part.transfers.copyRow(batch.transfers, row);
+      for (let row = 0; row < batch.daily.size; row++) if (mine(batch.daily.keyA[row])) part.daily.copyRow(batch.daily, row);
+      for (const [key, snatch] of batch.snatches) if (mine(snatch.userId)) part.snatches.set(key, snatch);
+      for (const peer of batch.peers) if (mine(peer.userId)) part.peers.add(peer);
+      if (i === 0) [part.releases, part.releaseRows] = [batch.releases, batch.releaseRows];
+    }
+    part.peerRows = [...part.peers].map(peerRow);
+    if (batchEntries(part) > 0 || part.releaseRows.length > 0) yield part;
+  }
 }

@@ -158,8 +158,10 @@ export class Ledger {
    * .leechers is by far the dearest row of a flush (a release row carries every browse
    * index, the trigram one included, and a count change rewrites them all), and the books
    * do not depend on it, so the flusher writes counts on a slower cadence than credit.
+   * `snapshot` false leaves peerRows empty, for a caller that snapshots each part itself
+   * (partsOneByOne, when no announce can come in between).
    */
-  take(counts: ((releaseId: number) => { seeders: number; leechers: number }) | null): LedgerBatch {
+  take(counts: ((releaseId: number) => { seeders: number; leechers: number }) | null, snapshot = true): LedgerBatch {
     const releases = counts === null ? new Set<number>() : this.releases;
     const batch: LedgerBatch = {
       id: randomUUID(),
@@ -169,7 +171,7 @@ export class Ledger {
       snatches: this.snatches,
       peers: this.peers,
       releases,
-      peerRows: [...this.peers].map(peerRow),
+      peerRows: snapshot ? [...this.peers].map(peerRow) : [],
       releaseRows: counts === null ? [] : [...releases].map((releaseId) => ({ releaseId, ...counts(releaseId) })),
     };
     // sized like the batch just taken: the next one is likely as big, and grows no more
@@ -219,7 +221,8 @@ function sizeOf(batch: LedgerBatch): number {
   return batch.users.size + batch.transfers.size + batch.daily.size + batch.snatches.size + batch.peers.size;
 }
 
-function peerRow(peer: Peer): PeerRow {
+/** A peer's row as the flush writes it: its state now. */
+export function peerRow(peer: Peer): PeerRow {
   return {
     userId: peer.userId,
     releaseId: peer.releaseId,

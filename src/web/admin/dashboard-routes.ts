@@ -48,6 +48,10 @@ async function runJob(request: FastifyRequest, reply: FastifyReply) {
   const user = requireStaff(request);
   requireAllowed(canRunPolicyJob(user));
   const report = await request.server.policyJob.run();
+  if (report.ranElsewhere) {
+    flash(reply, 'The policy job is running in another tracker process right now; its results appear when it ends.');
+    return reply.redirect('/admin', 303);
+  }
   const a = report.accounts;
   flash(reply, `Policy job ran: ${a.checked} members checked, ${a.changed} changed, ${report.hitAndRuns.marked} new hit-and-runs, bonus paid to ${report.bonusPaidTo}.`);
   return reply.redirect('/admin', 303);

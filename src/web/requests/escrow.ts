@@ -46,7 +46,7 @@ async function escrow(tx: SqlTx, app: FastifyInstance, userId: number, requestId
   if (!member) throw AppError.notFound('There is no such member.');
   const minimum = BigInt(app.settings.get('requestMinBountyMiB')) * BigInt(MIB);
   const refusal = bountyRefusal(amount, minimum, member.uploaded);
-  if (refusal) throw AppError.conflict(refusal.replace('the minimum set by staff', `${app.settings.get('requestMinBountyMiB')} MiB`), 'bounty');
+  if (refusal) throw AppError.conflict(refusal, 'bounty');
   await tx.query('UPDATE users SET uploaded = uploaded - $2::int8 WHERE id = $1', [userId, String(amount)]);
   await tx.query(`INSERT INTO request_bounties (request_id, user_id, amount, created_at) VALUES ($1, $2, $3::int8, ${TS('$4::float8')})`, [requestId, userId, String(amount), now]);
   await tx.query('UPDATE requests SET bounty = bounty + $2::int8 WHERE id = $1', [requestId, String(amount)]);

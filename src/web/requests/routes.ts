@@ -52,18 +52,16 @@ async function newPage(request: FastifyRequest, reply: FastifyReply, state: { va
   if (state.status) reply.code(state.status);
   const values = state.values ?? {};
   return render(request, reply, 'pages/requests/new', {
-    title: 'New request', values, errors: state.errors ?? {}, minimum: app(request).settings.get('requestMinBountyMiB'),
+    title: 'New request', values, errors: state.errors ?? {}, minimum: request.server.settings.get('requestMinBountyMiB'),
     categories: categories.map((c) => ({ ...c, selected: String(c.id) === values.category })),
   });
 }
-
-const app = (request: FastifyRequest) => request.server;
 
 async function create(request: FastifyRequest, reply: FastifyReply) {
   const actor = actorOf(request);
   const body = (request.body ?? {}) as FormBody;
   try {
-    const id = await createRequest({ app: app(request), actor, input: await readForm(request, body) });
+    const id = await createRequest({ app: request.server, actor, input: await readForm(request, body) });
     flash(reply, 'Request created; the bounty is held until it is filled and confirmed.');
     return reply.redirect(`/requests/${id}`, 303);
   } catch (error) {
@@ -75,9 +73,9 @@ async function create(request: FastifyRequest, reply: FastifyReply) {
 
 async function show(request: IdRequest, reply: FastifyReply) {
   const actor = actorOf(request);
-  const found = await findRequest(app(request).db.prisma, parseRequestId(request.params.id));
+  const found = await findRequest(request.server.db.prisma, parseRequestId(request.params.id));
   if (!found) throw AppError.notFound('There is no request with that number.');
-  const category = await findCategory(app(request).db.prisma, found.categoryId);
+  const category = await findCategory(request.server.db.prisma, found.categoryId);
   const isRequester = found.requesterId === actor.id;
   return render(request, reply, 'pages/requests/show', {
     title: found.name, request: found, category, isRequester,

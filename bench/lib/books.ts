@@ -1,0 +1,87 @@
+// The books against what the clients reported: every member's actual totals, and the sums of
+// the per-release transfers, the daily traffic and the peer baselines. Read with the server
+// stopped (the embedded database allows one process at a time).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { openDatabase } from '../../src/db/client.js';
+
+/** What each member's clients reported in total (their counters started at 0). */
+export class ExpectedBooks {
+  readonly uploaded = new Map<number, bigint>();
+  readonly downloaded = new Map<number, bigint>();
+
+  /** A peer whose last answered report was `up`/`down`, all credited to `member`. */
+  add(member: number, up: bigint, down: bigint): void {
+    this.uploaded.set(member, (this.uploaded.get(member) ?? 0n) + up);
+    this.downloaded.set(member, (this.downloaded.get(member) ?? 0n) + down);
+  }
+
+  total(): { uploaded: bigint; downloaded: bigint } {
+    let uploaded = 0n;
+    let downloaded = 0n;
+    for (const v of this.uploaded.values()) uploaded += v;
+    for (const v of this.downloaded.values()) downloaded += v;
+    return { uploaded, downloaded };
+  }
+}
+
+export interface BooksCheck {
+  exact: boolean;
+  expectedUploaded: bigint;
+  /** the members' actual upload totals, summed */
+  uploaded: bigint;
+  /** members whose upload or download total differs from what their clients reported */
+  membersWrong: number;
+  lost: bigint;
+  doubled: bigint;
+  transfersUploaded: bigint;
+  dailyUploaded: bigint;
+  baselinesUploaded: bigint;
+  peerRows: number;
+}
+
+type Row = { id: number; up: string; down: string };
+
+export async function checkBooks(databaseUrl: string, dataDir: string, expected: ExpectedBooks): Promise<BooksCheck> {
+  const scratch = databaseUrl ? mkdtempSync(path.join(tmpdir(), 'seedkeep-books-')) : dataDir;
+  const db = openDatabase({ dataDir: scratch, databaseUrl });
+  try {
+    const users = await db.sql.query<Row>('SELECT id, uploaded_actual::text AS up, downloaded_actual::text AS down FROM users');
+    const sum = async (table: string, column: string): Promise<bigint> =>
+      BigInt((await db.sql.query<{ s: string }>(`SELECT coalesce(sum(${column}), 0)::text AS s FROM ${table}`))[0].s);
+    let membersWrong = 0;
+    let uploaded = 0n;
+    let lost = 0n;
+    let doubled = 0n;
+    for (const row of users) {
+      const up = BigInt(row.up);
+      const wantUp = expected.uploaded.get(row.id) ?? 0n;
+      const wantDown = expected.downloaded.get(row.id) ?? 0n;
+      uploaded += up;
+      if (up < wantUp) lost += wantUp - up;
+      if (up > wantUp) doubled += up - wantUp;
+      if (up !== wantUp || BigInt(row.down) !== wantDown) membersWrong++;
+    }
+    const want = expected.total();
+    const check = {
+      expectedUploaded: want.uploaded, uploaded, membersWrong, lost, doubled,
+      transfersUploaded: await sum('transfers', 'uploaded_actual'),
+      dailyUploaded: await sum('traffic_daily', 'uploaded_actual'),
+      baselinesUploaded: await sum('peers', 'uploaded'),
+      peerRows: Number((await db.sql.query<{ n: string }>('SELECT count(*)::text AS n FROM peers'))[0].n),
+    };
+    const exact = membersWrong === 0 && check.transfersUploaded === want.uploaded && check.dailyUploaded === want.uploaded && check.baselinesUploaded === want.uploaded;
+    return { exact, ...check };
+  } finally {
+    await db.close();
+    if (databaseUrl) rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+export function describeBooks(b: BooksCheck): string {
+  const gib = (v: bigint): string => `${(Number(v) / 2 ** 30).toFixed(2)} GiB`;
+  return `${b.exact ? 'exact' : 'NOT EXACT'}: members' upload ${gib(b.uploaded)} of ${gib(b.expectedUploaded)} reported ` +
+    `(${b.membersWrong} members wrong, ${gib(b.lost)} lost, ${gib(b.doubled)} doubled); transfers ${gib(b.transfersUploaded)}, ` +
+    `daily traffic ${gib(b.dailyUploaded)}; ${b.peerRows} peer rows`;
+}

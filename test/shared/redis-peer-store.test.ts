@@ -1,0 +1,227 @@
+// The shared mode's peer store (src/shared/redis-peer-store.ts): each announce is one script in
+// Redis that updates the peer, computes its delta under the memory core's rules
+// (docs/accounting.md), picks the reply's peers and appends the delta to the shard's stream.
+// Run against the shared Redis (under a prefix of its own) and a 3-node Redis Cluster started here.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { RedisPeerStore, type SharedAnnounce } from '../../src/shared/redis-peer-store.js';
+import type { RedisClient } from '../../src/shared/redis-connect.js';
+import { connectRedis, deleteKeys, redisAvailable, SINGLE_REDIS_URL, startRedisCluster, uniquePrefix, type RedisCluster } from '../helpers/redis.js';
+
+const available = await redisAvailable();
+const MIN = 60_000;
+
+function peerId(n: number): Buffer {
+  return Buffer.from(`-qB4650-${String(n).padStart(12, '0')}`);
+}
+
+let clock = 1_800_000_000_000;
+
+function req(over: Partial<SharedAnnounce> = {}): SharedAnnounce {
+  return {
+    userId: 1, releaseId: 7, peerId: peerId(1), event: '', uploaded: 0n, downloaded: 0n, left: 1000n, key: 'aa',
+    ip: '10.0.0.1', family: 4, port: 6881, slot: 0, transport: 'http', want: 50, listable: true, upMultiplier: 1,
+    downMultiplier: 1, client: 'qBittorrent', now: clock, interval: 1800, minInterval: 300, maxPeersPerRelease: 3, ...over,
+  };
+}
+
+interface Entry {
+  up: bigint;
+  down: bigint;
+  fields: Record<string, string>;
+}
+
+async function entries(store: RedisPeerStore, releaseId = 7): Promise<Entry[]> {
+  const raw = await store.redis.xrange(store.streamKey(store.shardOf(releaseId)), '-', '+');
+  return raw.map(([, list]) => {
+    const fields: Record<string, string> = {};
+    for (let i = 0; i < list.length; i += 2) fields[list[i]] = list[i + 1];
+    return { up: BigInt(fields.up), down: BigInt(fields.dn), fields };
+  });
+}
+
+async function credited(store: RedisPeerStore, releaseId = 7): Promise<{ up: bigint; down: bigint }> {
+  let up = 0n;
+  let down = 0n;
+  for (const e of await entries(store, releaseId)) {
+    up += e.up;
+    down += e.down;
+  }
+  return { up, down };
+}
+
+function addresses(compact: Buffer): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < compact.length; i += 6) out.push(`${compact.subarray(i, i + 4).join('.')}:${compact.readUInt16BE(i + 4)}`);
+  return out.sort();
+}
+
+for (const topology of ['single Redis', 'Redis Cluster'] as const) {
+  describe(`shared peer store on a ${topology}`, { skip: available ? false : 'no Redis on this machine' }, () => {
+    let cluster: RedisCluster | null = null;
+    let redis: RedisClient;
+    let prefix: string;
+    let store: RedisPeerStore;
+    const fresh = async (): Promise<RedisPeerStore> => {
+      await deleteKeys(redis, prefix);
+      prefix = uniquePrefix();
+      store = new RedisPeerStore(redis, { prefix, shards: 16 });
+      return store;
+    };
+
+    before(async () => {
+      if (topology === 'Redis Cluster') cluster = await startRedisCluster();
+      redis = connectRedis(cluster?.url ?? SINGLE_REDIS_URL);
+      prefix = uniquePrefix();
+    });
+
+    after(async () => {
+      await deleteKeys(redis, prefix);
+      await redis.quit();
+      await cluster?.stop();
+    });
+
+    it('credits 0 on a new peer, then the delta since its baseline', async () => {
+      const s = await fresh();
+      const first = await s.announce(req({ event: 'started', uploaded: 500n, downloaded: 700n }));
+      assert.equal(first.boundary, true);
+      assert.equal(first.leechers, 1);
+      await s.announce(req({ uploaded: 600n, downloaded: 900n, now: (clock += 30 * MIN) }));
+      await s.announce(req({ uploaded: 650n, downloaded: 1000n, now: (clock += 30 * MIN) }));
+      assert.deepEqual(await credited(s), { up: 150n, down: 300n });
+    });
+
+    it('treats a counter decrease from a client without a key as a new session', async () => {
+      const s = await fresh();
+      await s.announce(req({ key: null, event: 'started' }));
+      await s.announce(req({ key: null, uploaded: 1000n, downloaded: 10n, now: (clock += 30 * MIN) }));
+      const reset = await s.announce(req({ key: null, uploaded: 40n, downloaded: 20n, now: (clock += 30 * MIN) }));
+      assert.equal(reset.boundary, true);
+      await s.announce(req({ key: null, uploaded: 100n, downloaded: 30n, now: (clock += 30 * MIN) }));
+      assert.deepEqual(await credited(s), { up: 1060n, down: 20n });
+    });
+
+    it('credits a started of the same instance on another tier, not one from another key', async () => {
+      const s = await fresh();
+      await s.announce(req({ event: 'started' }));
+      await s.announce(req({ event: 'started', transport: 'udp', uploaded: 100n, now: (clock += MIN) }));
+      await s.announce(req({ event: 'started', key: 'bb', uploaded: 150n, now: (clock += MIN) }));
+      assert.deepEqual(await credited(s), { up: 100n, down: 0n });
+    });
+
+    it('credits a stale report of the same instance nothing and keeps its baseline', async () => {
+      const s = await fresh();
+      await s.announce(req({ event: 'started' }));
+      await s.announce(req({ uploaded: 300n, now: (clock += 30 * MIN) }));
+      await s.announce(req({ uploaded: 200n, transport: 'udp', now: (clock += MIN) }));
+      await s.announce(req({ uploaded: 350n, now: (clock += 30 * MIN) }));
+      assert.deepEqual(await credited(s), { up: 350n, down: 0n });
+    });
+
+    it('computes deltas exactly above 2^53', async () => {
+      const s = await fresh();
+      const base = 2n ** 62n + 12_345n;
+      await s.announce(req({ event: 'started', uploaded: base }));
+      await s.announce(req({ uploaded: base + 2n ** 53n + 1n, now: (clock += 30 * MIN) }));
+      assert.deepEqual(await credited(s), { up: 2n ** 53n + 1n, down: 0n });
+    });
+
+    it('records the traffic rule, the seed time and the snatch with the delta', async () => {
+      const s = await fresh();
+      await s.announce(req({ event: 'started', upMultiplier: 2, downMultiplier: 0 }));
+      await s.announce(req({ event: 'completed', left: 0n, uploaded: 10n, now: (clock += 10 * MIN), upMultiplier: 2, downMultiplier: 0 }));
+      await s.announce(req({ left: 0n, uploaded: 20n, now: (clock += 30 * MIN) }));
+      const [, done, seeding] = await entries(s);
+      assert.deepEqual([done.fields.sn, done.fields.mu, done.fields.md, done.fields.st], ['1', '2', '0', '0']);
+      assert.deepEqual([seeding.fields.sn, seeding.fields.st, seeding.fields.sd], ['0', String(30 * 60), '1']);
+    });
+
+    it('gives seeders leechers only, leechers both, and never the requester itself', async () => {
+      const s = await fresh();
+      await s.announce(req({ peerId: peerId(1), userId: 1, ip: '10.0.0.1', left: 0n }));
+      await s.announce(req({ peerId: peerId(2), userId: 2, ip: '10.0.0.2' }));
+      await s.announce(req({ peerId: peerId(3), userId: 3, ip: '10.0.0.3' }));
+      const seeder = await s.announce(req({ peerId: peerId(1), userId: 1, ip: '10.0.0.1', left: 0n, event: 'started', now: (clock += MIN) }));
+      assert.deepEqual(addresses(seeder.compact4), ['10.0.0.2:6881', '10.0.0.3:6881']);
+      const leecher = await s.announce(req({ peerId: peerId(2), userId: 2, ip: '10.0.0.2', event: 'started', now: (clock += MIN) }));
+      assert.deepEqual(addresses(leecher.compact4), ['10.0.0.1:6881', '10.0.0.3:6881']);
+      assert.deepEqual([leecher.seeders, leecher.leechers], [1, 2]);
+    });
+
+    it('takes a stopped peer out of the swarm and its counts', async () => {
+      const s = await fresh();
+      await s.announce(req({ peerId: peerId(1), userId: 1 }));
+      await s.announce(req({ peerId: peerId(2), userId: 2, left: 0n }));
+      const stopped = await s.announce(req({ peerId: peerId(1), userId: 1, event: 'stopped', uploaded: 5n, now: (clock += MIN) }));
+      assert.deepEqual([stopped.seeders, stopped.leechers, stopped.compact4.length], [1, 0, 0]);
+      const other = await s.announce(req({ peerId: peerId(3), userId: 3, now: (clock += MIN) }));
+      assert.deepEqual(addresses(other.compact4), ['10.0.0.1:6881']);
+      assert.deepEqual(await credited(s), { up: 5n, down: 0n });
+    });
+
+    it('credits a member without download right but does not list the peer', async () => {
+      const s = await fresh();
+      await s.announce(req({ event: 'started', listable: false }));
+      const refused = await s.announce(req({ uploaded: 70n, listable: false, now: (clock += 30 * MIN) }));
+      assert.equal(refused.refused, 'leech');
+      assert.equal(refused.leechers, 0);
+      assert.deepEqual(await credited(s), { up: 70n, down: 0n });
+    });
+
+    it('refuses a peer past the per-release cap before any accounting', async () => {
+      const s = await fresh();
+      for (let n = 1; n <= 3; n++) await s.announce(req({ peerId: peerId(n) }));
+      const fourth = await s.announce(req({ peerId: peerId(4) }));
+      assert.equal(fourth.refused, 'peer-cap');
+      assert.equal((await entries(s)).length, 3);
+    });
+
+    it('answers inside the min interval without peers, per tier', async () => {
+      const s = await fresh();
+      await s.announce(req({ peerId: peerId(2), userId: 2, ip: '10.0.0.2' }));
+      await s.announce(req({ event: 'started' }));
+      const early = await s.announce(req({ uploaded: 5n, now: clock + MIN }));
+      assert.equal(early.early, true);
+      assert.equal(early.compact4.length, 0);
+      const otherTier = await s.announce(req({ transport: 'udp', uploaded: 5n, now: clock + MIN }));
+      assert.equal(otherTier.early, false);
+      assert.deepEqual(await credited(s), { up: 5n, down: 0n });
+    });
+
+    it('drops a peer silent past the cut-off from its swarm and counts, keeping its baseline', async () => {
+      const s = await fresh();
+      const start = clock;
+      await s.announce(req({ peerId: peerId(1), userId: 1, event: 'started', uploaded: 100n, now: start }));
+      await s.announce(req({ peerId: peerId(2), userId: 2, left: 0n, now: start }));
+      await s.announce(req({ peerId: peerId(2), userId: 2, left: 0n, now: start + 50 * MIN }));
+      assert.equal(await s.sweepShard(s.shardOf(7), start + 10 * MIN), 1);
+      assert.deepEqual(await s.counts(7), { seeders: 1, leechers: 0 });
+      const expired = (await entries(s)).at(-1)!;
+      assert.deepEqual([expired.fields.ac, expired.fields.f, expired.up], ['0', `1:${peerId(1).toString('hex')}`, 0n]);
+      const back = await s.announce(req({ peerId: peerId(1), userId: 1, uploaded: 160n, now: (clock = start + 60 * MIN) }));
+      assert.deepEqual([back.seeders, back.leechers], [1, 1]);
+      assert.deepEqual(await credited(s), { up: 60n, down: 0n });
+      assert.equal(await s.sweepShard(s.shardOf(7), start + 10 * MIN), 0);
+    });
+
+    it('keeps the counts exact under concurrent announces to many swarms', async () => {
+      const s = await fresh();
+      const announces = [];
+      for (let release = 1; release <= 20; release++) {
+        for (let n = 1; n <= 10; n++) {
+          announces.push(s.announce(req({ releaseId: release, userId: n, peerId: peerId(n), left: n <= 3 ? 0n : 100n, maxPeersPerRelease: 100 })));
+        }
+      }
+      await Promise.all(announces);
+      for (let release = 1; release <= 20; release++) assert.deepEqual(await s.counts(release), { seeders: 3, leechers: 7 });
+    });
+
+    it('keeps every key of a swarm, and its shard stream, in one slot', async (t) => {
+      if (cluster === null) return t.skip('slots exist on a Redis Cluster only');
+      const s = await fresh();
+      const slots = new Set<unknown>();
+      for (const key of s.swarmKeys(12345)) slots.add(await s.redis.call('CLUSTER', 'KEYSLOT', key));
+      assert.equal(slots.size, 1);
+    });
+  });
+}
