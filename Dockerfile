@@ -28,6 +28,7 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
 COPY --from=build /app/dist ./dist
 COPY prisma ./prisma
 COPY views ./views
+COPY locales ./locales
 COPY public ./public
 RUN mkdir -p /data && chown node:node /data
 USER node

@@ -8,7 +8,7 @@ import type { Config } from './config.js';
 import type { Database } from './db/client.js';
 import { createMailer, type Mailer } from './mail/mailer.js';
 import { createPolicyJob, type PolicyJob } from './policy/jobs/policy-job.js';
-import { Settings, trackerPolicyOf } from './settings.js';
+import { Settings, trackerPolicyOf, type SettingValues } from './settings.js';
 import { logSerializers } from './log-redact.js';
 import { createTrackerService, type TrackerService } from './tracker/service.js';
 import { shareCatalogSync } from './shared/catalog-notify.js';
@@ -78,8 +78,10 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   const tracker = createTrackerService({ config, db: deps.db, clock, log: app.log });
   app.decorate('tracker', tracker);
   // The tracker answers with the settings' intervals, client lists and freeleech, and follows their changes.
-  tracker.setPolicy(trackerPolicyOf(settings.all()));
-  settings.onChange((_changed, values) => tracker.setPolicy(trackerPolicyOf(values)));
+  // the tracker follows its own settings, and the site's language for members who chose none
+  const policyOf = (values: SettingValues) => ({ ...trackerPolicyOf(values), defaultLocale: values.defaultLocale });
+  tracker.setPolicy(policyOf(settings.all()));
+  settings.onChange((_changed, values) => tracker.setPolicy(policyOf(values)));
   if (deps.startTracker !== false) await tracker.start();
   // Several processes on one database: each one's catalog changes reach the others' catalogs.
   if (config.catalogNotify) {

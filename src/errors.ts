@@ -1,25 +1,32 @@
 // One error type for the web side: 4xx messages are shown to the member, 5xx are masked.
+// The message is a catalog key (locales/*.json) with its params: the error handler and the
+// forms translate it into the reader's language (request.t). Text that is not a key is shown
+// as it is.
+export type MessageParams = Record<string, unknown>;
+
 export class AppError extends Error {
   constructor(
     readonly statusCode: number,
     message: string,
     /** form field the message belongs beside, when there is one */
     readonly field?: string,
+    /** values for the message's {{placeholders}} */
+    readonly params?: MessageParams,
   ) {
     super(message);
     this.name = 'AppError';
   }
 
-  static badRequest(message: string, field?: string): AppError {
-    return new AppError(400, message, field);
+  static badRequest(message: string, field?: string, params?: MessageParams): AppError {
+    return new AppError(400, message, field, params);
   }
-  static forbidden(message = 'You do not have permission to do that.'): AppError {
-    return new AppError(403, message);
+  static forbidden(message = 'errors.forbidden', params?: MessageParams): AppError {
+    return new AppError(403, message, undefined, params);
   }
-  static notFound(message = 'Not found.'): AppError {
-    return new AppError(404, message);
+  static notFound(message = 'errors.notFoundShort', params?: MessageParams): AppError {
+    return new AppError(404, message, undefined, params);
   }
-  static conflict(message: string, field?: string): AppError {
-    return new AppError(409, message, field);
+  static conflict(message: string, field?: string, params?: MessageParams): AppError {
+    return new AppError(409, message, field, params);
   }
 }

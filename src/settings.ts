@@ -16,6 +16,7 @@ import { decodeLadder, DEFAULT_CLASSES, ladderProblem } from './policy/economy/u
 import { decodeShop, DEFAULT_SHOP, shopProblem } from './policy/economy/shop.js';
 import { DEFAULT_RATIO_TABLE, GIB, ratioTableProblem, type RatioBand } from './policy/ratio-table.js';
 import { defaultPolicy, PEER_CAP_LIMITS, type TrackerPolicy } from './tracker/core/tracker-policy.js';
+import { LOCALES, type Locale } from './i18n/locales.js';
 import { choice, date, flag, list, number, prefixes, table, text, type Setting, type SettingsConfig } from './settings-kinds.js';
 
 export type RegistrationMode = 'open' | 'invite' | 'closed';
@@ -32,6 +33,8 @@ export const SETTINGS = {
   registrationMode: choice<RegistrationMode>({ row: 'site', group: 'site', options: REGISTRATION_MODES, fallback: () => 'open', message: 'Choose open, invite only or closed.', input: { fieldset: 'site', label: 'Registration', control: 'select' } }),
   inviteExpiryDays: number({ row: 'site', group: 'site', min: 1, max: 365, whole: true, digits: true, fallback: () => 7, input: { fieldset: 'site', label: 'Invite codes valid for (days)' } }),
   invitesForNewMembers: number({ row: 'site', group: 'site', min: 0, max: 1000, whole: true, digits: true, fallback: () => 0, input: { fieldset: 'site', label: 'Invites a new member starts with' } }),
+  // pages, mails and tracker refusals for visitors whose browser asks for none of the site's languages (src/i18n)
+  defaultLocale: choice<Locale>({ row: 'site', group: 'site', options: LOCALES, fallback: () => 'en', message: 'Choose one of the site languages.', input: { fieldset: 'site', label: 'Default language', control: 'select' } }),
   /** required: moderators and admins without two-factor login are sent to turn it on */
   staffTwoFactor: choice<StaffTwoFactor>({ row: 'site', group: 'site', options: STAFF_TWO_FACTOR, fallback: () => 'optional', message: 'Choose optional or required.', input: { fieldset: 'site', label: 'Two-factor login for staff', control: 'select' } }),
   // rows of their own: shown on every page, and the `source` tag forced into uploads

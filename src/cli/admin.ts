@@ -9,6 +9,8 @@ import { openDatabase } from '../db/client.js';
 import { newMemberCredit, Settings } from '../settings.js';
 import { setMemberPassword } from '../web/auth/recovery/set-member-password.js';
 import { createUser } from '../web/users/create-user.js';
+import { AppError } from '../errors.js';
+import { translator } from '../i18n/index.js';
 
 const ROLES = ['member', 'uploader', 'moderator', 'admin'] as const;
 type Role = (typeof ROLES)[number];
@@ -77,6 +79,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  // the web side's errors carry catalog keys: the CLI speaks English
+  const message = error instanceof AppError ? translator('en')(error.message, error.params) : error instanceof Error ? error.message : String(error);
+  process.stderr.write(`${message}\n`);
   process.exit(1);
 });

@@ -5,6 +5,7 @@ import type { FreeleechMode, TrackerRelease, TrackerUser } from '../tracker/core
 import type { SqlDriver } from './driver.js';
 import { checkpointJournals } from './peer-journal.js';
 import { TS } from './sql-arrays.js';
+import { knownLocale } from '../i18n/locales.js';
 
 export interface TrackerState {
   users: TrackerUser[];
@@ -16,8 +17,8 @@ export interface TrackerState {
 const big = (value: unknown): bigint => (typeof value === 'bigint' ? value : BigInt(value as number | string));
 const bytes = (value: unknown): Buffer | null => (value == null ? null : Buffer.from(value as Uint8Array));
 
-type UserRow = { id: number; passkey: string; enabled: boolean; can_leech: boolean; user_class: string; fl_ms: number | null; du_ms: number | null };
-const USERS = `SELECT id, passkey, enabled, can_leech, user_class,
+type UserRow = { id: number; passkey: string; enabled: boolean; can_leech: boolean; locale: string | null; user_class: string; fl_ms: number | null; du_ms: number | null };
+const USERS = `SELECT id, passkey, enabled, can_leech, locale, user_class,
   (extract(epoch FROM personal_freeleech_until) * 1000)::float8 AS fl_ms, (extract(epoch FROM double_upload_until) * 1000)::float8 AS du_ms FROM users`;
 /** spent freeleech tokens (docs/members-and-staff.md#freeleech-tokens) */
 const TOKENS = 'SELECT user_id, release_id, (extract(epoch FROM expires_at) * 1000)::float8 AS until_ms FROM freeleech_token_uses';
@@ -67,7 +68,7 @@ function tokensByUser(rows: TokenRow[]): Map<number, Map<number, number>> {
 }
 
 const userOf = (u: UserRow, tokens: ReadonlyMap<number, number> | undefined): TrackerUser => ({
-  id: u.id, passkey: u.passkey.trim(), enabled: u.enabled, canLeech: u.can_leech,
+  id: u.id, passkey: u.passkey.trim(), enabled: u.enabled, canLeech: u.can_leech, locale: knownLocale(u.locale),
   perks: { userClass: u.user_class, freeleechUntil: Number(u.fl_ms ?? 0), doubleUploadUntil: Number(u.du_ms ?? 0), tokens: tokens ?? NO_TOKENS },
 });
 

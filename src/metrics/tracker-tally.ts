@@ -89,6 +89,11 @@ class CountingCore implements TrackerCore {
     return result;
   }
 
+  /** the member's language for refusals is the core's to tell */
+  reasonText(error: TrackerError): string {
+    return this.inner.reasonText ? this.inner.reasonText(error) : error.message;
+  }
+
   scrape(passkey: string, infoHashes: Buffer[]): ScrapeEntry[] {
     try {
       const entries = this.inner.scrape(passkey, infoHashes);

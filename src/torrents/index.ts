@@ -4,4 +4,4 @@ export { parseTorrent, DEFAULT_MAX_BYTES } from './parse-torrent.js';
 export type { ParsedTorrent, TorrentFileEntry, ParseOptions } from './parse-torrent.js';
 export { personalizeTorrent } from './personalize-torrent.js';
 export type { PersonalizeOptions } from './personalize-torrent.js';
-export { nameProblem, visibleName, windowsDevice } from './safe-name.js';
+export { NAME_ISSUES, nameIssue, nameProblem, visibleName, windowsDevice, type NameIssue } from './safe-name.js';

@@ -26,18 +26,34 @@ export function windowsDevice(name: string): string | null {
   return DEVICE.test(base) ? base.toUpperCase() : null;
 }
 
+export type NameIssue = 'slash' | 'control' | 'bidi' | 'invisible' | 'device';
+export const NAME_ISSUES: readonly NameIssue[] = ['slash', 'control', 'bidi', 'invisible', 'device'];
+
+/** What is wrong with a name, and the character or device it is about, or null when it is fine. */
+export function nameIssue(name: string): { issue: NameIssue; detail: string } | null {
+  if (name.includes('/') || name.includes('\\')) return { issue: 'slash', detail: '' };
+  if (CONTROL.test(name)) return { issue: 'control', detail: codePoint(name, CONTROL) };
+  if (BIDI.test(name)) return { issue: 'bidi', detail: codePoint(name, BIDI) };
+  if (INVISIBLE.test(name)) return { issue: 'invisible', detail: codePoint(name, INVISIBLE) };
+  const device = windowsDevice(name);
+  return device ? { issue: 'device', detail: device } : null;
+}
+
+const ENGLISH: Record<NameIssue, (detail: string) => string> = {
+  slash: () => 'contains a slash: a name is one file or folder name, not a path',
+  control: (detail) => `contains a control character (${detail})`,
+  bidi: (detail) => `contains a text-direction control character (${detail}), which can make a name read as another`,
+  invisible: (detail) => `contains an invisible character (${detail})`,
+  device: (detail) => `is a device name on Windows (${detail}), which no Windows client can save`,
+};
+
 /**
- * Why a name may not be used, as the end of a sentence ("The name ... contains a slash"), or
- * null when it is fine.
+ * Why a name may not be used, in English, as the end of a sentence ("The name ... contains a
+ * slash"), or null when it is fine. The pages say it in the reader's language (nameIssue).
  */
 export function nameProblem(name: string): string | null {
-  if (name.includes('/') || name.includes('\\')) return 'contains a slash: a name is one file or folder name, not a path';
-  if (CONTROL.test(name)) return `contains a control character (${codePoint(name, CONTROL)})`;
-  if (BIDI.test(name)) return `contains a text-direction control character (${codePoint(name, BIDI)}), which can make a name read as another`;
-  if (INVISIBLE.test(name)) return `contains an invisible character (${codePoint(name, INVISIBLE)})`;
-  const device = windowsDevice(name);
-  if (device) return `is a device name on Windows (${device}), which no Windows client can save`;
-  return null;
+  const found = nameIssue(name);
+  return found ? ENGLISH[found.issue](found.detail) : null;
 }
 
 /**

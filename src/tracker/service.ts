@@ -8,6 +8,7 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import { loadTrackerRelease, loadTrackerState, loadTrackerUser } from '../db/tracker-load.js';
+import { reasonTable } from './reason-texts.js';
 import { TrackerEngine, type TrackerStats } from './core/engine.js';
 import { Catalog } from './core/catalog.js';
 import { defaultPolicy, type TrackerPolicy } from './core/tracker-policy.js';
@@ -87,7 +88,7 @@ export function createTrackerService(options: TrackerServiceOptions): TrackerSer
   const health: FlushHealth = { lastFlushAt: null, lastFlushError: null, failedFlushes: 0 };
   // the pending bound refuses announces only while the database is unreachable
   const flushesFailing = (): boolean => health.failedFlushes > 0;
-  const engine = new TrackerEngine({ catalog, clock, policy, maxPendingDeltas: config.maxPendingDeltas, flushesFailing, retentionMs, rulesUrl });
+  const engine = new TrackerEngine({ catalog, clock, policy, maxPendingDeltas: config.maxPendingDeltas, flushesFailing, retentionMs, rulesUrl, reasons: reasonTable() });
   const flusher = createLedgerFlusher({ engine, config, db, clock, log, health });
   let stopTimers = (): void => {};
 

@@ -14,8 +14,10 @@ import fastifyView from '@fastify/view';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import Handlebars from 'handlebars';
 import { AppError } from '../errors.js';
+import { FALLBACK_LOCALE, translator } from '../i18n/index.js';
 import { cleanForm, cleanQuery } from './clean-input.js';
 import { render } from './render.js';
+import { installLocale, setLocale } from './locale.js';
 import { loadSessionUser, type SessionUser } from './session.js';
 import { registerViewHelpers } from './view-helpers.js';
 import { webRouteGroups } from './routes.js';
@@ -80,6 +82,7 @@ async function registerPlugins(app: FastifyInstance): Promise<void> {
     options: { partials: await listPartials() },
   });
   await app.register(fastifyStatic, { root: path.join(ROOT, 'public'), prefix: '/static/', maxAge: '1h' });
+  installLocale(app);
 }
 
 async function listPartials(): Promise<Record<string, string>> {
@@ -99,23 +102,24 @@ function isFormPost(request: FastifyRequest): boolean {
 /** 4xx messages are shown; 5xx are logged and masked. 401 sends the visitor to log in. */
 async function handleError(this: FastifyInstance, error: FastifyError | AppError, request: FastifyRequest, reply: FastifyReply) {
   let status = error.statusCode ?? 500;
-  let message = error.message;
+  if (status === 429) await loadUserForErrorPage(this, request);
+  const t = request.t ?? translator(FALLBACK_LOCALE);
+  let message = error instanceof AppError ? t(error.message, error.params) : error.message;
   const code = (error as FastifyError).code;
   if (code === 'FST_CSRF_INVALID_TOKEN' || code === 'FST_CSRF_MISSING_SECRET') {
     status = 403;
-    message = 'Your form expired or was sent from another site. Go back, reload the page and try again.';
+    message = t('errors.csrf');
   } else if (status >= 500) {
     request.log.error({ err: error }, 'request failed');
-    message = 'Something went wrong on our side. It has been logged.';
+    message = t('errors.server');
   } else if (!(error instanceof AppError) && status === 413) {
-    message = 'That upload is too large.';
+    message = t('errors.tooLarge');
   }
   if (status === 401 && request.method === 'GET') {
     return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`);
   }
-  if (status === 429) await loadUserForErrorPage(this, request);
   reply.code(status);
-  return render(request, reply, 'pages/error', { title: status === 404 ? 'Not found' : 'Error', status, message });
+  return render(request, reply, 'pages/error', { title: t(status === 404 ? 'errors.notFoundTitle' : 'errors.title'), status, message });
 }
 
 /**
@@ -125,6 +129,7 @@ async function handleError(this: FastifyInstance, error: FastifyError | AppError
 async function loadUserForErrorPage(app: FastifyInstance, request: FastifyRequest): Promise<void> {
   if (request.user) return;
   request.user = await loadSessionUser(app.db.prisma, request, app.clock.now()).catch(() => null);
+  setLocale(request);
 }
 
 /** Browsers ask for /favicon.ico whatever the page says; it needs no session. */
@@ -141,6 +146,7 @@ export async function webRoutes(app: FastifyInstance): Promise<void> {
   app.addHook('preHandler', async (request) => {
     if (isSessionless(request.url)) return;
     request.user = await loadSessionUser(app.db.prisma, request, app.clock.now());
+    if (request.user?.locale) setLocale(request);
   });
   // Every state-changing request needs a valid CSRF token (a form field or a header).
   app.addHook('preHandler', (request, reply, done) => {
@@ -150,7 +156,7 @@ export async function webRoutes(app: FastifyInstance): Promise<void> {
   app.setErrorHandler(handleError);
   app.setNotFoundHandler(async (request, reply) => {
     reply.code(404);
-    return render(request, reply, 'pages/error', { title: 'Not found', status: 404, message: 'There is nothing at this address.' });
+    return render(request, reply, 'pages/error', { title: request.t('errors.notFoundTitle'), status: 404, message: request.t('errors.notFound') });
   });
   app.get('/favicon.ico', (_request, reply) => reply.sendFile('favicon.ico', { maxAge: '1d' }));
   for (const group of webRouteGroups) await app.register(group);

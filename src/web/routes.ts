@@ -19,6 +19,8 @@ import { newsRoutes } from './news/routes.js';
 import { reportRoutes } from './reports/routes.js';
 import { staffReportRoutes } from './reports/staff-routes.js';
 import { inviteRoutes } from './invites/routes.js';
+import { languageRoutes } from './language/routes.js';
+import { guideRoutes } from './guide/routes.js';
 import { inviteTreeRoutes } from './invites/tree-routes.js';
 import { releaseRoutes } from './releases/routes.js';
 import { requestRoutes } from './requests/routes.js';
@@ -33,6 +35,6 @@ import { userRoutes } from './users/routes.js';
 export const webRouteGroups: Array<(app: FastifyInstance) => Promise<void>> = [
   memberWarnings, staffTwoFactorRequirement, unreadNotifications, homeRoutes, authRoutes, recoveryRoutes, inviteRoutes, inviteTreeRoutes,
   releaseRoutes, userRoutes, sessionRoutes, twoFactorRoutes, privacyRoutes, bookmarkRoutes, notificationRoutes, personalFeedRoutes,
-  shopRoutes, requestRoutes, tokenRoutes, rssRoutes, rulesRoutes,
+  shopRoutes, requestRoutes, tokenRoutes, rssRoutes, rulesRoutes, languageRoutes, guideRoutes,
   inboxRoutes, appealRoutes, staffInboxRoutes, reportRoutes, staffReportRoutes, commentRoutes, newsRoutes, adminRoutes,
 ];

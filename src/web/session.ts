@@ -25,6 +25,8 @@ export interface SessionUser {
   watchDeadline: Date | null;
   announceTiers: AnnounceTiers;
   bonusPoints: number;
+  /** the member's language setting (null: the browser's) */
+  locale: string | null;
   /** the member's inbox conversations with an unread staff message (the header shows it) */
   unreadMessages: number;
   /** staff: open conversations waiting for a staff reader (src/web/inbox); 0 for members */
@@ -49,6 +51,7 @@ const sessionUserSelect = {
   watchDeadline: true,
   announceTiers: true,
   bonusPoints: true,
+  locale: true,
   // the header's unread count, in the same query as the session
   _count: { select: { tickets: { where: { memberUnread: true } } } },
   totpEnabledAt: true,

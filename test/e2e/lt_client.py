@@ -117,7 +117,8 @@ def report_alerts(ses, state):
             state["announces"] += 1
             emit("tracker_reply", peers=a.num_peers, url=url_of(a))
         elif isinstance(a, lt.tracker_error_alert):
-            emit("tracker_error", message=a.message(), url=url_of(a))
+            # failure_reason(): the tracker's own text (over UDP message() leaves it out)
+            emit("tracker_error", message=a.message(), reason=a.failure_reason(), url=url_of(a))
         elif isinstance(a, lt.tracker_warning_alert):
             emit("tracker_warning", message=a.message(), url=url_of(a))
         elif isinstance(a, lt.tracker_announce_alert):

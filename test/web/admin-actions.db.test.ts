@@ -291,6 +291,7 @@ describe('settings', () => {
     for (const m of page.body.matchAll(/<input type="text"[^>]* name="([^"]+)" value="([^"]*)"/g)) fields[m[1]] = m[2];
     for (const m of page.body.matchAll(/<textarea id="[^"]+" name="([^"]+)"[^>]*>([^<]*)<\/textarea>/g)) fields[m[1]] = m[2].replace(/&#x3D;/g, '=');
     fields.registrationMode = /<option value="(\w+)" selected>/.exec(page.body)?.[1] ?? 'open';
+    fields.defaultLocale = /name="defaultLocale"[\s\S]*?<option value="([\w-]+)" selected/.exec(page.body)?.[1] ?? 'en';
     fields.staffTwoFactor = /id="staffTwoFactor"[^>]*>[^]*?<option value="(\w+)" selected>/.exec(page.body)?.[1] ?? 'optional';
     return fields;
   }

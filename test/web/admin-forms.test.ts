@@ -40,7 +40,7 @@ describe('settings form', () => {
   });
 
   it('holds the site, policy and tracker groups, not the settings set elsewhere', () => {
-    assert.deepEqual(Object.keys(site), ['registrationMode', 'inviteExpiryDays', 'invitesForNewMembers', 'staffTwoFactor', 'siteName', 'sourceTag', 'commentEditMinutes', 'descriptionImages']);
+    assert.deepEqual(Object.keys(site), ['registrationMode', 'inviteExpiryDays', 'invitesForNewMembers', 'defaultLocale', 'staffTwoFactor', 'siteName', 'sourceTag', 'commentEditMinutes', 'descriptionImages']);
     assert.deepEqual(Object.keys(tracker).sort(), ['announceInterval', 'clientAllow', 'clientDeny', 'maxPeersPerMember', 'maxPeersPerRelease', 'minInterval']);
     assert.ok(!('siteFreeleech' in values) && !('numwantCap' in values));
   });

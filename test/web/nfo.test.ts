@@ -23,7 +23,7 @@ describe('reading an .nfo', () => {
     assert.ok('problem' in read(Buffer.alloc(0)));
     assert.ok('problem' in read(Buffer.from('\x1a\r\n')));
     assert.ok('problem' in read(Buffer.alloc(MAX_NFO_BYTES + 1, 0x41)));
-    assert.deepEqual(read(Buffer.from([0x4d, 0x5a, 0x00, 0x01])), { problem: 'That .nfo is not a text file.' });
+    assert.deepEqual(read(Buffer.from([0x4d, 0x5a, 0x00, 0x01])), { problem: 'upload.nfoNotText' });
     assert.deepEqual(read(Buffer.from('notes'), 'NOTES.TXT'), { text: 'notes' });
   });
 });

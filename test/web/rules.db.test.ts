@@ -220,7 +220,7 @@ describe('staff-written sections', () => {
     assert.equal(res.statusCode, 400);
     assert.match(res.body, /id="body-new-error">Keep the text under 20,000 characters \(it has 20,001\)/);
     assert.match(res.body, /id="title-new-error">Give the section a title/);
-    assert.match(res.body, /id="page-new-error">Choose the rules page or the FAQ/);
+    assert.match(res.body, /id="page-new-error">Choose the rules page, the FAQ or the guide/);
     assert.match(res.body, /id="position-new-error">Enter a whole number from 0 to 1000/);
     assert.equal(await t.app.db.prisma.rulesSection.count(), count);
   });

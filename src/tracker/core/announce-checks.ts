@@ -1,5 +1,5 @@
 // The announce checklist (docs/protocol.md lists the refusals): each check throws a TrackerError
-// whose message the member reads, and the `failure reason`'s retry hint. The engine runs them in
+// named by its code (reasons.ts), whose text the member reads in their language, and the `failure reason`'s retry hint. The engine runs them in
 // order, before any accounting; the leech refusal and the min interval come after it.
 import type { Catalog, TrackerRelease, TrackerUser } from './catalog.js';
 import { INT64_MAX } from '../../int64.js';
@@ -12,39 +12,38 @@ import { TrackerError, type AnnounceRequest } from './types.js';
 const ZERO = 0n;
 
 export function checkPasskey(catalog: Catalog, passkey: string): TrackerUser {
-  if (!/^[0-9a-f]{32}$/.test(passkey)) throw new TrackerError('Invalid passkey: use the announce URL from your .torrent download');
+  if (!/^[0-9a-f]{32}$/.test(passkey)) throw TrackerError.of('invalidPasskey');
   const user = catalog.userByPasskey(passkey);
-  if (!user) throw new TrackerError('Invalid passkey: download the .torrent again', 3600);
+  if (!user) throw TrackerError.of('unknownPasskey', undefined, 3600);
   return user;
 }
 
 /** The transports validate too; the core re-checks what the accounting relies on. */
 export function checkFields(request: AnnounceRequest): void {
-  if (request.infoHash.length !== 20) throw new TrackerError('Invalid info_hash: must be 20 bytes');
-  if (request.peerId.length !== 20) throw new TrackerError('Invalid peer_id: must be 20 bytes');
-  if (!Number.isInteger(request.port) || request.port < 1 || request.port > 65535) throw new TrackerError('Invalid port');
-  if (request.uploaded < ZERO || request.downloaded < ZERO || request.left < ZERO) throw new TrackerError('Invalid transfer counters');
+  if (request.infoHash.length !== 20) throw TrackerError.of('badInfoHash');
+  if (request.peerId.length !== 20) throw TrackerError.of('badPeerId');
+  if (!Number.isInteger(request.port) || request.port < 1 || request.port > 65535) throw TrackerError.of('badPort');
+  if (request.uploaded < ZERO || request.downloaded < ZERO || request.left < ZERO) throw TrackerError.of('badCounters');
   // the counter slab holds 0 .. 2^63-1 exactly (counters.ts); the transports cap there too
-  if (request.uploaded > INT64_MAX || request.downloaded > INT64_MAX || request.left > INT64_MAX) throw new TrackerError('Invalid transfer counters');
+  if (request.uploaded > INT64_MAX || request.downloaded > INT64_MAX || request.left > INT64_MAX) throw TrackerError.of('badCounters');
 }
 
 /** `rulesUrl`: where a refused client's user reads which clients are allowed. */
 export function checkClient(policy: TrackerPolicy, peerId: string, rulesUrl: string | undefined): void {
   if (!isClientAllowed(policy, peerId)) {
-    const where = rulesUrl ? `: ${rulesUrl}` : '';
-    throw new TrackerError(`Your client is not allowed on this tracker; see the rules for allowed clients${where}`, 3600);
+    throw rulesUrl ? TrackerError.of('clientRefusedSee', rulesUrl, 3600) : TrackerError.of('clientRefused', undefined, 3600);
   }
 }
 
 export function checkUser(user: TrackerUser): void {
-  if (!user.enabled) throw new TrackerError('Account disabled', 3600);
+  if (!user.enabled) throw TrackerError.of('accountDisabled', undefined, 3600).forMember(user.locale);
 }
 
 export function checkRelease(catalog: Catalog, infoHash: Buffer): TrackerRelease {
   const release = catalog.releaseByHash(infoHash);
-  if (!release) throw new TrackerError('Unregistered torrent', 3600);
+  if (!release) throw TrackerError.of('unregistered', undefined, 3600);
   if (release.deletedReason !== null) {
-    throw new TrackerError(release.deletedReason ? `Unregistered torrent: ${release.deletedReason}` : 'Unregistered torrent', 3600);
+    throw release.deletedReason ? TrackerError.of('unregisteredBecause', release.deletedReason, 3600) : TrackerError.of('unregistered', undefined, 3600);
   }
   return release;
 }
@@ -56,7 +55,7 @@ export function checkRelease(catalog: Catalog, infoHash: Buffer): TrackerRelease
 export function checkCapacity(pending: number, maxPendingDeltas: number, flushesFailing: (() => boolean) | undefined): void {
   if (pending < maxPendingDeltas) return;
   if (flushesFailing?.() ?? true) {
-    throw new TrackerError('Tracker is busy saving statistics, please retry in a few minutes', 300);
+    throw TrackerError.of('busy', undefined, 300);
   }
 }
 
@@ -69,17 +68,17 @@ export function checkPeerCaps(policy: TrackerPolicy, swarm: Swarm | undefined, m
   if (swarm?.get(userId, peerId)?.active) return;
   const retry = policy.announceInterval;
   if (swarm && swarm.activeOf(userId) >= policy.maxPeersPerRelease) {
-    throw new TrackerError(`Too many peers on this torrent for your account (limit ${policy.maxPeersPerRelease}): stop the client elsewhere or wait for it to time out`, retry);
+    throw TrackerError.of('tooManyOnRelease', policy.maxPeersPerRelease, retry);
   }
   if (memberPeers.of(userId) >= policy.maxPeersPerMember) {
-    throw new TrackerError(`Too many peers for your account (limit ${policy.maxPeersPerMember}): stop some torrents or clients, or wait for them to time out`, retry);
+    throw TrackerError.of('tooManyPeers', policy.maxPeersPerMember, retry);
   }
 }
 
 /** Refused after the accounting: the upload of a member without leech right still counts. */
 export function leechRefusal(policy: TrackerPolicy, user: TrackerUser, request: AnnounceRequest): TrackerError | null {
   if (user.canLeech || request.left === ZERO || request.event === 'stopped') return null;
-  return new TrackerError('Access denied, leeching forbidden', policy.announceInterval);
+  return TrackerError.of('leechForbidden', undefined, policy.announceInterval);
 }
 
 /**

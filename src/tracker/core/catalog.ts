@@ -12,6 +12,8 @@ export interface TrackerUser {
   passkey: string;
   enabled: boolean;
   canLeech: boolean;
+  /** the member's language for refusals (src/i18n locales); null or absent: the site default */
+  locale?: string | null;
   /** tokens, personal freeleech, double upload, class (perks.ts); none: no perks */
   perks?: MemberPerks;
 }

@@ -6,7 +6,7 @@
 import type { Clock } from '../../clock.js';
 import { account, NEW_SESSION, seedtimeGap } from './accounting.js';
 import { checkCapacity, checkClient, checkFields, checkPasskey, checkPeerCaps, checkRelease, checkUser, hashSlotOf, isEarly, leechRefusal } from './announce-checks.js';
-import type { Catalog } from './catalog.js';
+import type { Catalog, TrackerUser } from './catalog.js';
 import { Ledger, type PeerRow } from './ledger.js';
 import type { TrackerPolicy } from './tracker-policy.js';
 import { HASH_V1, HASH_V2, Peer, type HashSlot } from './peer.js';
@@ -16,7 +16,8 @@ import { expireBefore, SweepCursor, type SweepTally } from './sweep.js';
 import { NO_PEERS, Swarm, type Selection } from './swarm.js';
 import { AnnounceReply } from './reply.js';
 import { applyPerks, checkSlots, LeechSlots, noteSlots } from './perks.js';
-import type { AnnounceRequest, ScrapeEntry, TrackerCore } from './types.js';
+import { reasonIn, type ReasonTable } from './reasons.js';
+import { TrackerError, type AnnounceRequest, type ScrapeEntry, type TrackerCore } from './types.js';
 
 export type { SweepTally } from './sweep.js';
 
@@ -37,6 +38,8 @@ export interface CoreOptions {
   retentionMs: number;
   /** where a refused client's user reads which clients are allowed (the site's /rules#clients) */
   rulesUrl?: string;
+  /** refusals in each language, made once from the catalogs (src/tracker/reason-texts.ts); absent: English only */
+  reasons?: ReasonTable;
 }
 
 /** A persisted peer row, as loaded at start (src/db/tracker-store.ts): what the ledger wrote. */
@@ -83,8 +86,22 @@ export class TrackerEngine implements TrackerCore {
   }
 
   announce(request: AnnounceRequest): AnnounceReply {
+    const user = checkPasskey(this.options.catalog, request.passkey);
+    try {
+      return this.announceAs(user, request);
+    } catch (error) {
+      // the passkey named the member: they read the refusal in their language
+      if (error instanceof TrackerError) error.forMember(user.locale);
+      throw error;
+    }
+  }
+
+  reasonText(error: TrackerError): string {
+    return reasonIn(this.options.reasons, this.options.policy.defaultLocale, error);
+  }
+
+  private announceAs(user: TrackerUser, request: AnnounceRequest): AnnounceReply {
     const { catalog, policy } = this.options;
-    const user = checkPasskey(catalog, request.passkey);
     checkFields(request);
     const peerId = request.peerId.toString('latin1');
     checkClient(policy, peerId, this.options.rulesUrl);

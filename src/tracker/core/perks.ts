@@ -49,7 +49,7 @@ export class LeechSlots {
     if (!releases || releases.has(releaseId)) return;
     for (const [id, at] of releases) if (now - at > expiryMs) releases.delete(id);
     if (releases.size >= slots) {
-      throw new TrackerError(`Download slots full: your class may leech ${slots} torrent${slots === 1 ? '' : 's'} at once; finish or stop one first`, retryIn);
+      throw slots === 1 ? TrackerError.of('slotsFullOne', undefined, retryIn) : TrackerError.of('slotsFull', slots, retryIn);
     }
   }
 

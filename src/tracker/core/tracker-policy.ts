@@ -28,6 +28,8 @@ export interface TrackerPolicy {
    * announced `stopped` (or refused) must not pile up. Past it, the oldest is forgotten.
    */
   maxBaselinesPerRelease: number;
+  /** the language of refusals to members who chose none (the site default, src/settings.ts); absent: English */
+  defaultLocale?: string;
   /** releases a member may leech at once, by class name (perks.ts); a missing class or 0: no limit */
   downloadSlots?: Readonly<Record<string, number>>;
 }

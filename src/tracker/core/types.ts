@@ -2,6 +2,7 @@
 // src/tracker/udp/socket.ts). A transport parses its wire format into an AnnounceRequest, calls
 // TrackerCore.announce, and encodes the AnnounceResult (or the TrackerError's message).
 // BEP 3 (announce), BEP 7 (IPv6), BEP 15 (UDP), BEP 23 (compact), BEP 48 (scrape), BEP 52 (v2).
+import { fillReason, REASONS, type ReasonCode } from './reasons.js';
 
 export type AnnounceEvent = 'started' | 'completed' | 'stopped' | 'paused' | '';
 
@@ -87,16 +88,40 @@ export interface ScrapeEntry {
 export class TrackerError extends Error {
   /** a refusal after the accounting of a session boundary: sent after durable() too */
   boundary = false;
+  /** the refusal's code, when the core named it (core/reasons.ts): the transports localize those */
+  code?: ReasonCode;
+  param?: string | number;
+  /** the passkey named a member: their reason may be sent in their language */
+  member = false;
+  /** that member's language (null: the site default) */
+  locale: string | null = null;
 
   constructor(message: string, readonly retryIn?: number) {
     super(message);
     this.name = 'TrackerError';
+  }
+
+  /** A named refusal, its message the English text. */
+  static of(code: ReasonCode, param?: string | number, retryIn?: number): TrackerError {
+    const error = new TrackerError(fillReason(REASONS[code], param), retryIn);
+    error.code = code;
+    error.param = param;
+    return error;
+  }
+
+  /** Marks the refusal as one for this member, who reads it in their language. */
+  forMember(locale: string | null | undefined): this {
+    this.member = true;
+    this.locale = locale ?? null;
+    return this;
   }
 }
 
 export interface TrackerCore {
   /** Throws TrackerError for every refusal; never touches the database. */
   announce(request: AnnounceRequest): AnnounceResult;
+  /** The text to send for a refusal: in the member's language where the passkey named one, else its message. */
+  reasonText?(error: TrackerError): string;
   /**
    * Resolves once the announces recorded so far are committed, or after a bound when the
    * database is away. A client never repeats a session-boundary announce it got an answer

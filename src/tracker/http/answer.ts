@@ -49,7 +49,7 @@ export function handleAnnounce(core: TrackerCore, passkey: string, query: string
     body = encodeAnnounce(result, parsed);
   } catch (error) {
     boundary = error instanceof TrackerError && error.boundary;
-    body = encodeFailure(error, log);
+    body = encodeFailure(error, log, core);
   }
   return boundary && core.durable ? afterDurable(core.durable(), body) : body;
 }
@@ -68,7 +68,7 @@ export function handleScrape(core: TrackerCore, passkey: string, query: string, 
     }
     return encodeReply({ files });
   } catch (error) {
-    return encodeFailure(error, log);
+    return encodeFailure(error, log, core);
   }
 }
 
@@ -116,10 +116,13 @@ function ipv6Bytes(ip: string): Buffer {
   return out;
 }
 
-/** The member-facing text, and interval/min interval so clients back off (docs/protocol.md). */
-export function encodeFailure(error: unknown, log?: ErrorLog): Buffer {
+/**
+ * The member-facing text (in the member's language when the core can tell it), and interval/min
+ * interval so clients back off (docs/protocol.md).
+ */
+export function encodeFailure(error: unknown, log?: ErrorLog, core?: Pick<TrackerCore, 'reasonText'>): Buffer {
   if (error instanceof TrackerError) {
-    const dict: Record<string, unknown> = { 'failure reason': error.message };
+    const dict: Record<string, unknown> = { 'failure reason': core?.reasonText ? core.reasonText(error) : error.message };
     if (error.retryIn !== undefined) {
       dict.interval = error.retryIn;
       dict['min interval'] = error.retryIn;

@@ -62,7 +62,7 @@ export function createPacketHandler(core: TrackerCore, options: PacketHandlerOpt
     } catch (error) {
       if (error instanceof TrackerError) {
         boundary = error.boundary;
-        reply = errorPacket(packet, error.message);
+        reply = errorPacket(packet, core.reasonText ? core.reasonText(error) : error.message);
       } else {
         onError(error);
         reply = errorPacket(packet, MESSAGES.internal);

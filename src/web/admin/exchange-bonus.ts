@@ -9,7 +9,7 @@ export async function exchangeBonus(options: { app: FastifyInstance; userId: num
   const { app, userId, points } = options;
   const settings = app.settings.all();
   const credit = creditForPoints(points, settings);
-  if (credit <= 0n) throw AppError.badRequest('Exchanging points is switched off.', 'points');
+  if (credit <= 0n) throw AppError.badRequest('bonus.off', 'points');
   const updated = await app.db.prisma.$transaction(async (tx) => {
     const done = await tx.user.updateMany({
       where: { id: userId, bonusPoints: { gte: points } },
@@ -21,6 +21,6 @@ export async function exchangeBonus(options: { app: FastifyInstance; userId: num
     await tx.creditLog.create({ data: { userId, kind: 'bonus_exchange', points: -points, bytes: credit, note: `${points} points for upload credit`, createdAt: new Date(app.clock.now()) } });
     return true;
   });
-  if (!updated) throw AppError.badRequest('You do not have that many points.', 'points');
+  if (!updated) throw AppError.badRequest('bonus.notEnough', 'points');
   return credit;
 }

@@ -99,7 +99,7 @@ async function memberAction(request: FastifyRequest<{ Params: { id: string; acti
   } catch (error) {
     // A form mistake shows the page again with the message beside the field.
     if (error instanceof AppError && error.statusCode === 400) {
-      return renderMember(request, reply, targetId, { action: request.params.action, field: error.field, message: error.message, body: { ...body, _csrf: undefined, reason: text(body, 'reason') } });
+      return renderMember(request, reply, targetId, { action: request.params.action, field: error.field, message: request.t(error.message, error.params), body: { ...body, _csrf: undefined, reason: text(body, 'reason') } });
     }
     throw error;
   }

@@ -51,7 +51,7 @@ async function withForm(request: FastifyRequest, reply: FastifyReply, action: (b
     flash(reply, await action(body));
     return reply.redirect(to, 303);
   } catch (error) {
-    if (error instanceof AppError && error.statusCode === 400) return again({ field: error.field, message: error.message, body: { ...body, _csrf: undefined } });
+    if (error instanceof AppError && error.statusCode === 400) return again({ field: error.field, message: request.t(error.message, error.params), body: { ...body, _csrf: undefined } });
     throw error;
   }
 }

@@ -5,6 +5,7 @@ import { AppError } from '../../errors.js';
 import { canEditSettings } from '../guards.js';
 import { flash, render } from '../render.js';
 import { requireReason, type FormBody } from './form.js';
+import { LANGUAGE_NAMES, LOCALES } from '../../i18n/index.js';
 import { REGISTRATION_MODES, STAFF_TWO_FACTOR } from '../../settings.js';
 import { saveSettings } from './save-settings.js';
 import { parseSettingsForm, settingsToForm, TABLE_ROWS, textFields } from './settings-form.js';
@@ -24,6 +25,7 @@ function renderSettings(request: FastifyRequest, reply: FastifyReply, form: Reco
     form, errors, hasErrors, rows,
     fields: textFields(form, errors),
     modes: REGISTRATION_MODES.map((m) => ({ value: m, label: MODE_LABELS[m], selected: m === form.registrationMode })),
+    locales: LOCALES.map((l) => ({ value: l, label: LANGUAGE_NAMES[l], selected: l === form.defaultLocale })),
     staffTwoFactor: STAFF_TWO_FACTOR.map((m) => ({ value: m, label: STAFF_TWO_FACTOR_LABELS[m], selected: m === form.staffTwoFactor })),
   });
 }
@@ -44,7 +46,7 @@ async function settingsSave(request: FastifyRequest, reply: FastifyReply) {
     reason = requireReason(body, 'settings-reason');
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
-    parsed.errors['settings-reason'] = error.message;
+    parsed.errors['settings-reason'] = request.t(error.message, error.params);
   }
   parsed.form['settings-reason'] = typeof body['settings-reason'] === 'string' ? body['settings-reason'] : '';
   if (!parsed.values || parsed.errors['settings-reason']) return renderSettings(request, reply, parsed.form, parsed.errors);

@@ -7,6 +7,8 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../../errors.js';
+import { translator } from '../../i18n/index.js';
 import { rateLimitKey } from './auth.js';
 import { ApiProblem, problemBody } from './problem.js';
 import { torznabRoutes } from './torznab/routes.js';
@@ -14,6 +16,8 @@ import { v1Routes } from './v1/routes.js';
 
 /** requests a token (or an address without one) may make per minute */
 export const API_RATE_LIMIT = 120;
+
+const english = translator('en');
 
 /** Fastify's own errors (validation, body parsing, the rate limit) as API problems. */
 export function toProblem(error: FastifyError | ApiProblem): ApiProblem {
@@ -23,7 +27,8 @@ export function toProblem(error: FastifyError | ApiProblem): ApiProblem {
   if (status === 413 || error.code === 'FST_REQ_FILE_TOO_LARGE') return new ApiProblem('payload_too_large', 'That upload is too large.');
   if (status === 415) return new ApiProblem('unsupported_media_type', error.message);
   if (status === 429) return new ApiProblem('rate_limited', error.message);
-  if (status >= 400 && status < 500) return new ApiProblem('invalid_parameter', error.message);
+  // shared web code throws AppErrors with catalog keys: the API answers in English
+  if (status >= 400 && status < 500) return new ApiProblem('invalid_parameter', error instanceof AppError ? english(error.message, error.params) : error.message);
   return new ApiProblem('internal', 'Something went wrong on our side. It has been logged.');
 }
 

@@ -27,10 +27,11 @@ export function parseNumericId(raw: string): number | null {
 type MediaField = 'imdbId' | 'tmdbId' | 'tvdbId';
 type MediaInput = Partial<Record<MediaField, string>>;
 
+/** catalog keys (locales/*.json): the pages translate them, the API answers in English */
 const PROBLEMS: Record<MediaField, string> = {
-  imdbId: 'An IMDb id is "tt" followed by 7 or 8 digits, e.g. tt0111161.',
-  tmdbId: 'A TMDB id is a whole number, e.g. 278.',
-  tvdbId: 'A TVDB id is a whole number, e.g. 81189.',
+  imdbId: 'media.problems.imdbId',
+  tmdbId: 'media.problems.tmdbId',
+  tvdbId: 'media.problems.tvdbId',
 };
 
 /** Form or API input -> ids, and a message per bad field; empty fields are "none". */

@@ -30,7 +30,7 @@ async function showTokens(request: FastifyRequest, reply: FastifyReply, state: P
   // the new token is on this page only: never cache it
   reply.header('Cache-Control', 'private, no-store');
   return render(request, reply, 'pages/users/tokens', {
-    title: 'API tokens',
+    title: request.t('tokens.title'),
     tokens,
     created: state.created ?? null,
     errors: state.errors ?? {},
@@ -53,15 +53,15 @@ async function createToken(request: FastifyRequest, reply: FastifyReply) {
     return showTokens(request, reply.code(201), { created: { name: name.trim(), token } });
   } catch (error) {
     if (!(error instanceof AppError) || error.statusCode >= 500) throw error;
-    return showTokens(request, reply.code(error.statusCode), { errors: { [error.field ?? 'name']: error.message }, values: { name, scopes } });
+    return showTokens(request, reply.code(error.statusCode), { errors: { [error.field ?? 'name']: request.t(error.message, error.params) }, values: { name, scopes } });
   }
 }
 
 async function revokeToken(request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply) {
   const user = requireUser(request);
   const id = /^\d{1,9}$/.test(request.params.id) ? Number(request.params.id) : 0;
-  if (!(await revokeApiToken(request.server.db.prisma, user.id, id))) throw AppError.notFound('You have no token with that number.');
-  flash(reply, 'Token revoked: anything using it is refused from now on.');
+  if (!(await revokeApiToken(request.server.db.prisma, user.id, id))) throw AppError.notFound('tokens.noSuch');
+  flash(reply, request.t('tokens.revoked'));
   return reply.redirect('/tokens', 303);
 }
 

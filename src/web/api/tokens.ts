@@ -42,10 +42,10 @@ export interface TokenMember {
 
 export async function createApiToken(options: { prisma: PrismaClient; userId: number; name: string; scopes: Scope[]; now: Date }): Promise<{ id: number; token: string }> {
   const name = options.name.trim();
-  if (name.length === 0) throw AppError.badRequest('Give the token a name, e.g. "Prowlarr".', 'name');
+  if (name.length === 0) throw AppError.badRequest('tokens.giveName', 'name');
   if (name.length > MAX_TOKEN_NAME) throw AppError.badRequest(`Names are at most ${MAX_TOKEN_NAME} characters.`, 'name');
-  if (/[\u0000-\u001f\u007f]/.test(name)) throw AppError.badRequest('The name contains control characters.', 'name');
-  if (options.scopes.length === 0) throw AppError.badRequest('Tick at least one scope.', 'scopes');
+  if (/[\u0000-\u001f\u007f]/.test(name)) throw AppError.badRequest('tokens.controlChars', 'name');
+  if (options.scopes.length === 0) throw AppError.badRequest('tokens.tickScope', 'scopes');
   const count = await options.prisma.apiToken.count({ where: { userId: options.userId } });
   if (count >= MAX_TOKENS_PER_MEMBER) throw AppError.badRequest(`You have ${MAX_TOKENS_PER_MEMBER} tokens, the most a member may have: revoke one first.`, 'name');
   const token = TOKEN_PREFIX + randomBytes(24).toString('base64url');

@@ -22,22 +22,22 @@ export async function registrationAllowed(app: FastifyInstance): Promise<'open' 
 }
 
 function checkForm(form: RegisterForm): void {
-  if (form.password !== form.confirm) throw AppError.badRequest('The two passwords differ.', 'confirm');
+  if (form.password !== form.confirm) throw AppError.badRequest('auth.register.passwordsDiffer', 'confirm');
   if (form.email && (form.email.length > 254 || !EMAIL_PATTERN.test(form.email))) {
-    throw AppError.badRequest('That does not look like an email address.', 'email');
+    throw AppError.badRequest('auth.register.badEmail', 'email');
   }
 }
 
 export async function registerMember(app: FastifyInstance, form: RegisterForm) {
   const mode = await registrationAllowed(app);
-  if (mode === 'closed') throw AppError.forbidden('Registration is closed.');
+  if (mode === 'closed') throw AppError.forbidden('auth.register.isClosed');
   checkForm(form);
   const now = app.clock.now();
   let invite: { id: number; inviterId: number } | null = null;
   if (mode === 'invite' || form.invite) {
-    if (!form.invite) throw AppError.badRequest('Registration needs an invite code.', 'invite');
+    if (!form.invite) throw AppError.badRequest('auth.register.needInvite', 'invite');
     invite = await findUsableInvite(app.db.prisma, form.invite, new Date(now));
-    if (!invite) throw AppError.badRequest('That invite code is not valid or has expired.', 'invite');
+    if (!invite) throw AppError.badRequest('auth.register.badInvite', 'invite');
   }
   const settings = app.settings.all();
   const user = await createUser({

@@ -55,8 +55,8 @@ function readRegisterForm(body: Body): RegisterForm {
   };
 }
 
-function formError(error: unknown): { field: string; message: string } {
-  if (error instanceof AppError && error.statusCode < 500) return { field: error.field ?? 'form', message: error.message };
+function formError(request: FastifyRequest, error: unknown): { field: string; message: string } {
+  if (error instanceof AppError && error.statusCode < 500) return { field: error.field ?? 'form', message: request.t(error.message, error.params) };
   throw error;
 }
 
@@ -78,7 +78,7 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
   app.get('/register', async (request, reply) => {
     const mode = await registrationAllowed(app);
     const invite = text(request.query as Body, 'invite', 64);
-    return render(request, reply, 'pages/auth/register', { title: 'Register', mode, values: { invite } });
+    return render(request, reply, 'pages/auth/register', { title: request.t('auth.register.title'), mode, values: { invite } });
   });
 
   app.post('/register', { config: { rateLimit: { max: 20, timeWindow: '1 hour' } } }, async (request, reply) => {
@@ -86,20 +86,20 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
     try {
       const user = await registerMember(app, form);
       await startSession(app, request, reply, user.id);
-      flash(reply, user.role === 'admin' ? `Welcome, ${user.username}. You are the first member, so you are the admin.` : `Welcome, ${user.username}.`);
+      flash(reply, request.t(user.role === 'admin' ? 'auth.register.welcomeAdmin' : 'auth.register.welcome', { username: user.username }));
       return reply.redirect('/', 303);
     } catch (error) {
-      const { field, message } = formError(error);
+      const { field, message } = formError(request, error);
       const mode = await registrationAllowed(app);
       reply.code(error instanceof AppError ? error.statusCode : 400);
       const values = { username: form.username, email: form.email, invite: form.invite };
-      return render(request, reply, 'pages/auth/register', { title: 'Register', mode, values, errors: { [field]: message } });
+      return render(request, reply, 'pages/auth/register', { title: request.t('auth.register.title'), mode, values, errors: { [field]: message } });
     }
   });
 
   app.get('/login', async (request, reply) => {
     if (request.user) return reply.redirect('/');
-    return render(request, reply, 'pages/auth/login', { title: 'Log in', next: safeNext((request.query as Body).next) });
+    return render(request, reply, 'pages/auth/login', { title: request.t('auth.login.title'), next: safeNext((request.query as Body).next) });
   });
 
   app.post('/login', { config: { rateLimit: { max: 10, timeWindow: '1 minute' } } }, async (request, reply) => {
@@ -109,15 +109,15 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
     const next = safeNext(body.next);
     const fail = (message: string, status = 401) => {
       reply.code(status);
-      return render(request, reply, 'pages/auth/login', { title: 'Log in', next, username, error: message });
+      return render(request, reply, 'pages/auth/login', { title: request.t('auth.login.title'), next, username, error: message });
     };
     const locked = throttle.lockedFor(username);
-    if (locked > 0) return fail(`Too many failed attempts for this account. Try again in ${locked} minute${locked === 1 ? '' : 's'}.`, 429);
+    if (locked > 0) return fail(request.t('auth.login.locked', { count: locked }), 429);
     const candidate = username ? await findLoginCandidate(app.db.prisma, username) : null;
     const ok = candidate ? await verifyPassword(candidate.passwordHash, password) : await verifyNothing(password);
     if (!candidate || !ok) {
       throttle.recordFailure(username);
-      return fail('Wrong username or password.');
+      return fail(request.t('auth.login.wrong'));
     }
     // the password was right: the member may read and write their appeal (src/web/inbox/appeal.ts)
     if (!candidate.enabled) return showAppeal(request, reply, candidate);

@@ -6,7 +6,8 @@ import { dashboardCounts, listSiteStats } from '../admin/queries.js';
 import { listNews } from '../news/news.js';
 import { renderMarkdown } from '../rules/markdown.js';
 import type { SessionUser } from '../session.js';
-import { formatRatio, ratioOf } from '../view-helpers.js';
+import { FALLBACK_LOCALE, type Locale } from '../../i18n/locales.js';
+import { formatDecimal2, formatRatio, ratioOf } from '../view-helpers.js';
 
 const NEWS_SHOWN = 5;
 const LATEST_SHOWN = 10;
@@ -20,15 +21,15 @@ function latestReleases(app: FastifyInstance) {
   });
 }
 
-async function situation(app: FastifyInstance, user: SessionUser) {
+async function situation(app: FastifyInstance, user: SessionUser, locale: Locale) {
   const [hitAndRuns, warnings] = await Promise.all([
     app.db.prisma.transfer.count({ where: { userId: user.id, hitAndRunAt: { not: null }, hitAndRunCleared: false } }),
     app.db.prisma.warning.count({ where: { userId: user.id, OR: [{ expiresAt: null }, { expiresAt: { gt: new Date(app.clock.now()) } }] } }),
   ]);
   const ratio = ratioOf(user.uploaded, user.downloaded);
   return {
-    ratio: formatRatio(user.uploaded, user.downloaded),
-    requiredRatio: user.requiredRatio.toFixed(2),
+    ratio: formatRatio(user.uploaded, user.downloaded, locale),
+    requiredRatio: formatDecimal2(user.requiredRatio, locale),
     ratioLow: ratio !== null && ratio < user.requiredRatio,
     watchDeadline: user.watchDeadline,
     canLeech: user.canLeech,
@@ -39,14 +40,14 @@ async function situation(app: FastifyInstance, user: SessionUser) {
   };
 }
 
-export async function homeView(app: FastifyInstance, user: SessionUser) {
+export async function homeView(app: FastifyInstance, user: SessionUser, locale: Locale = FALLBACK_LOCALE) {
   const prisma = app.db.prisma;
   const [news, latest, counts, stats, mine] = await Promise.all([
     listNews(prisma, NEWS_SHOWN),
     latestReleases(app),
     dashboardCounts(prisma, app.clock.now()),
     listSiteStats(prisma),
-    situation(app, user),
+    situation(app, user, locale),
   ]);
   return {
     news: news.map((post) => ({ ...post, html: renderMarkdown(post.body), edited: post.updatedAt.getTime() - post.createdAt.getTime() > 60_000 })),

@@ -6,8 +6,8 @@ import { homeView } from './home-view.js';
 
 export async function homeRoutes(app: FastifyInstance): Promise<void> {
   app.get('/', async (request, reply) => {
-    if (!request.user) return render(request, reply, 'pages/home', { title: 'Home' });
+    if (!request.user) return render(request, reply, 'pages/home', { title: request.t('home.title') });
     reply.header('Cache-Control', 'private, no-store');
-    return render(request, reply, 'pages/home', { title: 'Home', ...(await homeView(app, request.user)) });
+    return render(request, reply, 'pages/home', { title: request.t('home.title'), ...(await homeView(app, request.user, request.locale)) });
   });
 }

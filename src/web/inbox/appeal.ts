@@ -25,7 +25,7 @@ export async function showAppeal(request: FastifyRequest, reply: FastifyReply, m
   const appeals = await listAppeals(request.server.db.prisma, member.id);
   reply.code(state.error ? 400 : state.sent ? 200 : 403).header('Cache-Control', 'private, no-store');
   return render(request, reply, 'pages/auth/appeal', {
-    title: 'Account disabled',
+    title: request.t('appeal.title'),
     username: member.username,
     disabledReason: member.disabledReason,
     appeals: appeals.map((a) => ({ ...a, open: a.status === 'open', messages: messagesView(a.messages) })),

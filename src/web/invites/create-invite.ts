@@ -17,7 +17,7 @@ export async function createInvite(options: CreateInviteOptions) {
   return prisma.$transaction(async (tx) => {
     if (inviter.role !== 'admin') {
       const spent = await tx.user.updateMany({ where: { id: inviter.id, invitesLeft: { gt: 0 } }, data: { invitesLeft: { decrement: 1 } } });
-      if (spent.count !== 1) throw AppError.forbidden('You have no invites left.');
+      if (spent.count !== 1) throw AppError.forbidden('invites.noneLeft');
     }
     return tx.invite.create({
       data: {
@@ -37,7 +37,7 @@ export async function revokeInvite(options: { prisma: PrismaClient; inviter: { i
   const { prisma, inviter } = options;
   await prisma.$transaction(async (tx) => {
     const removed = await tx.invite.deleteMany({ where: { id: options.inviteId, inviterId: inviter.id, usedById: null } });
-    if (removed.count !== 1) throw AppError.notFound('No such unused invite.');
+    if (removed.count !== 1) throw AppError.notFound('invites.noSuch');
     if (inviter.role !== 'admin') await tx.user.update({ where: { id: inviter.id }, data: { invitesLeft: { increment: 1 } } });
   });
 }

@@ -19,7 +19,7 @@ export async function inviteRoutes(app: FastifyInstance): Promise<void> {
       expired: !invite.usedAt && invite.expiresAt.getTime() <= now,
     }));
     return render(request, reply, 'pages/invites/list', {
-      title: 'Invites',
+      title: request.t('invites.title'),
       invites: rows,
       unlimited: user.role === 'admin',
       invitesLeft: left.invitesLeft,
@@ -31,9 +31,9 @@ export async function inviteRoutes(app: FastifyInstance): Promise<void> {
     const user = requireUser(request);
     const raw = (request.body as Record<string, unknown>)?.email;
     const email = typeof raw === 'string' && raw.trim() ? raw.trim().slice(0, 254) : null;
-    if (email && !EMAIL_PATTERN.test(email)) throw AppError.badRequest('That does not look like an email address.', 'email');
+    if (email && !EMAIL_PATTERN.test(email)) throw AppError.badRequest('auth.register.badEmail', 'email');
     const invite = await createInvite({ prisma: app.db.prisma, inviter: user, email, expiryDays: app.settings.get('inviteExpiryDays'), now: app.clock.now() });
-    flash(reply, `Invite created: ${app.config.baseUrl}/register?invite=${invite.code}`);
+    flash(reply, request.t('invites.createdFlash', { link: `${app.config.baseUrl}/register?invite=${invite.code}` }));
     return reply.redirect('/invites', 303);
   });
 
@@ -42,7 +42,7 @@ export async function inviteRoutes(app: FastifyInstance): Promise<void> {
     const id = Number((request.params as { id: string }).id);
     if (!Number.isSafeInteger(id)) throw AppError.notFound();
     await revokeInvite({ prisma: app.db.prisma, inviter: user, inviteId: id });
-    flash(reply, 'Invite revoked.');
+    flash(reply, request.t('invites.revoked'));
     return reply.redirect('/invites', 303);
   });
 }

@@ -1,5 +1,6 @@
 // What the browse template needs beyond the rows: sortable column headers, pagination links
 // and the current filters, all as ready-made URLs (the template has no logic but if/each).
+import { FALLBACK_LOCALE, type Locale } from '../../i18n/locales.js';
 import { PAGE_SIZE, type SearchQuery, type SearchResult, type SortKey } from './search-releases.js';
 
 interface Column {
@@ -10,16 +11,17 @@ interface Column {
   opt?: boolean;
 }
 
+/** labels are catalog keys, printed with {{t label}} */
 export const COLUMNS: Column[] = [
-  { key: 'name', label: 'Name' },
-  { key: 'category', label: 'Category', opt: true },
-  { key: 'size', label: 'Size', num: true },
-  { key: 'files', label: 'Files', num: true, opt: true },
-  { key: 'seeders', label: 'Seeders', num: true },
-  { key: 'leechers', label: 'Leechers', num: true },
-  { key: 'snatched', label: 'Snatched', num: true, opt: true },
-  { key: 'added', label: 'Added', opt: true },
-  { key: 'uploader', label: 'Uploader', opt: true },
+  { key: 'name', label: 'releases.columns.name' },
+  { key: 'category', label: 'releases.columns.category', opt: true },
+  { key: 'size', label: 'releases.columns.size', num: true },
+  { key: 'files', label: 'releases.columns.files', num: true, opt: true },
+  { key: 'seeders', label: 'releases.columns.seeders', num: true },
+  { key: 'leechers', label: 'releases.columns.leechers', num: true },
+  { key: 'snatched', label: 'releases.columns.snatched', num: true, opt: true },
+  { key: 'added', label: 'releases.columns.added', opt: true },
+  { key: 'uploader', label: 'releases.columns.uploader', opt: true },
 ];
 
 const DEFAULT_ORDER: Record<SortKey, 'asc' | 'desc'> = {
@@ -69,12 +71,14 @@ function pagination(search: SearchQuery, result: SearchResult) {
   };
 }
 
-export function browseView(search: SearchQuery, result: SearchResult) {
+export function browseView(search: SearchQuery, result: SearchResult, locale: Locale = FALLBACK_LOCALE) {
   const first = result.total === 0 ? 0 : (search.page - 1) * PAGE_SIZE + 1;
   return {
     columns: columnHeaders(search),
+    sortLabel: COLUMNS.find((column) => column.key === search.sort)?.label ?? COLUMNS[0].label,
+    directionLabel: search.order === 'asc' ? 'releases.browse.ascending' : 'releases.browse.descending',
     pagination: pagination(search, result),
-    totalText: `${result.total.toLocaleString('en-US')}${result.capped ? '+' : ''}`,
+    totalText: `${result.total.toLocaleString(locale)}${result.capped ? '+' : ''}`,
     range: { first, last: first === 0 ? 0 : first + result.rows.length - 1 },
     q: search.words.join(' '),
     sort: search.sort,

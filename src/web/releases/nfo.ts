@@ -8,7 +8,8 @@ import iconv from 'iconv-lite';
 /** The largest .nfo taken: real ones are a few KiB; this bounds what a release page shows. */
 export const MAX_NFO_BYTES = 64 * 1024;
 
-export type NfoResult = { text: string } | { problem: string };
+/** `problem` is a catalog key (locales/*.json), with its params */
+export type NfoResult = { text: string } | { problem: string; params?: Record<string, unknown> };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
@@ -31,11 +32,11 @@ function clean(text: string): string {
 }
 
 export function readNfo(file: { filename: string; data: Buffer }): NfoResult {
-  if (!/\.(nfo|txt)$/i.test(file.filename)) return { problem: 'That is not an .nfo file: the file name must end in .nfo (or .txt).' };
-  if (file.data.length === 0) return { problem: 'That .nfo is empty.' };
-  if (file.data.length > MAX_NFO_BYTES) return { problem: `That .nfo is larger than ${MAX_NFO_BYTES / 1024} KiB.` };
+  if (!/\.(nfo|txt)$/i.test(file.filename)) return { problem: 'upload.nfoNotNfo' };
+  if (file.data.length === 0) return { problem: 'upload.nfoEmpty' };
+  if (file.data.length > MAX_NFO_BYTES) return { problem: 'upload.nfoTooLarge', params: { max: MAX_NFO_BYTES / 1024 } };
   const utf16 = (file.data[0] === 0xff && file.data[1] === 0xfe) || (file.data[0] === 0xfe && file.data[1] === 0xff);
-  if (!utf16 && file.data.includes(0)) return { problem: 'That .nfo is not a text file.' };
+  if (!utf16 && file.data.includes(0)) return { problem: 'upload.nfoNotText' };
   const text = clean(decode(file.data));
-  return text.length > 0 ? { text } : { problem: 'That .nfo is empty.' };
+  return text.length > 0 ? { text } : { problem: 'upload.nfoEmpty' };
 }

@@ -28,7 +28,7 @@ interface DownloadMember {
 }
 
 export function parseReleaseId(raw: string): number {
-  if (!/^\d{1,9}$/.test(raw) || Number(raw) === 0) throw AppError.notFound('There is no release with that number.');
+  if (!/^\d{1,9}$/.test(raw) || Number(raw) === 0) throw AppError.notFound('releases.notFound');
   return Number(raw);
 }
 
@@ -38,12 +38,12 @@ async function browse(request: FastifyRequest, reply: FastifyReply) {
   const search = parseSearchQuery(request.query as Record<string, unknown>);
   const [result, categories] = await Promise.all([searchReleases(sql, search), listCategories(prisma)]);
   return render(request, reply, 'pages/releases/browse', {
-    title: search.words.length > 0 ? `Search: ${search.words.join(' ')}` : 'Browse',
+    title: search.words.length > 0 ? request.t('releases.browse.searchTitle', { words: search.words.join(' ') }) : request.t('releases.browse.navTitle'),
     rows: result.rows,
     categories: categories.map((c) => ({ ...c, selected: c.id === search.categoryId })),
     freeleech: search.freeleech,
     notifyLink: notifyLink(search),
-    ...browseView(search, result),
+    ...browseView(search, result, request.locale),
   });
 }
 
@@ -57,7 +57,7 @@ async function details(request: FastifyRequest<{ Params: { id: string } }>, repl
   const user = requireUser(request);
   const { db } = request.server;
   const release = await findReleaseDetails(db.sql, parseReleaseId(request.params.id));
-  if (!release || (release.deletedAt && !canSeeDeletedReleases(user))) throw AppError.notFound('There is no release with that number.');
+  if (!release || (release.deletedAt && !canSeeDeletedReleases(user))) throw AppError.notFound('releases.notFound');
   const live = request.server.tracker.engine.countsOf(release.id);
   const view = await detailsView(db, release, { showAddresses: canSeePeerAddresses(user), live, viewer: user });
   const mayDownload = canDownloadRelease(user, release) || (await hasSnatchedOrSeeds(db.prisma, user.id, release.id));
@@ -77,7 +77,7 @@ async function downloadMember(request: FastifyRequest<{ Querystring: { rss?: str
   const token = request.query.rss;
   if (typeof token !== 'string' || token === '') return requireUser(request);
   const member = await findUserByRssToken(request.server.db.prisma, token);
-  if (!member) throw AppError.forbidden('This download link is no longer valid. Copy a new one from the RSS page.');
+  if (!member) throw AppError.forbidden('releases.rssLinkInvalid');
   return member;
 }
 
@@ -85,12 +85,10 @@ async function download(request: FastifyRequest<{ Params: { id: string }; Querys
   const member = await downloadMember(request);
   const app = request.server;
   const release = await findReleaseForDownload(app.db.prisma, parseReleaseId(request.params.id));
-  if (!release || (release.deletedAt && !canSeeDeletedReleases(member))) throw AppError.notFound('There is no release with that number.');
+  if (!release || (release.deletedAt && !canSeeDeletedReleases(member))) throw AppError.notFound('releases.notFound');
   const allowed = canDownloadRelease(member, release) || (await hasSnatchedOrSeeds(app.db.prisma, member.id, release.id));
   if (!allowed) {
-    throw AppError.forbidden(
-      'Your download rights are withdrawn, so you cannot download new releases. You can still download what you uploaded, finished or are seeding, and seeding raises your ratio.',
-    );
+    throw AppError.forbidden('releases.downloadWithdrawn');
   }
   const file = buildDownload({ config: { ...app.config, siteName: app.settings.get('siteName') }, release, member });
   return reply

@@ -10,22 +10,21 @@ import { flash, render } from '../render.js';
 import { renderMarkdown } from './markdown.js';
 import { rulesView } from './rules-view.js';
 import { parseSectionForm, MAX_BODY, MAX_TITLE, type ParsedSection } from './section-form.js';
-import { listSections, type Section, type SectionPage } from './section-queries.js';
+import { LANGUAGE_NAMES, LOCALES, isLocale } from '../../i18n/index.js';
+import { listSections } from './section-queries.js';
+import { renderedSections } from './rendered-sections.js';
 import { loadLiveRules } from './settings-queries.js';
 import { createSection, deleteSection, updateSection } from './save-section.js';
 
 type IdRequest = FastifyRequest<{ Params: { id: string } }>;
 
-const renderedSections = (sections: Section[]) =>
-  sections.map((s) => ({ id: s.id, title: s.title, html: renderMarkdown(s.body), updatedAt: s.updatedAt }));
-
-async function publicPage(request: FastifyRequest, reply: FastifyReply, page: SectionPage) {
+async function publicPage(request: FastifyRequest, reply: FastifyReply, page: 'rules' | 'faq') {
   const app = request.server;
-  const [live, sections] = await Promise.all([loadLiveRules(app), listSections(app.db.prisma, page)]);
+  const [live, sections] = await Promise.all([loadLiveRules(app), renderedSections(app, page, request.locale)]);
   return render(request, reply, `pages/${page}`, {
-    title: page === 'rules' ? 'Rules' : 'FAQ',
-    rules: rulesView(live),
-    sections: renderedSections(sections),
+    title: request.t(page === 'rules' ? 'rules.title' : 'faq.title'),
+    rules: rulesView(live, request.locale, request.t),
+    sections,
     canEdit: request.user !== null && canEditRules(request.user),
   });
 }
@@ -48,15 +47,22 @@ async function editorPage(request: FastifyRequest, reply: FastifyReply, failed?:
     failed?.key === key
       ? { values: failed.form ?? fallback, errors: failed.errors, failed: Object.keys(failed.errors).length > 0, preview: failed.preview }
       : { values: fallback, errors: {}, failed: false };
+  const titles = new Map(sections.map((s) => [s.id, s.title]));
   const forms = sections.map((s) => ({
     id: s.id, key: String(s.id), title: s.title, page: s.page,
+    translation: s.translationOfId === null ? null : { language: isLocale(s.locale) ? LANGUAGE_NAMES[s.locale] : s.locale, of: titles.get(s.translationOfId) },
     ...formFor(String(s.id), { page: s.page, title: s.title, body: s.body, position: String(s.position), reason: '' }),
   }));
+  const originals = sections.filter((s) => s.translationOfId === null).map((s) => ({ id: s.id, title: s.title, page: s.page }));
+  const languages = LOCALES.map((code) => ({ code, name: LANGUAGE_NAMES[code] }));
   if (failed && Object.keys(failed.errors).length > 0) reply.code(400);
   return render(request, reply, 'pages/admin/rules', {
     title: 'Rules and FAQ',
     forms,
-    added: formFor('new', { page: 'rules', title: '', body: '', position: '0', reason: '' }),
+    added: formFor('new', { page: 'rules', title: '', body: '', position: '0', reason: '', locale: '', translationOf: '' }),
+    originals,
+    languages,
+    siteLanguage: LANGUAGE_NAMES[request.server.settings.get('defaultLocale')],
     limits: { title: MAX_TITLE, body: MAX_BODY },
   });
 }
@@ -75,7 +81,14 @@ async function addSection(request: FastifyRequest, reply: FastifyReply) {
   const preview = previewOf(request.body as FormBody, 'new', parsed);
   if (preview) return editorPage(request, reply, preview);
   if (!parsed.values) return editorPage(request, reply, { key: 'new', form: parsed.form, errors: parsed.errors });
-  const id = await createSection({ app: request.server, actorId: actor.id, reason: parsed.reason, values: parsed.values });
+  let id: number;
+  try {
+    id = await createSection({ app: request.server, actorId: actor.id, reason: parsed.reason, values: parsed.values });
+  } catch (error) {
+    // no such section to translate, or a translation into that language already there
+    if (!(error instanceof AppError) || error.statusCode >= 500 || !error.field) throw error;
+    return editorPage(request, reply, { key: 'new', form: parsed.form, errors: { [error.field]: request.t(error.message, error.params) } });
+  }
   flash(reply, `Section “${parsed.values.title}” added to the ${parsed.values.page === 'rules' ? 'rules' : 'FAQ'}.`);
   return reply.redirect(`/admin/rules#section-${id}`, 303);
 }
@@ -102,7 +115,7 @@ async function removeSection(request: IdRequest, reply: FastifyReply) {
     reason = requireReason(request.body as FormBody, 'delete-reason');
   } catch (error) {
     if (!(error instanceof AppError) || error.statusCode !== 400) throw error;
-    return editorPage(request, reply, { key: String(id), errors: { 'delete-reason': error.message } });
+    return editorPage(request, reply, { key: String(id), errors: { 'delete-reason': request.t(error.message, error.params) } });
   }
   await deleteSection({ app: request.server, actorId: actor.id, reason, id });
   flash(reply, 'Section deleted.');

@@ -1,5 +1,6 @@
-// Admins add, edit and delete the staff-written sections of /rules and /faq. Each change is
-// written with its moderation-log entry in one transaction, like every staff change.
+// Admins add, edit and delete the staff-written sections of /rules, /faq and /guide, and their
+// translations (a translation takes its page and position from the section it translates).
+// Each change is written with its moderation-log entry in one transaction, like every staff change.
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../errors.js';
 import { logModeration } from '../../policy/moderation-log.js';
@@ -11,10 +12,23 @@ interface Change {
   reason: string;
 }
 
+type Tx = Parameters<Parameters<FastifyInstance['db']['prisma']['$transaction']>[0]>[0];
+
+/** The row to write: a translation's page and position are its section's. */
+async function rowOf(tx: Tx, values: SectionValues) {
+  const { translation, ...own } = values;
+  if (!translation) return { ...own, locale: null, translationOfId: null };
+  const original = await tx.rulesSection.findFirst({ where: { id: translation.of, translationOfId: null }, select: { page: true, position: true } });
+  if (!original) throw AppError.badRequest('There is no such section to translate.', 'translationOf');
+  const taken = await tx.rulesSection.count({ where: { translationOfId: translation.of, locale: translation.locale } });
+  if (taken > 0) throw AppError.conflict('That section already has a translation into this language: edit it instead.', 'locale');
+  return { ...own, ...original, locale: translation.locale, translationOfId: translation.of };
+}
+
 export async function createSection(options: Change & { values: SectionValues }): Promise<number> {
   const { app, actorId, reason, values } = options;
   return app.db.prisma.$transaction(async (tx) => {
-    const row = await tx.rulesSection.create({ data: values, select: { id: true } });
+    const row = await tx.rulesSection.create({ data: await rowOf(tx, values), select: { id: true } });
     await logModeration(tx, { actorId, action: 'rules_section_add', reason, details: { section: row.id, page: values.page, title: values.title } });
     return row.id;
   });
@@ -23,8 +37,14 @@ export async function createSection(options: Change & { values: SectionValues })
 export async function updateSection(options: Change & { id: number; values: SectionValues }): Promise<void> {
   const { app, actorId, reason, id, values } = options;
   await app.db.prisma.$transaction(async (tx) => {
-    const { count } = await tx.rulesSection.updateMany({ where: { id }, data: values });
-    if (count === 0) throw AppError.notFound('There is no such section.');
+    const row = await tx.rulesSection.findUnique({ where: { id }, select: { translationOfId: true } });
+    if (!row) throw AppError.notFound('There is no such section.');
+    // a translation keeps its language and follows its section's page and position
+    const { translation: _t, ...own } = values;
+    const data = row.translationOfId === null ? own : { title: values.title, body: values.body };
+    await tx.rulesSection.update({ where: { id }, data, select: { id: true } });
+    // a section moved to another page takes its translations along
+    if (row.translationOfId === null) await tx.rulesSection.updateMany({ where: { translationOfId: id }, data: { page: own.page, position: own.position } });
     await logModeration(tx, { actorId, action: 'rules_section_edit', reason, details: { section: id, page: values.page, title: values.title } });
   });
 }

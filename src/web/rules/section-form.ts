@@ -1,7 +1,9 @@
-// Reading the staff form for a rules or FAQ section: page, title, Markdown body, position and
-// the reason every staff change carries. Problems come back per field, for the form to show.
+// Reading the staff form for a rules, FAQ or guide section: page, title, Markdown body,
+// position, the reason every staff change carries, and for a translation its language and the
+// section it translates. Problems come back per field, for the form to show.
 import { requireReason, text, type FormBody } from '../admin/form.js';
 import { AppError } from '../../errors.js';
+import { isLocale, type Locale } from '../../i18n/locales.js';
 import { SECTION_PAGES, type SectionPage } from './section-queries.js';
 
 export const MAX_TITLE = 200;
@@ -14,6 +16,8 @@ export interface SectionValues {
   title: string;
   body: string;
   position: number;
+  /** a translation: its language and the section it translates (null: a section of its own) */
+  translation: { locale: Locale; of: number } | null;
 }
 
 export interface ParsedSection {
@@ -29,7 +33,9 @@ const rawText = (body: FormBody, name: string): string => (typeof body[name] ===
 
 function problems(form: Record<string, string>): Record<string, string> {
   const errors: Record<string, string> = {};
-  if (!SECTION_PAGES.includes(form.page as SectionPage)) errors.page = 'Choose the rules page or the FAQ.';
+  if (!SECTION_PAGES.includes(form.page as SectionPage)) errors.page = 'Choose the rules page, the FAQ or the guide.';
+  if (form.translationOf !== '' && !/^\d{1,9}$/.test(form.translationOf)) errors.translationOf = 'Choose a section from the list.';
+  else if (form.translationOf !== '' && !isLocale(form.locale)) errors.locale = 'Choose the language of the translation.';
   if (form.title.length === 0) errors.title = 'Give the section a title (for the FAQ: the question).';
   else if (form.title.length > MAX_TITLE) errors.title = `Keep the title under ${MAX_TITLE} characters.`;
   if (form.body.trim().length === 0) errors.body = 'Write the text of the section.';
@@ -40,7 +46,10 @@ function problems(form: Record<string, string>): Record<string, string> {
 
 export function parseSectionForm(body: FormBody | undefined): ParsedSection {
   const input = body ?? {};
-  const form = { page: text(input, 'page'), title: text(input, 'title'), body: rawText(input, 'body'), position: text(input, 'position') || '0', reason: text(input, 'reason') };
+  const form = {
+    page: text(input, 'page'), title: text(input, 'title'), body: rawText(input, 'body'), position: text(input, 'position') || '0', reason: text(input, 'reason'),
+    locale: text(input, 'locale'), translationOf: text(input, 'translationOf'),
+  };
   const errors = problems(form);
   let reason = '';
   try {
@@ -50,6 +59,7 @@ export function parseSectionForm(body: FormBody | undefined): ParsedSection {
     errors.reason = error.message;
   }
   const valid = Object.keys(errors).length === 0;
-  const values = valid ? { page: form.page as SectionPage, title: form.title, body: form.body, position: Number(form.position) } : null;
+  const translation = form.translationOf === '' ? null : { locale: form.locale as Locale, of: Number(form.translationOf) };
+  const values = valid ? { page: form.page as SectionPage, title: form.title, body: form.body, position: Number(form.position), translation } : null;
   return { form, errors, values, reason };
 }

@@ -1,10 +1,11 @@
-// The staff-written sections of /rules and /faq (table rules_sections), in display order.
+// The staff-written sections of /rules, /faq and /guide (table rules_sections), in display
+// order, each followed by its translations (rendered-sections.ts picks the reader's).
 import type { PrismaClient } from '../../generated/prisma/client.js';
 
-export const SECTION_PAGES = ['rules', 'faq'] as const;
+export const SECTION_PAGES = ['rules', 'faq', 'guide'] as const;
 export type SectionPage = (typeof SECTION_PAGES)[number];
 
-const sectionSelect = { id: true, page: true, title: true, body: true, position: true, updatedAt: true } as const;
+const sectionSelect = { id: true, page: true, title: true, body: true, position: true, updatedAt: true, locale: true, translationOfId: true } as const;
 
 export interface Section {
   id: number;
@@ -13,12 +14,15 @@ export interface Section {
   body: string;
   position: number;
   updatedAt: Date;
+  /** set on a translation, with the section it translates */
+  locale: string | null;
+  translationOfId: number | null;
 }
 
 export function listSections(prisma: PrismaClient, page?: SectionPage): Promise<Section[]> {
   return prisma.rulesSection.findMany({
     where: page ? { page } : {},
-    orderBy: [{ page: 'desc' }, { position: 'asc' }, { id: 'asc' }],
+    orderBy: [{ page: 'desc' }, { position: 'asc' }, { translationOfId: { sort: 'asc', nulls: 'first' } }, { id: 'asc' }],
     select: sectionSelect,
   });
 }

@@ -15,7 +15,7 @@ const SESSION_ID = /^[0-9a-f]{64}$/;
 
 function requireOwner(request: IdRequest): SessionUser {
   const user = requireUser(request);
-  if (user.id !== parseUserId(request.params.id)) throw AppError.forbidden('Only the member can see and end their own sessions.');
+  if (user.id !== parseUserId(request.params.id)) throw AppError.forbidden('sessions.ownerOnly');
   return user;
 }
 
@@ -30,26 +30,26 @@ async function showSessions(request: IdRequest, reply: FastifyReply) {
   const rows = await listLiveSessions(request.server.db.prisma, user.id, request.server.clock.now());
   const sessions = rows.map((row) => ({ ...row, current: row.id === current }));
   reply.header('Cache-Control', 'private, no-store');
-  return render(request, reply, 'pages/users/sessions', { title: 'Sessions', userId: user.id, sessions, others: sessions.length > 1 });
+  return render(request, reply, 'pages/users/sessions', { title: request.t('sessions.title'), userId: user.id, sessions, others: sessions.length > 1 });
 }
 
 async function postRevoke(request: IdRequest, reply: FastifyReply) {
   const user = requireOwner(request);
   const id = (request.body as Record<string, unknown> | undefined)?.session;
-  if (typeof id !== 'string' || !SESSION_ID.test(id)) throw AppError.badRequest('Choose a session from the list.');
+  if (typeof id !== 'string' || !SESSION_ID.test(id)) throw AppError.badRequest('sessions.choose');
   if (id === currentSessionId(request)) {
     await endSession(request.server.db.prisma, request, reply);
     return reply.redirect('/login', 303);
   }
   const ended = await revokeSession(request.server.db.prisma, user.id, id);
-  flash(reply, ended ? 'That session ended.' : 'That session had already ended.');
+  flash(reply, request.t(ended ? 'sessions.ended' : 'sessions.alreadyEnded'));
   return reply.redirect(`/users/${user.id}/sessions`, 303);
 }
 
 async function postRevokeOthers(request: IdRequest, reply: FastifyReply) {
   const user = requireOwner(request);
   const count = await revokeOtherSessions(request.server.db.prisma, user.id, currentSessionId(request));
-  flash(reply, `${count} other session${count === 1 ? '' : 's'} ended.`);
+  flash(reply, request.t('sessions.othersEnded', { count }));
   return reply.redirect(`/users/${user.id}/sessions`, 303);
 }
 

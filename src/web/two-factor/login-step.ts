@@ -44,7 +44,7 @@ function startAgain(reply: FastifyReply, app: FastifyInstance) {
 export function secondStepRoutes(app: FastifyInstance, deps: { throttle: LoginThrottle; startSession: StartSession; safeNext: (v: unknown) => string }): void {
   const { throttle, startSession, safeNext } = deps;
   const page = (request: FastifyRequest, reply: FastifyReply, next: string, error?: string) =>
-    render(request, reply, 'pages/two-factor/login', { title: 'Two-factor login', next, error });
+    render(request, reply, 'pages/two-factor/login', { title: request.t('twoFactor.title'), next, error });
 
   app.get('/login/two-factor', async (request, reply) => {
     if (request.user) return reply.redirect('/', 303);

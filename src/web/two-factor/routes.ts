@@ -52,7 +52,7 @@ async function showPage(request: IdRequest, reply: FastifyReply, state: FormStat
   if (!account) throw AppError.notFound('There is no member with that number.');
   reply.header('Cache-Control', 'private, no-store');
   if (state.status) reply.code(state.status);
-  const common = { title: 'Two-factor login', userId: user.id, errors: state.errors ?? {}, required: requiredForStaff(app, user) };
+  const common = { title: request.t('twoFactor.title'), userId: user.id, errors: state.errors ?? {}, required: requiredForStaff(app, user) };
   if (account.totpEnabledAt) {
     const codesLeft = await countUnusedRecoveryCodes(app.db.prisma, user.id);
     return render(request, reply, 'pages/two-factor/manage', { ...common, enabledAt: account.totpEnabledAt, codesLeft, codesLow: codesLeft <= 3 });
@@ -72,7 +72,7 @@ function formErrors(error: unknown, fallback: string): FormState {
 
 function showCodes(request: FastifyRequest, reply: FastifyReply, userId: number, codes: string[], fresh: boolean) {
   reply.header('Cache-Control', 'private, no-store');
-  return render(request, reply, 'pages/two-factor/codes', { title: 'Recovery codes', userId, codes, fresh });
+  return render(request, reply, 'pages/two-factor/codes', { title: request.t('twoFactor.codesTitle'), userId, codes, fresh });
 }
 
 async function postEnable(request: IdRequest, reply: FastifyReply) {

@@ -4,12 +4,13 @@
 // TorrentError messages, written for the uploader.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../errors.js';
-import { nameProblem, TorrentError } from '../../torrents/index.js';
+import { nameIssue, TorrentError } from '../../torrents/index.js';
 import { findCategory, listCategories } from '../categories.js';
 import { requireUser } from '../guards.js';
 import { flash, render } from '../render.js';
+import { translatorOf } from '../locale.js';
 import { loadSessionUser } from '../session.js';
-import { formatBytes } from '../view-helpers.js';
+import { formatBytes, formatNumber } from '../view-helpers.js';
 import { createRelease, DuplicateReleaseError } from '../releases/create-release.js';
 import { checkMediaIds, NO_MEDIA_IDS, type MediaIds } from '../api/media-ids.js';
 import { uploadRefusal } from './upload-right.js';
@@ -72,29 +73,31 @@ export async function readForm(request: FastifyRequest): Promise<UploadForm> {
   };
 }
 
-function validateMediaIds(form: UploadForm, errors: FieldErrors): void {
+function validateMediaIds(request: FastifyRequest, form: UploadForm, errors: FieldErrors): void {
   const checked = checkMediaIds(form);
   form.mediaIds = checked.ids;
-  Object.assign(errors, checked.errors);
+  for (const [field, key] of Object.entries(checked.errors)) errors[field as Field] = translatorOf(request)(key);
 }
 
 export async function validateForm(request: FastifyRequest, form: UploadForm): Promise<FieldErrors> {
   const errors: FieldErrors = {};
-  if (!form.file) errors.torrent = 'Choose a .torrent file to upload.';
-  else if (!/\.torrent$/i.test(form.file.filename)) errors.torrent = 'That is not a .torrent file: the file name must end in .torrent.';
-  else if (form.file.data.length === 0) errors.torrent = 'That file is empty.';
+  const t = translatorOf(request);
+  if (!form.file) errors.torrent = t('upload.noFile');
+  else if (!/\.torrent$/i.test(form.file.filename)) errors.torrent = t('upload.notTorrent');
+  else if (form.file.data.length === 0) errors.torrent = t('upload.empty');
   const categoryId = /^\d{1,9}$/.test(form.category) ? Number(form.category) : 0;
-  if (!categoryId) errors.category = 'Choose a category.';
-  else if (!(await findCategory(request.server.db.prisma, categoryId))) errors.category = 'That category does not exist. Choose one from the list.';
+  if (!categoryId) errors.category = t('upload.noCategory');
+  else if (!(await findCategory(request.server.db.prisma, categoryId))) errors.category = t('upload.unknownCategory');
   if (form.description.length > MAX_DESCRIPTION_CHARS) {
-    errors.description = `The description is ${form.description.length.toLocaleString('en-US')} characters; the limit is ${MAX_DESCRIPTION_CHARS.toLocaleString('en-US')}.`;
+    errors.description = t('upload.descriptionTooLong', { length: formatNumber(form.description.length, request.locale), max: formatNumber(MAX_DESCRIPTION_CHARS, request.locale) });
   }
-  if (form.name.length > MAX_NAME_CHARS) errors.name = `Names are at most ${MAX_NAME_CHARS} characters.`;
-  else if (nameProblem(form.name)) errors.name = `The name ${nameProblem(form.name)}.`;
-  validateMediaIds(form, errors);
+  const issue = nameIssue(form.name);
+  if (form.name.length > MAX_NAME_CHARS) errors.name = t('upload.nameTooLong', { max: MAX_NAME_CHARS });
+  else if (issue) errors.name = t(`upload.nameIssues.${issue.issue}`, { detail: issue.detail });
+  validateMediaIds(request, form, errors);
   if (form.nfo) {
     const nfo = readNfo(form.nfo);
-    if ('problem' in nfo) errors.nfo = nfo.problem;
+    if ('problem' in nfo) errors.nfo = t(nfo.problem, nfo.params);
     else form.nfoText = nfo.text;
   }
   return errors;
@@ -103,7 +106,7 @@ export async function validateForm(request: FastifyRequest, form: UploadForm): P
 async function showForm(request: FastifyRequest, reply: FastifyReply, form?: Partial<UploadForm>, errors: FieldErrors = {}, duplicate?: DuplicateReleaseError) {
   const categories = await listCategories(request.server.db.prisma);
   return render(request, reply, 'pages/releases/upload', {
-    title: 'Upload',
+    title: request.t('upload.navTitle'),
     categories: categories.map((c) => ({ ...c, selected: String(c.id) === form?.category })),
     values: { description: form?.description ?? '', name: form?.name ?? '', imdbId: form?.imdbId ?? '', tmdbId: form?.tmdbId ?? '', tvdbId: form?.tvdbId ?? '' },
     errors,
@@ -139,11 +142,11 @@ async function submit(request: FastifyRequest, reply: FastifyReply) {
       maxBytes: app.config.maxTorrentBytes,
       now: new Date(app.clock.now()),
     });
-    flash(reply, 'Uploaded. Now download the .torrent from this page and seed from it: the site made it private and tagged it, so its info hash differs from the file you uploaded.');
+    flash(reply, request.t('upload.uploaded'));
     return reply.redirect(`/releases/${id}`, 303);
   } catch (error) {
-    if (error instanceof DuplicateReleaseError) return showForm(request, reply.code(409), form, { torrent: 'Already uploaded:' }, error);
-    if (error instanceof TorrentError) return showForm(request, reply.code(400), form, { torrent: error.message });
+    if (error instanceof DuplicateReleaseError) return showForm(request, reply.code(409), form, { torrent: request.t('upload.duplicate') }, error);
+    if (error instanceof TorrentError) return showForm(request, reply.code(400), form, { torrent: request.t('upload.badTorrent', { detail: error.message }) });
     throw error;
   }
 }
@@ -157,8 +160,8 @@ async function handleUploadError(error: FastifyError, request: FastifyRequest, r
   const app = request.server;
   request.user ??= await loadSessionUser(app.db.prisma, request, app.clock.now());
   requireUser(request);
-  const limit = formatBytes(app.config.maxTorrentBytes);
-  return showForm(request, reply.code(413), {}, { torrent: `That file is larger than the ${limit} a .torrent may be.` });
+  const limit = formatBytes(app.config.maxTorrentBytes, request.locale);
+  return showForm(request, reply.code(413), {}, { torrent: request.t('upload.tooLarge', { limit }) });
 }
 
 export async function uploadRoutes(app: FastifyInstance): Promise<void> {

@@ -19,12 +19,12 @@ export interface ChangePasswordOptions {
 export async function changePassword(options: ChangePasswordOptions): Promise<void> {
   const { prisma, userId } = options;
   const user = await prisma.user.findUnique({ where: { id: userId }, select: { username: true, passwordHash: true } });
-  if (!user) throw AppError.notFound('There is no member with that number.');
+  if (!user) throw AppError.notFound('users.noSuchMember');
   if (!(await verifyPassword(user.passwordHash, options.current))) {
-    throw AppError.badRequest('That is not your current password.', 'current');
+    throw AppError.badRequest('users.wrongCurrent', 'current');
   }
   checkPassword(options.password, user.username);
-  if (options.password !== options.confirm) throw AppError.badRequest('The two new passwords differ.', 'confirm');
+  if (options.password !== options.confirm) throw AppError.badRequest('users.newPasswordsDiffer', 'confirm');
   const passwordHash = await hashPassword(options.password);
   await prisma.user.update({ where: { id: userId }, data: { passwordHash }, select: { id: true } });
   await endSessionsOf(prisma, userId);

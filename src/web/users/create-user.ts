@@ -30,17 +30,17 @@ export const newPasskey = (): string => randomBytes(16).toString('hex');
 
 export function checkUsername(username: string): void {
   if (!USERNAME_PATTERN.test(username)) {
-    throw AppError.badRequest('Usernames are 3 to 32 characters: letters, digits, ".", "_" and "-".', 'username');
+    throw AppError.badRequest('auth.register.badUsername', 'username');
   }
 }
 
 export function checkPassword(password: string, username: string): void {
   if (password.length < MIN_PASSWORD_LENGTH) {
-    throw AppError.badRequest(`Passwords must be at least ${MIN_PASSWORD_LENGTH} characters.`, 'password');
+    throw AppError.badRequest('auth.register.shortPassword', 'password', { min: MIN_PASSWORD_LENGTH });
   }
-  if (password.length > MAX_PASSWORD_LENGTH) throw AppError.badRequest('That password is too long.', 'password');
+  if (password.length > MAX_PASSWORD_LENGTH) throw AppError.badRequest('auth.register.longPassword', 'password');
   if (password.toLowerCase() === username.toLowerCase()) {
-    throw AppError.badRequest('Your password must not be your username.', 'password');
+    throw AppError.badRequest('auth.register.passwordIsUsername', 'password');
   }
 }
 
@@ -54,7 +54,7 @@ export async function createUser(options: CreateUserOptions) {
     // Serialise account creation so exactly one "first" account becomes the admin.
     await tx.$executeRawUnsafe('LOCK TABLE "users" IN SHARE ROW EXCLUSIVE MODE');
     const taken = await tx.user.findUnique({ where: { usernameLower: username.toLowerCase() }, select: { id: true } });
-    if (taken) throw AppError.conflict('That username is taken.', 'username');
+    if (taken) throw AppError.conflict('auth.register.usernameTaken', 'username');
     const isFirst = (await tx.user.count()) === 0;
     const created = await tx.user.create({
       data: {
@@ -76,7 +76,7 @@ export async function createUser(options: CreateUserOptions) {
         where: { id: options.inviteId, usedById: null, expiresAt: { gt: now } },
         data: { usedById: created.id, usedAt: now },
       });
-      if (used.count !== 1) throw AppError.badRequest('That invite code is no longer valid.', 'invite');
+      if (used.count !== 1) throw AppError.badRequest('auth.register.inviteUsed', 'invite');
     }
     return created;
   });

@@ -6,7 +6,8 @@ import type { Config } from '../../config.js';
 import { httpAnnounceUrl, udpAnnounceUrl } from '../releases/build-download.js';
 import { canSeeListsOf, canSeeSecretsOf, isStaff } from '../guards.js';
 import type { SessionUser } from '../session.js';
-import { formatRatio, ratioOf } from '../view-helpers.js';
+import { FALLBACK_LOCALE, type Locale } from '../../i18n/locales.js';
+import { formatDecimal2, formatRatio, ratioOf } from '../view-helpers.js';
 import {
   countUploadsOf, listActivePeersOf, listRatioHistory, listSnatchesOf, listTransfersOf, listUploadsOf, UPLOADS_PER_PAGE, type Profile,
 } from './queries.js';
@@ -25,15 +26,15 @@ export function secretsOf(config: Config, profile: Profile) {
   };
 }
 
-function ratioStatus(profile: Profile, now: number) {
+function ratioStatus(profile: Profile, now: number, locale: Locale) {
   const ratio = ratioOf(profile.uploaded, profile.downloaded);
   return {
     // not `ratio`: that name is the Handlebars helper, which would win in {{ratio}}
-    ratioText: formatRatio(profile.uploaded, profile.downloaded),
+    ratioText: formatRatio(profile.uploaded, profile.downloaded, locale),
     ratioLow: ratio !== null && ratio < profile.requiredRatio,
     onWatch: profile.watchDeadline !== null,
     watchOverdue: profile.watchDeadline !== null && profile.watchDeadline.getTime() <= now,
-    requiredRatio: profile.requiredRatio.toFixed(2),
+    requiredRatio: formatDecimal2(profile.requiredRatio, locale),
     bonusPoints: Math.floor(profile.bonusPoints),
   };
 }
@@ -55,7 +56,7 @@ function uploadsPager(page: number, total: number) {
 }
 
 /** `private`: the member's privacy choice hides the lists from this viewer, so they are not even read. */
-async function profileLists(app: FastifyInstance, userId: number, uploadsPage: number, hidden: boolean) {
+async function profileLists(app: FastifyInstance, userId: number, uploadsPage: number, hidden: boolean, locale: Locale) {
   const prisma = app.db.prisma;
   const [peers, snatches, uploads, uploadCount, transfers] = await Promise.all([
     hidden ? [] : listActivePeersOf(prisma, userId),
@@ -73,16 +74,16 @@ async function profileLists(app: FastifyInstance, userId: number, uploadsPage: n
     uploadsPager: uploadsPager(uploadsPage, uploadCount),
     transfers: transfers.map((t) => ({
       ...t,
-      ratioText: formatRatio(t.uploaded, t.downloaded),
+      ratioText: formatRatio(t.uploaded, t.downloaded, locale),
       hitAndRun: t.hitAndRunAt !== null && !t.hitAndRunCleared,
     })),
   };
 }
 
-export async function profileView(app: FastifyInstance, viewer: SessionUser, profile: Profile, uploadsPage = 1) {
+export async function profileView(app: FastifyInstance, viewer: SessionUser, profile: Profile, uploadsPage = 1, locale: Locale = FALLBACK_LOCALE) {
   const listsHidden = !canSeeListsOf(viewer, profile);
   const [lists, history, economy] = await Promise.all([
-    profileLists(app, profile.id, uploadsPage, listsHidden), listRatioHistory(app.db.prisma, profile.id, app.clock.now()), economyView(app, profile.id),
+    profileLists(app, profile.id, uploadsPage, listsHidden, locale), listRatioHistory(app.db.prisma, profile.id, app.clock.now()), economyView(app, profile.id),
   ]);
   const showSecrets = canSeeSecretsOf(viewer, profile);
   // The template never gets the secret fields unless it may show them.
@@ -93,7 +94,7 @@ export async function profileView(app: FastifyInstance, viewer: SessionUser, pro
     viewerIsStaff: isStaff(viewer),
     listsHidden,
     secrets: showSecrets ? secretsOf(app.config, profile) : null,
-    ...ratioStatus(profile, app.clock.now()),
+    ...ratioStatus(profile, app.clock.now(), locale),
     ...lists,
     hitAndRuns: lists.transfers.filter((t) => t.hitAndRun).length,
     chart: renderRatioChart(history, profile.requiredRatio),

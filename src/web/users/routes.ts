@@ -30,7 +30,7 @@ const text = (body: Body | undefined, name: string, max = 300): string => {
 };
 
 export function parseUserId(raw: string): number {
-  if (!/^\d{1,9}$/.test(raw) || Number(raw) === 0) throw AppError.notFound('There is no member with that number.');
+  if (!/^\d{1,9}$/.test(raw) || Number(raw) === 0) throw AppError.notFound('users.noSuchMember');
   return Number(raw);
 }
 
@@ -38,7 +38,7 @@ export function parseUserId(raw: string): number {
 function requireOwner(request: IdRequest): SessionUser {
   const user = requireUser(request);
   const id = parseUserId(request.params.id);
-  if (user.id !== id) throw AppError.forbidden('Only the member can change their own account.');
+  if (user.id !== id) throw AppError.forbidden('users.ownerOnly');
   return user;
 }
 
@@ -46,8 +46,8 @@ async function showProfile(request: IdRequest, reply: FastifyReply) {
   const viewer = requireUser(request);
   const app = request.server;
   const profile = await findProfile(app.db.prisma, parseUserId(request.params.id));
-  if (!profile) throw AppError.notFound('There is no member with that number.');
-  const [view, comments] = await Promise.all([profileView(app, viewer, profile, uploadsPageOf(request)), commentHistoryView(app, profile.id, 1, 5)]);
+  if (!profile) throw AppError.notFound('users.noSuchMember');
+  const [view, comments] = await Promise.all([profileView(app, viewer, profile, uploadsPageOf(request), request.locale), commentHistoryView(app, profile.id, 1, 5)]);
   reply.header('Cache-Control', 'private, no-store');
   return render(request, reply, 'pages/users/profile', { title: profile.username, ...view, comments });
 }
@@ -55,18 +55,19 @@ async function showProfile(request: IdRequest, reply: FastifyReply) {
 async function showSettings(request: IdRequest, reply: FastifyReply, state: { errors?: Record<string, string>; values?: Record<string, unknown> } = {}) {
   const user = requireOwner(request);
   const account = await findAccount(request.server.db.prisma, user.id);
-  if (!account) throw AppError.notFound('There is no member with that number.');
+  if (!account) throw AppError.notFound('users.noSuchMember');
   const values = { email: account.email ?? '', announceTiers: account.announceTiers as string, ...state.values };
   const tiers = tierChoices(values.announceTiers);
   const udpEnabled = request.server.config.udpEnabled;
   const mailEnabled = request.server.mailer !== null;
-  return render(request, reply, 'pages/users/settings', { title: 'Settings', account, values, tiers, udpEnabled, mailEnabled, errors: state.errors ?? {} });
+  return render(request, reply, 'pages/users/settings', { title: request.t('users.settings.title'), account, values, tiers, udpEnabled, mailEnabled, errors: state.errors ?? {} });
 }
 
+/** catalog keys, printed with {{t label}} */
 const TIER_LABELS: Record<AnnounceTiers, string> = {
-  http_only: 'HTTP only (every client — recommended)',
-  http_then_udp: 'HTTP, then UDP',
-  udp_first: 'UDP first',
+  http_only: 'users.settings.tiers.http_only',
+  http_then_udp: 'users.settings.tiers.http_then_udp',
+  udp_first: 'users.settings.tiers.udp_first',
 };
 
 /** The radio buttons of the announce tiers, `checked` the member's current choice. */
@@ -75,8 +76,8 @@ function tierChoices(checked: string) {
 }
 
 /** A 4xx AppError goes back to the form beside its field; anything else propagates. */
-function fieldErrorOf(error: unknown, fallback: string): { status: number; errors: Record<string, string> } {
-  if (error instanceof AppError && error.statusCode < 500) return { status: error.statusCode, errors: { [error.field ?? fallback]: error.message } };
+function fieldErrorOf(request: FastifyRequest, error: unknown, fallback: string): { status: number; errors: Record<string, string> } {
+  if (error instanceof AppError && error.statusCode < 500) return { status: error.statusCode, errors: { [error.field ?? fallback]: request.t(error.message, error.params) } };
   throw error;
 }
 
@@ -87,11 +88,11 @@ async function saveSettings(request: IdRequest, reply: FastifyReply) {
   try {
     await updateMemberSettings({ prisma: request.server.db.prisma, userId: user.id, settings });
   } catch (error) {
-    const { status, errors } = fieldErrorOf(error, 'email');
+    const { status, errors } = fieldErrorOf(request, error, 'email');
     reply.code(status);
     return showSettings(request, reply, { errors, values: settings });
   }
-  flash(reply, 'Settings saved.');
+  flash(reply, request.t('users.settings.saved'));
   return reply.redirect(`/users/${user.id}/settings`, 303);
 }
 
@@ -108,34 +109,34 @@ async function savePassword(request: IdRequest, reply: FastifyReply) {
       confirm: text(body, 'confirm'),
     });
   } catch (error) {
-    const { status, errors } = fieldErrorOf(error, 'current');
+    const { status, errors } = fieldErrorOf(request, error, 'current');
     reply.code(status);
     return showSettings(request, reply, { errors });
   }
   const secure = app.config.baseUrl.startsWith('https:');
   await createSession(app.db.prisma, reply, { userId: user.id, ip: request.ip, userAgent: request.headers['user-agent'], secure, now: app.clock.now() });
-  flash(reply, 'Password changed. You were logged out everywhere else.');
+  flash(reply, request.t('users.settings.passwordChanged'));
   return reply.redirect(`/users/${user.id}/settings`, 303);
 }
 
 /** A reset breaks every .torrent the member holds: the profile's button leads here first. */
 async function confirmPasskeyReset(request: IdRequest, reply: FastifyReply) {
   const user = requireOwner(request);
-  return render(request, reply, 'pages/users/reset-passkey', { title: 'Reset passkey', userId: user.id });
+  return render(request, reply, 'pages/users/reset-passkey', { title: request.t('users.passkey.title'), userId: user.id });
 }
 
 async function postPasskeyReset(request: IdRequest, reply: FastifyReply) {
   const user = requireOwner(request);
   if (text(request.body as Body | undefined, 'confirm', 10) !== 'yes') return reply.redirect(`/users/${user.id}/passkey`, 303);
   await resetPasskey({ app: request.server, userId: user.id });
-  flash(reply, 'Your passkey was reset. Download your torrents again (or edit the tracker URL in your client): the old passkey no longer works.');
+  flash(reply, request.t('users.passkey.done'));
   return reply.redirect(`/users/${user.id}#secrets`, 303);
 }
 
 async function postRssReset(request: IdRequest, reply: FastifyReply) {
   const user = requireOwner(request);
   await resetRssToken({ prisma: request.server.db.prisma, userId: user.id });
-  flash(reply, 'Your RSS token was reset. Give your feed reader the new feed address.');
+  flash(reply, request.t('users.rssReset'));
   return reply.redirect(`/users/${user.id}#secrets`, 303);
 }
 

@@ -16,14 +16,14 @@ export interface MemberSettings {
 export function checkEmail(email: string): string | null {
   if (email === '') return null;
   if (email.length > MAX_EMAIL_LENGTH || !EMAIL_PATTERN.test(email)) {
-    throw AppError.badRequest('That does not look like an email address.', 'email');
+    throw AppError.badRequest('auth.register.badEmail', 'email');
   }
   return email;
 }
 
 export function checkAnnounceTiers(value: string): AnnounceTiers {
   const tiers = ANNOUNCE_TIERS.find((choice) => choice === value);
-  if (!tiers) throw AppError.badRequest('Choose which announce URLs your torrents carry.', 'announceTiers');
+  if (!tiers) throw AppError.badRequest('users.chooseTiers', 'announceTiers');
   return tiers;
 }
 

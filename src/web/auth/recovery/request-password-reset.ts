@@ -3,6 +3,8 @@
 // shows the same page whatever happened, so the form tells nobody which accounts exist.
 import type { FastifyBaseLogger } from 'fastify';
 import type { PrismaClient } from '../../../generated/prisma/client.js';
+import { knownLocale, type Locale } from '../../../i18n/locales.js';
+import { translator, type Translate } from '../../../i18n/index.js';
 import type { Mailer } from '../../../mail/mailer.js';
 import { countIssuedSince, deleteDeadTokens, issueToken, MAILED_RESET_TTL_MS, tokenLink } from './account-tokens.js';
 
@@ -15,13 +17,15 @@ export interface RequestResetOptions {
   log: FastifyBaseLogger;
   baseUrl: string;
   siteName: string;
+  /** the mail's language for a member who chose none */
+  defaultLocale: Locale;
   /** what the visitor typed: a username or an e-mail address */
   who: string;
   now: number;
 }
 
 function findRecipient(prisma: PrismaClient, who: string) {
-  const select = { id: true, username: true, email: true } as const;
+  const select = { id: true, username: true, email: true, locale: true } as const;
   if (who.includes('@')) {
     return prisma.user.findFirst({
       where: { email: { equals: who, mode: 'insensitive' }, emailVerifiedAt: { not: null }, enabled: true },
@@ -32,12 +36,10 @@ function findRecipient(prisma: PrismaClient, who: string) {
   return prisma.user.findFirst({ where: { usernameLower: who.toLowerCase(), emailVerifiedAt: { not: null }, enabled: true }, select });
 }
 
-const resetMail = (siteName: string, username: string, link: string) => ({
-  subject: `${siteName}: reset your password`,
-  text:
-    `Someone (hopefully you) asked to reset the password of ${username} on ${siteName}.\n\n` +
-    `Choose a new password here within the hour:\n\n${link}\n\n` +
-    'The link works once. If you did not ask for it, ignore this mail: your password stays as it is.\n',
+/** In the member's language: whoever asked, the mail is read by the account's owner. */
+const resetMail = (t: Translate, siteName: string, username: string, link: string) => ({
+  subject: t('mail.reset.subject', { siteName }),
+  text: t('mail.reset.text', { siteName, username, link }),
 });
 
 /**
@@ -53,7 +55,8 @@ export async function requestPasswordReset(options: RequestResetOptions): Promis
   if ((await countIssuedSince(prisma, member.id, 'reset', now - 60 * 60 * 1000)) >= MAX_RESETS_PER_HOUR) return;
   await deleteDeadTokens(prisma, member.id, now);
   const token = await issueToken(prisma, { userId: member.id, purpose: 'reset', now, ttlMs: MAILED_RESET_TTL_MS });
-  const mail = resetMail(options.siteName, member.username, tokenLink(options.baseUrl, 'reset', token));
+  const t = translator(knownLocale(member.locale) ?? options.defaultLocale);
+  const mail = resetMail(t, options.siteName, member.username, tokenLink(options.baseUrl, 'reset', token));
   options.mailer.send({ to: member.email, ...mail }).catch((error: unknown) => {
     options.log.warn({ err: error, userId: member.id }, 'password reset mail not sent');
   });

@@ -7,7 +7,8 @@ import { checkPassword } from '../../users/create-user.js';
 import { hashPassword } from '../password.js';
 import { findLiveToken, spendToken } from './account-tokens.js';
 
-export const DEAD_LINK = 'This link is not valid: it was already used, it expired, or it was mistyped. Ask for a new one.';
+/** a catalog key: the error page says it in the reader's language */
+export const DEAD_LINK = 'recovery.deadLink';
 
 export interface ResetPasswordOptions {
   prisma: PrismaClient;
@@ -28,7 +29,7 @@ export async function resetPassword(options: ResetPasswordOptions): Promise<{ us
   const { prisma, now } = options;
   const live = await loadResetToken(prisma, options.token, now);
   checkPassword(options.password, live.user.username);
-  if (options.password !== options.confirm) throw AppError.badRequest('The two passwords differ.', 'confirm');
+  if (options.password !== options.confirm) throw AppError.badRequest('auth.register.passwordsDiffer', 'confirm');
   const passwordHash = await hashPassword(options.password);
   await prisma.$transaction(async (tx) => {
     if (!(await spendToken(tx, live.id, now))) throw new AppError(410, DEAD_LINK);

@@ -22,7 +22,7 @@ const text = (body: Body | undefined, name: string, max = 300): string => {
 function showForgot(request: FastifyRequest, reply: FastifyReply, sent = false) {
   const mailEnabled = request.server.mailer !== null;
   reply.header('Cache-Control', 'no-store');
-  return render(request, reply, 'pages/recovery/forgot', { title: 'Forgot password', mailEnabled, sent });
+  return render(request, reply, 'pages/recovery/forgot', { title: request.t('recovery.forgot.title'), mailEnabled, sent });
 }
 
 async function postForgot(request: FastifyRequest, reply: FastifyReply) {
@@ -34,6 +34,7 @@ async function postForgot(request: FastifyRequest, reply: FastifyReply) {
     log: request.log,
     baseUrl: app.config.baseUrl,
     siteName: app.settings.get('siteName'),
+    defaultLocale: app.settings.get('defaultLocale'),
     who: text(request.body as Body, 'who', 300),
     now: app.clock.now(),
   });
@@ -43,7 +44,7 @@ async function postForgot(request: FastifyRequest, reply: FastifyReply) {
 async function showReset(request: TokenRequest, reply: FastifyReply, errors: Record<string, string> = {}) {
   const live = await loadResetToken(request.server.db.prisma, request.params.token, request.server.clock.now());
   reply.header('Cache-Control', 'no-store');
-  return render(request, reply, 'pages/recovery/reset', { title: 'Choose a new password', username: live.user.username, token: request.params.token, errors });
+  return render(request, reply, 'pages/recovery/reset', { title: request.t('recovery.reset.title'), username: live.user.username, token: request.params.token, errors });
 }
 
 async function postReset(request: TokenRequest, reply: FastifyReply) {
@@ -54,35 +55,35 @@ async function postReset(request: TokenRequest, reply: FastifyReply) {
   } catch (error) {
     if (!(error instanceof AppError) || error.statusCode !== 400) throw error;
     reply.code(400);
-    return showReset(request, reply, { [error.field ?? 'password']: error.message });
+    return showReset(request, reply, { [error.field ?? 'password']: request.t(error.message, error.params) });
   }
-  flash(reply, 'Your password was changed and every session ended. Log in with the new password.');
+  flash(reply, request.t('recovery.reset.done'));
   return reply.redirect('/login', 303);
 }
 
 async function postSendVerification(request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply) {
   const user = requireUser(request);
-  if (user.id !== parseUserId(request.params.id)) throw AppError.forbidden('Only the member can change their own account.');
+  if (user.id !== parseUserId(request.params.id)) throw AppError.forbidden('users.ownerOnly');
   const app = request.server;
-  if (!app.mailer) throw AppError.conflict('This site sends no e-mail, so addresses cannot be verified.');
+  if (!app.mailer) throw AppError.conflict('recovery.verify.noMail');
   const address = await sendEmailVerification({
-    prisma: app.db.prisma, mailer: app.mailer, baseUrl: app.config.baseUrl, siteName: app.settings.get('siteName'), userId: user.id, now: app.clock.now(),
+    prisma: app.db.prisma, mailer: app.mailer, baseUrl: app.config.baseUrl, siteName: app.settings.get('siteName'), userId: user.id, now: app.clock.now(), t: request.t,
   });
-  flash(reply, `A verification link was sent to ${address}. It works for a day.`);
+  flash(reply, request.t('recovery.verify.sent', { address }));
   return reply.redirect(`/users/${user.id}/settings`, 303);
 }
 
 async function showVerify(request: TokenRequest, reply: FastifyReply) {
   const live = await loadVerifyToken(request.server.db.prisma, request.params.token, request.server.clock.now());
   reply.header('Cache-Control', 'no-store');
-  return render(request, reply, 'pages/recovery/verify-email', { title: 'Verify your e-mail address', email: live.email, token: request.params.token });
+  return render(request, reply, 'pages/recovery/verify-email', { title: request.t('recovery.verify.title'), email: live.email, token: request.params.token });
 }
 
 /** Confirming is a POST (a button on the linked page): mail scanners that fetch links do not verify. */
 async function postVerify(request: TokenRequest, reply: FastifyReply) {
   const app = request.server;
   await confirmEmail({ prisma: app.db.prisma, token: request.params.token, now: app.clock.now() });
-  flash(reply, 'Your e-mail address is verified: it can now receive password reset links.');
+  flash(reply, request.t('recovery.verify.done'));
   return reply.redirect(request.user ? `/users/${request.user.id}/settings` : '/login', 303);
 }
 

@@ -3,6 +3,7 @@
 // so a typo (or someone else's address) never becomes a way into the account.
 import type { PrismaClient } from '../../../generated/prisma/client.js';
 import { AppError } from '../../../errors.js';
+import type { Translate } from '../../../i18n/index.js';
 import type { Mailer } from '../../../mail/mailer.js';
 import { countIssuedSince, deleteDeadTokens, findLiveToken, issueToken, spendToken, tokenLink, VERIFY_EMAIL_TTL_MS } from './account-tokens.js';
 import { DEAD_LINK } from './reset-password.js';
@@ -16,26 +17,25 @@ export interface SendVerificationOptions {
   siteName: string;
   userId: number;
   now: number;
+  /** the member's language (they asked for the mail from their settings page) */
+  t: Translate;
 }
 
 /** Mails a verification link to the member's current address; returns the address. */
 export async function sendEmailVerification(options: SendVerificationOptions): Promise<string> {
   const { prisma, userId, now } = options;
   const user = await prisma.user.findUnique({ where: { id: userId }, select: { username: true, email: true, emailVerifiedAt: true } });
-  if (!user?.email) throw AppError.badRequest('Save an e-mail address first.', 'email');
-  if (user.emailVerifiedAt) throw AppError.badRequest('That address is already verified.', 'email');
+  if (!user?.email) throw AppError.badRequest('recovery.verify.noAddress', 'email');
+  if (user.emailVerifiedAt) throw AppError.badRequest('recovery.verify.already', 'email');
   if ((await countIssuedSince(prisma, userId, 'verify_email', now - 60 * 60 * 1000)) >= MAX_VERIFICATIONS_PER_HOUR) {
-    throw new AppError(429, 'Three links were sent in the last hour; look for them, or try again later.');
+    throw new AppError(429, 'recovery.verify.tooMany');
   }
   await deleteDeadTokens(prisma, userId, now);
   const token = await issueToken(prisma, { userId, purpose: 'verify_email', email: user.email, now, ttlMs: VERIFY_EMAIL_TTL_MS });
   await options.mailer.send({
     to: user.email,
-    subject: `${options.siteName}: verify your e-mail address`,
-    text:
-      `${user.username} added this address on ${options.siteName}. Confirm it here within a day:\n\n` +
-      `${tokenLink(options.baseUrl, 'verify-email', token)}\n\nOnce verified, it can receive password reset links. ` +
-      'If this was not you, ignore this mail.\n',
+    subject: options.t('mail.verify.subject', { siteName: options.siteName }),
+    text: options.t('mail.verify.text', { siteName: options.siteName, username: user.username, link: tokenLink(options.baseUrl, 'verify-email', token) }),
   });
   return user.email;
 }
