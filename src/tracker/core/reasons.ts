@@ -3,7 +3,6 @@
 // from tables made once from the catalogs (src/tracker/reason-texts.ts, locales/*.json under
 // `tracker`). `{{param}}` stands for the one value a reason carries. Clients show these strings
 // to people: keep them short (docs/protocol.md, "Failure reasons").
-import type { TrackerError } from './types.js';
 
 export const REASONS = {
   invalidPasskey: 'Invalid passkey: use the announce URL from your .torrent download',
@@ -34,8 +33,17 @@ export const fillReason = (text: string, param: string | number | undefined): st
 /** Each language's texts by code; a missing language or text reads as English. */
 export type ReasonTable = ReadonlyMap<string, Readonly<Partial<Record<ReasonCode, string>>>>;
 
+/** What reasonIn reads of a refusal (TrackerError, core/types.ts, which imports this module). */
+export interface NamedRefusal {
+  readonly message: string;
+  readonly code?: ReasonCode;
+  readonly param?: string | number;
+  readonly member: boolean;
+  readonly locale: string | null;
+}
+
 /** A refusal's text in its member's language (their own, else the site default), else its English message. */
-export function reasonIn(table: ReasonTable | undefined, defaultLocale: string | undefined, error: TrackerError): string {
+export function reasonIn(table: ReasonTable | undefined, defaultLocale: string | undefined, error: NamedRefusal): string {
   if (!error.member || error.code === undefined || table === undefined) return error.message;
   const locale = error.locale ?? defaultLocale;
   const text = locale === undefined ? undefined : table.get(locale)?.[error.code];
