@@ -70,11 +70,16 @@ export class TrackerTally {
 }
 
 class CountingCore implements TrackerCore {
+  /** session-boundary replies wait for the inner core's commit, metrics on or off (docs/accounting.md) */
+  readonly durable?: () => Promise<void>;
+
   constructor(
     private readonly inner: TrackerCore,
     private readonly tally: TrackerTally,
     private readonly transport: Transport,
-  ) {}
+  ) {
+    this.durable = inner.durable?.bind(inner);
+  }
 
   announce(request: AnnounceRequest): AnnounceResult {
     const started = performance.now();

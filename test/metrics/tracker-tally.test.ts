@@ -48,6 +48,17 @@ describe('tracker tally', () => {
     assert.equal(tally.scrapes[1 * OUTCOMES.length + OUTCOMES.indexOf('malformed')], 1);
   });
 
+  it('passes the core\'s durable() through, so boundary replies still wait for their commit with metrics on', async () => {
+    const tally = new TrackerTally();
+    let committed = false;
+    const inner: TrackerCore = { ...fakeCore(() => result()), durable: () => new Promise<void>((resolve) => setImmediate(() => { committed = true; resolve(); })) };
+    const wrapped = tally.wrap(inner, 'http');
+    assert.equal(typeof wrapped.durable, 'function');
+    await wrapped.durable!();
+    assert.ok(committed);
+    assert.equal(tally.wrap(fakeCore(() => result()), 'udp').durable, undefined);
+  });
+
   it('puts each announce\'s core time in one latency bucket', () => {
     const tally = new TrackerTally();
     tally.countAnnounce('http', 'ok', 0.000001);
