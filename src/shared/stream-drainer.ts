@@ -11,7 +11,9 @@ import { randomUUID } from 'node:crypto';
 import type { SqlDriver, SqlTx } from '../db/driver.js';
 import { RecentIps, type IpSighting } from '../db/recent-ips.js';
 import { literal, TS } from '../db/sql-arrays.js';
+import { applyPeerJournal } from '../db/peer-journal.js';
 import { writeBatchRows, writeReleaseCounts } from '../db/tracker-store.js';
+import { applyTransferJournal } from '../db/transfer-journal.js';
 import { batchOf, fieldsOf, type StreamFields } from './stream-batch.js';
 import type { RedisPeerStore } from './redis-peer-store.js';
 
@@ -84,6 +86,9 @@ export function createStreamDrainer(options: DrainerOptions): StreamDrainer {
       const chosen = live.filter(([id]) => fresh.has(id)).map(([, list]) => fieldsOf(list));
       if (chosen.length === 0) return 0;
       await writeBatchRows(tx, batchOf(randomUUID(), chosen), recentIps, sightings);
+      // no flush loop checkpoints the peer and transfer journals here: fold them in with the credit
+      await applyPeerJournal(tx);
+      await applyTransferJournal(tx);
       touched = releasesOf(chosen);
       return chosen.length;
     });
