@@ -22,7 +22,7 @@ describe('creating members', () => {
   it('keeps usernames unique regardless of case', async () => {
     await assert.rejects(
       createUser({ prisma: db.prisma, username: 'FOUNDER', password: 'another good password' }),
-      /That username is taken/,
+      { message: 'auth.register.usernameTaken' }, // a catalog key: pages show it in the reader's language
     );
   });
 

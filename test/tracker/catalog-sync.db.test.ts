@@ -25,7 +25,7 @@ describe('catalog sync', () => {
     await t.app.tracker.syncMember(member.id);
     assert.equal(catalog.userByPasskey(member.passkey), undefined);
     const { perks, ...flags } = catalog.userByPasskey(passkey)!;
-    assert.deepEqual(flags, { id: member.id, passkey, enabled: true, canLeech: false });
+    assert.deepEqual(flags, { id: member.id, passkey, enabled: true, canLeech: false, locale: null });
     assert.deepEqual(perks, { userClass: 'User', freeleechUntil: 0, doubleUploadUntil: 0, tokens: new Map() });
   });
 
