@@ -5,15 +5,13 @@
 // link; save a search, see the upload it matches and a site notice under the header's one
 // Notifications link and count, bookmark it, and make the lists private. Screenshots go to test-artifacts/screenshots/.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { Secret, TOTP } from 'otpauth';
 import { type Browser, type Page } from 'playwright-core';
 import { FakeClock } from '../../src/clock.js';
 import { addNotices } from '../../src/policy/notices.js';
-import { buildTestApp, type TestApp } from '../helpers/app.js';
-import { launchChromium, SHOTS, skip } from '../helpers/browser.js';
+import type { TestApp } from '../helpers/app.js';
+import { launchChromium, SHOTS, skip, serveTestApp } from '../helpers/browser.js';
 import { createMember, firstCategoryId, makeTorrent, uploadOk } from '../helpers/releases.js';
 import { linkIn, SmtpSink } from '../helpers/smtp-sink.js';
 
@@ -27,12 +25,9 @@ describe('account security in a browser', { skip, timeout: 120_000 }, () => {
   const clock = new FakeClock(Date.now());
 
   before(async () => {
-    mkdirSync(SHOTS, { recursive: true });
     sink = new SmtpSink();
     const smtpUrl = await sink.start();
-    t = await buildTestApp({ clock, config: { smtpUrl, mailFrom: 'seedkeep <noreply@tracker.test>' } });
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+    ({ t, base } = await serveTestApp({ clock, config: { smtpUrl, mailFrom: 'seedkeep <noreply@tracker.test>' } }));
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
     page.setDefaultTimeout(15_000);

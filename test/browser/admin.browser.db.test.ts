@@ -4,12 +4,10 @@
 // members table and the member page go to test-artifacts/screenshots/.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { SESSION_COOKIE } from '../../src/web/session.js';
-import { buildTestApp, type TestApp } from '../helpers/app.js';
-import { launchChromium, SHOTS, skip } from '../helpers/browser.js';
+import type { TestApp } from '../helpers/app.js';
+import { launchChromium, SHOTS, skip, serveTestApp } from '../helpers/browser.js';
 import { addTrackedRelease, announce } from '../helpers/admin.js';
 import { createMember, type Member } from '../helpers/releases.js';
 
@@ -44,10 +42,7 @@ describe('staff pages in a browser', { skip, timeout: 120_000 }, () => {
   let base: string;
 
   before(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    t = await buildTestApp();
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+    ({ t, base } = await serveTestApp());
     const admin: Member = await createMember(t.app, 'sysop');
     await populate(t);
     browser = await launchChromium();

@@ -5,13 +5,11 @@
 // screenshot at desktop and 390 px phone widths into test-artifacts/screenshots/ and must fit
 // the phone without sideways scrolling.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { SESSION_COOKIE } from '../../src/web/session.js';
-import { buildTestApp, type TestApp } from '../helpers/app.js';
-import { launchChromium, SHOTS, skip } from '../helpers/browser.js';
+import type { TestApp } from '../helpers/app.js';
+import { launchChromium, SHOTS, skip, serveTestApp } from '../helpers/browser.js';
 import { createMember, firstCategoryId, seedReleases, type Member } from '../helpers/releases.js';
 
 const PHONE = { width: 390, height: 844 };
@@ -34,10 +32,7 @@ describe('community pages in a browser', { skip, timeout: 240_000 }, () => {
   }
 
   before(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    t = await buildTestApp();
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+    ({ t, base } = await serveTestApp());
     const sysop = await createMember(t.app, 'sysop');
     const alice = await createMember(t.app, 'alice');
     const categoryId = await firstCategoryId(t.app);

@@ -6,11 +6,9 @@
 // step go to test-artifacts/screenshots/i18n-<language>-<page>.png.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
-import { buildTestApp, type TestApp } from '../helpers/app.js';
-import { launchChromium, SHOTS, skip } from '../helpers/browser.js';
+import type { TestApp } from '../helpers/app.js';
+import { launchChromium, SHOTS, skip, serveTestApp } from '../helpers/browser.js';
 import { makeTorrent } from '../helpers/releases.js';
 
 interface Language {
@@ -39,10 +37,7 @@ describe('the site in each language, in a browser', { skip, timeout: 240_000 }, 
   let base: string;
 
   before(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    t = await buildTestApp();
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+    ({ t, base } = await serveTestApp());
     (t.app.config as { baseUrl: string }).baseUrl = base;
     browser = await launchChromium();
   });

@@ -3,12 +3,10 @@
 // out, register a second member with the invite link, log in, open the profile and reset the
 // passkey. Screenshots of register, login and profile go to test-artifacts/screenshots/.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { type Browser, type Page } from 'playwright-core';
-import { buildTestApp, type TestApp } from '../helpers/app.js';
-import { launchChromium, SHOTS, skip } from '../helpers/browser.js';
+import type { TestApp } from '../helpers/app.js';
+import { launchChromium, SHOTS, skip, serveTestApp } from '../helpers/browser.js';
 
 
 describe('members in a browser', { skip, timeout: 120_000 }, () => {
@@ -18,10 +16,7 @@ describe('members in a browser', { skip, timeout: 120_000 }, () => {
   let base: string;
 
   before(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    t = await buildTestApp();
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+    ({ t, base } = await serveTestApp());
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
     page.setDefaultTimeout(15_000);

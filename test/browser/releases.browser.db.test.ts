@@ -3,11 +3,10 @@
 // it carries the passkey and private=1. Screenshots go to test-artifacts/screenshots/.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { buildTestApp, type TestApp } from '../helpers/app.js';
-import { launchChromium, SHOTS, skip } from '../helpers/browser.js';
+import type { TestApp } from '../helpers/app.js';
+import { launchChromium, SHOTS, skip, serveTestApp } from '../helpers/browser.js';
 import { bencode, createMember, makeTorrent, type Member } from '../helpers/releases.js';
 import { SESSION_COOKIE } from '../../src/web/session.js';
 import { text } from '../helpers/text.js';
@@ -37,10 +36,7 @@ describe('releases in a browser', { skip, timeout: 120_000 }, () => {
   let member: Member;
 
   before(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    t = await buildTestApp();
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+    ({ t, base } = await serveTestApp());
     // baseUrl feeds the announce URLs in downloads; point it at this server.
     (t.app.config as { baseUrl: string }).baseUrl = base;
     member = await createMember(t.app, 'browseruser');

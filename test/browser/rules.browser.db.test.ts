@@ -3,13 +3,11 @@
 // follows the anchors, and no page a member or an admin opens is wider than a 390 px phone.
 // Screenshots at desktop and phone widths go to test-artifacts/screenshots/.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { SESSION_COOKIE } from '../../src/web/session.js';
-import { buildTestApp, type TestApp } from '../helpers/app.js';
-import { launchChromium, SHOTS, skip } from '../helpers/browser.js';
+import type { TestApp } from '../helpers/app.js';
+import { launchChromium, SHOTS, skip, serveTestApp } from '../helpers/browser.js';
 import { createMember, firstCategoryId, seedReleases, type Member } from '../helpers/releases.js';
 
 const PHONE = { width: 390, height: 844 };
@@ -23,10 +21,7 @@ describe('rules and FAQ in a browser', { skip, timeout: 180_000 }, () => {
   let base: string;
 
   before(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    t = await buildTestApp();
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+    ({ t, base } = await serveTestApp());
     const sysop: Member = await createMember(t.app, 'sysop');
     const categoryId = await firstCategoryId(t.app);
     await seedReleases(t.app, Array.from({ length: 6 }, (_, i) => ({
