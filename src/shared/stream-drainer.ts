@@ -93,11 +93,19 @@ export function createStreamDrainer(options: DrainerOptions): StreamDrainer {
       return chosen.length;
     });
     recentIps.remember([...sightings.values()]);
-    const ids = entries.map(([id]) => id);
-    await redis.xack(key, group, ...ids);
-    await redis.xdel(key, ...ids);
+    await acknowledge(key, entries.map(([id]) => id));
     await writeCounts(touched);
     return { applied, skipped: live.length - applied };
+  }
+
+  /**
+   * XACK and XDEL in one MULTI: a process killed between the two would leave entries acknowledged
+   * but still in the stream, where no consumer reads them again (">" only hands out new ids).
+   */
+  async function acknowledge(key: string, ids: string[]): Promise<void> {
+    const replies = await redis.multi().xack(key, group, ...ids).xdel(key, ...ids).exec();
+    const failed = replies?.find(([err]) => err);
+    if (!replies || failed) throw failed?.[0] ?? new Error('stream acknowledgement was discarded');
   }
 
   /** Release counts are absolute values read from Redis: written after the credit, any process. */
