@@ -1,5 +1,5 @@
 // One error type for the web side: 4xx messages are shown to the member, 5xx are masked.
-// The message is a catalog key (locales/*.json) with its params: the error handler and the
+// The message is a catalog key (locales/<code>/*.json) with its params: the error handler and the
 // forms translate it into the reader's language (request.t). Text that is not a key is shown
 // as it is.
 export type MessageParams = Record<string, unknown>;

@@ -3,7 +3,7 @@
 // translator bound to the visitor's language (translator(locale)); the tracker reads its
 // refusals from here once, into tables (tracker-reasons.ts). docs/i18n.md says how to add a
 // language.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import i18next, { type TOptions } from 'i18next';
 
 import { FALLBACK_LOCALE, LOCALES, type Locale } from './locales.js';
@@ -15,10 +15,13 @@ export const LANGUAGE_NAMES: Record<Locale, string> = { en: 'English', 'pt-BR': 
 
 export type Catalog = Record<string, unknown>;
 
-const catalogUrl = (locale: Locale): URL => new URL(`../../locales/${locale}.json`, import.meta.url);
+const catalogDir = (locale: Locale): URL => new URL(`../../locales/${locale}/`, import.meta.url);
 
+/** A language's catalog: one file per group of keys (locales/<code>/<group>.json holds `<group>.*`). */
 export function readCatalog(locale: Locale): Catalog {
-  return JSON.parse(readFileSync(catalogUrl(locale), 'utf8')) as Catalog;
+  const dir = catalogDir(locale);
+  const groups = readdirSync(dir).filter((name) => name.endsWith('.json')).sort();
+  return Object.fromEntries(groups.map((name) => [name.slice(0, -'.json'.length), JSON.parse(readFileSync(new URL(name, dir), 'utf8')) as unknown]));
 }
 
 const i18n = i18next.createInstance();

@@ -1,4 +1,4 @@
-// The tracker's refusals in every language, read once from the catalogs (locales/*.json,
+// The tracker's refusals in every language, read once from the catalogs (locales/<code>/*.json,
 // `tracker.<code>`) into the plain table the core reads (core/reasons.ts): no i18next call,
 // no lookup beyond two map reads, on the announce path.
 import { LOCALES, readCatalog } from '../i18n/index.js';

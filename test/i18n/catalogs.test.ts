@@ -1,4 +1,4 @@
-// The catalogs (locales/*.json): every language has every text, no text is left unused, plurals
+// The catalogs (locales/<code>/*.json): every language has every text, no text is left unused, plurals
 // have the forms each language needs (Intl.PluralRules: Russian one/few/many), placeholders
 // match English, markup stays in the keys meant for it, and tracker refusals stay short.
 import assert from 'node:assert/strict';

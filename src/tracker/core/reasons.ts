@@ -1,6 +1,6 @@
 // The refusals the core names by code: the English text here is the TrackerError's message (logs,
 // metrics, members without a language); the transports send the member's language instead,
-// from tables made once from the catalogs (src/tracker/reason-texts.ts, locales/*.json under
+// from tables made once from the catalogs (src/tracker/reason-texts.ts, locales/<code>/*.json under
 // `tracker`). `{{param}}` stands for the one value a reason carries. Clients show these strings
 // to people: keep them short (docs/protocol.md, "Failure reasons").
 

@@ -27,7 +27,7 @@ export function parseNumericId(raw: string): number | null {
 type MediaField = 'imdbId' | 'tmdbId' | 'tvdbId';
 type MediaInput = Partial<Record<MediaField, string>>;
 
-/** catalog keys (locales/*.json): the pages translate them, the API answers in English */
+/** catalog keys (locales/<code>/*.json): the pages translate them, the API answers in English */
 const PROBLEMS: Record<MediaField, string> = {
   imdbId: 'media.problems.imdbId',
   tmdbId: 'media.problems.tmdbId',

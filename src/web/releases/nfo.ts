@@ -8,7 +8,7 @@ import iconv from 'iconv-lite';
 /** The largest .nfo taken: real ones are a few KiB; this bounds what a release page shows. */
 export const MAX_NFO_BYTES = 64 * 1024;
 
-/** `problem` is a catalog key (locales/*.json), with its params */
+/** `problem` is a catalog key (locales/<code>/*.json), with its params */
 export type NfoResult = { text: string } | { problem: string; params?: Record<string, unknown> };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
