@@ -25,7 +25,7 @@ export const canEditRules = (user: Pick<SessionUser, 'role'>): boolean => user.r
 
 /** The signed-in member, or a 401 that the error handler turns into the login page. */
 export function requireUser(request: FastifyRequest): SessionUser {
-  if (!request.user) throw new AppError(401, 'Please log in to continue.');
+  if (!request.user) throw new AppError(401, 'errors.logIn');
   return request.user;
 }
 

@@ -3,6 +3,11 @@ import assert from 'node:assert/strict';
 import { FakeClock } from '../../src/clock.js';
 import { extendUntil, isActive, monthOf, monthlyGrant, tokenExpiry, tokenRefusal, type TokenSpendState } from '../../src/policy/economy/tokens.js';
 import { DEFAULT_CLASSES } from '../../src/policy/economy/user-classes.js';
+import { translator } from '../../src/i18n/index.js';
+import type { Refusal } from '../../src/policy/economy/refusal.js';
+
+/** A refusal as an English reader reads it. */
+const english = (refusal: Refusal | null): string => (refusal ? translator('en')(refusal.key, refusal.params) : '');
 
 const HOUR = 3_600_000;
 const clock = new FakeClock(Date.UTC(2026, 5, 30, 23));
@@ -17,16 +22,16 @@ describe('freeleech tokens', () => {
   });
 
   it('are refused on a release that is already freeleech, or while everything is', () => {
-    assert.match(tokenRefusal(state({ releaseMode: 'freeleech' }), clock.now())!, /already freeleech/);
-    assert.match(tokenRefusal(state({ releaseMode: 'neutral' }), clock.now())!, /already freeleech/);
-    assert.match(tokenRefusal(state({ siteFreeleech: true }), clock.now())!, /Everything/);
-    assert.match(tokenRefusal(state({ personalFreeleechUntil: new Date(clock.now() + 1) }), clock.now())!, /personal/);
+    assert.match(english(tokenRefusal(state({ releaseMode: 'freeleech' }), clock.now())), /already freeleech/);
+    assert.match(english(tokenRefusal(state({ releaseMode: 'neutral' }), clock.now())), /already freeleech/);
+    assert.match(english(tokenRefusal(state({ siteFreeleech: true }), clock.now())), /Everything/);
+    assert.match(english(tokenRefusal(state({ personalFreeleechUntil: new Date(clock.now() + 1) }), clock.now())), /personal/);
   });
 
   it('are refused without a token and twice on one release until the first expires', () => {
-    assert.match(tokenRefusal(state({ tokens: 0 }), clock.now())!, /no freeleech tokens/);
+    assert.match(english(tokenRefusal(state({ tokens: 0 }), clock.now())), /no freeleech tokens/);
     const expires = tokenExpiry(clock.now(), 96);
-    assert.match(tokenRefusal(state({ tokenExpiresAt: expires }), clock.now())!, /already spent/);
+    assert.match(english(tokenRefusal(state({ tokenExpiresAt: expires }), clock.now())), /already spent/);
     clock.advance(96 * HOUR);
     assert.equal(tokenRefusal(state({ tokenExpiresAt: expires }), clock.now()), null, 'at the expiry moment it is over');
   });

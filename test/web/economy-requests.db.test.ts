@@ -54,7 +54,7 @@ describe('requests with bounties', () => {
     assert.equal(await uploaded(filler.id), 10n * GIB + GIB + 512n * 1024n ** 2n);
     assert.equal((await post(asker, `/requests/${id}/confirm`)).statusCode, 409, 'paid once');
     const history = await t.app.inject({ url: `/users/${filler.id}/history`, headers: { cookie: filler.cookie } });
-    assert.match(history.body, /bounty_payout/);
+    assert.match(history.body, /Bounty paid to you/);
     const notices = await t.app.inject({ url: '/notifications', headers: { cookie: asker.cookie } });
     assert.match(notices.body, /was filled/);
   });

@@ -50,7 +50,7 @@ describe('the bonus shop', () => {
     assert.equal(after.bonusPoints, 3900);
     assert.equal(after.uploaded - before.uploaded, GIB);
     const history = await t.app.inject({ url: `/users/${alice.id}/history`, headers: { cookie: alice.cookie } });
-    assert.match(history.body, /shop: 1 GiB of upload credit/);
+    assert.match(history.body, /Shop: 1 GiB of upload credit/);
   });
 
   it('refuses a purchase the member cannot pay, and one past the limit per period, with a 409', async () => {

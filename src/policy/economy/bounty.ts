@@ -2,6 +2,8 @@
 // The bounty is upload credit taken from the member's credited upload at once (escrow) and
 // given to the filler when the fill is confirmed, or back to each contributor on withdrawal.
 // docs/members-and-staff.md#requests-and-bounties
+import { refusal, type Refusal } from './refusal.js';
+
 const DAY_MS = 86_400_000;
 
 export type RequestStatus = 'open' | 'filled' | 'done' | 'withdrawn';
@@ -19,17 +21,17 @@ export interface Actor {
 }
 
 /** Why this bounty (bytes) cannot be offered, or null. */
-export function bountyRefusal(amount: bigint, minimum: bigint, uploaded: bigint): string | null {
-  if (amount < minimum) return `A bounty is at least ${Number(minimum) / 1024 ** 2} MiB.`;
-  if (amount > uploaded) return 'That is more upload credit than you have.';
+export function bountyRefusal(amount: bigint, minimum: bigint, uploaded: bigint): Refusal | null {
+  if (amount < minimum) return refusal('requests.refusal.minimum', { mib: Number(minimum) / 1024 ** 2 });
+  if (amount > uploaded) return refusal('requests.refusal.tooMuch');
   return null;
 }
 
 /** Why the release cannot fill the request, or null. */
-export function fillRefusal(request: RequestState, actor: Actor, release: { deleted: boolean } | null): string | null {
-  if (request.status !== 'open') return 'This request is not open.';
-  if (!release || release.deleted) return 'There is no such release.';
-  if (request.requesterId === actor.id) return 'You cannot fill your own request.';
+export function fillRefusal(request: RequestState, actor: Actor, release: { deleted: boolean } | null): Refusal | null {
+  if (request.status !== 'open') return refusal('requests.refusal.notOpen');
+  if (!release || release.deleted) return refusal('releases.notFound');
+  if (request.requesterId === actor.id) return refusal('requests.refusal.ownRequest');
   return null;
 }
 
@@ -37,24 +39,24 @@ export function fillRefusal(request: RequestState, actor: Actor, release: { dele
  * The requester confirms a fill at any time; staff may confirm for them once the fill is
  * `delayDays` old (a requester who never comes back must not hold the filler's bounty).
  */
-export function confirmRefusal(request: RequestState, actor: Actor, now: number, delayDays: number): string | null {
-  if (request.status !== 'filled' || !request.filledAt) return 'This request is not waiting for a confirmation.';
+export function confirmRefusal(request: RequestState, actor: Actor, now: number, delayDays: number): Refusal | null {
+  if (request.status !== 'filled' || !request.filledAt) return refusal('requests.refusal.notWaiting');
   if (actor.id === request.requesterId) return null;
-  if (!actor.staff) return 'Only the member who asked may confirm the fill.';
-  if (now - request.filledAt.getTime() < delayDays * DAY_MS) return `Staff may confirm a fill ${delayDays} days after it, if the requester has not.`;
+  if (!actor.staff) return refusal('requests.refusal.onlyRequesterConfirms');
+  if (now - request.filledAt.getTime() < delayDays * DAY_MS) return refusal('requests.refusal.staffDelay', { count: delayDays });
   return null;
 }
 
 /** The requester (or staff) rejects a wrong fill: the request opens again. */
-export function rejectRefusal(request: RequestState, actor: Actor): string | null {
-  if (request.status !== 'filled') return 'This request is not filled.';
-  return actor.id === request.requesterId || actor.staff ? null : 'Only the member who asked may reject the fill.';
+export function rejectRefusal(request: RequestState, actor: Actor): Refusal | null {
+  if (request.status !== 'filled') return refusal('requests.refusal.notFilled');
+  return actor.id === request.requesterId || actor.staff ? null : refusal('requests.refusal.onlyRequesterRejects');
 }
 
 /** An open request may be withdrawn by its requester or staff; every contributor is repaid. */
-export function withdrawRefusal(request: RequestState, actor: Actor): string | null {
-  if (request.status !== 'open') return 'Only an open request can be withdrawn.';
-  return actor.id === request.requesterId || actor.staff ? null : 'Only the member who asked may withdraw the request.';
+export function withdrawRefusal(request: RequestState, actor: Actor): Refusal | null {
+  if (request.status !== 'open') return refusal('requests.refusal.onlyOpenWithdrawn');
+  return actor.id === request.requesterId || actor.staff ? null : refusal('requests.refusal.onlyRequesterWithdraws');
 }
 
 /** Each contributor's total, to repay on withdrawal. */

@@ -1,6 +1,8 @@
 // The bonus shop: items staff define (upload credit, freeleech tokens, invites, personal
 // freeleech, double upload), each with a price in points and an optional limit per period.
 // docs/members-and-staff.md#the-bonus-shop
+import { refusal, type Refusal } from './refusal.js';
+
 export type ShopKind = 'upload' | 'token' | 'invite' | 'personal_freeleech' | 'double_upload';
 export const SHOP_KINDS: readonly ShopKind[] = ['upload', 'token', 'invite', 'personal_freeleech', 'double_upload'];
 
@@ -44,9 +46,10 @@ export const describeLimit = (item: ShopItem): string | null =>
   item.limit > 0 ? `${item.limit} per ${item.periodDays === 1 ? 'day' : `${item.periodDays} days`}` : null;
 
 /** Why the member may not buy the item now, or null. */
-export function purchaseRefusal(item: ShopItem, points: number, boughtInPeriod: number): string | null {
-  if (item.limit > 0 && boughtInPeriod >= item.limit) return `You have bought this ${describeLimit(item)} already; it can be bought again later.`;
-  if (points < item.price) return `This costs ${item.price} points; you have ${Math.floor(points)}.`;
+export function purchaseRefusal(item: ShopItem, points: number, boughtInPeriod: number): Refusal | null {
+  // the limit ("3 per 7 days") is put in where the refusal is shown, in the reader's language
+  if (item.limit > 0 && boughtInPeriod >= item.limit) return refusal('shop.refusal.limit', { item: item.key });
+  if (points < item.price) return refusal('shop.refusal.points', { price: item.price, points: Math.floor(points) });
   return null;
 }
 

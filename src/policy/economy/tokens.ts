@@ -1,6 +1,7 @@
 // Freeleech tokens, personal freeleech and double upload: the rules a purchase, a spend and the
 // monthly class grant follow. The tracker core applies the result (src/tracker/core/perks.ts).
 // docs/members-and-staff.md#freeleech-tokens
+import { refusal, type Refusal } from './refusal.js';
 import type { UserClass } from './user-classes.js';
 
 const HOUR_MS = 3_600_000;
@@ -19,13 +20,13 @@ export interface TokenSpendState {
 }
 
 /** Why a token cannot be spent on this release now, or null when it can. */
-export function tokenRefusal(state: TokenSpendState, now: number): string | null {
-  if (state.releaseDeleted) return 'This release was deleted.';
-  if (state.releaseMode === 'freeleech' || state.releaseMode === 'neutral') return 'This release is already freeleech: keep your token.';
-  if (state.siteFreeleech) return 'Everything is freeleech right now: keep your token.';
-  if (state.personalFreeleechUntil && state.personalFreeleechUntil.getTime() > now) return 'Your personal freeleech is on: keep your token.';
-  if (state.tokenExpiresAt && state.tokenExpiresAt.getTime() > now) return 'You already spent a token on this release.';
-  if (state.tokens < 1) return 'You have no freeleech tokens.';
+export function tokenRefusal(state: TokenSpendState, now: number): Refusal | null {
+  if (state.releaseDeleted) return refusal('shop.token.deleted');
+  if (state.releaseMode === 'freeleech' || state.releaseMode === 'neutral') return refusal('shop.token.releaseFree');
+  if (state.siteFreeleech) return refusal('shop.token.siteFree');
+  if (state.personalFreeleechUntil && state.personalFreeleechUntil.getTime() > now) return refusal('shop.token.personalFree');
+  if (state.tokenExpiresAt && state.tokenExpiresAt.getTime() > now) return refusal('shop.token.already');
+  if (state.tokens < 1) return refusal('shop.token.none');
   return null;
 }
 

@@ -3,7 +3,7 @@
 // catalog learns the change at once.
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../errors.js';
-import { nameProblem } from '../../torrents/index.js';
+import { nameIssue } from '../../torrents/index.js';
 import { logModeration } from '../../policy/moderation-log.js';
 import type { MediaIds } from '../api/media-ids.js';
 import type { Actor } from './action-target.js';
@@ -20,15 +20,15 @@ export interface ReleaseEdit extends Partial<MediaIds> {
 export async function editRelease(options: { app: FastifyInstance; actor: Actor; releaseId: number; edit: ReleaseEdit; reason: string }): Promise<void> {
   const { app, actor, releaseId, edit, reason } = options;
   const prisma = app.db.prisma;
-  if (edit.name.length === 0) throw AppError.badRequest('Give the release a name.', 'name');
-  if (edit.name.length > MAX_RELEASE_NAME) throw AppError.badRequest(`Names are at most ${MAX_RELEASE_NAME} characters.`, 'name');
-  const problem = nameProblem(edit.name);
-  if (problem) throw AppError.badRequest(`The name ${problem}.`, 'name');
-  if (edit.description.length > MAX_RELEASE_DESCRIPTION) throw AppError.badRequest(`Descriptions are at most ${MAX_RELEASE_DESCRIPTION} characters.`, 'description');
+  if (edit.name.length === 0) throw AppError.badRequest('releases.editForm.noName', 'name');
+  if (edit.name.length > MAX_RELEASE_NAME) throw AppError.badRequest('upload.nameTooLong', 'name', { max: MAX_RELEASE_NAME });
+  const issue = nameIssue(edit.name);
+  if (issue) throw AppError.badRequest(`upload.nameIssues.${issue.issue}`, 'name', { detail: issue.detail });
+  if (edit.description.length > MAX_RELEASE_DESCRIPTION) throw AppError.badRequest('releases.editForm.descriptionTooLong', 'description', { max: MAX_RELEASE_DESCRIPTION });
   const category = await prisma.category.findUnique({ where: { id: edit.categoryId }, select: { id: true } });
-  if (!category) throw AppError.badRequest('Choose a category.', 'category');
+  if (!category) throw AppError.badRequest('upload.noCategory', 'category');
   const before = await prisma.release.findUnique({ where: { id: releaseId }, select: { name: true, categoryId: true } });
-  if (!before) throw AppError.notFound('There is no release with that number.');
+  if (!before) throw AppError.notFound('releases.notFound');
   await prisma.$transaction(async (tx) => {
     await tx.release.update({ where: { id: releaseId }, data: edit });
     await logModeration(tx, { actorId: actor.id, releaseId, action: 'edit_release', reason, details: { before, after: { name: edit.name, categoryId: edit.categoryId } }, at: new Date(app.clock.now()) });

@@ -69,7 +69,10 @@ export function parseWholeNumber(raw: string, field: string, min: number, max: n
   return n;
 }
 
+/** The "no such thing" text members read in their language; staff-only things keep the English. */
+const NOT_FOUND_KEYS: Record<string, string> = { member: 'users.noSuchMember', release: 'releases.notFound', comment: 'comments.errors.noSuch', conversation: 'inbox.noSuchConversation', report: 'reports.noSuch' };
+
 export function parseId(raw: string, what = 'member'): number {
-  if (!/^\d{1,9}$/.test(raw) || Number(raw) === 0) throw AppError.notFound(`There is no ${what} with that number.`);
+  if (!/^\d{1,9}$/.test(raw) || Number(raw) === 0) throw AppError.notFound(NOT_FOUND_KEYS[what] ?? `There is no ${what} with that number.`);
   return Number(raw);
 }

@@ -10,7 +10,7 @@ import { addBookmark, BOOKMARKS_LISTED, listBookmarks, removeBookmark } from './
 type IdRequest = FastifyRequest<{ Params: { id: string } }>;
 
 function parseReleaseId(raw: string): number {
-  if (!/^\d{1,9}$/.test(raw) || Number(raw) === 0) throw AppError.notFound('There is no release with that number.');
+  if (!/^\d{1,9}$/.test(raw) || Number(raw) === 0) throw AppError.notFound('releases.notFound');
   return Number(raw);
 }
 
@@ -22,14 +22,14 @@ async function postBookmark(request: IdRequest, reply: FastifyReply) {
   const back = body?.back === 'bookmarks' ? '/bookmarks' : `/releases/${releaseId}`;
   if (body?.action === 'remove') {
     await removeBookmark(app.db.prisma, user.id, releaseId);
-    flash(reply, 'Bookmark removed.');
+    flash(reply, request.t('bookmarks.flash.removed'));
     return reply.redirect(back, 303);
   }
-  if (body?.action !== 'add') throw AppError.badRequest('Choose to add or remove the bookmark.');
+  if (body?.action !== 'add') throw AppError.badRequest('bookmarks.chooseAction');
   const release = await app.db.prisma.release.findUnique({ where: { id: releaseId }, select: { deletedAt: true } });
-  if (!release || release.deletedAt) throw AppError.notFound('There is no release with that number.');
+  if (!release || release.deletedAt) throw AppError.notFound('releases.notFound');
   await addBookmark(app.db.prisma, user.id, releaseId, app.clock.now());
-  flash(reply, 'Bookmarked. Find it on your bookmarks page and in its RSS feed.');
+  flash(reply, request.t('bookmarks.flash.added'));
   return reply.redirect(back, 303);
 }
 
@@ -39,7 +39,7 @@ async function showBookmarks(request: FastifyRequest, reply: FastifyReply) {
   const bookmarks = await listBookmarks(app.db.prisma, user.id);
   reply.header('Cache-Control', 'private, no-store');
   return render(request, reply, 'pages/bookmarks/list', {
-    title: 'Bookmarks',
+    title: request.t('bookmarks.title'),
     bookmarks,
     full: bookmarks.length >= BOOKMARKS_LISTED,
     feedUrl: `${app.config.baseUrl}/rss/${user.rssToken}/bookmarks`,

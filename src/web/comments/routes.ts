@@ -11,6 +11,7 @@ import { flash, render } from '../render.js';
 import type { SessionUser } from '../session.js';
 import { canEditComment, commentHistoryView } from './comments-view.js';
 import { findComment, HISTORY_PAGE_SIZE, pageOfComment, type CommentDetails } from './queries.js';
+import { formatNumber } from '../view-helpers.js';
 import { addComment, commentProblem, deleteComment, editComment, MAX_COMMENT } from './save-comment.js';
 
 type IdRequest = FastifyRequest<{ Params: { id: string } }>;
@@ -20,24 +21,30 @@ const pageOf = (raw: unknown): number => (typeof raw === 'string' && /^[1-9]\d{0
 
 async function loadComment(request: IdRequest, user: SessionUser): Promise<CommentDetails> {
   const comment = await findComment(request.server.db.prisma, parseId(request.params.id, 'comment'));
-  if (!comment || (comment.release.deletedAt && !canSeeDeletedReleases(user))) throw AppError.notFound('There is no comment with that number.');
+  if (!comment || (comment.release.deletedAt && !canSeeDeletedReleases(user))) throw AppError.notFound('comments.errors.noSuch');
   return comment;
+}
+
+/** A comment's problem in the reader's language, its numbers written their way ("5,000", "5.000"). */
+function problemText(request: FastifyRequest, problem: NonNullable<ReturnType<typeof commentProblem>>): string {
+  const numbers = Object.fromEntries(Object.entries(problem.params ?? {}).map(([name, value]) => [name, formatNumber(Number(value), request.locale)]));
+  return request.t(problem.key, numbers);
 }
 
 /** A comment that was not posted: its text back in a form, with the reason. */
 function rejectedPost(request: IdRequest, reply: FastifyReply, release: { id: number; name: string }, state: FormState) {
   reply.code(400);
-  return render(request, reply, 'pages/comments/edit', { title: 'Comment not posted', release, action: `/releases/${release.id}/comments`, values: { body: state.body }, errors: state.errors, max: MAX_COMMENT, isNew: true });
+  return render(request, reply, 'pages/comments/edit', { title: request.t('comments.notPosted'), release, action: `/releases/${release.id}/comments`, values: { body: state.body }, errors: state.errors, max: MAX_COMMENT, isNew: true });
 }
 
 async function post(request: IdRequest, reply: FastifyReply) {
   const user = requireUser(request);
   const app = request.server;
   const release = await app.db.prisma.release.findUnique({ where: { id: parseId(request.params.id, 'release') }, select: { id: true, name: true, deletedAt: true } });
-  if (!release || (release.deletedAt && !canSeeDeletedReleases(user))) throw AppError.notFound('There is no release with that number.');
+  if (!release || (release.deletedAt && !canSeeDeletedReleases(user))) throw AppError.notFound('releases.notFound');
   const body = rawText(request.body as FormBody, 'body');
   const problem = commentProblem(body);
-  if (problem) return rejectedPost(request, reply, release, { body, errors: { body: problem } });
+  if (problem) return rejectedPost(request, reply, release, { body, errors: { body: problemText(request, problem) } });
   const id = await addComment({ prisma: app.db.prisma, releaseId: release.id, authorId: user.id, body, now: new Date(app.clock.now()) });
   const comment = { id, releaseId: release.id, createdAt: new Date(app.clock.now()) };
   return reply.redirect(`/releases/${release.id}?comments=${await pageOfComment(app.db.prisma, comment)}#comment-${id}`, 303);
@@ -49,7 +56,7 @@ const needsReason = (user: SessionUser, comment: CommentDetails): boolean => com
 function requireEditable(request: FastifyRequest, user: SessionUser, comment: CommentDetails): void {
   const app = request.server;
   if (canEditComment(user, comment, app.settings.get('commentEditMinutes'), app.clock.now())) return;
-  throw AppError.forbidden(comment.authorId === user.id ? 'The time to edit this comment has passed. Write to the staff if it must change.' : 'Only its author and the staff can edit a comment.');
+  throw AppError.forbidden(comment.authorId === user.id ? 'comments.errors.editTimePassed' : 'comments.errors.notYours');
 }
 
 async function editPage(request: IdRequest, reply: FastifyReply, state?: FormState) {
@@ -58,7 +65,7 @@ async function editPage(request: IdRequest, reply: FastifyReply, state?: FormSta
   requireEditable(request, user, comment);
   if (state) reply.code(400);
   return render(request, reply, 'pages/comments/edit', {
-    title: 'Edit comment', release: comment.release, comment, action: `/comments/${comment.id}`,
+    title: request.t('comments.editTitle'), release: comment.release, comment, action: `/comments/${comment.id}`,
     values: { body: state?.body ?? comment.body, reason: state?.reason ?? '' }, errors: state?.errors ?? {}, max: MAX_COMMENT,
     needsReason: needsReason(user, comment), canDelete: isStaff(user),
   });
@@ -71,36 +78,36 @@ async function edit(request: IdRequest, reply: FastifyReply) {
   const form = request.body as FormBody;
   const state: FormState = { body: rawText(form, 'body'), reason: rawText(form, 'reason').trim(), errors: {} };
   const problem = commentProblem(state.body);
-  if (problem) state.errors.body = problem;
+  if (problem) state.errors.body = problemText(request, problem);
   let reason: string | null = null;
   if (needsReason(user, comment)) {
     try {
       reason = requireReason(form, 'reason');
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
-      state.errors.reason = error.message;
+      state.errors.reason = request.t(error.message, error.params);
     }
   }
   if (Object.keys(state.errors).length > 0) return editPage(request, reply, state);
   const app = request.server;
   await editComment({ prisma: app.db.prisma, comment, actorId: user.id, body: state.body, reason, now: new Date(app.clock.now()) });
-  flash(reply, 'Comment saved.');
+  flash(reply, request.t('comments.flash.saved'));
   return reply.redirect(`/releases/${comment.releaseId}?comments=${await pageOfComment(app.db.prisma, comment)}#comment-${comment.id}`, 303);
 }
 
 async function remove(request: IdRequest, reply: FastifyReply) {
   const user = requireUser(request);
-  if (!isStaff(user)) throw AppError.forbidden('Only staff can delete comments.');
+  if (!isStaff(user)) throw AppError.forbidden('comments.errors.staffDeletes');
   const comment = await loadComment(request, user);
   let reason: string;
   try {
     reason = requireReason(request.body as FormBody, 'delete-reason');
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
-    return editPage(request, reply, { body: comment.body, errors: { 'delete-reason': error.message } });
+    return editPage(request, reply, { body: comment.body, errors: { 'delete-reason': request.t(error.message, error.params) } });
   }
   await deleteComment({ prisma: request.server.db.prisma, comment, actorId: user.id, reason, now: new Date(request.server.clock.now()) });
-  flash(reply, 'Comment deleted; the moderation log keeps its text.');
+  flash(reply, request.t('comments.flash.deleted'));
   return reply.redirect(`/releases/${comment.releaseId}#comments`, 303);
 }
 
@@ -108,13 +115,13 @@ async function historyPage(request: IdRequest, reply: FastifyReply) {
   requireUser(request);
   const app = request.server;
   const member = await app.db.prisma.user.findUnique({ where: { id: parseId(request.params.id, 'member') }, select: { id: true, username: true } });
-  if (!member) throw AppError.notFound('There is no member with that number.');
+  if (!member) throw AppError.notFound('users.noSuchMember');
   const page = pageOf((request.query as Record<string, unknown>).page);
   const history = await commentHistoryView(app, member.id, page);
   const pages = Math.max(1, Math.ceil(history.total / HISTORY_PAGE_SIZE));
   const url = (p: number) => `/users/${member.id}/comments?page=${p}`;
   return render(request, reply, 'pages/users/comments', {
-    title: `Comments by ${member.username}`, member, comments: history,
+    title: request.t('comments.byTitle', { name: member.username }), member, comments: history,
     prev: page > 1 ? url(page - 1) : null, next: page < pages ? url(page + 1) : null,
   });
 }

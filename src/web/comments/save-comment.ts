@@ -10,9 +10,10 @@ export const MAX_COMMENT = 5000;
 /** the log keeps this much of a comment's text */
 const LOGGED_TEXT = 1000;
 
-export function commentProblem(body: string): string | null {
-  if (body.trim().length === 0) return 'Write a comment.';
-  if (body.length > MAX_COMMENT) return `Keep the comment under ${MAX_COMMENT.toLocaleString('en')} characters (it has ${body.length.toLocaleString('en')}).`;
+/** What is wrong with a comment's text, as a catalog key and its values, or null. */
+export function commentProblem(body: string): { key: string; params?: Record<string, unknown> } | null {
+  if (body.trim().length === 0) return { key: 'comments.errors.empty' };
+  if (body.length > MAX_COMMENT) return { key: 'comments.errors.tooLong', params: { max: MAX_COMMENT, length: body.length } };
   return null;
 }
 
@@ -23,7 +24,7 @@ export const withinEditWindow = (comment: { createdAt: Date }, minutes: number, 
 export async function addComment(options: { prisma: PrismaClient; releaseId: number; authorId: number; body: string; now: Date }): Promise<number> {
   const { prisma, releaseId, authorId, body, now } = options;
   const problem = commentProblem(body);
-  if (problem) throw AppError.badRequest(problem, 'body');
+  if (problem) throw AppError.badRequest(problem.key, 'body', problem.params);
   const row = await prisma.comment.create({ data: { releaseId, authorId, body, createdAt: now }, select: { id: true } });
   return row.id;
 }
@@ -41,7 +42,7 @@ interface Edit {
 export async function editComment(options: Edit): Promise<void> {
   const { prisma, comment, actorId, body, now, reason } = options;
   const problem = commentProblem(body);
-  if (problem) throw AppError.badRequest(problem, 'body');
+  if (problem) throw AppError.badRequest(problem.key, 'body', problem.params);
   await prisma.$transaction(async (tx) => {
     await tx.comment.update({ where: { id: comment.id }, data: { body, editedAt: now } });
     if (reason !== null) {

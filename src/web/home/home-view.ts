@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { siteCharts } from '../admin/dashboard-routes.js';
 import { dashboardCounts, listSiteStats } from '../admin/queries.js';
-import { listNews } from '../news/news.js';
+import { listNewsIn } from '../news/news.js';
 import { renderMarkdown } from '../rules/markdown.js';
 import type { SessionUser } from '../session.js';
 import { FALLBACK_LOCALE, type Locale } from '../../i18n/locales.js';
@@ -43,7 +43,7 @@ async function situation(app: FastifyInstance, user: SessionUser, locale: Locale
 export async function homeView(app: FastifyInstance, user: SessionUser, locale: Locale = FALLBACK_LOCALE) {
   const prisma = app.db.prisma;
   const [news, latest, counts, stats, mine] = await Promise.all([
-    listNews(prisma, NEWS_SHOWN),
+    listNewsIn(prisma, NEWS_SHOWN, locale),
     latestReleases(app),
     dashboardCounts(prisma, app.clock.now()),
     listSiteStats(prisma),

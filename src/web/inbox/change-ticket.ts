@@ -16,7 +16,7 @@ export async function assignTicket(options: Change & { assigneeId: number | null
   let assignee: { username: string } | null = null;
   if (assigneeId !== null) {
     assignee = await prisma.user.findFirst({ where: { id: assigneeId, role: { in: ['moderator', 'admin'] }, enabled: true }, select: { username: true } });
-    if (!assignee) throw AppError.badRequest('Choose a staff member.', 'assignee');
+    if (!assignee) throw AppError.badRequest('inbox.errors.chooseStaff', 'assignee');
   }
   await prisma.$transaction(async (tx) => {
     await tx.ticket.update({ where: { id: ticket.id }, data: { assigneeId } });

@@ -23,7 +23,7 @@ const limits = { subject: MAX_SUBJECT, body: MAX_MESSAGE };
 /** The conversation, if this viewer may see it: its member, or staff. */
 async function loadTicket(request: IdRequest, user: SessionUser): Promise<TicketDetails> {
   const ticket = await findTicket(request.server.db.prisma, parseId(request.params.id, 'conversation'));
-  if (!ticket || (ticket.memberId !== user.id && !isStaff(user))) throw AppError.notFound('There is no conversation with that number.');
+  if (!ticket || (ticket.memberId !== user.id && !isStaff(user))) throw AppError.notFound('inbox.noSuchConversation');
   return ticket;
 }
 
@@ -34,7 +34,7 @@ async function listPage(request: FastifyRequest, reply: FastifyReply) {
   const pages = Math.max(1, Math.ceil(total / TICKETS_PAGE_SIZE));
   reply.header('Cache-Control', 'private, no-store');
   return render(request, reply, 'pages/inbox/list', {
-    title: 'Inbox', rows: rows.map(listRowView), total,
+    title: request.t('inbox.title'), rows: rows.map(listRowView), total,
     prev: page > 1 ? `/inbox?page=${page - 1}` : null, next: page < pages ? `/inbox?page=${page + 1}` : null,
   });
 }
@@ -42,7 +42,7 @@ async function listPage(request: FastifyRequest, reply: FastifyReply) {
 function newPage(request: FastifyRequest, reply: FastifyReply, failed?: ReturnType<typeof parseTicketForm>) {
   requireUser(request);
   if (failed) reply.code(400);
-  return render(request, reply, 'pages/inbox/new', { title: 'Write to staff', values: failed?.values ?? { subject: '', body: '' }, errors: failed?.errors ?? {}, limits });
+  return render(request, reply, 'pages/inbox/new', { title: request.t('inbox.write'), values: failed?.values ?? { subject: '', body: '' }, errors: failed?.errors ?? {}, limits });
 }
 
 async function create(request: FastifyRequest, reply: FastifyReply) {
@@ -51,7 +51,7 @@ async function create(request: FastifyRequest, reply: FastifyReply) {
   if (Object.keys(parsed.errors).length > 0) return newPage(request, reply, parsed);
   const app = request.server;
   const id = await openTicket({ prisma: app.db.prisma, memberId: user.id, ...parsed.values, kind: 'member', now: new Date(app.clock.now()) });
-  flash(reply, 'Sent. Staff will answer here; the header shows when they have.');
+  flash(reply, request.t('inbox.flash.opened'));
   return reply.redirect(`/inbox/${id}`, 303);
 }
 
@@ -90,16 +90,16 @@ async function replyTo(request: IdRequest, reply: FastifyReply) {
   const options = { prisma: app.db.prisma, ticket, authorId: user.id, body, now: new Date(app.clock.now()) };
   if (ticket.memberId === user.id) await replyAsMember(options);
   else await replyAsStaff({ ...options, resolve: text(request.body as FormBody, 'resolve') === 'yes' });
-  flash(reply, 'Message sent.');
+  flash(reply, request.t('inbox.flash.sent'));
   return reply.redirect(`/inbox/${ticket.id}#message-form`, 303);
 }
 
 /** Staff only, and never on their own conversation with the staff. */
 async function loadForStaff(request: IdRequest): Promise<{ user: SessionUser; ticket: TicketDetails }> {
   const user = requireUser(request);
-  if (!isStaff(user)) throw AppError.forbidden('Only staff can do that.');
+  if (!isStaff(user)) throw AppError.forbidden('inbox.errors.staffOnly');
   const ticket = await loadTicket(request, user);
-  if (ticket.memberId === user.id) throw AppError.forbidden('Another staff member handles your own conversations.');
+  if (ticket.memberId === user.id) throw AppError.forbidden('inbox.errors.ownConversation');
   return { user, ticket };
 }
 
@@ -108,14 +108,14 @@ async function assign(request: IdRequest, reply: FastifyReply) {
   const raw = text(request.body as FormBody, 'assignee');
   const assigneeId = raw === 'me' ? user.id : raw === '' ? null : /^\d{1,9}$/.test(raw) ? Number(raw) : -1;
   const name = await assignTicket({ prisma: request.server.db.prisma, actorId: user.id, ticket, assigneeId, now: new Date(request.server.clock.now()) });
-  flash(reply, name ? `Assigned to ${name}.` : 'Unassigned.');
+  flash(reply, name ? request.t('inbox.flash.assigned', { name }) : request.t('inbox.flash.unassigned'));
   return reply.redirect(`/inbox/${ticket.id}`, 303);
 }
 
 const setResolved = (resolved: boolean) => async (request: IdRequest, reply: FastifyReply) => {
   const { user, ticket } = await loadForStaff(request);
   await setTicketResolved({ prisma: request.server.db.prisma, actorId: user.id, ticket, resolved, now: new Date(request.server.clock.now()) });
-  flash(reply, resolved ? 'Resolved. A reply from the member reopens it.' : 'Reopened.');
+  flash(reply, resolved ? request.t('inbox.flash.resolved') : request.t('inbox.flash.reopened'));
   return reply.redirect(`/inbox/${ticket.id}`, 303);
 };
 

@@ -35,7 +35,7 @@ async function queuePage(request: FastifyRequest, reply: FastifyReply) {
 async function loadMember(request: MemberQuery) {
   const id = parseId(String(request.query.member ?? ''), 'member');
   const member = await request.server.db.prisma.user.findUnique({ where: { id }, select: { id: true, username: true } });
-  if (!member) throw AppError.notFound('There is no member with that number.');
+  if (!member) throw AppError.notFound('users.noSuchMember');
   return member;
 }
 
@@ -58,7 +58,7 @@ async function write(request: MemberQuery, reply: FastifyReply) {
   const now = new Date(app.clock.now());
   const id = await app.db.prisma.$transaction((tx) =>
     messageMember(tx, { memberId: member.id, staffId: actor.id, ...parsed.values, kind: 'staff', now, reason: parsed.values.subject }));
-  flash(reply, `Sent to ${member.username}.`);
+  flash(reply, request.t('inbox.flash.sentTo', { name: member.username }));
   return reply.redirect(`/inbox/${id}`, 303);
 }
 

@@ -12,9 +12,9 @@ import { buildInviteTree } from './tree-view.js';
 
 async function showInvitees(request: FastifyRequest, reply: FastifyReply) {
   const user = requireUser(request);
-  const tree = buildInviteTree(await listInviteTree(request.server.db.sql, user.id, 1));
+  const tree = buildInviteTree(await listInviteTree(request.server.db.sql, user.id, 1), request.locale);
   reply.header('Cache-Control', 'private, no-store');
-  return render(request, reply, 'pages/invites/invitees', { title: 'People you invited', tree, invitees: tree.root?.children ?? [] });
+  return render(request, reply, 'pages/invites/invitees', { title: request.t('invites.invitees.title'), tree, invitees: tree.root?.children ?? [] });
 }
 
 async function showStaffTree(request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply) {
@@ -22,8 +22,8 @@ async function showStaffTree(request: FastifyRequest<{ Params: { id: string } }>
   const app = request.server;
   const id = parseUserId(request.params.id);
   const [rows, inviters] = await Promise.all([listInviteTree(app.db.sql, id), listInviters(app.db.sql, id)]);
-  if (rows.length === 0) throw AppError.notFound('There is no member with that number.');
-  const tree = buildInviteTree(rows);
+  if (rows.length === 0) throw AppError.notFound('users.noSuchMember');
+  const tree = buildInviteTree(rows, request.locale);
   reply.header('Cache-Control', 'private, no-store');
   return render(request, reply, 'pages/admin/invite-tree', { title: `Invite tree of ${tree.root!.username}`, tree, rootNodes: [tree.root], inviters: [...inviters].reverse() });
 }

@@ -1,13 +1,15 @@
 // /admin/news: staff write the news the home page shows (Markdown, with a preview), edit and
-// delete posts; every change needs a reason and is logged.
+// delete posts; every change needs a reason and is logged. The add form also writes a post's
+// translation into one language (docs/i18n.md, "Staff texts per language").
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../errors.js';
+import { LANGUAGE_NAMES, LOCALES, isLocale } from '../../i18n/index.js';
 import { parseId, requireReason, text, type FormBody } from '../admin/form.js';
 import { requireStaff } from '../admin/staff-guard.js';
 import { rawText } from '../inbox/ticket-form.js';
 import { flash, render } from '../render.js';
 import { renderMarkdown } from '../rules/markdown.js';
-import { addNews, deleteNews, editNews, listNews, MAX_NEWS_BODY, MAX_NEWS_TITLE, newsProblems, type NewsValues } from './news.js';
+import { addNews, deleteNews, editNews, listNews, MAX_NEWS_BODY, MAX_NEWS_TITLE, newsProblems, type NewsTranslation, type NewsValues } from './news.js';
 
 type IdRequest = FastifyRequest<{ Params: { id: string } }>;
 /** A form sent back: which one (`new` or a post id), what was typed, the problems, a preview. */
@@ -19,19 +21,37 @@ async function newsPage(request: FastifyRequest, reply: FastifyReply, failed?: R
   const formFor = (key: string, fallback: Record<string, string>) =>
     failed?.key === key ? { values: Object.keys(failed.values).length > 0 ? failed.values : fallback, errors: failed.errors, preview: failed.preview } : { values: fallback, errors: {} };
   if (failed && Object.keys(failed.errors).length > 0) reply.code(400);
+  const titles = new Map(posts.map((p) => [p.id, p.title]));
   return render(request, reply, 'pages/admin/news', {
     title: 'News',
-    posts: posts.map((p) => ({ ...p, key: String(p.id), ...formFor(String(p.id), { title: p.title, body: p.body, reason: '' }) })),
-    added: formFor('new', { title: '', body: '', reason: '' }),
+    posts: posts.map((p) => ({
+      ...p, key: String(p.id), ...formFor(String(p.id), { title: p.title, body: p.body, reason: '' }),
+      translation: p.translationOfId === null ? null : { language: isLocale(p.locale) ? LANGUAGE_NAMES[p.locale] : p.locale, of: titles.get(p.translationOfId) ?? `#${p.translationOfId}` },
+    })),
+    added: formFor('new', { title: '', body: '', reason: '', translationOf: '', locale: '' }),
+    originals: posts.filter((p) => p.translationOfId === null).map((p) => ({ id: p.id, title: p.title })),
+    languages: LOCALES.map((code) => ({ code, name: LANGUAGE_NAMES[code] })),
+    siteLanguage: LANGUAGE_NAMES[request.server.settings.get('defaultLocale')],
     limits: { title: MAX_NEWS_TITLE, body: MAX_NEWS_BODY },
   });
 }
 
+/** The add form's translation fields: none, or the post it translates and its language. */
+function readTranslation(request: FastifyRequest, form: Record<string, string>, errors: Record<string, string>): NewsTranslation | null {
+  if (form.translationOf === '') return null;
+  if (!/^\d{1,9}$/.test(form.translationOf)) errors.translationOf = request.t('news.noSuchPost');
+  else if (!isLocale(form.locale)) errors.locale = request.t('news.chooseLanguage');
+  else return { of: Number(form.translationOf), locale: form.locale };
+  return null;
+}
+
 /** The form's values and problems; null values when it is a preview or has problems. */
-function readNewsForm(body: FormBody, key: string): { values: NewsValues | null; reason: string; rejected: Rejected | null } {
-  const form = { title: text(body, 'title'), body: rawText(body, 'body'), reason: text(body, 'reason') };
+function readNewsForm(request: FastifyRequest, key: string): { values: NewsValues | null; translation: NewsTranslation | null; reason: string; rejected: Rejected | null } {
+  const body = request.body as FormBody;
+  const form = { title: text(body, 'title'), body: rawText(body, 'body'), reason: text(body, 'reason'), ...(key === 'new' ? { translationOf: text(body, 'translationOf'), locale: text(body, 'locale') } : {}) };
   const errors = newsProblems(form);
-  if (text(body, 'preview') === 'yes') return { values: null, reason: '', rejected: { key, values: form, errors, preview: errors.body ? undefined : renderMarkdown(form.body) } };
+  const translation = key === 'new' ? readTranslation(request, form as Record<string, string>, errors) : null;
+  if (text(body, 'preview') === 'yes') return { values: null, translation, reason: '', rejected: { key, values: form, errors, preview: errors.body ? undefined : renderMarkdown(form.body) } };
   let reason = '';
   try {
     reason = requireReason(body, 'reason');
@@ -39,16 +59,23 @@ function readNewsForm(body: FormBody, key: string): { values: NewsValues | null;
     if (!(error instanceof AppError)) throw error;
     errors.reason = error.message;
   }
-  if (Object.keys(errors).length > 0) return { values: null, reason, rejected: { key, values: form, errors } };
-  return { values: { title: form.title, body: form.body }, reason, rejected: null };
+  if (Object.keys(errors).length > 0) return { values: null, translation, reason, rejected: { key, values: form, errors } };
+  return { values: { title: form.title, body: form.body }, translation, reason, rejected: null };
 }
 
 async function add(request: FastifyRequest, reply: FastifyReply) {
   const actor = requireStaff(request);
-  const form = readNewsForm(request.body as FormBody, 'new');
+  const form = readNewsForm(request, 'new');
   if (form.rejected || !form.values) return newsPage(request, reply, form.rejected ?? undefined);
   const app = request.server;
-  await addNews({ prisma: app.db.prisma, actorId: actor.id, reason: form.reason, values: form.values, now: new Date(app.clock.now()) });
+  try {
+    await addNews({ prisma: app.db.prisma, actorId: actor.id, reason: form.reason, values: form.values, translation: form.translation, now: new Date(app.clock.now()) });
+  } catch (error) {
+    // no such post to translate, or a translation into that language already there
+    if (!(error instanceof AppError) || error.statusCode >= 500 || !error.field) throw error;
+    const values = { title: form.values.title, body: form.values.body, reason: form.reason, translationOf: String(form.translation?.of ?? ''), locale: form.translation?.locale ?? '' };
+    return newsPage(request, reply, { key: 'new', values, errors: { [error.field]: request.t(error.message, error.params) } });
+  }
   flash(reply, `Posted “${form.values.title}”: it is on the home page.`);
   return reply.redirect('/admin/news', 303);
 }
@@ -56,7 +83,7 @@ async function add(request: FastifyRequest, reply: FastifyReply) {
 async function edit(request: IdRequest, reply: FastifyReply) {
   const actor = requireStaff(request);
   const id = parseId(request.params.id, 'news post');
-  const form = readNewsForm(request.body as FormBody, String(id));
+  const form = readNewsForm(request, String(id));
   if (form.rejected || !form.values) return newsPage(request, reply, form.rejected ?? undefined);
   const app = request.server;
   await editNews({ prisma: app.db.prisma, actorId: actor.id, reason: form.reason, id, values: form.values, now: new Date(app.clock.now()) });

@@ -17,19 +17,19 @@ async function categoryOf(prisma: PrismaClient, raw: string): Promise<number | n
   if (raw === '') return null;
   const id = /^\d{1,9}$/.test(raw) ? Number(raw) : 0;
   const found = id > 0 ? await prisma.category.findUnique({ where: { id }, select: { id: true } }) : null;
-  if (!found) throw AppError.badRequest('Choose a category from the list.', 'categoryId');
+  if (!found) throw AppError.badRequest('notifications.filters.chooseCategory', 'categoryId');
   return found.id;
 }
 
 export async function createFilter(options: { prisma: PrismaClient; userId: number; form: FilterForm; now: number }): Promise<number> {
   const { prisma, userId, form } = options;
   const words = wordsOf(form.words, MAX_FILTER_WORDS + 1);
-  if (words.length > MAX_FILTER_WORDS) throw AppError.badRequest(`At most ${MAX_FILTER_WORDS} words.`, 'words');
+  if (words.length > MAX_FILTER_WORDS) throw AppError.badRequest('notifications.filters.tooManyWords', 'words', { count: MAX_FILTER_WORDS });
   const categoryId = await categoryOf(prisma, form.categoryId);
   if (words.length === 0 && categoryId === null && !form.freeleechOnly) {
-    throw AppError.badRequest('Give at least one word, a category or "freeleech only": a filter matching everything would notify you of every upload.', 'words');
+    throw AppError.badRequest('notifications.filters.matchesEverything', 'words');
   }
-  if ((await countFilters(prisma, userId)) >= MAX_FILTERS) throw AppError.conflict(`You have ${MAX_FILTERS} filters, the most allowed. Delete one first.`, 'words');
+  if ((await countFilters(prisma, userId)) >= MAX_FILTERS) throw AppError.conflict('notifications.filters.atLimit', 'words', { count: MAX_FILTERS });
   const name = form.name.trim().slice(0, 64) || words.join(' ') || 'New uploads';
   const filter = await prisma.notificationFilter.create({
     data: { userId, name, words, categoryId, freeleechOnly: form.freeleechOnly, createdAt: new Date(options.now) },

@@ -11,6 +11,7 @@ import { listCategories } from '../categories.js';
 import { requireUser } from '../guards.js';
 import { flash, render } from '../render.js';
 import { createFilter, type FilterForm } from './create-filter.js';
+import { MAX_FILTER_WORDS } from './words.js';
 import { deleteFilter, listFilters, listNotices, listNotifications, markAllRead, MAX_FILTERS, NOTIFICATIONS_LISTED } from './queries.js';
 
 type Body = Record<string, unknown> | undefined;
@@ -38,7 +39,7 @@ async function showNotifications(request: FastifyRequest, reply: FastifyReply) {
 async function postRead(request: FastifyRequest, reply: FastifyReply) {
   const user = requireUser(request);
   const count = await markAllRead(request.server.db.prisma, user.id, request.server.clock.now());
-  flash(reply, count === 0 ? 'Nothing was unread.' : `${count} notification${count === 1 ? '' : 's'} marked as read.`);
+  flash(reply, count === 0 ? request.t('notifications.flash.nothingUnread') : request.t('notifications.flash.markedRead', { count }));
   return reply.redirect('/notifications', 303);
 }
 
@@ -55,13 +56,14 @@ async function showFilters(request: FastifyRequest, reply: FastifyReply, state: 
   if (state.status) reply.code(state.status);
   reply.header('Cache-Control', 'private, no-store');
   return render(request, reply, 'pages/notifications/filters', {
-    title: 'Notification filters',
+    title: request.t('notifications.filters.title'),
     filters: filters.map((f) => ({ ...f, feedUrl: `${app.config.baseUrl}/rss/${user.rssToken}/filters/${f.id}` })),
     categories: categories.map((c) => ({ ...c, selected: String(c.id) === values.categoryId })),
     values,
     errors: state.errors ?? {},
     atLimit: filters.length >= MAX_FILTERS,
     maxFilters: MAX_FILTERS,
+    maxWords: MAX_FILTER_WORDS,
   });
 }
 
@@ -73,19 +75,19 @@ async function postFilter(request: FastifyRequest, reply: FastifyReply) {
     await createFilter({ prisma: request.server.db.prisma, userId: user.id, form, now: request.server.clock.now() });
   } catch (error) {
     if (!(error instanceof AppError) || error.statusCode >= 500) throw error;
-    return showFilters(request, reply, { status: error.statusCode, errors: { [error.field ?? 'words']: error.message }, values: form });
+    return showFilters(request, reply, { status: error.statusCode, errors: { [error.field ?? 'words']: request.t(error.message, error.params) }, values: form });
   }
-  flash(reply, 'Filter saved: new uploads that match it will show on your notifications page.');
+  flash(reply, request.t('notifications.flash.filterSaved'));
   return reply.redirect('/notifications/filters', 303);
 }
 
 async function postDelete(request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply) {
   const user = requireUser(request);
   const raw = request.params.id;
-  if (!/^\d{1,9}$/.test(raw)) throw AppError.notFound('There is no such filter.');
+  if (!/^\d{1,9}$/.test(raw)) throw AppError.notFound('notifications.filters.noSuchFilter');
   const deleted = await deleteFilter(request.server.db.prisma, user.id, Number(raw));
-  if (!deleted) throw AppError.notFound('There is no such filter.');
-  flash(reply, 'Filter deleted, with its notifications.');
+  if (!deleted) throw AppError.notFound('notifications.filters.noSuchFilter');
+  flash(reply, request.t('notifications.flash.filterDeleted'));
   return reply.redirect('/notifications/filters', 303);
 }
 

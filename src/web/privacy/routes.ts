@@ -11,19 +11,19 @@ type IdRequest = FastifyRequest<{ Params: { id: string } }>;
 
 export const LISTS_VISIBILITY: readonly ListsVisibility[] = ['nobody', 'staff', 'members'];
 const SAVED: Record<ListsVisibility, string> = {
-  nobody: 'Your lists are now private: only you see them (staff, on their own pages).',
-  staff: 'Your lists are now visible to you and the staff.',
-  members: 'Your lists are now visible to every member.',
+  nobody: 'users.privacy.savedNobody',
+  staff: 'users.privacy.savedStaff',
+  members: 'users.privacy.savedMembers',
 };
 
 async function savePrivacy(request: IdRequest, reply: FastifyReply) {
   const user = requireUser(request);
-  if (user.id !== parseUserId(request.params.id)) throw AppError.forbidden('Only the member can change their own privacy.');
+  if (user.id !== parseUserId(request.params.id)) throw AppError.forbidden('users.privacy.notYours');
   const raw = (request.body as Record<string, unknown> | undefined)?.listsVisibleTo;
   const choice = LISTS_VISIBILITY.find((value) => value === raw);
-  if (!choice) throw AppError.badRequest('Choose who may see your lists: nobody, staff or all members.');
+  if (!choice) throw AppError.badRequest('users.privacy.choose');
   await request.server.db.prisma.user.update({ where: { id: user.id }, data: { listsVisibleTo: choice }, select: { id: true } });
-  flash(reply, SAVED[choice]);
+  flash(reply, request.t(SAVED[choice]));
   return reply.redirect(`/users/${user.id}/settings#privacy`, 303);
 }
 

@@ -22,10 +22,13 @@ async function loadEditable(request: IdRequest, user: SessionUser) {
     where: { id: parseId(request.params.id, 'release') },
     select: { id: true, name: true, description: true, categoryId: true, uploaderId: true, deletedAt: true, imdbId: true, tmdbId: true, tvdbId: true },
   });
-  if (!release || (release.deletedAt && !canSeeDeletedReleases(user))) throw AppError.notFound('There is no release with that number.');
-  if (!canEditOwnRelease(user, release)) throw AppError.forbidden('Only the uploader and the staff can edit this release.');
+  if (!release || (release.deletedAt && !canSeeDeletedReleases(user))) throw AppError.notFound('releases.notFound');
+  if (!canEditOwnRelease(user, release)) throw AppError.forbidden('releases.editForm.notYours');
   return release;
 }
+
+/** The form's problems are catalog keys (media ids, the reason) or texts already translated: each in the reader's language. */
+const translated = (request: FastifyRequest, errors: Record<string, string>) => Object.fromEntries(Object.entries(errors).map(([field, text]) => [field, request.t(text)]));
 
 const reasonRequired = (user: SessionUser, release: { uploaderId: number | null }): boolean => release.uploaderId !== user.id;
 
@@ -39,7 +42,7 @@ async function editPage(request: IdRequest, reply: FastifyReply, failed?: Failed
   const categories = (await listCategories(request.server.db.prisma)).map((c) => ({ ...c, selected: String(c.id) === values.category }));
   if (failed && Object.keys(failed.errors).length > 0) reply.code(400);
   return render(request, reply, 'pages/releases/edit', {
-    title: `Edit ${release.name}`, release, values, categories, errors: failed?.errors ?? {}, preview: failed?.preview,
+    title: request.t('releases.editForm.title', { name: release.name }), release, values, categories, errors: translated(request, failed?.errors ?? {}), preview: failed?.preview,
     maxDescription: MAX_RELEASE_DESCRIPTION, reasonRequired: reasonRequired(user, release),
     imagesAllowed: request.server.settings.get('descriptionImages') === 'https',
   });
@@ -61,8 +64,8 @@ async function save(request: IdRequest, reply: FastifyReply) {
   const { values, media, errors } = readEditForm(request.body as FormBody);
   const images = app.settings.get('descriptionImages') === 'https';
   if (text(request.body as FormBody, 'preview') === 'yes') return editPage(request, reply, { values, errors: {}, preview: renderMarkdown(values.description, { images, breaks: true }) });
-  if (reasonRequired(user, release) && values.reason.length < 3) errors.reason = 'Give a reason (at least 3 characters): you are editing another member’s release, and it goes into the moderation log.';
-  if (values.reason.length > MAX_REASON) errors.reason = `Keep the reason under ${MAX_REASON} characters.`;
+  if (reasonRequired(user, release) && values.reason.length < 3) errors.reason = 'releases.editForm.reasonRequired';
+  if (values.reason.length > MAX_REASON) errors.reason = request.t('releases.editForm.reasonTooLong', { max: MAX_REASON });
   if (Object.keys(errors).length > 0) return editPage(request, reply, { values, errors });
   const categoryId = /^\d{1,9}$/.test(values.category) ? Number(values.category) : 0;
   try {
@@ -71,10 +74,10 @@ async function save(request: IdRequest, reply: FastifyReply) {
       edit: { name: values.name, description: values.description, categoryId, ...media.ids },
     });
   } catch (error) {
-    if (error instanceof AppError && error.statusCode === 400) return editPage(request, reply, { values, errors: { [error.field ?? 'name']: error.message } });
+    if (error instanceof AppError && error.statusCode === 400) return editPage(request, reply, { values, errors: { [error.field ?? 'name']: request.t(error.message, error.params) } });
     throw error;
   }
-  flash(reply, 'Release saved.');
+  flash(reply, request.t('releases.editForm.saved'));
   return reply.redirect(`/releases/${release.id}`, 303);
 }
 

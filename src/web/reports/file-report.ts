@@ -16,7 +16,7 @@ export async function fileReport(options: { prisma: PrismaClient; report: NewRep
   const { prisma, report, now } = options;
   const target = report.releaseId !== null ? { releaseId: report.releaseId } : { targetUserId: report.targetUserId };
   const already = await prisma.report.findFirst({ where: { reporterId: report.reporterId, status: { in: ['open', 'claimed'] }, ...target }, select: { id: true } });
-  if (already) throw AppError.conflict('You have already reported this, and the staff have not finished with it yet. They will tell you the outcome in your inbox.', 'reason');
+  if (already) throw AppError.conflict('reports.errors.already', 'reason');
   const row = await prisma.report.create({ data: { ...report, createdAt: now }, select: { id: true } });
   return row.id;
 }

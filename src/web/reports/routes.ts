@@ -13,7 +13,7 @@ import { RELEASE_REPORT_KINDS, type ReportKind } from './queries.js';
 
 export const MAX_REPORT_REASON = 2000;
 const KIND_LABELS: Record<string, string> = {
-  dupe: 'A duplicate of another release', fake: 'Fake: not what the name says', broken: 'Broken: cannot be completed or played', rules: 'Against the rules',
+  dupe: 'reports.kinds.dupe', fake: 'reports.kinds.fake', broken: 'reports.kinds.broken', rules: 'reports.kinds.rules',
 };
 
 type ReportRequest = FastifyRequest<{ Querystring: { release?: string; member?: string } }>;
@@ -32,13 +32,13 @@ async function loadTarget(request: ReportRequest, user: SessionUser): Promise<Ta
   if (query.release !== undefined) {
     const id = parseId(String(query.release), 'release');
     const release = await prisma.release.findUnique({ where: { id }, select: { id: true, name: true, deletedAt: true } });
-    if (!release || (release.deletedAt && !canSeeDeletedReleases(user))) throw AppError.notFound('There is no release with that number.');
+    if (!release || (release.deletedAt && !canSeeDeletedReleases(user))) throw AppError.notFound('releases.notFound');
     return { releaseId: id, targetUserId: null, label: release.name, url: `/releases/${id}` };
   }
   const id = parseId(String(query.member ?? ''), 'member');
-  if (id === user.id) throw AppError.badRequest('You cannot report yourself. To talk to the staff, write from your inbox.');
+  if (id === user.id) throw AppError.badRequest('reports.errors.yourself');
   const member = await prisma.user.findUnique({ where: { id }, select: { id: true, username: true } });
-  if (!member) throw AppError.notFound('There is no member with that number.');
+  if (!member) throw AppError.notFound('users.noSuchMember');
   return { releaseId: null, targetUserId: id, label: member.username, url: `/users/${id}` };
 }
 
@@ -46,10 +46,10 @@ function formPage(request: ReportRequest, reply: FastifyReply, target: Target, f
   const kind = failed?.values.kind ?? '';
   if (failed) reply.code(failed.status);
   return render(request, reply, 'pages/reports/new', {
-    title: `Report ${target.label}`,
+    title: request.t('reports.title', { name: target.label }),
     target,
     action: target.releaseId !== null ? `/report?release=${target.releaseId}` : `/report?member=${target.targetUserId}`,
-    kinds: target.releaseId !== null ? RELEASE_REPORT_KINDS.map((k) => ({ value: k, label: KIND_LABELS[k], selected: k === kind })) : null,
+    kinds: target.releaseId !== null ? RELEASE_REPORT_KINDS.map((k) => ({ value: k, label: request.t(KIND_LABELS[k]), selected: k === kind })) : null,
     values: failed?.values ?? { reason: '' },
     errors: failed?.errors ?? {},
     maxReason: MAX_REPORT_REASON,
@@ -79,10 +79,10 @@ async function submit(request: ReportRequest, reply: FastifyReply) {
   try {
     await fileReport({ prisma: app.db.prisma, report: { reporterId: user.id, kind: form.kind, reason: form.values.reason, releaseId: target.releaseId, targetUserId: target.targetUserId }, now: new Date(app.clock.now()) });
   } catch (error) {
-    if (error instanceof AppError && error.statusCode === 409) return formPage(request, reply, target, { values: form.values, errors: { reason: error.message }, status: 409 });
+    if (error instanceof AppError && error.statusCode === 409) return formPage(request, reply, target, { values: form.values, errors: { reason: request.t(error.message, error.params) }, status: 409 });
     throw error;
   }
-  flash(reply, 'Report sent. The staff will tell you the outcome in your inbox.');
+  flash(reply, request.t('reports.flash.sent'));
   return reply.redirect(target.url, 303);
 }
 

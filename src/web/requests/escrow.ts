@@ -43,10 +43,10 @@ export async function lockRequest(tx: SqlTx, id: number): Promise<(RequestState 
 /** Takes `amount` from the member's credited upload (or refuses), records their share and the log row. */
 async function escrow(tx: SqlTx, app: FastifyInstance, userId: number, requestId: number, amount: bigint, now: number): Promise<void> {
   const member = await lockMember(tx, userId);
-  if (!member) throw AppError.notFound('There is no such member.');
+  if (!member) throw AppError.notFound('users.noSuchMember');
   const minimum = BigInt(app.settings.get('requestMinBountyMiB')) * BigInt(MIB);
   const refusal = bountyRefusal(amount, minimum, member.uploaded);
-  if (refusal) throw AppError.conflict(refusal, 'bounty');
+  if (refusal) throw AppError.conflict(refusal.key, 'bounty', refusal.params);
   await tx.query('UPDATE users SET uploaded = uploaded - $2::int8 WHERE id = $1', [userId, String(amount)]);
   await tx.query(`INSERT INTO request_bounties (request_id, user_id, amount, created_at) VALUES ($1, $2, $3::int8, ${TS('$4::float8')})`, [requestId, userId, String(amount), now]);
   await tx.query('UPDATE requests SET bounty = bounty + $2::int8 WHERE id = $1', [requestId, String(amount)]);
@@ -58,7 +58,7 @@ export async function createRequest(options: { app: FastifyInstance; actor: Acto
   const now = app.clock.now();
   const me = await app.db.prisma.user.findUniqueOrThrow({ where: { id: actor.id }, select: { userClass: true } });
   const cls = classNamed(app.settings.get('userClasses'), me.userClass);
-  if (!cls.mayRequest && !actor.staff) throw AppError.forbidden(`Members of the class ${cls.name} cannot create requests yet; see the rules on classes.`);
+  if (!cls.mayRequest && !actor.staff) throw AppError.forbidden('requests.errors.classMayNot', { name: cls.name });
   return app.db.sql.transaction(async (tx) => {
     const [row] = await tx.query<{ id: number }>(
       `INSERT INTO requests (requester_id, name, category_id, description, links, created_at) VALUES ($1, $2, $3, $4, $5, ${TS('$6::float8')}) RETURNING id`,
@@ -74,8 +74,8 @@ export async function addBounty(options: { app: FastifyInstance; actor: Actor; r
   const now = app.clock.now();
   await app.db.sql.transaction(async (tx) => {
     const request = await lockRequest(tx, requestId);
-    if (!request) throw AppError.notFound('There is no request with that number.');
-    if (request.status !== 'open') throw AppError.conflict('Bounties can be added to open requests only.', 'bounty');
+    if (!request) throw AppError.notFound('requests.errors.noSuchRequest');
+    if (request.status !== 'open') throw AppError.conflict('requests.errors.bountyNotOpen', 'bounty');
     await escrow(tx, app, actor.id, requestId, amount, now);
   });
 }
@@ -85,10 +85,10 @@ export async function fillRequest(options: { app: FastifyInstance; actor: Actor;
   const now = app.clock.now();
   await app.db.sql.transaction(async (tx) => {
     const request = await lockRequest(tx, requestId);
-    if (!request) throw AppError.notFound('There is no request with that number.');
+    if (!request) throw AppError.notFound('requests.errors.noSuchRequest');
     const [release] = await tx.query<{ deleted: boolean }>('SELECT deleted_at IS NOT NULL AS deleted FROM releases WHERE id = $1', [releaseId]);
     const refusal = fillRefusal(request, actor, release ?? null);
-    if (refusal) throw AppError.conflict(refusal, 'release');
+    if (refusal) throw AppError.conflict(refusal.key, 'release', refusal.params);
     await tx.query(`UPDATE requests SET status = 'filled', filler_id = $2, release_id = $3, filled_at = ${TS('$4::float8')} WHERE id = $1`, [requestId, actor.id, releaseId, now]);
     if (request.requesterId !== null) {
       await noticeIn(tx, request.requesterId, 'request', `Your request "${request.name}" was filled: check the release and confirm it, or reject it.`, `/requests/${requestId}`, now);

@@ -12,13 +12,13 @@ export async function requestReseed(options: { app: FastifyInstance; userId: num
   const { app, userId, releaseId } = options;
   const now = app.clock.now();
   const release = await app.db.prisma.release.findUnique({ where: { id: releaseId }, select: { name: true, deletedAt: true } });
-  if (!release || release.deletedAt) throw AppError.notFound('There is no release with that number.');
-  if (app.tracker.engine.countsOf(releaseId).seeders > 0) throw AppError.conflict('This release has seeders: download it as usual.');
+  if (!release || release.deletedAt) throw AppError.notFound('releases.notFound');
+  if (app.tracker.engine.countsOf(releaseId).seeders > 0) throw AppError.conflict('requests.reseed.seeded');
   return app.db.sql.transaction(async (tx) => {
     // one request per release at a time: the lock makes a parallel second request wait, then see the first
     await tx.query('SELECT id FROM releases WHERE id = $1 FOR UPDATE', [releaseId]);
     const [recent] = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM reseed_requests WHERE release_id = $1 AND created_at > ${TS('$2::float8')}`, [releaseId, now - WEEK_MS]);
-    if (Number(recent.n) > 0) throw AppError.conflict('A reseed was asked for this week already; its snatchers have been told.');
+    if (Number(recent.n) > 0) throw AppError.conflict('requests.reseed.already');
     const snatchers = await tx.query<{ user_id: number }>(
       'SELECT user_id FROM snatches WHERE release_id = $1 AND user_id <> $2 ORDER BY completed_at DESC LIMIT $3',
       [releaseId, userId, MAX_NOTIFIED],

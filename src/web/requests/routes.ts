@@ -14,10 +14,13 @@ import { findRequest, listRequests, STATUSES, type StatusFilter } from './querie
 import { requestReseed } from './request-reseed.js';
 import { confirmFill, rejectFill, withdrawRequest } from './settle-request.js';
 
+const MAX_DESCRIPTION = 20_000;
+const MAX_LINKS = 1000;
+
 type IdRequest = FastifyRequest<{ Params: { id: string }; Querystring: Record<string, string | undefined> }>;
 
 function parseRequestId(raw: string): number {
-  if (!/^\d{1,9}$/.test(raw) || Number(raw) === 0) throw AppError.notFound('There is no request with that number.');
+  if (!/^\d{1,9}$/.test(raw) || Number(raw) === 0) throw AppError.notFound('requests.errors.noSuchRequest');
   return Number(raw);
 }
 
@@ -28,20 +31,20 @@ const actorOf = (request: FastifyRequest) => {
 
 function bountyOf(body: FormBody): bigint {
   const amount = parseByteAmount(text(body, 'bounty'));
-  if (amount === null || amount <= 0n) throw AppError.badRequest('Enter an amount of upload credit, e.g. 500 MiB or 2 GiB.', 'bounty');
+  if (amount === null || amount <= 0n) throw AppError.badRequest('requests.errors.amount', 'bounty');
   return amount;
 }
 
 async function readForm(request: FastifyRequest, body: FormBody): Promise<RequestInput> {
   const name = text(body, 'name');
-  if (name.length < 3 || name.length > 255) throw AppError.badRequest('Name what you ask for in 3 to 255 characters.', 'name');
+  if (name.length < 3 || name.length > 255) throw AppError.badRequest('requests.errors.name', 'name');
   const category = /^\d{1,9}$/.test(text(body, 'category')) ? await findCategory(request.server.db.prisma, Number(text(body, 'category'))) : null;
-  if (!category) throw AppError.badRequest('Choose a category.', 'category');
+  if (!category) throw AppError.badRequest('requests.errors.category', 'category');
   const description = text(body, 'description');
-  if (description.length > 20_000) throw AppError.badRequest('Keep the description under 20,000 characters.', 'description');
+  if (description.length > MAX_DESCRIPTION) throw AppError.badRequest('requests.errors.description', 'description', { max: MAX_DESCRIPTION });
   const links = text(body, 'links');
-  if (links.length > 1000 || links.split(/\r?\n/).some((l) => l.trim() !== '' && !/^https?:\/\/\S+$/.test(l.trim()))) {
-    throw AppError.badRequest('Media links are http(s) addresses, one a line, 1,000 characters in all.', 'links');
+  if (links.length > MAX_LINKS || links.split(/\r?\n/).some((l) => l.trim() !== '' && !/^https?:\/\/\S+$/.test(l.trim()))) {
+    throw AppError.badRequest('requests.errors.links', 'links', { max: MAX_LINKS });
   }
   return { name, categoryId: category.id, description, links, bounty: bountyOf(body) };
 }
@@ -52,7 +55,7 @@ async function newPage(request: FastifyRequest, reply: FastifyReply, state: { va
   if (state.status) reply.code(state.status);
   const values = state.values ?? {};
   return render(request, reply, 'pages/requests/new', {
-    title: 'New request', values, errors: state.errors ?? {}, minimum: request.server.settings.get('requestMinBountyMiB'),
+    title: request.t('requests.new'), values, errors: state.errors ?? {}, minimum: request.server.settings.get('requestMinBountyMiB'),
     categories: categories.map((c) => ({ ...c, selected: String(c.id) === values.category })),
   });
 }
@@ -62,23 +65,23 @@ async function create(request: FastifyRequest, reply: FastifyReply) {
   const body = (request.body ?? {}) as FormBody;
   try {
     const id = await createRequest({ app: request.server, actor, input: await readForm(request, body) });
-    flash(reply, 'Request created; the bounty is held until it is filled and confirmed.');
+    flash(reply, request.t('requests.flash.created'));
     return reply.redirect(`/requests/${id}`, 303);
   } catch (error) {
     if (!(error instanceof AppError) || !error.field) throw error;
     const values = Object.fromEntries(['name', 'category', 'description', 'links', 'bounty'].map((k) => [k, text(body, k)]));
-    return newPage(request, reply, { values, errors: { [error.field]: error.message }, status: error.statusCode });
+    return newPage(request, reply, { values, errors: { [error.field]: request.t(error.message, error.params) }, status: error.statusCode });
   }
 }
 
 async function show(request: IdRequest, reply: FastifyReply) {
   const actor = actorOf(request);
   const found = await findRequest(request.server.db.prisma, parseRequestId(request.params.id));
-  if (!found) throw AppError.notFound('There is no request with that number.');
+  if (!found) throw AppError.notFound('requests.errors.noSuchRequest');
   const category = await findCategory(request.server.db.prisma, found.categoryId);
   const isRequester = found.requesterId === actor.id;
   return render(request, reply, 'pages/requests/show', {
-    title: found.name, request: found, category, isRequester,
+    title: found.name, request: found, category, isRequester, statusText: request.t(`requests.status.${found.status}`),
     links: found.links.split(/\r?\n/).map((l) => l.trim()).filter(Boolean),
     mayWithdraw: found.status === 'open' && (isRequester || actor.staff),
     maySettle: found.status === 'filled' && (isRequester || actor.staff),
@@ -101,7 +104,7 @@ export async function requestRoutes(server: FastifyInstance): Promise<void> {
     requireUser(request);
     const status = (STATUSES as readonly string[]).includes(request.query.status ?? '') ? (request.query.status as StatusFilter) : 'open';
     const rows = await listRequests(server.db.prisma, status);
-    return render(request, reply, 'pages/requests/list', { title: 'Requests', rows, status, statuses: STATUSES.map((s) => ({ value: s, current: s === status })) });
+    return render(request, reply, 'pages/requests/list', { title: request.t('requests.title'), rows, status: request.t(`requests.status.${status}`), statuses: STATUSES.map((s) => ({ value: s, label: request.t(`requests.status.${s}`), current: s === status })) });
   });
   server.get('/requests/new', (request, reply) => newPage(request, reply));
   server.post('/requests', { ...limited, handler: create });
@@ -109,21 +112,21 @@ export async function requestRoutes(server: FastifyInstance): Promise<void> {
   server.post('/requests/:id/bounty', { ...limited, handler: action(async (request, id) => {
     const amount = bountyOf((request.body ?? {}) as FormBody);
     await addBounty({ app: server, actor: actorOf(request), requestId: id, amount });
-    return `Added ${formatBytes(amount)} to the bounty.`;
+    return request.t('requests.flash.added', { amount: formatBytes(amount, request.locale) });
   }) });
   server.post('/requests/:id/fill', { ...limited, handler: action(async (request, id) => {
     const raw = text((request.body ?? {}) as FormBody, 'release').replace(/^.*\/releases\//, '');
     await fillRequest({ app: server, actor: actorOf(request), requestId: id, releaseId: parseReleaseId(raw) });
-    return 'Filled: the member who asked has been told, and the bounty is yours once they confirm.';
+    return request.t('requests.flash.filled');
   }) });
-  server.post('/requests/:id/confirm', { ...limited, handler: action(async (request, id) => `Confirmed: ${formatBytes(await confirmFill({ app: server, actor: actorOf(request), requestId: id }))} paid to the filler.`) });
-  server.post('/requests/:id/reject', { ...limited, handler: action(async (request, id) => (await rejectFill({ app: server, actor: actorOf(request), requestId: id }), 'Fill rejected: the request is open again.')) });
-  server.post('/requests/:id/withdraw', { ...limited, handler: action(async (request, id) => (await withdrawRequest({ app: server, actor: actorOf(request), requestId: id }), 'Request withdrawn: every bounty was returned.')) });
+  server.post('/requests/:id/confirm', { ...limited, handler: action(async (request, id) => request.t('requests.flash.confirmed', { amount: formatBytes(await confirmFill({ app: server, actor: actorOf(request), requestId: id }), request.locale) })) });
+  server.post('/requests/:id/reject', { ...limited, handler: action(async (request, id) => (await rejectFill({ app: server, actor: actorOf(request), requestId: id }), request.t('requests.flash.rejected'))) });
+  server.post('/requests/:id/withdraw', { ...limited, handler: action(async (request, id) => (await withdrawRequest({ app: server, actor: actorOf(request), requestId: id }), request.t('requests.flash.withdrawn'))) });
   server.post('/releases/:id/reseed', { ...limited, handler: async (request: IdRequest, reply: FastifyReply) => {
     const user = requireUser(request);
     const releaseId = parseReleaseId(request.params.id);
     const notified = await requestReseed({ app: server, userId: user.id, releaseId });
-    flash(reply, `Reseed asked: ${notified} snatcher(s) were told.`);
+    flash(reply, request.t('requests.flash.reseed', { count: notified }));
     return reply.redirect(`/releases/${releaseId}`, 303);
   } });
 }

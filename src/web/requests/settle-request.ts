@@ -15,9 +15,9 @@ export async function confirmFill(options: { app: FastifyInstance; actor: Actor;
   const now = app.clock.now();
   return app.db.sql.transaction(async (tx) => {
     const request = await lockRequest(tx, requestId);
-    if (!request) throw AppError.notFound('There is no request with that number.');
+    if (!request) throw AppError.notFound('requests.errors.noSuchRequest');
     const refusal = confirmRefusal(request, actor, now, app.settings.get('requestConfirmDays'));
-    if (refusal) throw new AppError(request.status === 'filled' ? 403 : 409, refusal);
+    if (refusal) throw new AppError(request.status === 'filled' ? 403 : 409, refusal.key, undefined, refusal.params);
     await tx.query(`UPDATE requests SET status = 'done', closed_at = ${TS('$2::float8')} WHERE id = $1`, [requestId, now]);
     if (request.fillerId !== null) {
       await tx.query('UPDATE users SET uploaded = uploaded + $2::int8 WHERE id = $1', [request.fillerId, String(request.bounty)]);
@@ -33,9 +33,9 @@ export async function rejectFill(options: { app: FastifyInstance; actor: Actor; 
   const now = app.clock.now();
   await app.db.sql.transaction(async (tx) => {
     const request = await lockRequest(tx, requestId);
-    if (!request) throw AppError.notFound('There is no request with that number.');
+    if (!request) throw AppError.notFound('requests.errors.noSuchRequest');
     const refusal = rejectRefusal(request, actor);
-    if (refusal) throw new AppError(request.status === 'filled' ? 403 : 409, refusal);
+    if (refusal) throw new AppError(request.status === 'filled' ? 403 : 409, refusal.key, undefined, refusal.params);
     await tx.query(`UPDATE requests SET status = 'open', filler_id = NULL, release_id = NULL, filled_at = NULL WHERE id = $1`, [requestId]);
     if (request.fillerId !== null) await noticeIn(tx, request.fillerId, 'request', `Your fill of "${request.name}" was rejected.`, `/requests/${requestId}`, now);
   });
@@ -46,9 +46,9 @@ export async function withdrawRequest(options: { app: FastifyInstance; actor: Ac
   const now = app.clock.now();
   await app.db.sql.transaction(async (tx) => {
     const request = await lockRequest(tx, requestId);
-    if (!request) throw AppError.notFound('There is no request with that number.');
+    if (!request) throw AppError.notFound('requests.errors.noSuchRequest');
     const refusal = withdrawRefusal(request, actor);
-    if (refusal) throw new AppError(request.status === 'open' ? 403 : 409, refusal);
+    if (refusal) throw new AppError(request.status === 'open' ? 403 : 409, refusal.key, undefined, refusal.params);
     const parts = await tx.query<{ user_id: number; amount: bigint | string }>('SELECT user_id, amount FROM request_bounties WHERE request_id = $1', [requestId]);
     for (const [userId, amount] of refundsOf(parts.map((p) => ({ userId: p.user_id, amount: BigInt(p.amount) })))) {
       await tx.query('UPDATE users SET uploaded = uploaded + $2::int8 WHERE id = $1', [userId, String(amount)]);

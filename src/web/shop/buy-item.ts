@@ -42,13 +42,13 @@ function effectOf(item: ShopItem, member: { personalFreeleechUntil: Date | null;
 export async function buyItem(options: { app: FastifyInstance; userId: number; key: string }): Promise<ShopItem> {
   const { app, userId } = options;
   const item = app.settings.get('shopItems').find((i) => i.key === options.key);
-  if (!item) throw AppError.notFound('The shop has no such item.');
+  if (!item) throw AppError.notFound('shop.noSuchItem');
   const now = app.clock.now();
   await app.db.sql.transaction(async (tx) => {
     const member = await lockMember(tx, userId);
-    if (!member) throw AppError.notFound('There is no such member.');
+    if (!member) throw AppError.notFound('users.noSuchMember');
     const refusal = purchaseRefusal(item, member.bonusPoints, await boughtInPeriod(tx, userId, item, now));
-    if (refusal) throw AppError.conflict(refusal);
+    if (refusal) throw AppError.conflict(refusal.key, undefined, refusal.params);
     const effect = effectOf(item, member, now);
     await tx.query(`UPDATE users SET bonus_points = bonus_points - $2, ${effect.set} WHERE id = $1`, [userId, item.price, effect.value]);
     await logCredit(tx, { userId, kind: 'shop', item: item.key, points: -item.price, ...effect.log, note: describeItem(item), at: now });

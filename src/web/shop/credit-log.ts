@@ -3,7 +3,8 @@
 // member's history always matches their balance. Amounts are signed: what the member gained.
 import type { SqlTx } from '../../db/driver.js';
 
-export type CreditKind = 'shop' | 'bonus_exchange' | 'bounty_escrow' | 'bounty_refund' | 'bounty_payout' | 'class_grant' | 'token_spend' | 'staff_gift';
+export const CREDIT_KINDS = ['shop', 'bonus_exchange', 'bounty_escrow', 'bounty_refund', 'bounty_payout', 'class_grant', 'token_spend', 'staff_gift'] as const;
+export type CreditKind = (typeof CREDIT_KINDS)[number];
 
 export interface CreditRow {
   userId: number;

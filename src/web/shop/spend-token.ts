@@ -18,7 +18,7 @@ export async function spendToken(options: { app: FastifyInstance; userId: number
       'SELECT freeleech::text AS freeleech, deleted_at IS NOT NULL AS deleted, name FROM releases WHERE id = $1',
       [releaseId],
     );
-    if (!member || !release) throw AppError.notFound('There is no release with that number.');
+    if (!member || !release) throw AppError.notFound('releases.notFound');
     const [use] = await tx.query<{ ms: number }>(
       'SELECT (extract(epoch FROM expires_at) * 1000)::float8 AS ms FROM freeleech_token_uses WHERE user_id = $1 AND release_id = $2',
       [userId, releaseId],
@@ -27,7 +27,7 @@ export async function spendToken(options: { app: FastifyInstance; userId: number
       tokens: member.freeleechTokens, releaseMode: release.freeleech, siteFreeleech: app.settings.get('siteFreeleech'),
       personalFreeleechUntil: member.personalFreeleechUntil, tokenExpiresAt: dateOf(use?.ms ?? null), releaseDeleted: release.deleted,
     }, now);
-    if (refusal) throw AppError.conflict(refusal);
+    if (refusal) throw AppError.conflict(refusal.key, undefined, refusal.params);
     await tx.query('UPDATE users SET freeleech_tokens = freeleech_tokens - 1 WHERE id = $1', [userId]);
     await tx.query(
       `INSERT INTO freeleech_token_uses (user_id, release_id, spent_at, expires_at) VALUES ($1, $2, ${TS('$3::float8')}, ${TS('$4::float8')})

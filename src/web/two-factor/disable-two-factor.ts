@@ -19,11 +19,11 @@ export interface DisableTwoFactorOptions {
 export async function disableTwoFactor(options: DisableTwoFactorOptions): Promise<void> {
   const { prisma, userId, now } = options;
   const account = await findTwoFactor(prisma, userId);
-  if (!account) throw AppError.notFound('There is no member with that number.');
-  if (!account.totpEnabledAt) throw AppError.conflict('Two-factor login is already off.');
-  if (!(await verifyPassword(account.passwordHash, options.password))) throw AppError.badRequest('That is not your password.', 'disable-password');
+  if (!account) throw AppError.notFound('users.noSuchMember');
+  if (!account.totpEnabledAt) throw AppError.conflict('twoFactor.errors.alreadyOff');
+  if (!(await verifyPassword(account.passwordHash, options.password))) throw AppError.badRequest('twoFactor.errors.notYourPassword', 'disable-password');
   if (!(await verifySecondFactor(prisma, account, options.code, now))) {
-    throw AppError.badRequest('That code is not right, or was already used.', 'disable-code');
+    throw AppError.badRequest('twoFactor.errors.codeWrongOrUsed', 'disable-code');
   }
   await prisma.$transaction(async (tx) => {
     await clearTwoFactor(tx, userId);

@@ -20,18 +20,18 @@ export interface EnableTwoFactorOptions {
 export async function enableTwoFactor(options: EnableTwoFactorOptions): Promise<string[]> {
   const { prisma, userId, now } = options;
   const account = await findTwoFactor(prisma, userId);
-  if (!account) throw AppError.notFound('There is no member with that number.');
-  if (account.totpEnabledAt) throw AppError.conflict('Two-factor login is already on.');
-  if (!account.totpPendingSecret) throw AppError.badRequest('Open the two-factor page again to get a QR code.', 'code');
+  if (!account) throw AppError.notFound('users.noSuchMember');
+  if (account.totpEnabledAt) throw AppError.conflict('twoFactor.errors.alreadyOn');
+  if (!account.totpPendingSecret) throw AppError.badRequest('twoFactor.errors.noPendingSecret', 'code');
   const step = matchTotp(account.totpPendingSecret, cleanCode(options.code), now, null);
-  if (step === null) throw AppError.badRequest('That code is not right. Check the time on your phone and type the code the app shows now.', 'code');
+  if (step === null) throw AppError.badRequest('twoFactor.errors.codeWrong', 'code');
   const { codes, hashes } = await makeRecoveryCodes();
   await prisma.$transaction(async (tx) => {
     const { count } = await tx.user.updateMany({
       where: { id: userId, totpEnabledAt: null, totpPendingSecret: account.totpPendingSecret },
       data: { totpSecret: account.totpPendingSecret, totpPendingSecret: null, totpEnabledAt: new Date(now), totpLastStep: step },
     });
-    if (count !== 1) throw AppError.conflict('Two-factor login changed in another window. Open the page again.');
+    if (count !== 1) throw AppError.conflict('twoFactor.errors.changedElsewhere');
     await storeRecoveryCodes(tx, userId, hashes, now);
     await tx.session.deleteMany({ where: { userId, ...(options.keepSessionId ? { id: { not: options.keepSessionId } } : {}) } });
   });

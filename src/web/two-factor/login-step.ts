@@ -35,9 +35,9 @@ async function liveChallenge(request: FastifyRequest) {
   return token ? findLiveToken(request.server.db.prisma, token, 'login_2fa', request.server.clock.now()) : null;
 }
 
-function startAgain(reply: FastifyReply, app: FastifyInstance) {
+function startAgain(request: FastifyRequest, reply: FastifyReply, app: FastifyInstance) {
   reply.clearCookie(CHALLENGE_COOKIE, cookieOptions(app));
-  flash(reply, 'Your login took too long or was already used. Log in again.');
+  flash(reply, request.t('twoFactor.errors.loginExpired'));
   return reply.redirect('/login', 303);
 }
 
@@ -48,7 +48,7 @@ export function secondStepRoutes(app: FastifyInstance, deps: { throttle: LoginTh
 
   app.get('/login/two-factor', async (request, reply) => {
     if (request.user) return reply.redirect('/', 303);
-    if (!(await liveChallenge(request))) return startAgain(reply, app);
+    if (!(await liveChallenge(request))) return startAgain(request, reply, app);
     return page(request, reply, safeNext((request.query as Body)?.next));
   });
 
@@ -56,25 +56,25 @@ export function secondStepRoutes(app: FastifyInstance, deps: { throttle: LoginTh
     const body = request.body as Body;
     const next = safeNext(body?.next);
     const challenge = await liveChallenge(request);
-    if (!challenge) return startAgain(reply, app);
+    if (!challenge) return startAgain(request, reply, app);
     const username = challenge.user.username;
     const locked = throttle.lockedFor(username);
-    if (locked > 0) return page(request, reply.code(429), next, `Too many failed attempts for this account. Try again in ${locked} minute${locked === 1 ? '' : 's'}.`);
+    if (locked > 0) return page(request, reply.code(429), next, request.t('auth.login.locked', { count: locked }));
     const account = await findTwoFactor(app.db.prisma, challenge.userId);
-    if (!account?.enabled || !account.totpEnabledAt) return startAgain(reply, app);
+    if (!account?.enabled || !account.totpEnabledAt) return startAgain(request, reply, app);
     const raw = typeof body?.code === 'string' ? body.code.slice(0, 40) : '';
     const factor = await verifySecondFactor(app.db.prisma, account, raw, app.clock.now());
     if (!factor) {
       throttle.recordFailure(username);
-      return page(request, reply.code(401), next, 'That code is not right, or was already used.');
+      return page(request, reply.code(401), next, request.t('twoFactor.errors.codeWrongOrUsed'));
     }
-    if (!(await app.db.prisma.$transaction((tx) => spendToken(tx, challenge.id, app.clock.now())))) return startAgain(reply, app);
+    if (!(await app.db.prisma.$transaction((tx) => spendToken(tx, challenge.id, app.clock.now())))) return startAgain(request, reply, app);
     throttle.recordSuccess(username);
     reply.clearCookie(CHALLENGE_COOKIE, cookieOptions(app));
     await startSession(request, reply, account.id);
     if (factor === 'recovery') {
       const left = await countUnusedRecoveryCodes(app.db.prisma, account.id);
-      flash(reply, `You used a recovery code: ${left} left. Make new ones on your two-factor page if you are running out.`);
+      flash(reply, request.t('twoFactor.flash.recoveryUsed', { count: left }));
     }
     return reply.redirect(next, 303);
   });

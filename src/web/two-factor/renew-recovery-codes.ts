@@ -9,9 +9,9 @@ import { verifySecondFactor } from './verify-second-factor.js';
 export async function renewRecoveryCodes(options: { prisma: PrismaClient; userId: number; code: string; now: number }): Promise<string[]> {
   const { prisma, userId, now } = options;
   const account = await findTwoFactor(prisma, userId);
-  if (!account?.totpEnabledAt) throw AppError.conflict('Two-factor login is off: there are no recovery codes.');
+  if (!account?.totpEnabledAt) throw AppError.conflict('twoFactor.errors.offNoCodes');
   if (!(await verifySecondFactor(prisma, account, options.code, now, { allowRecovery: false }))) {
-    throw AppError.badRequest('Type the code your app shows now (recovery codes do not work here).', 'renew-code');
+    throw AppError.badRequest('twoFactor.errors.appCodeOnly', 'renew-code');
   }
   const { codes, hashes } = await makeRecoveryCodes();
   await prisma.$transaction((tx) => storeRecoveryCodes(tx, userId, hashes, now));

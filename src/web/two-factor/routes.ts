@@ -25,7 +25,7 @@ const text = (body: Body, name: string, max = 300): string => {
 
 function requireOwner(request: IdRequest): SessionUser {
   const user = requireUser(request);
-  if (user.id !== parseUserId(request.params.id)) throw AppError.forbidden('Only the member can change their own two-factor login.');
+  if (user.id !== parseUserId(request.params.id)) throw AppError.forbidden('twoFactor.errors.notYours');
   return user;
 }
 
@@ -49,7 +49,7 @@ async function showPage(request: IdRequest, reply: FastifyReply, state: FormStat
   const user = requireOwner(request);
   const app = request.server;
   const account = await findTwoFactor(app.db.prisma, user.id);
-  if (!account) throw AppError.notFound('There is no member with that number.');
+  if (!account) throw AppError.notFound('users.noSuchMember');
   reply.header('Cache-Control', 'private, no-store');
   if (state.status) reply.code(state.status);
   const common = { title: request.t('twoFactor.title'), userId: user.id, errors: state.errors ?? {}, required: requiredForStaff(app, user) };
@@ -65,8 +65,8 @@ async function showPage(request: IdRequest, reply: FastifyReply, state: FormStat
 const requiredForStaff = (app: FastifyInstance, user: SessionUser): boolean =>
   (user.role === 'moderator' || user.role === 'admin') && app.settings.get('staffTwoFactor') === 'required';
 
-function formErrors(error: unknown, fallback: string): FormState {
-  if (error instanceof AppError && error.statusCode < 500) return { status: error.statusCode, errors: { [error.field ?? fallback]: error.message } };
+function formErrors(request: FastifyRequest, error: unknown, fallback: string): FormState {
+  if (error instanceof AppError && error.statusCode < 500) return { status: error.statusCode, errors: { [error.field ?? fallback]: request.t(error.message, error.params) } };
   throw error;
 }
 
@@ -83,7 +83,7 @@ async function postEnable(request: IdRequest, reply: FastifyReply) {
     await mailTwoFactorNotice(app, user.id, 'enabled');
     return showCodes(request, reply, user.id, codes, true);
   } catch (error) {
-    return showPage(request, reply, formErrors(error, 'code'));
+    return showPage(request, reply, formErrors(request, error, 'code'));
   }
 }
 
@@ -96,10 +96,10 @@ async function postDisable(request: IdRequest, reply: FastifyReply) {
       prisma: app.db.prisma, userId: user.id, password: text(body, 'disable-password'), code: text(body, 'disable-code', 40), now: app.clock.now(), keepSessionId: currentSessionId(request),
     });
   } catch (error) {
-    return showPage(request, reply, formErrors(error, 'disable-code'));
+    return showPage(request, reply, formErrors(request, error, 'disable-code'));
   }
   await mailTwoFactorNotice(app, user.id, 'disabled');
-  flash(reply, 'Two-factor login is off. You were logged out everywhere else.');
+  flash(reply, request.t('twoFactor.flash.off'));
   return reply.redirect(`/users/${user.id}/two-factor`, 303);
 }
 
@@ -110,7 +110,7 @@ async function postRenew(request: IdRequest, reply: FastifyReply) {
     const codes = await renewRecoveryCodes({ prisma: app.db.prisma, userId: user.id, code: text(request.body as Body, 'renew-code', 20), now: app.clock.now() });
     return showCodes(request, reply, user.id, codes, false);
   } catch (error) {
-    return showPage(request, reply, formErrors(error, 'renew-code'));
+    return showPage(request, reply, formErrors(request, error, 'renew-code'));
   }
 }
 

@@ -20,8 +20,8 @@ function mustEnrol(app: FastifyInstance, request: FastifyRequest): boolean {
 async function staffTwoFactorHook(app: FastifyInstance): Promise<void> {
   app.addHook('preHandler', async (request, reply) => {
     if (!mustEnrol(app, request)) return;
-    if (request.method !== 'GET' && request.method !== 'HEAD') throw AppError.forbidden('Turn on two-factor login first: this site requires it for staff.');
-    flash(reply, 'This site requires two-factor login for staff. Turn it on to continue.');
+    if (request.method !== 'GET' && request.method !== 'HEAD') throw AppError.forbidden('twoFactor.errors.staffMustEnrol');
+    flash(reply, request.t('twoFactor.flash.staffMustEnrol'));
     return reply.redirect(`/users/${request.user!.id}/two-factor`, 303);
   });
 }

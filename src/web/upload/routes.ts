@@ -123,7 +123,7 @@ async function submit(request: FastifyRequest, reply: FastifyReply) {
   const user = requireUser(request);
   const app = request.server;
   const refusal = await uploadRefusal(app, user.id);
-  if (refusal) throw AppError.forbidden(refusal);
+  if (refusal) throw AppError.forbidden(refusal.key, refusal.params);
   const form = await readForm(request);
   const errors = await validateForm(request, form);
   if (Object.keys(errors).length > 0) return showForm(request, reply.code(400), form, errors);
@@ -167,7 +167,7 @@ async function handleUploadError(error: FastifyError, request: FastifyRequest, r
 export async function uploadRoutes(app: FastifyInstance): Promise<void> {
   app.get('/upload', async (request, reply) => {
     const refusal = await uploadRefusal(app, requireUser(request).id);
-    if (refusal) throw AppError.forbidden(refusal);
+    if (refusal) throw AppError.forbidden(refusal.key, refusal.params);
     return showForm(request, reply);
   });
   app.post('/upload', {

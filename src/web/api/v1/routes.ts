@@ -3,6 +3,7 @@
 // (serve-download.ts), the upload is the upload form's validation and createRelease. Errors
 // are `{ error: { code, message } }` with the codes of ../problem.ts.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { translator } from '../../../i18n/index.js';
 import { TorrentError } from '../../../torrents/index.js';
 import { listCategories } from '../../categories.js';
 import { canSeeDeletedReleases } from '../../guards.js';
@@ -89,7 +90,8 @@ async function download(request: IdRequest, reply: FastifyReply) {
 async function upload(request: FastifyRequest, reply: FastifyReply) {
   const member = await authenticate(request, 'upload');
   const refusal = await uploadRefusal(request.server, member.id);
-  if (refusal) throw new ApiProblem('insufficient_scope', refusal);
+  // the API answers in English (docs/i18n.md)
+  if (refusal) throw new ApiProblem('insufficient_scope', translator('en')(refusal.key, refusal.params));
   if (!request.isMultipart()) throw new ApiProblem('unsupported_media_type', 'Send the upload as multipart/form-data (fields: torrent, category, name, description, imdbId, tmdbId, tvdbId).');
   const app = request.server;
   const form = await readForm(request);
