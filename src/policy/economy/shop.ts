@@ -39,11 +39,9 @@ const UNITS: Record<ShopKind, (n: number) => string> = {
   double_upload: (n) => `${n} h of double upload`,
 };
 
+/** The item in English, as the credit log notes it when it is bought. */
 export const describeItem = (item: ShopItem): string => UNITS[item.kind](item.amount);
 
-/** The limit as members read it, or null when there is none. */
-export const describeLimit = (item: ShopItem): string | null =>
-  item.limit > 0 ? `${item.limit} per ${item.periodDays === 1 ? 'day' : `${item.periodDays} days`}` : null;
 
 /** Why the member may not buy the item now, or null. */
 export function purchaseRefusal(item: ShopItem, points: number, boughtInPeriod: number): Refusal | null {

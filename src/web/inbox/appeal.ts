@@ -43,7 +43,7 @@ async function submitAppeal(throttle: LoginThrottle, request: FastifyRequest, re
   const password = typeof body?.password === 'string' ? body.password.slice(0, 300) : '';
   const refuse = (message: string, status: number) => {
     reply.code(status);
-    return render(request, reply, 'pages/auth/login', { title: 'Log in', next: '/', username, error: message });
+    return render(request, reply, 'pages/auth/login', { title: request.t('auth.login.title'), next: '/', username, error: message });
   };
   const locked = throttle.lockedFor(username);
   if (locked > 0) return refuse(`Too many failed attempts for this account. Try again in ${locked} minute${locked === 1 ? '' : 's'}.`, 429);

@@ -28,7 +28,7 @@ async function showNotifications(request: FastifyRequest, reply: FastifyReply) {
   const [notices, notifications] = await Promise.all([listNotices(prisma, user.id), listNotifications(prisma, user.id)]);
   reply.header('Cache-Control', 'private, no-store');
   return render(request, reply, 'pages/notifications/list', {
-    title: 'Notifications',
+    title: request.t('notifications.title'),
     notices: notices.map((n) => ({ ...n, unread: n.readAt === null })),
     notifications: notifications.map((n) => ({ ...n, unread: n.readAt === null })),
     anyUnread: [...notices, ...notifications].some((n) => n.readAt === null),

@@ -1,11 +1,12 @@
 // The economy's part of /rules (#classes, #tokens, #shop, #requests), from the live settings.
-import { describeItem, describeLimit } from '../../policy/economy/shop.js';
 import type { SettingValues } from '../../settings.js';
+import { itemText, limitText, type Reader } from '../shop/item-text.js';
 import { perkList } from '../users/economy-view.js';
 
 export type EconomySettings = Pick<SettingValues, 'userClasses' | 'shopItems' | 'tokenHours' | 'requestMinBountyMiB' | 'requestConfirmDays'>;
 
-export function economyRules(values: EconomySettings) {
+/** `reader`: the page's translator and language, for the shop's items and limits. */
+export function economyRules(values: EconomySettings, reader: Reader) {
   return {
     classes: values.userClasses.map((c) => ({
       name: c.name,
@@ -17,7 +18,7 @@ export function economyRules(values: EconomySettings) {
       ].filter(Boolean).join(', ') || 'where everyone starts',
       perks: perkList(c).join('; '),
     })),
-    shop: values.shopItems.map((i) => ({ name: describeItem(i), price: i.price, limit: describeLimit(i) })),
+    shop: values.shopItems.map((i) => ({ name: itemText(reader, i), price: i.price, limit: limitText(reader, i) })),
     tokenHours: values.tokenHours,
     minBountyMiB: values.requestMinBountyMiB,
     confirmDays: values.requestConfirmDays,

@@ -66,7 +66,7 @@ export function rulesView(live: LiveRules, locale: Locale, t: Translate) {
       maxMarks: policy.hnrMaxMarks,
     },
     bonus: bonusView(live, locale),
-    economy: economyRules(live.economy),
+    economy: economyRules(live.economy, { t, locale }),
     freeleech: freeleechView(live, locale, t),
     clients: { deny: nameClients(tracker.clientDeny), allow: nameClients(tracker.clientAllow) },
     invites: {

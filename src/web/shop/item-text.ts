@@ -1,10 +1,16 @@
 // Shop items and their limits as the reader reads them (the staff list in the settings holds
 // kinds and amounts, not texts): "1 GiB of upload credit", "3 per 7 days".
-import type { FastifyRequest } from 'fastify';
 import { formatGiBIn, formatUnitIn } from '../../i18n/format.js';
+import type { Locale, Translate } from '../../i18n/index.js';
 import type { ShopItem } from '../../policy/economy/shop.js';
 
-export function itemText(request: FastifyRequest, item: ShopItem): string {
+/** Who reads: a request (request.t, request.locale) or any translator with its language. */
+export interface Reader {
+  t: Translate;
+  locale: Locale;
+}
+
+export function itemText(request: Reader, item: ShopItem): string {
   switch (item.kind) {
     case 'upload': return request.t('shop.items.upload', { size: formatGiBIn(request.locale, item.amount) });
     case 'token': return request.t('shop.items.token', { count: item.amount });
@@ -15,7 +21,7 @@ export function itemText(request: FastifyRequest, item: ShopItem): string {
 }
 
 /** The limit per period, or null when there is none. */
-export function limitText(request: FastifyRequest, item: ShopItem): string | null {
+export function limitText(request: Reader, item: ShopItem): string | null {
   if (item.limit <= 0) return null;
   if (item.periodDays === 1) return request.t('shop.limitPerDay', { count: item.limit });
   return request.t('shop.limitPer', { count: item.limit, period: formatUnitIn(request.locale, item.periodDays, 'day') });
