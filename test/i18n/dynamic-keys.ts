@@ -2,6 +2,8 @@
 // the list it is built from, so the unused-text check still catches a leftover.
 import { NAME_ISSUES } from '../../src/torrents/index.js';
 import { REASON_CODES } from '../../src/tracker/core/reasons.js';
+import { LOG_ACTIONS } from '../../src/web/admin/labels.js';
+import { fieldTextKeys } from '../../src/web/admin/settings-form.js';
 
 export function dynamicKeyFamilies(): Array<Set<string>> {
   return [
@@ -9,5 +11,9 @@ export function dynamicKeyFamilies(): Array<Set<string>> {
     new Set(REASON_CODES.map((code) => `tracker.${code}`)),
     // src/web/upload/routes.ts: `upload.nameIssues.<issue>` for what nameIssue() finds
     new Set(NAME_ISSUES.map((issue) => `upload.nameIssues.${issue}`)),
+    // src/web/admin/labels.ts: `admin.log.actions.<action>` for every action the log records
+    new Set(LOG_ACTIONS.map((action) => `admin.log.actions.${action}`)),
+    // src/web/admin/settings-form.ts: each settings field's label and hint
+    new Set(fieldTextKeys()),
   ];
 }

@@ -78,7 +78,7 @@ async function edit(request: IdRequest, reply: FastifyReply) {
       reason = requireReason(form, 'reason');
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
-      state.errors.reason = error.message;
+      state.errors.reason = request.t(error.message, error.params);
     }
   }
   if (Object.keys(state.errors).length > 0) return editPage(request, reply, state);
@@ -97,7 +97,7 @@ async function remove(request: IdRequest, reply: FastifyReply) {
     reason = requireReason(request.body as FormBody, 'delete-reason');
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
-    return editPage(request, reply, { body: comment.body, errors: { 'delete-reason': error.message } });
+    return editPage(request, reply, { body: comment.body, errors: { 'delete-reason': request.t(error.message, error.params) } });
   }
   await deleteComment({ prisma: request.server.db.prisma, comment, actorId: user.id, reason, now: new Date(request.server.clock.now()) });
   flash(reply, 'Comment deleted; the moderation log keeps its text.');

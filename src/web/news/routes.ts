@@ -20,7 +20,7 @@ async function newsPage(request: FastifyRequest, reply: FastifyReply, failed?: R
     failed?.key === key ? { values: Object.keys(failed.values).length > 0 ? failed.values : fallback, errors: failed.errors, preview: failed.preview } : { values: fallback, errors: {} };
   if (failed && Object.keys(failed.errors).length > 0) reply.code(400);
   return render(request, reply, 'pages/admin/news', {
-    title: 'News',
+    title: request.t('admin.news.title'),
     posts: posts.map((p) => ({ ...p, key: String(p.id), ...formFor(String(p.id), { title: p.title, body: p.body, reason: '' }) })),
     added: formFor('new', { title: '', body: '', reason: '' }),
     limits: { title: MAX_NEWS_TITLE, body: MAX_NEWS_BODY },
@@ -28,16 +28,16 @@ async function newsPage(request: FastifyRequest, reply: FastifyReply, failed?: R
 }
 
 /** The form's values and problems; null values when it is a preview or has problems. */
-function readNewsForm(body: FormBody, key: string): { values: NewsValues | null; reason: string; rejected: Rejected | null } {
+function readNewsForm(request: FastifyRequest, body: FormBody, key: string): { values: NewsValues | null; reason: string; rejected: Rejected | null } {
   const form = { title: text(body, 'title'), body: rawText(body, 'body'), reason: text(body, 'reason') };
-  const errors = newsProblems(form);
+  const errors = newsProblems(form, request.t, request.locale);
   if (text(body, 'preview') === 'yes') return { values: null, reason: '', rejected: { key, values: form, errors, preview: errors.body ? undefined : renderMarkdown(form.body) } };
   let reason = '';
   try {
     reason = requireReason(body, 'reason');
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
-    errors.reason = error.message;
+    errors.reason = request.t(error.message, error.params);
   }
   if (Object.keys(errors).length > 0) return { values: null, reason, rejected: { key, values: form, errors } };
   return { values: { title: form.title, body: form.body }, reason, rejected: null };
@@ -45,22 +45,22 @@ function readNewsForm(body: FormBody, key: string): { values: NewsValues | null;
 
 async function add(request: FastifyRequest, reply: FastifyReply) {
   const actor = requireStaff(request);
-  const form = readNewsForm(request.body as FormBody, 'new');
+  const form = readNewsForm(request, request.body as FormBody, 'new');
   if (form.rejected || !form.values) return newsPage(request, reply, form.rejected ?? undefined);
   const app = request.server;
   await addNews({ prisma: app.db.prisma, actorId: actor.id, reason: form.reason, values: form.values, now: new Date(app.clock.now()) });
-  flash(reply, `Posted “${form.values.title}”: it is on the home page.`);
+  flash(reply, request.t('admin.news.posted', { title: form.values.title }));
   return reply.redirect('/admin/news', 303);
 }
 
 async function edit(request: IdRequest, reply: FastifyReply) {
   const actor = requireStaff(request);
   const id = parseId(request.params.id, 'news post');
-  const form = readNewsForm(request.body as FormBody, String(id));
+  const form = readNewsForm(request, request.body as FormBody, String(id));
   if (form.rejected || !form.values) return newsPage(request, reply, form.rejected ?? undefined);
   const app = request.server;
   await editNews({ prisma: app.db.prisma, actorId: actor.id, reason: form.reason, id, values: form.values, now: new Date(app.clock.now()) });
-  flash(reply, 'News post saved.');
+  flash(reply, request.t('admin.news.saved'));
   return reply.redirect(`/admin/news#news-${id}`, 303);
 }
 
@@ -72,10 +72,10 @@ async function remove(request: IdRequest, reply: FastifyReply) {
     reason = requireReason(request.body as FormBody, 'delete-reason');
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
-    return newsPage(request, reply, { key: String(id), values: {}, errors: { 'delete-reason': error.message } });
+    return newsPage(request, reply, { key: String(id), values: {}, errors: { 'delete-reason': request.t(error.message, error.params) } });
   }
   await deleteNews({ prisma: request.server.db.prisma, actorId: actor.id, reason, id, now: new Date(request.server.clock.now()) });
-  flash(reply, 'News post deleted.');
+  flash(reply, request.t('admin.news.deleted'));
   return reply.redirect('/admin/news', 303);
 }
 
