@@ -1,6 +1,6 @@
 // The kinds of setting (src/settings.ts): how each reads its stored JSON, what makes a value
-// valid (the message is the one shown beside the admin form's field), and how the form's text
-// becomes a value.
+// valid (a Problem: a catalog key and its values, shown beside the admin form's field in the
+// reader's language, docs/i18n.md), and how the form's text becomes a value.
 import type { Config } from './config.js';
 
 /** The environment values some settings start from. */
@@ -20,7 +20,14 @@ export interface SettingInput {
   control?: 'text' | 'select' | 'lines' | 'table';
 }
 
-export type Parsed<T> = { value: T } | { problem: string };
+/** What is wrong with a value: a catalog key (locales/<code>/admin.json) and its values. */
+export interface Problem {
+  key: string;
+  params?: Readonly<Record<string, unknown>>;
+}
+export const problemOf = (key: string, params?: Problem['params']): Problem => ({ key, params });
+
+export type Parsed<T> = { value: T } | { problem: Problem };
 type Values = Readonly<Record<string, unknown>>;
 
 export interface Setting<T> {
@@ -35,7 +42,7 @@ export interface Setting<T> {
   decode(raw: unknown): T | undefined;
   encode(value: T): unknown;
   /** what is wrong with a value, or null; `values` are all the settings it would sit with */
-  problem(value: T, values: Values): string | null;
+  problem(value: T, values: Values): Problem | null;
   input?: SettingInput;
   /** the form's trimmed text -> value (controls other than `table`) */
   parse?(text: string): Parsed<T>;
@@ -53,10 +60,10 @@ interface Common<T> {
 const NUMBER = /^-?\d+(\.\d+)?$/;
 const DIGITS = /^\d+$/;
 
-export function numberProblem(value: number, min: number, max: number, whole: boolean): string | null {
-  if (!Number.isFinite(value)) return 'Enter a number.';
-  if (whole && !Number.isInteger(value)) return 'Enter a whole number.';
-  if (value < min || value > max) return `Enter a number from ${min} to ${max}.`;
+export function numberProblem(value: number, min: number, max: number, whole: boolean): Problem | null {
+  if (!Number.isFinite(value)) return problemOf('admin.settings.problems.number');
+  if (whole && !Number.isInteger(value)) return problemOf('admin.settings.problems.whole');
+  if (value < min || value > max) return problemOf('admin.settings.problems.range', { min, max });
   return null;
 }
 
@@ -67,14 +74,14 @@ export function number(options: Common<number> & {
   /** the form takes digits only (no sign or decimals) */
   digits?: boolean;
   /** one message for every problem */
-  message?: string;
+  message?: Problem;
   /** stored values above this read as this */
   clamp?: number;
   /** a check against the other settings */
-  also?: (value: number, values: Values) => string | null;
+  also?: (value: number, values: Values) => Problem | null;
 }): Setting<number> {
   const { min, max, whole = false, digits = false, message, clamp = Infinity, also } = options;
-  const problem = (value: number, values: Values): string | null => {
+  const problem = (value: number, values: Values): Problem | null => {
     const found = numberProblem(value, min, max, whole) ?? also?.(value, values) ?? null;
     return found && (message ?? found);
   };
@@ -84,14 +91,14 @@ export function number(options: Common<number> & {
     encode: (value) => value,
     problem,
     parse: (text) => {
-      if (!(digits ? DIGITS : NUMBER).test(text)) return { problem: message ?? (digits ? 'Enter a whole number.' : 'Enter a number.') };
+      if (!(digits ? DIGITS : NUMBER).test(text)) return { problem: message ?? problemOf(digits ? 'admin.settings.problems.whole' : 'admin.settings.problems.number') };
       return { value: Number(text) };
     },
     format: (value) => String(value),
   };
 }
 
-export function text(options: Common<string> & { pattern: RegExp; message: string }): Setting<string> {
+export function text(options: Common<string> & { pattern: RegExp; message: Problem }): Setting<string> {
   return {
     ...options,
     decode: (raw) => (typeof raw === 'string' && raw.length > 0 ? raw : undefined),
@@ -102,7 +109,7 @@ export function text(options: Common<string> & { pattern: RegExp; message: strin
   };
 }
 
-export function choice<T extends string>(options: Common<T> & { options: readonly T[]; message: string }): Setting<T> {
+export function choice<T extends string>(options: Common<T> & { options: readonly T[]; message: Problem }): Setting<T> {
   const known = (raw: unknown): raw is T => options.options.includes(raw as T);
   return {
     ...options,
@@ -128,13 +135,14 @@ export function date(options: Common<Date | null>): Setting<Date | null> {
       return at && !Number.isNaN(at.getTime()) ? at : undefined;
     },
     encode: (value) => (value ? value.toISOString() : null),
-    problem: (value) => (value === null || !Number.isNaN(value.getTime()) ? null : 'Enter a date.'),
+    problem: (value) => (value === null || !Number.isNaN(value.getTime()) ? null : problemOf('admin.settings.problems.date')),
   };
 }
 
 const MAX_PREFIXES = 200;
 const PREFIX = /^[\x21-\x7e]{1,20}$/;
-const notAPrefix = (bad: string): string => `"${bad.slice(0, 30)}" is not a peer_id prefix (1-20 printable characters, no spaces).`;
+const notAPrefix = (bad: string): Problem => problemOf('admin.settings.problems.notPrefix', { prefix: bad.slice(0, 30) });
+const tooMany = (): Problem => problemOf('admin.settings.problems.tooManyPrefixes', { max: MAX_PREFIXES });
 
 /** peer_id prefixes (BEP 20 client ids), one a line on the form. */
 export function prefixes(options: Common<string[]>): Setting<string[]> {
@@ -145,11 +153,11 @@ export function prefixes(options: Common<string[]>): Setting<string[]> {
     problem: (value) => {
       const bad = value.find((prefix) => !PREFIX.test(prefix));
       if (bad !== undefined) return notAPrefix(bad);
-      return value.length > MAX_PREFIXES ? `At most ${MAX_PREFIXES} prefixes.` : null;
+      return value.length > MAX_PREFIXES ? tooMany() : null;
     },
     parse: (raw) => {
       const lines = raw.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
-      if (lines.length > MAX_PREFIXES) return { problem: `At most ${MAX_PREFIXES} prefixes.` };
+      if (lines.length > MAX_PREFIXES) return { problem: tooMany() };
       const bad = lines.find((line) => !PREFIX.test(line));
       return bad === undefined ? { value: [...new Set(lines)] } : { problem: notAPrefix(bad) };
     },
@@ -162,18 +170,21 @@ const isBand = (value: unknown): value is RatioBand => {
   return typeof band === 'object' && band !== null && [band.fromGiB, band.max, band.min].every((n) => typeof n === 'number');
 };
 
+/** A policy check's message (English, shown as written until the policy's checks name catalog keys). */
+const asProblem = (message: string | null): Problem | null => (message === null ? null : problemOf(message));
+
 /** The required-ratio table; the form lays it out as rows of three numbers. */
 export function table(options: Common<RatioBand[]> & { problem: (bands: RatioBand[]) => string | null }): Setting<RatioBand[]> {
   return {
     ...options,
     decode: (raw) => (Array.isArray(raw) && raw.every(isBand) ? raw.map(({ fromGiB, max, min }) => ({ fromGiB, max, min })) : undefined),
     encode: (value) => value,
-    problem: (value) => options.problem(value),
+    problem: (value) => asProblem(options.problem(value)),
     input: options.input ?? { fieldset: 'ratio', label: 'Required ratio table', control: 'table' },
   };
 }
 
 /** A list of records edited on a page of its own (the class ladder, the shop's items). */
 export function list<T>(options: Common<T[]> & { decode: (raw: unknown) => T[] | undefined; problem: (items: T[]) => string | null }): Setting<T[]> {
-  return { ...options, encode: (value) => value, problem: (value) => options.problem(value) };
+  return { ...options, encode: (value) => value, problem: (value) => asProblem(options.problem(value)) };
 }

@@ -17,7 +17,7 @@ import { decodeShop, DEFAULT_SHOP, shopProblem } from './policy/economy/shop.js'
 import { DEFAULT_RATIO_TABLE, GIB, ratioTableProblem, type RatioBand } from './policy/ratio-table.js';
 import { defaultPolicy, PEER_CAP_LIMITS, type TrackerPolicy } from './tracker/core/tracker-policy.js';
 import { LOCALES, type Locale } from './i18n/locales.js';
-import { choice, date, flag, list, number, prefixes, table, text, type Setting, type SettingsConfig } from './settings-kinds.js';
+import { choice, date, flag, list, number, prefixes, problemOf, table, text, type Problem, type Setting, type SettingsConfig } from './settings-kinds.js';
 
 export type RegistrationMode = 'open' | 'invite' | 'closed';
 export const REGISTRATION_MODES: readonly RegistrationMode[] = ['open', 'invite', 'closed'];
@@ -26,21 +26,21 @@ export const DESCRIPTION_IMAGES: readonly DescriptionImages[] = ['none', 'https'
 export type StaffTwoFactor = 'optional' | 'required';
 export const STAFF_TWO_FACTOR: readonly StaffTwoFactor[] = ['optional', 'required'];
 
-const MIN_INTERVAL_PROBLEM = 'Enter whole seconds, at most the announce interval.';
+const MIN_INTERVAL_PROBLEM = problemOf('admin.settings.problems.minInterval');
 
 export const SETTINGS = {
   // `site`: registration and invites (the accounts pages)
-  registrationMode: choice<RegistrationMode>({ row: 'site', group: 'site', options: REGISTRATION_MODES, fallback: () => 'open', message: 'Choose open, invite only or closed.', input: { fieldset: 'site', label: 'Registration', control: 'select' } }),
+  registrationMode: choice<RegistrationMode>({ row: 'site', group: 'site', options: REGISTRATION_MODES, fallback: () => 'open', message: problemOf('admin.settings.problems.registrationMode'), input: { fieldset: 'site', label: 'Registration', control: 'select' } }),
   inviteExpiryDays: number({ row: 'site', group: 'site', min: 1, max: 365, whole: true, digits: true, fallback: () => 7, input: { fieldset: 'site', label: 'Invite codes valid for (days)' } }),
   invitesForNewMembers: number({ row: 'site', group: 'site', min: 0, max: 1000, whole: true, digits: true, fallback: () => 0, input: { fieldset: 'site', label: 'Invites a new member starts with' } }),
   // pages, mails and tracker refusals for visitors whose browser asks for none of the site's languages (src/i18n)
-  defaultLocale: choice<Locale>({ row: 'site', group: 'site', options: LOCALES, fallback: () => 'en', message: 'Choose one of the site languages.', input: { fieldset: 'site', label: 'Default language', control: 'select' } }),
+  defaultLocale: choice<Locale>({ row: 'site', group: 'site', options: LOCALES, fallback: () => 'en', message: problemOf('admin.settings.problems.defaultLocale'), input: { fieldset: 'site', label: 'Default language', control: 'select' } }),
   /** required: moderators and admins without two-factor login are sent to turn it on */
-  staffTwoFactor: choice<StaffTwoFactor>({ row: 'site', group: 'site', options: STAFF_TWO_FACTOR, fallback: () => 'optional', message: 'Choose optional or required.', input: { fieldset: 'site', label: 'Two-factor login for staff', control: 'select' } }),
+  staffTwoFactor: choice<StaffTwoFactor>({ row: 'site', group: 'site', options: STAFF_TWO_FACTOR, fallback: () => 'optional', message: problemOf('admin.settings.problems.staffTwoFactor'), input: { fieldset: 'site', label: 'Two-factor login for staff', control: 'select' } }),
   // rows of their own: shown on every page, and the `source` tag forced into uploads
-  siteName: text({ row: 'site_name', field: null, group: 'site', pattern: /^[^]{1,64}$/, message: 'The site name is 1 to 64 characters.', fallback: (config) => config.siteName, input: { fieldset: 'site', label: 'Site name' } }),
+  siteName: text({ row: 'site_name', field: null, group: 'site', pattern: /^[^]{1,64}$/, message: problemOf('admin.settings.problems.siteName'), fallback: (config) => config.siteName, input: { fieldset: 'site', label: 'Site name' } }),
   sourceTag: text({
-    row: 'source_tag', field: null, group: 'site', pattern: /^[A-Za-z0-9._-]{1,64}$/, message: 'The source tag is 1 to 64 letters, digits, ".", "_" or "-".',
+    row: 'source_tag', field: null, group: 'site', pattern: /^[A-Za-z0-9._-]{1,64}$/, message: problemOf('admin.settings.problems.sourceTag'),
     fallback: (_config, earlier) => earlier.siteName as string, // until saved: the site name
     input: { fieldset: 'site', label: 'Source tag', hint: "Written into every uploaded torrent's info dict (private trackers use it to make info hashes unique)." },
   }),
@@ -48,7 +48,7 @@ export const SETTINGS = {
   // release descriptions show outside images (src/web/rules/markdown.ts; the CSP follows it)
   commentEditMinutes: number({ row: 'site', group: 'site', min: 0, max: 10_080, whole: true, digits: true, fallback: () => 30, input: { fieldset: 'site', label: 'Comment edit window (minutes)', hint: 'How long authors may edit their comment (staff edit any, with a reason). 0: never.' } }),
   descriptionImages: choice<DescriptionImages>({
-    row: 'site', group: 'site', options: DESCRIPTION_IMAGES, fallback: () => 'none', message: 'Enter none or https.',
+    row: 'site', group: 'site', options: DESCRIPTION_IMAGES, fallback: () => 'none', message: problemOf('admin.settings.problems.descriptionImages'),
     input: { fieldset: 'site', label: 'Images in release descriptions', hint: '“none”, or “https” to show https images: each image’s host then learns who opens the page.' },
   }),
   // `ratio_policy`: the rules the policy job applies (src/policy, docs/accounting.md)
@@ -70,7 +70,7 @@ export const SETTINGS = {
   requestMinBountyMiB: number({ row: 'economy', group: 'policy', min: 1, max: 1_048_576, whole: true, digits: true, fallback: () => 100, input: { fieldset: 'economy', label: 'Smallest request bounty (MiB)' } }),
   requestConfirmDays: number({ row: 'economy', group: 'policy', min: 0, max: 365, whole: true, digits: true, fallback: () => 7, input: { fieldset: 'economy', label: 'Staff may confirm a fill after (days)', hint: 'If the member who asked has not confirmed or rejected it by then.' } }),
   // `tracker_policy`: what the tracker answers (src/tracker/core/tracker-policy.ts, BEP 3 intervals)
-  announceInterval: number({ row: 'tracker_policy', group: 'tracker', min: 60, max: 86_400, whole: true, digits: true, message: 'Enter whole seconds from 60 to 86400.', fallback: (config) => config.announceInterval, input: { fieldset: 'tracker', label: 'Announce interval (seconds)' } }),
+  announceInterval: number({ row: 'tracker_policy', group: 'tracker', min: 60, max: 86_400, whole: true, digits: true, message: problemOf('admin.settings.problems.announceInterval'), fallback: (config) => config.announceInterval, input: { fieldset: 'tracker', label: 'Announce interval (seconds)' } }),
   minInterval: number({
     row: 'tracker_policy', group: 'tracker', min: 0, max: 86_400, whole: true, digits: true, message: MIN_INTERVAL_PROBLEM, fallback: (config) => config.minInterval,
     also: (value, values) => (typeof values.announceInterval === 'number' && value > values.announceInterval ? MIN_INTERVAL_PROBLEM : null),
@@ -133,8 +133,8 @@ export function decodeSettings(rows: ReadonlyMap<string, unknown>, config: Setti
 export const defaultSettings = (config: SettingsConfig): SettingValues => decodeSettings(new Map(), config);
 
 /** The problem with each changed value, checked against the others (e.g. min <= announce interval). */
-export function settingProblems(values: Readonly<SettingValues>, keys: readonly SettingKey[] = KEYS): Partial<Record<SettingKey, string>> {
-  const problems: Partial<Record<SettingKey, string>> = {};
+export function settingProblems(values: Readonly<SettingValues>, keys: readonly SettingKey[] = KEYS): Partial<Record<SettingKey, Problem>> {
+  const problems: Partial<Record<SettingKey, Problem>> = {};
   for (const key of keys) {
     const problem = entry(key).problem(values[key], values);
     if (problem) problems[key] = problem;
@@ -196,7 +196,7 @@ export class Settings {
     const keys = (Object.keys(changes) as SettingKey[]).filter((key) => changes[key] !== undefined);
     const next = { ...this.values, ...copy(changes) } as SettingValues;
     const problems = Object.entries(settingProblems(next, keys));
-    if (problems.length > 0) throw new RangeError(`Invalid setting ${problems[0][0]}: ${problems[0][1]}`);
+    if (problems.length > 0) throw new RangeError(`Invalid setting ${problems[0][0]}: ${problems[0][1].key} ${JSON.stringify(problems[0][1].params ?? {})}`);
     const rows = new Map(this.rows);
     for (const key of keys) {
       const setting = entry(key);

@@ -1,6 +1,9 @@
 // Server-rendered SVG line charts: pages stay readable without JavaScript and under a CSP
 // that forbids inline styles (colours are SVG presentation attributes, not style=""). Pure
-// functions: every label is escaped here, so a chart is safe to emit with {{{ }}}.
+// functions: every label is escaped here, so a chart is safe to emit with {{{ }}}. Labels come
+// in the page's language; the chart's own words (no data, latest) follow `locale`.
+import { FALLBACK_LOCALE, translator, type Locale } from '../i18n/index.js';
+
 export interface ChartPoint {
   x: Date;
   y: number;
@@ -19,6 +22,8 @@ export interface LineChartOptions {
   yFormat?: (y: number) => string;
   /** the accessible name; defaults to the series labels */
   title?: string;
+  /** the page's language, for the chart's own words */
+  locale?: Locale;
 }
 
 const COLORS = ['#2f6fde', '#1f8a4c', '#c4312b', '#b86e00'];
@@ -100,10 +105,12 @@ function legend(series: ChartSeries[]): string {
 export function renderLineChart(options: LineChartOptions): string {
   const { width = 640, height = 240, yFormat = (y: number) => String(Math.round(y)) } = options;
   const series = clean(options.series);
+  const t = translator(options.locale ?? FALLBACK_LOCALE);
   const title = escapeXml(options.title ?? series.map((s) => s.label).join(', '));
   const open = `<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" role="img"><title>${title}</title>`;
   if (series.every((s) => s.points.length === 0)) {
-    return `${open}<desc>No data yet.</desc><text x="${width / 2}" y="${height / 2}" text-anchor="middle" font-size="13" fill="#5b6575">No data yet</text></svg>`;
+    const none = escapeXml(t('charts.noData'));
+    return `${open}<desc>${none}</desc><text x="${width / 2}" y="${height / 2}" text-anchor="middle" font-size="13" fill="#5b6575">${none}</text></svg>`;
   }
   const latest = series
     .filter((s) => s.points.length > 0)
@@ -111,5 +118,5 @@ export function renderLineChart(options: LineChartOptions): string {
     .join('; ');
   const frame = frameOf(series, width, height);
   const lines = series.map((s, i) => (s.points.length ? line(frame, s, COLORS[i % COLORS.length]) : '')).join('');
-  return `${open}<desc>${escapeXml(`Latest: ${latest}`)}</desc>${axes(frame, yFormat)}${lines}${legend(series)}</svg>`;
+  return `${open}<desc>${escapeXml(t('charts.latest', { values: latest }))}</desc>${axes(frame, yFormat)}${lines}${legend(series)}</svg>`;
 }

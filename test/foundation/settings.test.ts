@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { translator } from '../../src/i18n/index.js';
 import { ratioTableProblem } from '../../src/policy/ratio-table.js';
 import { decodeSettings, defaultSettings, SETTINGS, settingProblems, trackerPolicyOf } from '../../src/settings.js';
 import { DEFAULT_CLIENT_DENY } from '../../src/tracker/core/tracker-policy.js';
@@ -69,8 +70,9 @@ describe('settings', () => {
 
   it('checks a value against the others: the minimum interval is at most the announce interval', () => {
     assert.deepEqual(settingProblems(DEFAULTS), {});
-    assert.match(settingProblems({ ...DEFAULTS, minInterval: 1000 }, ['minInterval']).minInterval!, /at most the announce interval/);
-    assert.match(settingProblems({ ...DEFAULTS, clientDeny: ['has space'] }, ['clientDeny']).clientDeny!, /not a peer_id prefix/);
+    const say = (problem: { key: string; params?: Record<string, unknown> }) => translator('en')(problem.key, problem.params);
+    assert.match(say(settingProblems({ ...DEFAULTS, minInterval: 1000 }, ['minInterval']).minInterval!), /at most the announce interval/);
+    assert.match(say(settingProblems({ ...DEFAULTS, clientDeny: ['has space'] }, ['clientDeny']).clientDeny!), /"has space" is not a peer_id prefix/);
   });
 
   it('gives every entry a default that passes its own check', () => {

@@ -177,7 +177,7 @@ describe('member actions', () => {
     assert.deepEqual((log.details as Record<string, unknown>).uploaded, { from: String(5n * GIB), to: String((15n * GIB) / 2n) });
     const bad = await act(admin, other.id, 'traffic', { 'traffic-uploaded': 'lots', 'traffic-downloaded': '0', 'traffic-reason': 'typo' });
     assert.equal(bad.statusCode, 400);
-    assert.match(fieldError(bad.body, 'traffic-uploaded') ?? '', /enter an amount/);
+    assert.match(fieldError(bad.body, 'traffic-uploaded') ?? '', /enter an amount/i);
   });
 
   it('resets a passkey: the old one stops working in the tracker', async () => {

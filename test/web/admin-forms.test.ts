@@ -2,11 +2,16 @@
 // round trip, and the SVG chart's escaping.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { translator } from '../../src/i18n/index.js';
 import { defaultSettings } from '../../src/settings.js';
+import type { Problem } from '../../src/settings-kinds.js';
 import { parseByteAmount, requireReason } from '../../src/web/admin/form.js';
 import { formGroups, parseSettingsForm, settingsToForm, textFields, type FormValues } from '../../src/web/admin/settings-form.js';
 
 const GIB = 1024n ** 3n;
+
+/** A problem as an English reader sees it beside the field. */
+const say = (problem: Problem): string => translator('en')(problem.key, problem.params);
 
 describe('byte amounts', () => {
   it('reads bytes and binary units, with decimals', () => {
@@ -23,7 +28,7 @@ describe('byte amounts', () => {
 describe('reasons', () => {
   it('needs 3 to 500 characters, named for its field', () => {
     assert.throws(() => requireReason({ 'warn-reason': ' a ' }, 'warn-reason'), (e: Error & { field?: string }) => e.field === 'warn-reason');
-    assert.throws(() => requireReason({ reason: 'x'.repeat(501) }), /under 500/);
+    assert.throws(() => requireReason({ reason: 'x'.repeat(501) }), (e: Error & { params?: Record<string, unknown> }) => /under 500/.test(translator('en')(e.message, e.params)));
     assert.equal(requireReason({ reason: '  spam  ' }), 'spam');
   });
 });
@@ -47,7 +52,9 @@ describe('settings form', () => {
 
   it('draws a text field per entry in its fieldset, with the typed value and its problem', () => {
     const parsed = parseSettingsForm({ ...settingsToForm(values), hnrMaxMarks: '1.5', minInterval: '4000' });
-    const fields = textFields(parsed.form, parsed.errors);
+    const english = translator('en');
+    const said = Object.fromEntries(Object.entries(parsed.errors).map(([field, p]) => [field, english(p.key, p.params)]));
+    const fields = textFields(parsed.form, said, (key) => english(key));
     assert.deepEqual(fields.hnr.map((f) => f.id), ['hnrMinPercent', 'hnrSeedHours', 'hnrWindowDays', 'hnrMaxMarks']);
     assert.deepEqual(fields.hnr[3], { id: 'hnrMaxMarks', label: 'Active marks that withdraw download rights', hint: '0 never withdraws.', value: '1.5', error: 'Enter a whole number.' });
     assert.equal(fields.tracker.find((f) => f.id === 'minInterval')?.error, 'Enter whole seconds, at most the announce interval.');
@@ -67,11 +74,11 @@ describe('settings form', () => {
 
   it('ignores empty table rows and names a half-filled one', () => {
     const form = { ...settingsToForm(values), band_from_11: '200', band_max_11: '', band_min_11: '' };
-    assert.match(parseSettingsForm(form).errors.ratioTable, /Row 12: fill in all three/);
+    assert.match(say(parseSettingsForm(form).errors.ratioTable), /Row 12: fill in all three/);
   });
 
   it('refuses a table whose first band does not start at 0', () => {
     const form = { ...settingsToForm(values), band_from_0: '1' };
-    assert.match(parseSettingsForm(form).errors.ratioTable, /start at 0 GiB/);
+    assert.match(say(parseSettingsForm(form).errors.ratioTable), /start at 0 GiB/);
   });
 });

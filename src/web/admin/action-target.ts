@@ -12,7 +12,7 @@ export type TargetCheck = (actor: Pick<SessionUser, 'id' | 'role'>, target: { id
 
 export async function loadTarget(app: FastifyInstance, actor: Actor, targetId: number, can: TargetCheck): Promise<ActionTarget> {
   const target = await findActionTarget(app.db.prisma, targetId);
-  if (!target) throw AppError.notFound('There is no member with that number.');
-  if (!can(actor, target)) throw AppError.forbidden('You cannot do that to this member (moderators act on members and uploaders only).');
+  if (!target) throw AppError.notFound('admin.notFound.member');
+  if (!can(actor, target)) throw AppError.forbidden('admin.errors.notThisMember');
   return target;
 }

@@ -13,7 +13,7 @@ export async function clearHitAndRun(options: { app: FastifyInstance; actor: Act
       where: { userId: target.id, releaseId, hitAndRunAt: { not: null }, hitAndRunCleared: false },
       data: { hitAndRunCleared: true },
     });
-    if (cleared.count !== 1) throw AppError.badRequest('That release has no active hit-and-run for this member.', 'hnr-reason');
+    if (cleared.count !== 1) throw AppError.badRequest('admin.errors.noActiveHnr', 'hnr-reason');
     await logModeration(tx, { actorId: actor.id, targetUserId: target.id, releaseId, action: 'hnr_forgive', reason, at: new Date(app.clock.now()) });
   });
 }

@@ -10,7 +10,7 @@ export async function deleteRelease(options: { app: FastifyInstance; actor: Acto
   const now = new Date(app.clock.now());
   await app.db.prisma.$transaction(async (tx) => {
     const deleted = await tx.release.updateMany({ where: { id: releaseId, deletedAt: null }, data: { deletedAt: now, deleteReason: reason } });
-    if (deleted.count !== 1) throw AppError.badRequest('That release is already deleted.', 'delete-reason');
+    if (deleted.count !== 1) throw AppError.badRequest('admin.errors.alreadyDeleted', 'delete-reason');
     await logModeration(tx, { actorId: actor.id, releaseId, action: 'delete_release', reason, at: now });
   });
   await app.tracker.syncRelease(releaseId);

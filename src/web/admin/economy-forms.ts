@@ -3,6 +3,7 @@
 // policy's own check (ladderProblem, shopProblem). Pure: no database.
 import { MAX_SHOP_ITEMS, SHOP_KINDS, type ShopItem, type ShopKind } from '../../policy/economy/shop.js';
 import { MAX_CLASSES, type UserClass } from '../../policy/economy/user-classes.js';
+import { problemOf, type Problem } from '../../settings-kinds.js';
 import { text, type FormBody } from './form.js';
 
 const NUMBER = /^\d{1,12}(\.\d{1,6})?$/;
@@ -10,13 +11,14 @@ export const CLASS_NUMBERS = ['minDays', 'minUploadGiB', 'minRatio', 'minUploads
 export const CLASS_FLAGS = ['mayRequest', 'mayUpload', 'hnrImmune'] as const;
 export const ITEM_NUMBERS = ['amount', 'price', 'limit', 'periodDays'] as const;
 
-export type Parsed<T> = { value: T; form: Record<string, string> } | { problem: string; form: Record<string, string> };
+export type Parsed<T> = { value: T; form: Record<string, string> } | { problem: Problem; form: Record<string, string> };
 
-function numbersOf<K extends string>(body: FormBody, form: Record<string, string>, prefix: string, keys: readonly K[]): Record<K, number> | string {
+/** The numbers of one row, or the name of the first field that is not one. */
+function numbersOf<K extends string>(body: FormBody, form: Record<string, string>, prefix: string, keys: readonly K[]): Record<K, number> | { bad: K } {
   const out = {} as Record<K, number>;
   for (const key of keys) {
     const raw = (form[`${prefix}${key}`] = text(body, `${prefix}${key}`));
-    if (!NUMBER.test(raw)) return `${key}: enter a number from 0.`;
+    if (!NUMBER.test(raw)) return { bad: key };
     out[key] = Number(raw);
   }
   return out;
@@ -30,7 +32,7 @@ export function parseLadder(body: FormBody): Parsed<UserClass[]> {
     for (const flag of CLASS_FLAGS) form[`c${i}_${flag}`] = text(body, `c${i}_${flag}`) === 'on' ? 'on' : '';
     if (name === '') continue;
     const numbers = numbersOf(body, form, `c${i}_`, CLASS_NUMBERS);
-    if (typeof numbers === 'string') return { problem: `Class ${i + 1}, ${numbers}`, form };
+    if ('bad' in numbers) return { problem: problemOf('admin.classes.problemNumber', { row: i + 1, column: `admin.classes.col.${numbers.bad}` }), form };
     const flags = Object.fromEntries(CLASS_FLAGS.map((f) => [f, form[`c${i}_${f}`] === 'on'])) as Record<(typeof CLASS_FLAGS)[number], boolean>;
     ladder.push({ name, ...numbers, ...flags });
   }
@@ -54,9 +56,9 @@ export function parseShop(body: FormBody): Parsed<ShopItem[]> {
     const key = (form[`s${i}_key`] = text(body, `s${i}_key`));
     const kind = (form[`s${i}_kind`] = text(body, `s${i}_kind`));
     if (key === '') continue;
-    if (!SHOP_KINDS.includes(kind as ShopKind)) return { problem: `Item ${i + 1}: choose what the item gives.`, form };
+    if (!SHOP_KINDS.includes(kind as ShopKind)) return { problem: problemOf('admin.shop.problemKind', { row: i + 1 }), form };
     const numbers = numbersOf(body, form, `s${i}_`, ITEM_NUMBERS);
-    if (typeof numbers === 'string') return { problem: `Item ${i + 1}, ${numbers}`, form };
+    if ('bad' in numbers) return { problem: problemOf('admin.shop.problemNumber', { row: i + 1, column: `admin.shop.col.${numbers.bad}` }), form };
     items.push({ key, kind: kind as ShopKind, ...numbers });
   }
   return { value: items, form };

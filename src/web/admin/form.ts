@@ -23,8 +23,8 @@ export const MAX_REASON = 500;
 /** Every staff action needs a reason: it is logged and, for warnings, shown to the member. */
 export function requireReason(body: FormBody | undefined, field = 'reason'): string {
   const reason = text(body, field);
-  if (reason.length < 3) throw AppError.badRequest('Give a reason (at least 3 characters); it goes into the moderation log.', field);
-  if (reason.length > MAX_REASON) throw AppError.badRequest(`Keep the reason under ${MAX_REASON} characters.`, field);
+  if (reason.length < 3) throw AppError.badRequest('admin.errors.reasonShort', field);
+  if (reason.length > MAX_REASON) throw AppError.badRequest('admin.errors.reasonLong', field, { max: MAX_REASON });
   return reason;
 }
 
@@ -62,17 +62,26 @@ export function formatByteAmount(bytes: bigint): { text: string; exact: boolean 
   return { text: `${bytes} B`, exact: true };
 }
 
-export function parseWholeNumber(raw: string, field: string, min: number, max: number, label: string): number {
-  if (!/^-?\d{1,9}$/.test(raw)) throw AppError.badRequest(`${label} must be a whole number.`, field);
+/** A whole number from min to max; the message stands beside the field, which names it. */
+export function parseWholeNumber(raw: string, field: string, min: number, max: number): number {
+  if (!/^-?\d{1,9}$/.test(raw)) throw AppError.badRequest('admin.errors.wholeNumber', field);
   const n = Number(raw);
-  if (n < min || n > max) throw AppError.badRequest(`${label} must be from ${min} to ${max}.`, field);
+  if (n < min || n > max) throw AppError.badRequest('admin.errors.range', field, { min, max });
   return n;
 }
 
-/** The "no such thing" text members read in their language; staff-only things keep the English. */
-const NOT_FOUND_KEYS: Record<string, string> = { member: 'users.noSuchMember', release: 'releases.notFound', comment: 'comments.errors.noSuch', conversation: 'inbox.noSuchConversation', report: 'reports.noSuch' };
+/** What an id in the URL names, and the catalog text for "there is none". */
+const NOT_FOUND = {
+  member: 'admin.notFound.member',
+  release: 'admin.notFound.release',
+  section: 'admin.notFound.section',
+  'news post': 'admin.notFound.newsPost',
+  comment: 'admin.notFound.comment',
+  report: 'admin.notFound.report',
+  conversation: 'admin.notFound.conversation',
+} as const;
 
-export function parseId(raw: string, what = 'member'): number {
-  if (!/^\d{1,9}$/.test(raw) || Number(raw) === 0) throw AppError.notFound(NOT_FOUND_KEYS[what] ?? `There is no ${what} with that number.`);
+export function parseId(raw: string, what: keyof typeof NOT_FOUND = 'member'): number {
+  if (!/^\d{1,9}$/.test(raw) || Number(raw) === 0) throw AppError.notFound(NOT_FOUND[what]);
   return Number(raw);
 }

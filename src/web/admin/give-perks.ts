@@ -18,7 +18,7 @@ export interface Gift {
 
 export async function givePerks(options: { app: FastifyInstance; actor: Actor; targetId: number; gift: Gift; reason: string }): Promise<void> {
   const { app, actor, gift, reason } = options;
-  if (gift.tokens + gift.freeleechHours + gift.doubleUploadHours === 0) throw AppError.badRequest('Give at least one token or hour.', 'perks-tokens');
+  if (gift.tokens + gift.freeleechHours + gift.doubleUploadHours === 0) throw AppError.badRequest('admin.errors.noPerks', 'perks-tokens');
   const target = await loadTarget(app, actor, options.targetId, canGivePerks);
   const now = app.clock.now();
   await app.db.sql.transaction(async (tx) => {

@@ -4,6 +4,7 @@ import { canViewModerationLog } from '../guards.js';
 import { render } from '../render.js';
 import { listLogActions, listModerationLog, LOG_PAGE_SIZE, type LogFilter } from './queries.js';
 import { requireAllowed, requireStaff } from './staff-guard.js';
+import { logActionLabel } from './labels.js';
 
 function parseFilter(raw: Record<string, string | undefined>): LogFilter {
   const clean = (v: string | undefined) => (v ?? '').trim().slice(0, 64);
@@ -30,11 +31,11 @@ async function logPage(request: FastifyRequest, reply: FastifyReply) {
   const [{ total, rows }, actions] = await Promise.all([listModerationLog(prisma, filter), listLogActions(prisma)]);
   const pages = Math.max(1, Math.ceil(total / LOG_PAGE_SIZE));
   return render(request, reply, 'pages/admin/log', {
-    title: 'Moderation log',
-    rows: rows.map((r) => ({ ...r, detailsText: r.details ? JSON.stringify(r.details) : '' })),
+    title: request.t('admin.log.title'),
+    rows: rows.map((r) => ({ ...r, actionLabel: logActionLabel(request.t, r.action), detailsText: r.details ? JSON.stringify(r.details) : '' })),
     total,
     filter,
-    actions: actions.map((a) => ({ value: a, selected: a === filter.action })),
+    actions: actions.map((a) => ({ value: a, label: logActionLabel(request.t, a), selected: a === filter.action })),
     prev: filter.page > 1 ? pageUrl(filter, filter.page - 1) : null,
     next: filter.page < pages ? pageUrl(filter, filter.page + 1) : null,
     page: filter.page,

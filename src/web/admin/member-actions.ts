@@ -23,7 +23,15 @@ interface ActionContext {
   body: FormBody;
 }
 
-type MemberAction = (ctx: ActionContext) => Promise<string>;
+/** The flash message: a catalog key and its values, said in the staff member's language. */
+export interface Said {
+  key: string;
+  params?: Record<string, unknown>;
+}
+
+type MemberAction = (ctx: ActionContext) => Promise<Said>;
+
+const said = (key: string, params?: Record<string, unknown>): Said => ({ key, params });
 
 /** Field names are prefixed with the action, so each form's errors land beside its own field. */
 const reasonOf = (action: string, body: FormBody): string => requireReason(body, `${action}-reason`);
@@ -32,68 +40,68 @@ const reasonOf = (action: string, body: FormBody): string => requireReason(body,
  * The amount typed, or null when the field still holds what the page showed: a rounded
  * "114.98 GiB" left alone must not overwrite the exact total.
  */
-function bytesField(body: FormBody, field: string, label: string): bigint | null {
+function bytesField(body: FormBody, field: string): bigint | null {
   const raw = text(body, field);
   if (raw !== '' && raw === text(body, `${field}-shown`)) return null;
   const value = parseByteAmount(raw);
-  if (value === null) throw AppError.badRequest(`${label}: enter an amount like 1073741824, 500 MiB or 1.5 GiB.`, field);
+  if (value === null) throw AppError.badRequest('admin.errors.amount', field);
   return value;
 }
 
 export const MEMBER_ACTIONS: Record<string, MemberAction> = {
   async warn({ app, actor, targetId, body }) {
     const raw = text(body, 'warn-days');
-    const days = raw === '' ? null : parseWholeNumber(raw, 'warn-days', 1, 365, 'Days');
+    const days = raw === '' ? null : parseWholeNumber(raw, 'warn-days', 1, 365);
     await warnMember({ app, actor, targetId, reason: reasonOf('warn', body), days });
-    return 'Warning sent.';
+    return said('admin.user.warn.done');
   },
   async leech({ app, actor, targetId, body }) {
     const allow = text(body, 'allow') === 'true';
     await setLeechRight({ app, actor, targetId, allow, reason: reasonOf('leech', body) });
-    return allow ? 'Download rights restored.' : 'Download rights withdrawn.';
+    return said(allow ? 'admin.user.leech.restored' : 'admin.user.leech.withdrawn');
   },
   async enabled({ app, actor, targetId, body }) {
     const enabled = text(body, 'enabled') === 'true';
     await setAccountEnabled({ app, actor, targetId, enabled, reason: reasonOf('enabled', body) });
-    return enabled ? 'Account enabled.' : 'Account disabled; their sessions ended and the tracker refuses them.';
+    return said(enabled ? 'admin.user.enabled.enabledDone' : 'admin.user.enabled.disabledDone');
   },
   async traffic({ app, actor, targetId, body }) {
-    const uploaded = bytesField(body, 'traffic-uploaded', 'Uploaded');
-    const downloaded = bytesField(body, 'traffic-downloaded', 'Downloaded');
+    const uploaded = bytesField(body, 'traffic-uploaded');
+    const downloaded = bytesField(body, 'traffic-downloaded');
     await editMemberTraffic({ app, actor, targetId, uploaded, downloaded, reason: reasonOf('traffic', body) });
-    return 'Credited traffic changed.';
+    return said('admin.user.traffic.done');
   },
   async passkey({ app, actor, targetId, body }) {
     await resetMemberPasskey({ app, actor, targetId, reason: reasonOf('passkey', body) });
-    return 'Passkey reset; the old one no longer works.';
+    return said('admin.user.passkeyReset.done');
   },
   async 'reset-link'({ app, actor, targetId, body }) {
     const link = await issueResetLink({ app, actor, targetId, reason: reasonOf('reset-link', body) });
     // Shown once (the flash message is read and cleared by the next page); the log keeps no token.
-    return `Reset link, shown only now. Pass it on privately (it works once, for a day): ${link}`;
+    return said('admin.user.resetLink.done', { link });
   },
   async 'two-factor'({ app, actor, targetId, body }) {
     await resetMemberTwoFactor({ app, actor, targetId, reason: reasonOf('two-factor', body) });
-    return 'Two-factor login turned off; the member was logged out everywhere and can log in with the password alone.';
+    return said('admin.user.twoFactorOff.done');
   },
   async role({ app, actor, targetId, body }) {
     await changeMemberRole({ app, actor, targetId, role: text(body, 'role'), reason: reasonOf('role', body) });
-    return 'Role changed.';
+    return said('admin.user.role.done');
   },
   async invites({ app, actor, targetId, body }) {
-    const count = parseWholeNumber(text(body, 'invites-count'), 'invites-count', 1, 100, 'Invites');
+    const count = parseWholeNumber(text(body, 'invites-count'), 'invites-count', 1, 100);
     await grantInvites({ app, actor, targetId, count, reason: reasonOf('invites', body) });
-    return `${count} invite${count === 1 ? '' : 's'} granted.`;
+    return said('admin.user.invites.done', { count });
   },
   async perks({ app, actor, targetId, body }) {
-    const number = (field: string, max: number, label: string) => (text(body, field) === '' ? 0 : parseWholeNumber(text(body, field), field, 0, max, label));
-    const gift = { tokens: number('perks-tokens', 100, 'Tokens'), freeleechHours: number('perks-freeleech', 744, 'Freeleech hours'), doubleUploadHours: number('perks-double', 744, 'Double upload hours') };
+    const number = (field: string, max: number) => (text(body, field) === '' ? 0 : parseWholeNumber(text(body, field), field, 0, max));
+    const gift = { tokens: number('perks-tokens', 100), freeleechHours: number('perks-freeleech', 744), doubleUploadHours: number('perks-double', 744) };
     await givePerks({ app, actor, targetId, gift, reason: reasonOf('perks', body) });
-    return 'Perks given.';
+    return said('admin.user.perks.done');
   },
   async hnr({ app, actor, targetId, body }) {
-    const releaseId = parseWholeNumber(text(body, 'hnr-release'), 'hnr-reason', 1, 999_999_999, 'Release');
+    const releaseId = parseWholeNumber(text(body, 'hnr-release'), 'hnr-reason', 1, 999_999_999);
     await clearHitAndRun({ app, actor, targetId, releaseId, reason: reasonOf('hnr', body) });
-    return 'Hit-and-run forgiven.';
+    return said('admin.user.hnr.done');
   },
 };

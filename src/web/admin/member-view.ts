@@ -1,6 +1,8 @@
 // What the staff member page shows: stats, history chart, peers, snatches, hit-and-runs, IP
 // history, warnings, the log about them, and which action forms this staff member may use.
 import type { FastifyInstance } from 'fastify';
+import { translator, type Locale } from '../../i18n/index.js';
+import { formatGiBIn } from '../../i18n/format.js';
 import { formatByteAmount } from './form.js';
 import { listModerationLog } from './queries.js';
 import {
@@ -17,15 +19,17 @@ import {
 
 const GIB = 1024 ** 3;
 
-function historyChart(traffic: Awaited<ReturnType<typeof listMemberTraffic>>): string {
+function historyChart(traffic: Awaited<ReturnType<typeof listMemberTraffic>>, locale: Locale): string {
   const days = [...traffic].reverse();
+  const t = translator(locale);
   return renderLineChart({
-    title: 'Credited totals per day',
+    title: t('charts.creditedTotals'),
+    locale,
     series: [
-      { label: 'Uploaded', points: days.map((d) => ({ x: d.day, y: Number(d.totalUploaded) / GIB })) },
-      { label: 'Downloaded', points: days.map((d) => ({ x: d.day, y: Number(d.totalDownloaded) / GIB })) },
+      { label: t('charts.uploaded'), points: days.map((d) => ({ x: d.day, y: Number(d.totalUploaded) / GIB })) },
+      { label: t('charts.downloaded'), points: days.map((d) => ({ x: d.day, y: Number(d.totalDownloaded) / GIB })) },
     ],
-    yFormat: (y) => `${y.toFixed(1)} GiB`,
+    yFormat: (y) => formatGiBIn(locale, Math.round(y * 10) / 10),
   });
 }
 
@@ -45,7 +49,7 @@ function permissions(actor: SessionUser, member: MemberDetails) {
   };
 }
 
-export async function memberView(app: FastifyInstance, actor: SessionUser, member: MemberDetails) {
+export async function memberView(app: FastifyInstance, actor: SessionUser, member: MemberDetails, locale: Locale) {
   const prisma = app.db.prisma;
   const [peers, snatches, hitAndRuns, ips, warnings, traffic, log] = await Promise.all([
     listMemberPeers(prisma, member.id),
@@ -67,7 +71,7 @@ export async function memberView(app: FastifyInstance, actor: SessionUser, membe
     ips,
     warnings,
     log: log.rows.map((r) => ({ ...r, detailsText: r.details ? JSON.stringify(r.details) : "" })),
-    chart: historyChart(traffic),
+    chart: historyChart(traffic, locale),
     showAddresses: canSeePeerAddresses(actor),
     can,
     canAny: Object.values(can).some(Boolean),

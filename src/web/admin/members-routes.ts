@@ -6,6 +6,7 @@ import { canSearchByIp } from '../guards.js';
 import { flash, render } from '../render.js';
 import type { SessionUser } from '../session.js';
 import { parseId, text, type FormBody } from './form.js';
+import { classLabel, logActionLabel, roleLabel } from './labels.js';
 import { MEMBER_ACTIONS } from './member-actions.js';
 import {
   findMember, listMembers, looksLikeIp, MEMBER_FILTERS, MEMBER_SORTS, MEMBERS_PAGE_SIZE,
@@ -15,16 +16,18 @@ import { memberView } from './member-view.js';
 import { requireStaff } from './staff-guard.js';
 
 const COLUMNS: Array<{ key: MemberSort; label: string; num?: boolean; opt?: boolean }> = [
-  { key: 'name', label: 'Member' },
-  { key: 'ratio', label: 'Ratio', num: true },
-  { key: 'required', label: 'Required', num: true },
-  { key: 'uploaded', label: 'Uploaded', num: true, opt: true },
-  { key: 'downloaded', label: 'Downloaded', num: true, opt: true },
-  { key: 'deadline', label: 'Watch deadline', opt: true },
-  { key: 'seen', label: 'Last seen', opt: true },
-  { key: 'joined', label: 'Joined', opt: true },
+  { key: 'name', label: 'admin.users.columns.name' },
+  { key: 'ratio', label: 'admin.users.columns.ratio', num: true },
+  { key: 'required', label: 'admin.users.columns.required', num: true },
+  { key: 'uploaded', label: 'admin.users.columns.uploaded', num: true, opt: true },
+  { key: 'downloaded', label: 'admin.users.columns.downloaded', num: true, opt: true },
+  { key: 'deadline', label: 'admin.users.columns.deadline', opt: true },
+  { key: 'seen', label: 'admin.users.columns.seen', opt: true },
+  { key: 'joined', label: 'admin.users.columns.joined', opt: true },
 ];
-const FILTER_LABELS: Record<MemberFilter, string> = { watch: 'On ratio watch', withdrawn: 'Leech withdrawn', disabled: 'Disabled', hnr: 'With hit-and-runs' };
+const FILTER_LABELS: Record<MemberFilter, string> = {
+  watch: 'admin.users.filters.watch', withdrawn: 'admin.users.filters.withdrawn', disabled: 'admin.users.filters.disabled', hnr: 'admin.users.filters.hnr',
+};
 
 function parseListQuery(raw: Record<string, string | undefined>, user: SessionUser): MemberListQuery {
   const sort = MEMBER_SORTS.find((s) => s === raw.sort) ?? 'joined';
@@ -54,15 +57,19 @@ async function membersTable(request: FastifyRequest, reply: FastifyReply) {
   const columns = COLUMNS.map((c) => {
     const active = c.key === query.sort;
     const order = active ? (query.order === 'asc' ? 'desc' : 'asc') : c.key === 'ratio' || c.key === 'name' || c.key === 'deadline' ? 'asc' : 'desc';
-    return { ...c, ariaSort: active ? `${query.order}ending` : 'none', arrow: active ? (query.order === 'asc' ? '▲' : '▼') : '', href: listUrl(query, { sort: c.key, order, page: '1' }) };
+    return { ...c, label: request.t(c.label), ariaSort: active ? `${query.order}ending` : 'none', arrow: active ? (query.order === 'asc' ? '▲' : '▼') : '', href: listUrl(query, { sort: c.key, order, page: '1' }) };
   });
   return render(request, reply, 'pages/admin/users', {
-    title: 'Members',
-    rows: rows.map((r) => ({ ...r, ratioLow: r.downloaded > 0n && Number(r.uploaded) / Number(r.downloaded) < r.requiredRatio })),
+    title: request.t('admin.users.title'),
+    rows: rows.map((r) => ({ ...r, roleLabel: roleLabel(request.t, r.role), ratioLow: r.downloaded > 0n && Number(r.uploaded) / Number(r.downloaded) < r.requiredRatio })),
+    caption: request.t('admin.users.caption', {
+      column: request.t(COLUMNS.find((c) => c.key === query.sort)!.label),
+      order: request.t(query.order === 'asc' ? 'admin.users.ascending' : 'admin.users.descending'),
+    }),
     columns,
     total,
     query,
-    filters: MEMBER_FILTERS.map((f) => ({ value: f, label: FILTER_LABELS[f], selected: f === query.filter })),
+    filters: MEMBER_FILTERS.map((f) => ({ value: f, label: request.t(FILTER_LABELS[f]), selected: f === query.filter })),
     ipHint: canSearchByIp(user),
     prev: query.page > 1 ? listUrl(query, { page: String(query.page - 1) }) : null,
     next: query.page < pages ? listUrl(query, { page: String(query.page + 1) }) : null,
@@ -74,12 +81,20 @@ async function membersTable(request: FastifyRequest, reply: FastifyReply) {
 async function renderMember(request: FastifyRequest, reply: FastifyReply, id: number, failed?: { action: string; field?: string; message: string; body: FormBody }) {
   const user = requireStaff(request);
   const member = await findMember(request.server.db.prisma, id);
-  if (!member) throw AppError.notFound('There is no member with that number.');
-  const view = await memberView(request.server, user, member);
+  if (!member) throw AppError.notFound('admin.notFound.member');
+  const view = await memberView(request.server, user, member, request.locale);
   const errors: Record<string, string> = {};
   if (failed) errors[failed.field ?? `${failed.action}-reason`] = failed.message;
   if (failed) reply.code(400);
-  return render(request, reply, 'pages/admin/user', { title: `Member ${member.username}`, ...view, errors, failedAction: failed?.action, values: failed?.body ?? {} });
+  return render(request, reply, 'pages/admin/user', {
+    title: request.t('admin.user.pageTitle', { username: member.username }),
+    ...view,
+    roleLabel: roleLabel(request.t, member.role),
+    classLabel: classLabel(request.t, member.userClass),
+    roles: view.roles.map((r) => ({ ...r, label: roleLabel(request.t, r.value) })),
+    log: view.log.map((r) => ({ ...r, actionLabel: logActionLabel(request.t, r.action) })),
+    errors, failedAction: failed?.action, values: failed?.body ?? {},
+  });
 }
 
 async function memberPage(request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply) {
@@ -90,11 +105,11 @@ async function memberAction(request: FastifyRequest<{ Params: { id: string; acti
   const actor = requireStaff(request);
   const targetId = parseId(request.params.id);
   const action = Object.hasOwn(MEMBER_ACTIONS, request.params.action) ? MEMBER_ACTIONS[request.params.action] : undefined;
-  if (!action) throw AppError.notFound('There is no such action.');
+  if (!action) throw AppError.notFound('admin.errors.noSuchAction');
   const body = (request.body ?? {}) as FormBody;
   try {
     const message = await action({ app: request.server, actor, targetId, body });
-    flash(reply, message);
+    flash(reply, request.t(message.key, message.params));
     return reply.redirect(`/admin/users/${targetId}`, 303);
   } catch (error) {
     // A form mistake shows the page again with the message beside the field.

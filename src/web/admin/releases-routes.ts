@@ -6,6 +6,7 @@ import { listCategories } from '../categories.js';
 import { readMediaIds } from '../api/media-ids.js';
 import { canDeleteRelease, canEditRelease, canSetFreeleech, canSetSiteFreeleech } from '../guards.js';
 import { flash, render } from '../render.js';
+import { formatDate } from '../view-helpers.js';
 import { deleteRelease } from './delete-release.js';
 import { editRelease } from './edit-release.js';
 import { list, parseId, parseWholeNumber, requireReason, text, type FormBody } from './form.js';
@@ -13,9 +14,10 @@ import { findReleaseForStaff, listReleasesForStaff, RELEASES_PAGE_SIZE } from '.
 import { FREELEECH_MODES, setReleaseFreeleech } from './set-release-freeleech.js';
 import { setSiteFreeleech } from './set-site-freeleech.js';
 import { requireAllowed, requireStaff } from './staff-guard.js';
+import { modeLabel } from './labels.js';
+import type { Translate } from '../../i18n/index.js';
 
-const MODE_LABELS: Record<string, string> = { normal: 'Normal', freeleech: 'Freeleech', neutral: 'Neutral', double_upload: 'Double upload' };
-const modes = (current?: string) => FREELEECH_MODES.map((m) => ({ value: m, label: MODE_LABELS[m], selected: m === current }));
+const modes = (t: Translate, current?: string) => FREELEECH_MODES.map((m) => ({ value: m, label: modeLabel(t, m), selected: m === current }));
 
 type Failure = { field?: string; message: string; body: FormBody };
 
@@ -32,11 +34,11 @@ async function releasesPage(request: FastifyRequest, reply: FastifyReply, failed
   const url = (p: number) => `/admin/releases?${new URLSearchParams({ ...(q ? { q } : {}), ...(deleted ? { deleted: '1' } : {}), page: String(p) })}`;
   if (failed) reply.code(400);
   return render(request, reply, 'pages/admin/releases', {
-    title: 'Releases (staff)',
+    title: request.t('admin.releases.pageTitle'),
     rows, total, q, deleted, page, pages,
     prev: page > 1 ? url(page - 1) : null,
     next: page < pages ? url(page + 1) : null,
-    modes: modes(),
+    modes: modes(request.t),
     siteFreeleechUntil: until && until.getTime() > app.clock.now() ? until : null,
     canSiteFreeleech: canSetSiteFreeleech(user),
     errors: failed ? { [failed.field ?? 'bulk-reason']: failed.message } : {},
@@ -63,17 +65,17 @@ async function bulkFreeleech(request: FastifyRequest, reply: FastifyReply) {
     const ids = list(body, 'ids').filter((id) => /^\d{1,9}$/.test(id)).map(Number);
     const reason = requireReason(body, 'bulk-reason');
     const n = await setReleaseFreeleech({ app: request.server, actor, releaseIds: ids, mode: text(body, 'mode'), reason });
-    return `Traffic rule set on ${n} release${n === 1 ? '' : 's'}.`;
+    return request.t('admin.releases.bulk.done', { count: n });
   }, (f) => releasesPage(request, reply, { ...f, field: f.field === 'ids' || f.field === 'mode' ? 'bulk-reason' : f.field }), '/admin/releases');
 }
 
 async function siteFreeleech(request: FastifyRequest, reply: FastifyReply) {
   const actor = requireStaff(request);
-  requireAllowed(canSetSiteFreeleech(actor), 'Only admins can switch the site-wide freeleech.');
+  requireAllowed(canSetSiteFreeleech(actor), 'admin.errors.adminsSiteFreeleech');
   return withForm(request, reply, async (body) => {
-    const hours = parseWholeNumber(text(body, 'site-hours'), 'site-hours', 0, 24 * 31, 'Hours');
+    const hours = parseWholeNumber(text(body, 'site-hours'), 'site-hours', 0, 24 * 31);
     const until = await setSiteFreeleech({ app: request.server, actor, hours, reason: requireReason(body, 'site-reason') });
-    return until ? `Site-wide freeleech until ${until.toISOString().slice(0, 16).replace('T', ' ')} UTC.` : 'Site-wide freeleech ended.';
+    return until ? request.t('admin.releases.site.doneUntil', { date: formatDate(until, request.locale) }) : request.t('admin.releases.site.ended');
   }, (f) => releasesPage(request, reply, f), '/admin/releases');
 }
 
@@ -81,7 +83,7 @@ async function releaseEditPage(request: FastifyRequest<{ Params: { id: string } 
   requireStaff(request);
   const prisma = request.server.db.prisma;
   const release = await findReleaseForStaff(prisma, parseId(request.params.id, 'release'));
-  if (!release) throw AppError.notFound('There is no release with that number.');
+  if (!release) throw AppError.notFound('admin.notFound.release');
   const values = failed?.body ?? {
     name: release.name, description: release.description, category: String(release.categoryId),
     imdbId: release.imdbId ?? '', tmdbId: release.tmdbId === null ? '' : String(release.tmdbId), tvdbId: release.tvdbId === null ? '' : String(release.tvdbId),
@@ -89,9 +91,9 @@ async function releaseEditPage(request: FastifyRequest<{ Params: { id: string } 
   const categories = (await listCategories(prisma)).map((c) => ({ ...c, selected: String(c.id) === String(values.category) }));
   if (failed) reply.code(400);
   return render(request, reply, 'pages/admin/release', {
-    title: `Edit ${release.name}`,
+    title: request.t('admin.release.pageTitle', { name: release.name }),
     release, categories, values,
-    modes: modes(release.freeleech),
+    modes: modes(request.t, release.freeleech),
     errors: failed ? { [failed.field ?? 'edit-reason']: failed.message } : {},
   });
 }
@@ -111,7 +113,7 @@ async function releaseEdit(request: FastifyRequest<{ Params: { id: string } }>, 
     const mode = text(body, 'mode');
     const release = await findReleaseForStaff(request.server.db.prisma, releaseId);
     if (mode && release && mode !== release.freeleech) await setReleaseFreeleech({ app: request.server, actor, releaseIds: [releaseId], mode, reason });
-    return 'Release saved.';
+    return request.t('admin.release.saved');
   }, (f) => releaseEditPage(request, reply, f), `/admin/releases/${releaseId}`);
 }
 
@@ -121,7 +123,7 @@ async function releaseDelete(request: FastifyRequest<{ Params: { id: string } }>
   const releaseId = parseId(request.params.id, 'release');
   return withForm(request, reply, async (body) => {
     await deleteRelease({ app: request.server, actor, releaseId, reason: requireReason(body, 'delete-reason') });
-    return 'Release deleted; the tracker now answers "Unregistered torrent" with your reason.';
+    return request.t('admin.release.deletedDone');
   }, (f) => releaseEditPage(request, reply, { ...f, body: {} }), '/admin/releases');
 }
 

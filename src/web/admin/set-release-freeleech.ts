@@ -11,10 +11,10 @@ export const FREELEECH_MODES: FreeleechMode[] = ['normal', 'freeleech', 'neutral
 export async function setReleaseFreeleech(options: { app: FastifyInstance; actor: Actor; releaseIds: number[]; mode: string; reason: string }): Promise<number> {
   const { app, actor, reason } = options;
   const mode = FREELEECH_MODES.find((m) => m === options.mode);
-  if (!mode) throw AppError.badRequest('Choose a traffic rule.', 'mode');
+  if (!mode) throw AppError.badRequest('admin.errors.chooseMode', 'mode');
   const ids = [...new Set(options.releaseIds)];
-  if (ids.length === 0) throw AppError.badRequest('Tick at least one release.', 'ids');
-  if (ids.length > 500) throw AppError.badRequest('At most 500 releases at a time.', 'ids');
+  if (ids.length === 0) throw AppError.badRequest('admin.errors.tickOne', 'ids');
+  if (ids.length > 500) throw AppError.badRequest('admin.errors.tooManyReleases', 'ids', { max: 500 });
   const now = new Date(app.clock.now());
   const found = await app.db.prisma.release.findMany({ where: { id: { in: ids } }, select: { id: true } });
   await app.db.prisma.$transaction(async (tx) => {

@@ -3,7 +3,7 @@
 // three numbers. Pure: no database.
 import type { RatioBand } from '../../policy/ratio-table.js';
 import { SETTINGS, type SettingKey, type SettingValues } from '../../settings.js';
-import type { Fieldset, Setting, SettingGroup } from '../../settings-kinds.js';
+import { problemOf, type Fieldset, type Problem, type Setting, type SettingGroup } from '../../settings-kinds.js';
 import { text, type FormBody } from './form.js';
 
 export const TABLE_ROWS = 12;
@@ -13,7 +13,8 @@ export type FormValues = Partial<SettingValues>;
 
 export interface ParsedSettings {
   values: FormValues | null;
-  errors: Record<string, string>;
+  /** what is wrong, by field: catalog keys with their values, said by the page */
+  errors: Record<string, Problem>;
   /** what was typed, to put back in the form */
   form: Record<string, string>;
 }
@@ -23,13 +24,13 @@ const setting = (key: SettingKey): Setting<unknown> => SETTINGS[key] as unknown 
 const FORM_KEYS = (Object.keys(SETTINGS) as SettingKey[]).filter((key) => setting(key).input !== undefined);
 const isTable = (key: SettingKey): boolean => setting(key).input?.control === 'table';
 
-function parseTable(body: FormBody, form: Record<string, string>, errors: Record<string, string>): RatioBand[] {
+function parseTable(body: FormBody, form: Record<string, string>, errors: Record<string, Problem>): RatioBand[] {
   const bands: RatioBand[] = [];
   for (let i = 0; i < TABLE_ROWS; i++) {
     const cells = ['from', 'max', 'min'].map((c) => (form[`band_${c}_${i}`] = text(body, `band_${c}_${i}`)));
     if (cells.every((c) => c === '')) continue;
     if (!cells.every((c) => NUMBER.test(c))) {
-      errors.ratioTable = `Row ${i + 1}: fill in all three numbers, or leave the row empty.`;
+      errors.ratioTable = problemOf('admin.settings.problems.tableRow', { row: i + 1 });
       continue;
     }
     bands.push({ fromGiB: Number(cells[0]), max: Number(cells[1]), min: Number(cells[2]) });
@@ -40,7 +41,7 @@ function parseTable(body: FormBody, form: Record<string, string>, errors: Record
 export function parseSettingsForm(body: FormBody | undefined): ParsedSettings {
   const input = body ?? {};
   const form: Record<string, string> = {};
-  const errors: Record<string, string> = {};
+  const errors: Record<string, Problem> = {};
   const values: Record<string, unknown> = {};
   for (const key of FORM_KEYS) {
     if (isTable(key)) {
@@ -89,12 +90,20 @@ export interface FieldView {
   error?: string;
 }
 
-/** The plain text fields of each fieldset, in the entries' order; the page lays out the rest. */
-export function textFields(form: Record<string, string>, errors: Record<string, string>): Record<Fieldset, FieldView[]> {
+/** The catalog keys of a field's label and hint: `admin.settings.fields.<setting>.label` / `.hint`. */
+export const fieldTextKeys = (): string[] =>
+  FORM_KEYS.flatMap((key) => [`admin.settings.fields.${key}.label`, ...(setting(key).input!.hint ? [`admin.settings.fields.${key}.hint`] : [])]);
+
+/**
+ * The plain text fields of each fieldset, in the entries' order, in the reader's language
+ * (`say` translates a key); the page lays out the rest. `errors` are already said.
+ */
+export function textFields(form: Record<string, string>, errors: Record<string, string>, say: (key: string) => string): Record<Fieldset, FieldView[]> {
   const fields: Record<Fieldset, FieldView[]> = { site: [], ratio: [], watch: [], hnr: [], bonus: [], economy: [], tracker: [] };
   for (const key of FORM_KEYS) {
-    const { fieldset, label, hint, control = 'text' } = setting(key).input!;
-    if (control === 'text') fields[fieldset].push({ id: key, label, hint, value: form[key] ?? '', error: errors[key] });
+    const { fieldset, hint, control = 'text' } = setting(key).input!;
+    const label = say(`admin.settings.fields.${key}.label`);
+    if (control === 'text') fields[fieldset].push({ id: key, label, hint: hint && say(`admin.settings.fields.${key}.hint`), value: form[key] ?? '', error: errors[key] });
   }
   return fields;
 }

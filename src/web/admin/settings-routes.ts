@@ -7,38 +7,41 @@ import { flash, render } from '../render.js';
 import { requireReason, type FormBody } from './form.js';
 import { LANGUAGE_NAMES, LOCALES } from '../../i18n/index.js';
 import { REGISTRATION_MODES, STAFF_TWO_FACTOR } from '../../settings.js';
+import type { Problem, SettingGroup } from '../../settings-kinds.js';
 import { saveSettings } from './save-settings.js';
 import { parseSettingsForm, settingsToForm, TABLE_ROWS, textFields } from './settings-form.js';
 import { requireAllowed, requireStaff } from './staff-guard.js';
 
-const MODE_LABELS = { open: 'Open: anyone can register', invite: 'Invite only', closed: 'Closed' };
-const STAFF_TWO_FACTOR_LABELS = { optional: 'Optional', required: 'Required: staff without it are sent to turn it on' };
+const MODE_LABELS = { open: 'admin.settings.registration.open', invite: 'admin.settings.registration.invite', closed: 'admin.settings.registration.closed' };
+const STAFF_TWO_FACTOR_LABELS = { optional: 'admin.settings.staffTwoFactor.optional', required: 'admin.settings.staffTwoFactor.required' };
+const GROUP_NAMES: Record<SettingGroup, string> = { site: 'admin.settings.groups.site', policy: 'admin.settings.groups.policy', tracker: 'admin.settings.groups.tracker' };
 
-function renderSettings(request: FastifyRequest, reply: FastifyReply, form: Record<string, string>, errors: Record<string, string>) {
+function renderSettings(request: FastifyRequest, reply: FastifyReply, form: Record<string, string>, problems: Record<string, Problem>) {
+  const errors = Object.fromEntries(Object.entries(problems).map(([field, problem]) => [field, request.t(problem.key, problem.params)]));
   const rows = Array.from({ length: TABLE_ROWS }, (_, i) => ({
     i, n: i + 1, from: form[`band_from_${i}`] ?? '', max: form[`band_max_${i}`] ?? '', min: form[`band_min_${i}`] ?? '',
   }));
-  const hasErrors = Object.keys(errors).length > 0;
+  const hasErrors = Object.keys(problems).length > 0;
   if (hasErrors) reply.code(400);
   return render(request, reply, 'pages/admin/settings', {
-    title: 'Settings',
+    title: request.t('admin.settings.title'),
     form, errors, hasErrors, rows,
-    fields: textFields(form, errors),
-    modes: REGISTRATION_MODES.map((m) => ({ value: m, label: MODE_LABELS[m], selected: m === form.registrationMode })),
+    fields: textFields(form, errors, (key) => request.t(key)),
+    modes: REGISTRATION_MODES.map((m) => ({ value: m, label: request.t(MODE_LABELS[m]), selected: m === form.registrationMode })),
     locales: LOCALES.map((l) => ({ value: l, label: LANGUAGE_NAMES[l], selected: l === form.defaultLocale })),
-    staffTwoFactor: STAFF_TWO_FACTOR.map((m) => ({ value: m, label: STAFF_TWO_FACTOR_LABELS[m], selected: m === form.staffTwoFactor })),
+    staffTwoFactor: STAFF_TWO_FACTOR.map((m) => ({ value: m, label: request.t(STAFF_TWO_FACTOR_LABELS[m]), selected: m === form.staffTwoFactor })),
   });
 }
 
 async function settingsPage(request: FastifyRequest, reply: FastifyReply) {
   const user = requireStaff(request);
-  requireAllowed(canEditSettings(user), 'Only admins can change the settings.');
+  requireAllowed(canEditSettings(user), 'admin.errors.adminsSettings');
   return renderSettings(request, reply, settingsToForm(request.server.settings.all()), {});
 }
 
 async function settingsSave(request: FastifyRequest, reply: FastifyReply) {
   const actor = requireStaff(request);
-  requireAllowed(canEditSettings(actor), 'Only admins can change the settings.');
+  requireAllowed(canEditSettings(actor), 'admin.errors.adminsSettings');
   const body = (request.body ?? {}) as FormBody;
   const parsed = parseSettingsForm(body);
   let reason = '';
@@ -46,12 +49,13 @@ async function settingsSave(request: FastifyRequest, reply: FastifyReply) {
     reason = requireReason(body, 'settings-reason');
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
-    parsed.errors['settings-reason'] = request.t(error.message, error.params);
+    parsed.errors['settings-reason'] = { key: error.message, params: error.params };
   }
   parsed.form['settings-reason'] = typeof body['settings-reason'] === 'string' ? body['settings-reason'] : '';
   if (!parsed.values || parsed.errors['settings-reason']) return renderSettings(request, reply, parsed.form, parsed.errors);
   const changed = await saveSettings({ app: request.server, actor, values: parsed.values, reason });
-  flash(reply, changed.length > 0 ? `Settings saved (${changed.join(', ')}).` : 'Nothing changed.');
+  const groups = changed.map((group) => request.t(GROUP_NAMES[group])).join(', ');
+  flash(reply, changed.length > 0 ? request.t('admin.settings.saved', { groups }) : request.t('admin.settings.nothingChanged'));
   return reply.redirect('/admin/settings', 303);
 }
 

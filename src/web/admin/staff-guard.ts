@@ -6,10 +6,10 @@ import type { SessionUser } from '../session.js';
 
 export function requireStaff(request: FastifyRequest): SessionUser {
   const user = requireUser(request);
-  if (!canViewStaffPages(user)) throw AppError.forbidden('Only staff can open this page.');
+  if (!canViewStaffPages(user)) throw AppError.forbidden('admin.errors.staffOnly');
   return user;
 }
 
-export function requireAllowed(allowed: boolean, message = 'You do not have permission to do that.'): void {
+export function requireAllowed(allowed: boolean, message = 'errors.forbidden'): void {
   if (!allowed) throw AppError.forbidden(message);
 }

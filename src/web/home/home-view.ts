@@ -54,7 +54,7 @@ export async function homeView(app: FastifyInstance, user: SessionUser, locale: 
     latest,
     counts: { members: counts.members, releases: counts.releases, uploaded24h: counts.uploaded24h, downloaded24h: counts.downloaded24h },
     live: app.tracker.stats(),
-    charts: siteCharts(stats),
+    charts: siteCharts(stats, locale),
     mine,
   };
 }

@@ -9,8 +9,11 @@ import { messageMember } from './open-ticket.js';
 import { listStaffQueue, STAFF_VIEWS, TICKETS_PAGE_SIZE, type StaffView } from './queries.js';
 import { MAX_MESSAGE, MAX_SUBJECT, parseTicketForm } from './ticket-form.js';
 import { listRowView } from './ticket-view.js';
+import { ticketKindLabel } from '../admin/labels.js';
 
-const VIEW_LABELS: Record<StaffView, string> = { unassigned: 'Unassigned', mine: 'Mine', open: 'All open', resolved: 'Resolved' };
+const VIEW_LABELS: Record<StaffView, string> = {
+  unassigned: 'admin.inbox.views.unassigned', mine: 'admin.inbox.views.mine', open: 'admin.inbox.views.open', resolved: 'admin.inbox.views.resolved',
+};
 type MemberQuery = FastifyRequest<{ Querystring: { member?: string } }>;
 
 async function queuePage(request: FastifyRequest, reply: FastifyReply) {
@@ -22,10 +25,10 @@ async function queuePage(request: FastifyRequest, reply: FastifyReply) {
   const pages = Math.max(1, Math.ceil(total / TICKETS_PAGE_SIZE));
   const url = (p: number) => `/admin/inbox?view=${view}&page=${p}`;
   return render(request, reply, 'pages/admin/inbox', {
-    title: 'Staff inbox',
-    views: STAFF_VIEWS.map((v) => ({ value: v, label: VIEW_LABELS[v], count: counts[v], current: v === view })),
-    viewLabel: VIEW_LABELS[view],
-    rows: rows.map(listRowView),
+    title: request.t('admin.inbox.title'),
+    views: STAFF_VIEWS.map((v) => ({ value: v, label: request.t(VIEW_LABELS[v]), count: counts[v], current: v === view })),
+    viewLabel: request.t(VIEW_LABELS[view]),
+    rows: rows.map((row) => ({ ...listRowView(row), kindLabel: ticketKindLabel(request.t, row.kind) })),
     total,
     prev: page > 1 ? url(page - 1) : null,
     next: page < pages ? url(page + 1) : null,
@@ -35,7 +38,7 @@ async function queuePage(request: FastifyRequest, reply: FastifyReply) {
 async function loadMember(request: MemberQuery) {
   const id = parseId(String(request.query.member ?? ''), 'member');
   const member = await request.server.db.prisma.user.findUnique({ where: { id }, select: { id: true, username: true } });
-  if (!member) throw AppError.notFound('users.noSuchMember');
+  if (!member) throw AppError.notFound('admin.notFound.member');
   return member;
 }
 
@@ -44,7 +47,7 @@ async function writePage(request: MemberQuery, reply: FastifyReply, failed?: Ret
   const member = await loadMember(request);
   if (failed) reply.code(400);
   return render(request, reply, 'pages/inbox/new', {
-    title: `Write to ${member.username}`, member,
+    title: request.t('inbox.writeTo', { username: member.username }), member,
     values: failed?.values ?? { subject: '', body: '' }, errors: failed?.errors ?? {}, limits: { subject: MAX_SUBJECT, body: MAX_MESSAGE },
   });
 }
@@ -58,7 +61,7 @@ async function write(request: MemberQuery, reply: FastifyReply) {
   const now = new Date(app.clock.now());
   const id = await app.db.prisma.$transaction((tx) =>
     messageMember(tx, { memberId: member.id, staffId: actor.id, ...parsed.values, kind: 'staff', now, reason: parsed.values.subject }));
-  flash(reply, request.t('inbox.flash.sentTo', { name: member.username }));
+  flash(reply, request.t('admin.inbox.sent', { username: member.username }));
   return reply.redirect(`/inbox/${id}`, 303);
 }
 

@@ -5,8 +5,9 @@
 // into their language where there is one, else the post as written.
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import { AppError } from '../../errors.js';
-import type { Locale } from '../../i18n/locales.js';
 import { logModeration } from '../../policy/moderation-log.js';
+import { formatPlain } from '../../i18n/format.js';
+import type { Locale, Translate } from '../../i18n/index.js';
 
 export const MAX_NEWS_TITLE = 200;
 export const MAX_NEWS_BODY = 20_000;
@@ -42,12 +43,13 @@ export interface NewsTranslation {
   locale: Locale;
 }
 
-export function newsProblems(values: NewsValues): Record<string, string> {
+/** The problems beside their fields, said by `t` in the staff member's language. */
+export function newsProblems(values: NewsValues, t: Translate, locale: Locale): Record<string, string> {
   const errors: Record<string, string> = {};
-  if (values.title.length === 0) errors.title = 'Give the post a title.';
-  else if (values.title.length > MAX_NEWS_TITLE) errors.title = `Keep the title under ${MAX_NEWS_TITLE} characters.`;
-  if (values.body.trim().length === 0) errors.body = 'Write the post.';
-  else if (values.body.length > MAX_NEWS_BODY) errors.body = `Keep the post under ${MAX_NEWS_BODY.toLocaleString('en')} characters (it has ${values.body.length.toLocaleString('en')}).`;
+  if (values.title.length === 0) errors.title = t('admin.news.errors.title');
+  else if (values.title.length > MAX_NEWS_TITLE) errors.title = t('admin.news.errors.titleLong', { max: MAX_NEWS_TITLE });
+  if (values.body.trim().length === 0) errors.body = t('admin.news.errors.body');
+  else if (values.body.length > MAX_NEWS_BODY) errors.body = t('admin.news.errors.bodyLong', { max: formatPlain(locale, MAX_NEWS_BODY), length: formatPlain(locale, values.body.length) });
   return errors;
 }
 
@@ -84,7 +86,7 @@ export async function editNews(options: Change & { id: number; values: NewsValue
   const { prisma, actorId, reason, now, id, values } = options;
   await prisma.$transaction(async (tx) => {
     const { count } = await tx.newsPost.updateMany({ where: { id }, data: { ...values, updatedAt: now } });
-    if (count === 0) throw AppError.notFound('There is no news post with that number.');
+    if (count === 0) throw AppError.notFound('admin.notFound.newsPost');
     await logModeration(tx, { actorId, action: 'news_edit', reason, details: { news: id, title: values.title }, at: now });
   });
 }
@@ -93,7 +95,7 @@ export async function deleteNews(options: Change & { id: number }): Promise<void
   const { prisma, actorId, reason, now, id } = options;
   await prisma.$transaction(async (tx) => {
     const row = await tx.newsPost.findUnique({ where: { id }, select: { title: true } });
-    if (!row) throw AppError.notFound('There is no news post with that number.');
+    if (!row) throw AppError.notFound('admin.notFound.newsPost');
     await tx.newsPost.delete({ where: { id } });
     await logModeration(tx, { actorId, action: 'news_delete', reason, details: { news: id, title: row.title }, at: now });
   });

@@ -23,7 +23,7 @@ async function newsPage(request: FastifyRequest, reply: FastifyReply, failed?: R
   if (failed && Object.keys(failed.errors).length > 0) reply.code(400);
   const titles = new Map(posts.map((p) => [p.id, p.title]));
   return render(request, reply, 'pages/admin/news', {
-    title: 'News',
+    title: request.t('admin.news.title'),
     posts: posts.map((p) => ({
       ...p, key: String(p.id), ...formFor(String(p.id), { title: p.title, body: p.body, reason: '' }),
       translation: p.translationOfId === null ? null : { language: isLocale(p.locale) ? LANGUAGE_NAMES[p.locale] : p.locale, of: titles.get(p.translationOfId) ?? `#${p.translationOfId}` },
@@ -46,10 +46,9 @@ function readTranslation(request: FastifyRequest, form: Record<string, string>, 
 }
 
 /** The form's values and problems; null values when it is a preview or has problems. */
-function readNewsForm(request: FastifyRequest, key: string): { values: NewsValues | null; translation: NewsTranslation | null; reason: string; rejected: Rejected | null } {
-  const body = request.body as FormBody;
+function readNewsForm(request: FastifyRequest, body: FormBody, key: string): { values: NewsValues | null; translation: NewsTranslation | null; reason: string; rejected: Rejected | null } {
   const form = { title: text(body, 'title'), body: rawText(body, 'body'), reason: text(body, 'reason'), ...(key === 'new' ? { translationOf: text(body, 'translationOf'), locale: text(body, 'locale') } : {}) };
-  const errors = newsProblems(form);
+  const errors = newsProblems(form, request.t, request.locale);
   const translation = key === 'new' ? readTranslation(request, form as Record<string, string>, errors) : null;
   if (text(body, 'preview') === 'yes') return { values: null, translation, reason: '', rejected: { key, values: form, errors, preview: errors.body ? undefined : renderMarkdown(form.body) } };
   let reason = '';
@@ -57,7 +56,7 @@ function readNewsForm(request: FastifyRequest, key: string): { values: NewsValue
     reason = requireReason(body, 'reason');
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
-    errors.reason = error.message;
+    errors.reason = request.t(error.message, error.params);
   }
   if (Object.keys(errors).length > 0) return { values: null, translation, reason, rejected: { key, values: form, errors } };
   return { values: { title: form.title, body: form.body }, translation, reason, rejected: null };
@@ -65,7 +64,7 @@ function readNewsForm(request: FastifyRequest, key: string): { values: NewsValue
 
 async function add(request: FastifyRequest, reply: FastifyReply) {
   const actor = requireStaff(request);
-  const form = readNewsForm(request, 'new');
+  const form = readNewsForm(request, request.body as FormBody, 'new');
   if (form.rejected || !form.values) return newsPage(request, reply, form.rejected ?? undefined);
   const app = request.server;
   try {
@@ -76,18 +75,18 @@ async function add(request: FastifyRequest, reply: FastifyReply) {
     const values = { title: form.values.title, body: form.values.body, reason: form.reason, translationOf: String(form.translation?.of ?? ''), locale: form.translation?.locale ?? '' };
     return newsPage(request, reply, { key: 'new', values, errors: { [error.field]: request.t(error.message, error.params) } });
   }
-  flash(reply, `Posted “${form.values.title}”: it is on the home page.`);
+  flash(reply, request.t('admin.news.posted', { title: form.values.title }));
   return reply.redirect('/admin/news', 303);
 }
 
 async function edit(request: IdRequest, reply: FastifyReply) {
   const actor = requireStaff(request);
   const id = parseId(request.params.id, 'news post');
-  const form = readNewsForm(request, String(id));
+  const form = readNewsForm(request, request.body as FormBody, String(id));
   if (form.rejected || !form.values) return newsPage(request, reply, form.rejected ?? undefined);
   const app = request.server;
   await editNews({ prisma: app.db.prisma, actorId: actor.id, reason: form.reason, id, values: form.values, now: new Date(app.clock.now()) });
-  flash(reply, 'News post saved.');
+  flash(reply, request.t('admin.news.saved'));
   return reply.redirect(`/admin/news#news-${id}`, 303);
 }
 
@@ -99,10 +98,10 @@ async function remove(request: IdRequest, reply: FastifyReply) {
     reason = requireReason(request.body as FormBody, 'delete-reason');
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
-    return newsPage(request, reply, { key: String(id), values: {}, errors: { 'delete-reason': error.message } });
+    return newsPage(request, reply, { key: String(id), values: {}, errors: { 'delete-reason': request.t(error.message, error.params) } });
   }
   await deleteNews({ prisma: request.server.db.prisma, actorId: actor.id, reason, id, now: new Date(request.server.clock.now()) });
-  flash(reply, 'News post deleted.');
+  flash(reply, request.t('admin.news.deleted'));
   return reply.redirect('/admin/news', 303);
 }
 

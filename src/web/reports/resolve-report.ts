@@ -18,7 +18,7 @@ const logTarget = (report: ReportDetails) => ({ releaseId: report.releaseId, tar
 
 export async function claimReport(options: StaffChange & { claim: boolean }): Promise<void> {
   const { prisma, actorId, report, now, claim } = options;
-  if (report.status === 'resolved') throw AppError.conflict('That report is already resolved.');
+  if (report.status === 'resolved') throw AppError.conflict('admin.report.alreadyResolved');
   await prisma.$transaction(async (tx) => {
     await tx.report.update({ where: { id: report.id }, data: claim ? { status: 'claimed', claimedById: actorId } : { status: 'open', claimedById: null } });
     await logModeration(tx, { actorId, ...logTarget(report), action: claim ? 'report_claim' : 'report_unclaim', reason: '', details: { report: report.id }, at: now });
@@ -35,14 +35,14 @@ function messageOf(report: ReportDetails, outcome: string, action: { action: str
 
 export async function resolveReport(options: StaffChange & { outcome: string; actionLogId: number | null }): Promise<void> {
   const { prisma, actorId, report, now, outcome, actionLogId } = options;
-  if (report.status === 'resolved') throw AppError.conflict('That report is already resolved.');
+  if (report.status === 'resolved') throw AppError.conflict('admin.report.alreadyResolved');
   const action = actionLogId === null ? null
     : await prisma.moderationLog.findFirst({ where: { id: actionLogId, ...targetLogWhere(report) }, select: { id: true, action: true } });
-  if (actionLogId !== null && !action) throw AppError.badRequest('Choose an action taken on this report’s release or member.', 'action');
+  if (actionLogId !== null && !action) throw AppError.badRequest('admin.report.actionNotHere', 'action');
   await prisma.$transaction(async (tx) => {
     // only one staff member resolves it, even if two press the button at once
     const { count } = await tx.report.updateMany({ where: { id: report.id, status: { not: 'resolved' } }, data: { status: 'resolved', outcome, actionLogId, resolvedAt: now, claimedById: report.claimedById ?? actorId } });
-    if (count === 0) throw AppError.conflict('That report is already resolved.');
+    if (count === 0) throw AppError.conflict('admin.report.alreadyResolved');
     await logModeration(tx, { actorId, ...logTarget(report), action: 'report_resolve', reason: outcome, details: { report: report.id, action: action?.action ?? null }, at: now });
     if (report.reporterId !== null) {
       await messageMember(tx, { memberId: report.reporterId, staffId: actorId, subject: subjectOf(report), body: messageOf(report, outcome, action), kind: 'report', now });

@@ -6,11 +6,13 @@ import { AppError } from '../../errors.js';
 import { parseId, text, type FormBody } from '../admin/form.js';
 import { requireStaff } from '../admin/staff-guard.js';
 import { rawText } from '../inbox/ticket-form.js';
+import { formatNumber } from '../view-helpers.js';
 import { flash, render } from '../render.js';
+import { logActionLabel, reportKindLabel, reportStatusLabel } from '../admin/labels.js';
 import { findReport, listReports, listSiblingReports, listTargetActions, REPORT_VIEWS, REPORTS_PAGE_SIZE, type ReportDetails, type ReportView } from './queries.js';
 import { claimReport, resolveReport } from './resolve-report.js';
 
-const VIEW_LABELS: Record<ReportView, string> = { open: 'Open', mine: 'Claimed by me', resolved: 'Resolved' };
+const VIEW_LABELS: Record<ReportView, string> = { open: 'admin.reports.views.open', mine: 'admin.reports.views.mine', resolved: 'admin.reports.views.resolved' };
 const MAX_OUTCOME = 2000;
 type IdRequest = FastifyRequest<{ Params: { id: string } }>;
 
@@ -23,10 +25,11 @@ async function queuePage(request: FastifyRequest, reply: FastifyReply) {
   const pages = Math.max(1, Math.ceil(total / REPORTS_PAGE_SIZE));
   const url = (p: number) => `/admin/reports?view=${view}&page=${p}`;
   return render(request, reply, 'pages/admin/reports', {
-    title: 'Reports',
-    views: REPORT_VIEWS.map((v) => ({ value: v, label: VIEW_LABELS[v], count: counts[v], current: v === view })),
-    viewLabel: VIEW_LABELS[view],
-    rows, total,
+    title: request.t('admin.reports.title'),
+    views: REPORT_VIEWS.map((v) => ({ value: v, label: request.t(VIEW_LABELS[v]), count: counts[v], current: v === view })),
+    viewLabel: request.t(VIEW_LABELS[view]),
+    rows: rows.map((r) => ({ ...r, kindLabel: reportKindLabel(request.t, r.kind), statusLabel: reportStatusLabel(request.t, r.status) })),
+    total,
     prev: page > 1 ? url(page - 1) : null,
     next: page < pages ? url(page + 1) : null,
   });
@@ -34,7 +37,7 @@ async function queuePage(request: FastifyRequest, reply: FastifyReply) {
 
 async function loadReport(request: IdRequest): Promise<ReportDetails> {
   const report = await findReport(request.server.db.prisma, parseId(request.params.id, 'report'));
-  if (!report) throw AppError.notFound('There is no report with that number.');
+  if (!report) throw AppError.notFound('admin.notFound.report');
   return report;
 }
 
@@ -46,11 +49,14 @@ async function reportPage(request: IdRequest, reply: FastifyReply, failed?: { va
   if (failed) reply.code(failed.status);
   const chosen = failed?.values.action ?? '';
   return render(request, reply, 'pages/admin/report', {
-    title: `Report #${report.id}`,
+    title: request.t('admin.report.title', { id: report.id }),
     report,
+    kindLabel: reportKindLabel(request.t, report.kind),
+    statusLabel: reportStatusLabel(request.t, report.status),
+    actionLabel: report.action ? logActionLabel(request.t, report.action.action) : '',
     open: report.status !== 'resolved',
-    actions: actions.map((a) => ({ ...a, selected: String(a.id) === chosen })),
-    siblings,
+    actions: actions.map((a) => ({ ...a, actionLabel: logActionLabel(request.t, a.action), selected: String(a.id) === chosen })),
+    siblings: siblings.map((s) => ({ ...s, kindLabel: reportKindLabel(request.t, s.kind) })),
     values: failed?.values ?? { outcome: '' },
     errors: failed?.errors ?? {},
     maxOutcome: MAX_OUTCOME,
@@ -61,7 +67,7 @@ const claim = (claimIt: boolean) => async (request: IdRequest, reply: FastifyRep
   const actor = requireStaff(request);
   const report = await loadReport(request);
   await claimReport({ prisma: request.server.db.prisma, actorId: actor.id, report, claim: claimIt, now: new Date(request.server.clock.now()) });
-  flash(reply, claimIt ? 'Claimed: the report is yours.' : 'Released back to the open queue.');
+  flash(reply, request.t(claimIt ? 'admin.report.claimed' : 'admin.report.unclaimed'));
   return reply.redirect(`/admin/reports/${report.id}`, 303);
 };
 
@@ -71,17 +77,17 @@ async function resolve(request: IdRequest, reply: FastifyReply) {
   const body = request.body as FormBody;
   const values = { outcome: rawText(body, 'outcome').trim(), action: text(body, 'action') };
   const errors: Record<string, string> = {};
-  if (values.outcome.length < 3) errors.outcome = 'Write the outcome (at least 3 characters): the reporter reads it.';
-  else if (values.outcome.length > MAX_OUTCOME) errors.outcome = `Keep the outcome under ${MAX_OUTCOME.toLocaleString('en')} characters.`;
-  if (values.action !== '' && !/^\d{1,9}$/.test(values.action)) errors.action = 'Choose an action from the list.';
+  if (values.outcome.length < 3) errors.outcome = request.t('admin.report.outcomeShort');
+  else if (values.outcome.length > MAX_OUTCOME) errors.outcome = request.t('admin.report.outcomeLong', { max: formatNumber(MAX_OUTCOME, request.locale) });
+  if (values.action !== '' && !/^\d{1,9}$/.test(values.action)) errors.action = request.t('admin.report.chooseAction');
   if (Object.keys(errors).length > 0) return reportPage(request, reply, { values, errors, status: 400 });
   try {
     await resolveReport({ prisma: request.server.db.prisma, actorId: actor.id, report, outcome: values.outcome, actionLogId: values.action ? Number(values.action) : null, now: new Date(request.server.clock.now()) });
   } catch (error) {
-    if (error instanceof AppError && error.statusCode < 500 && error.field) return reportPage(request, reply, { values, errors: { [error.field]: error.message }, status: error.statusCode });
+    if (error instanceof AppError && error.statusCode < 500 && error.field) return reportPage(request, reply, { values, errors: { [error.field]: request.t(error.message, error.params) }, status: error.statusCode });
     throw error;
   }
-  flash(reply, report.reporter ? `Resolved; ${report.reporter.username} was told the outcome in their inbox.` : 'Resolved.');
+  flash(reply, report.reporter ? request.t('admin.report.resolvedTold', { username: report.reporter.username }) : request.t('admin.report.resolvedDone'));
   return reply.redirect('/admin/reports', 303);
 }
 

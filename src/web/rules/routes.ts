@@ -38,10 +38,14 @@ interface Rejected {
   preview?: string;
 }
 
+/** A section's page as the editor names it, and as the "added to the …" message does. */
+const PAGE_LABELS: Record<string, string> = { rules: 'admin.rules.pages.rules', faq: 'admin.rules.pages.faq', guide: 'admin.rules.pages.guide' };
+const ADDED_TO: Record<string, string> = { rules: 'admin.rules.addedTo.rules', faq: 'admin.rules.addedTo.faq', guide: 'admin.rules.addedTo.guide' };
+
 /** The editor: a form per section, and one to add a section; `failed` puts a rejected form back. */
 async function editorPage(request: FastifyRequest, reply: FastifyReply, failed?: Rejected) {
   const user = requireStaff(request);
-  requireAllowed(canEditRules(user), 'Only admins can edit the rules and the FAQ.');
+  requireAllowed(canEditRules(user), 'admin.errors.adminsRules');
   const sections = await listSections(request.server.db.prisma);
   const formFor = (key: string, fallback: Record<string, string>) =>
     failed?.key === key
@@ -49,15 +53,15 @@ async function editorPage(request: FastifyRequest, reply: FastifyReply, failed?:
       : { values: fallback, errors: {}, failed: false };
   const titles = new Map(sections.map((s) => [s.id, s.title]));
   const forms = sections.map((s) => ({
-    id: s.id, key: String(s.id), title: s.title, page: s.page,
+    id: s.id, key: String(s.id), title: s.title, page: s.page, pageLabel: request.t(PAGE_LABELS[s.page]),
     translation: s.translationOfId === null ? null : { language: isLocale(s.locale) ? LANGUAGE_NAMES[s.locale] : s.locale, of: titles.get(s.translationOfId) },
     ...formFor(String(s.id), { page: s.page, title: s.title, body: s.body, position: String(s.position), reason: '' }),
   }));
-  const originals = sections.filter((s) => s.translationOfId === null).map((s) => ({ id: s.id, title: s.title, page: s.page }));
+  const originals = sections.filter((s) => s.translationOfId === null).map((s) => ({ id: s.id, title: s.title, page: s.page, pageLabel: request.t(PAGE_LABELS[s.page]) }));
   const languages = LOCALES.map((code) => ({ code, name: LANGUAGE_NAMES[code] }));
   if (failed && Object.keys(failed.errors).length > 0) reply.code(400);
   return render(request, reply, 'pages/admin/rules', {
-    title: 'Rules and FAQ',
+    title: request.t('admin.rules.title'),
     forms,
     added: formFor('new', { page: 'rules', title: '', body: '', position: '0', reason: '', locale: '', translationOf: '' }),
     originals,
@@ -76,8 +80,8 @@ function previewOf(body: FormBody | undefined, key: string, parsed: ParsedSectio
 
 async function addSection(request: FastifyRequest, reply: FastifyReply) {
   const actor = requireStaff(request);
-  requireAllowed(canEditRules(actor), 'Only admins can edit the rules and the FAQ.');
-  const parsed = parseSectionForm(request.body as FormBody);
+  requireAllowed(canEditRules(actor), 'admin.errors.adminsRules');
+  const parsed = parseSectionForm(request.body as FormBody, request.t, request.locale);
   const preview = previewOf(request.body as FormBody, 'new', parsed);
   if (preview) return editorPage(request, reply, preview);
   if (!parsed.values) return editorPage(request, reply, { key: 'new', form: parsed.form, errors: parsed.errors });
@@ -89,26 +93,26 @@ async function addSection(request: FastifyRequest, reply: FastifyReply) {
     if (!(error instanceof AppError) || error.statusCode >= 500 || !error.field) throw error;
     return editorPage(request, reply, { key: 'new', form: parsed.form, errors: { [error.field]: request.t(error.message, error.params) } });
   }
-  flash(reply, `Section “${parsed.values.title}” added to the ${parsed.values.page === 'rules' ? 'rules' : 'FAQ'}.`);
+  flash(reply, request.t('admin.rules.added', { title: parsed.values.title, page: request.t(ADDED_TO[parsed.values.page]) }));
   return reply.redirect(`/admin/rules#section-${id}`, 303);
 }
 
 async function editSection(request: IdRequest, reply: FastifyReply) {
   const actor = requireStaff(request);
-  requireAllowed(canEditRules(actor), 'Only admins can edit the rules and the FAQ.');
+  requireAllowed(canEditRules(actor), 'admin.errors.adminsRules');
   const id = parseId(request.params.id, 'section');
-  const parsed = parseSectionForm(request.body as FormBody);
+  const parsed = parseSectionForm(request.body as FormBody, request.t, request.locale);
   const preview = previewOf(request.body as FormBody, String(id), parsed);
   if (preview) return editorPage(request, reply, preview);
   if (!parsed.values) return editorPage(request, reply, { key: String(id), form: parsed.form, errors: parsed.errors });
   await updateSection({ app: request.server, actorId: actor.id, reason: parsed.reason, id, values: parsed.values });
-  flash(reply, `Section “${parsed.values.title}” saved.`);
+  flash(reply, request.t('admin.rules.saved', { title: parsed.values.title }));
   return reply.redirect(`/admin/rules#section-${id}`, 303);
 }
 
 async function removeSection(request: IdRequest, reply: FastifyReply) {
   const actor = requireStaff(request);
-  requireAllowed(canEditRules(actor), 'Only admins can edit the rules and the FAQ.');
+  requireAllowed(canEditRules(actor), 'admin.errors.adminsRules');
   const id = parseId(request.params.id, 'section');
   let reason: string;
   try {
@@ -118,7 +122,7 @@ async function removeSection(request: IdRequest, reply: FastifyReply) {
     return editorPage(request, reply, { key: String(id), errors: { 'delete-reason': request.t(error.message, error.params) } });
   }
   await deleteSection({ app: request.server, actorId: actor.id, reason, id });
-  flash(reply, 'Section deleted.');
+  flash(reply, request.t('admin.rules.deleted'));
   return reply.redirect('/admin/rules', 303);
 }
 

@@ -19,9 +19,9 @@ async function rowOf(tx: Tx, values: SectionValues) {
   const { translation, ...own } = values;
   if (!translation) return { ...own, locale: null, translationOfId: null };
   const original = await tx.rulesSection.findFirst({ where: { id: translation.of, translationOfId: null }, select: { page: true, position: true } });
-  if (!original) throw AppError.badRequest('There is no such section to translate.', 'translationOf');
+  if (!original) throw AppError.badRequest('admin.rules.errors.noOriginal', 'translationOf');
   const taken = await tx.rulesSection.count({ where: { translationOfId: translation.of, locale: translation.locale } });
-  if (taken > 0) throw AppError.conflict('That section already has a translation into this language: edit it instead.', 'locale');
+  if (taken > 0) throw AppError.conflict('admin.rules.errors.taken', 'locale');
   return { ...own, ...original, locale: translation.locale, translationOfId: translation.of };
 }
 
@@ -38,7 +38,7 @@ export async function updateSection(options: Change & { id: number; values: Sect
   const { app, actorId, reason, id, values } = options;
   await app.db.prisma.$transaction(async (tx) => {
     const row = await tx.rulesSection.findUnique({ where: { id }, select: { translationOfId: true } });
-    if (!row) throw AppError.notFound('There is no such section.');
+    if (!row) throw AppError.notFound('admin.notFound.section');
     // a translation keeps its language and follows its section's page and position
     const { translation: _t, ...own } = values;
     const data = row.translationOfId === null ? own : { title: values.title, body: values.body };
@@ -53,7 +53,7 @@ export async function deleteSection(options: Change & { id: number }): Promise<v
   const { app, actorId, reason, id } = options;
   await app.db.prisma.$transaction(async (tx) => {
     const row = await tx.rulesSection.findUnique({ where: { id }, select: { page: true, title: true } });
-    if (!row) throw AppError.notFound('There is no such section.');
+    if (!row) throw AppError.notFound('admin.notFound.section');
     await tx.rulesSection.delete({ where: { id } });
     await logModeration(tx, { actorId, action: 'rules_section_delete', reason, details: { section: id, page: row.page, title: row.title } });
   });

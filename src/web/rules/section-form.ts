@@ -4,6 +4,8 @@
 import { requireReason, text, type FormBody } from '../admin/form.js';
 import { AppError } from '../../errors.js';
 import { isLocale, type Locale } from '../../i18n/locales.js';
+import type { Translate } from '../../i18n/index.js';
+import { formatNumber } from '../view-helpers.js';
 import { SECTION_PAGES, type SectionPage } from './section-queries.js';
 
 export const MAX_TITLE = 200;
@@ -31,32 +33,34 @@ export interface ParsedSection {
 /** Line endings as the browser sent them would count twice against the limit. */
 const rawText = (body: FormBody, name: string): string => (typeof body[name] === 'string' ? (body[name] as string).replace(/\r\n/g, '\n') : '');
 
-function problems(form: Record<string, string>): Record<string, string> {
+/** The problems beside their fields, said by `t` in the staff member's language. */
+function problems(form: Record<string, string>, t: Translate, locale: Locale): Record<string, string> {
   const errors: Record<string, string> = {};
-  if (!SECTION_PAGES.includes(form.page as SectionPage)) errors.page = 'Choose the rules page, the FAQ or the guide.';
-  if (form.translationOf !== '' && !/^\d{1,9}$/.test(form.translationOf)) errors.translationOf = 'Choose a section from the list.';
-  else if (form.translationOf !== '' && !isLocale(form.locale)) errors.locale = 'Choose the language of the translation.';
-  if (form.title.length === 0) errors.title = 'Give the section a title (for the FAQ: the question).';
-  else if (form.title.length > MAX_TITLE) errors.title = `Keep the title under ${MAX_TITLE} characters.`;
-  if (form.body.trim().length === 0) errors.body = 'Write the text of the section.';
-  else if (form.body.length > MAX_BODY) errors.body = `Keep the text under ${MAX_BODY.toLocaleString('en')} characters (it has ${form.body.length.toLocaleString('en')}).`;
-  if (!/^\d{1,4}$/.test(form.position) || Number(form.position) > MAX_POSITION) errors.position = `Enter a whole number from 0 to ${MAX_POSITION}.`;
+  const n = (value: number) => formatNumber(value, locale);
+  if (!SECTION_PAGES.includes(form.page as SectionPage)) errors.page = t('admin.rules.errors.page');
+  if (form.translationOf !== '' && !/^\d{1,9}$/.test(form.translationOf)) errors.translationOf = t('admin.rules.errors.translationOf');
+  else if (form.translationOf !== '' && !isLocale(form.locale)) errors.locale = t('admin.rules.errors.locale');
+  if (form.title.length === 0) errors.title = t('admin.rules.errors.title');
+  else if (form.title.length > MAX_TITLE) errors.title = t('admin.rules.errors.titleLong', { max: MAX_TITLE });
+  if (form.body.trim().length === 0) errors.body = t('admin.rules.errors.body');
+  else if (form.body.length > MAX_BODY) errors.body = t('admin.rules.errors.bodyLong', { max: n(MAX_BODY), length: n(form.body.length) });
+  if (!/^\d{1,4}$/.test(form.position) || Number(form.position) > MAX_POSITION) errors.position = t('admin.rules.errors.position', { max: MAX_POSITION });
   return errors;
 }
 
-export function parseSectionForm(body: FormBody | undefined): ParsedSection {
+export function parseSectionForm(body: FormBody | undefined, t: Translate, locale: Locale): ParsedSection {
   const input = body ?? {};
   const form = {
     page: text(input, 'page'), title: text(input, 'title'), body: rawText(input, 'body'), position: text(input, 'position') || '0', reason: text(input, 'reason'),
     locale: text(input, 'locale'), translationOf: text(input, 'translationOf'),
   };
-  const errors = problems(form);
+  const errors = problems(form, t, locale);
   let reason = '';
   try {
     reason = requireReason(input, 'reason');
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
-    errors.reason = error.message;
+    errors.reason = t(error.message, error.params);
   }
   const valid = Object.keys(errors).length === 0;
   const translation = form.translationOf === '' ? null : { locale: form.locale as Locale, of: Number(form.translationOf) };

@@ -14,7 +14,7 @@ export async function resetMemberTwoFactor(options: { app: FastifyInstance; acto
   const { app, actor, reason } = options;
   const target = await loadTarget(app, actor, options.targetId, canResetTwoFactorOf);
   const account = await findTwoFactor(app.db.prisma, target.id);
-  if (!account?.totpEnabledAt && !account?.totpPendingSecret) throw AppError.conflict('twoFactor.errors.nothingToReset');
+  if (!account?.totpEnabledAt && !account?.totpPendingSecret) throw AppError.conflict('admin.errors.noTwoFactor');
   const now = app.clock.now();
   await app.db.prisma.$transaction(async (tx) => {
     await clearTwoFactor(tx, target.id);
