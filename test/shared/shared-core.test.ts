@@ -1,7 +1,8 @@
 // The seam (src/tracker/core/shared-core.ts): the engine's checklist from the catalog in memory,
 // then the peer work in a peer store several processes share (src/shared/redis-peer-store.ts on
-// the shared Redis, under a prefix of its own). The transports await the core only when it
-// answers with a promise; refusals read the same, in the member's language, in both modes.
+// the shared Redis, under a prefix of its own, and on a 3-node Redis Cluster started here). The
+// transports await the core only when it answers with a promise; refusals read the same, in the
+// member's language, in both modes.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { FakeClock } from '../../src/clock.js';
@@ -15,7 +16,7 @@ import { createPacketHandler } from '../../src/tracker/udp/packet.js';
 import { reasonTable } from '../../src/tracker/reason-texts.js';
 import { RedisPeerStore } from '../../src/shared/redis-peer-store.js';
 import type { RedisClient } from '../../src/shared/redis-connect.js';
-import { connectRedis, deleteKeys, redisAvailable, SINGLE_REDIS_URL, uniquePrefix } from '../helpers/redis.js';
+import { connectRedis, deleteKeys, redisAvailable, SINGLE_REDIS_URL, startRedisCluster, uniquePrefix, type RedisCluster } from '../helpers/redis.js';
 import { drain, hash, makeEngine, MIN, PASSKEY_A, PASSKEY_B, PASSKEY_C, peerId, req, traffic } from '../tracker/fixtures/core.js';
 import { announcePacket, connectPacket, errorText, passkeyOption, scrapePacket } from '../tracker/udp-client.js';
 
@@ -24,10 +25,10 @@ const SECRET = 't'.repeat(64);
 type Dict = Record<string, unknown>;
 
 /** One tracker process: its own catalog, clock and Redis connection, the swarms shared. */
-function processOf(prefix: string, clock: FakeClock): { core: SharedTrackerCore; redis: RedisClient; catalog: Catalog } {
+function processOf(url: string, prefix: string, clock: FakeClock): { core: SharedTrackerCore; redis: RedisClient; catalog: Catalog } {
   const { catalog, policy } = makeEngine();
   catalog.setUser({ id: 4, passkey: 'd'.repeat(32), enabled: true, canLeech: false, locale: 'ru' });
-  const redis = connectRedis(SINGLE_REDIS_URL);
+  const redis = connectRedis(url);
   const store = new RedisPeerStore(redis, { prefix, shards: 4 });
   const core = new SharedTrackerCore({ catalog, clock, policy, store, reasons: reasonTable() });
   return { core, redis, catalog };
@@ -39,21 +40,25 @@ const addresses = (compact: Buffer): string[] => {
   return out.sort();
 };
 
-describe('the tracker core over a shared peer store', { skip: available ? false : 'no Redis on this machine' }, () => {
+for (const topology of ['single Redis', 'Redis Cluster'] as const) describe(`the tracker core over a shared peer store on a ${topology}`, { skip: available ? false : 'no Redis on this machine' }, () => {
   const prefix = uniquePrefix();
   const clock = new FakeClock();
+  let cluster: RedisCluster | null = null;
   let a: ReturnType<typeof processOf>;
   let b: ReturnType<typeof processOf>;
 
-  before(() => {
-    a = processOf(prefix, clock);
-    b = processOf(prefix, clock);
+  before(async () => {
+    if (topology === 'Redis Cluster') cluster = await startRedisCluster();
+    const url = cluster?.url ?? SINGLE_REDIS_URL;
+    a = processOf(url, prefix, clock);
+    b = processOf(url, prefix, clock);
   });
 
   after(async () => {
     await deleteKeys(a.redis, prefix);
     a.redis.disconnect();
     b.redis.disconnect();
+    await cluster?.stop();
   });
 
   it('returns a peer announced through one process to a leecher announcing to another', async () => {
