@@ -80,12 +80,16 @@ export function createSharedTrackerService(options: TrackerServiceOptions & { re
       stopTimers = startSharedTimers({ store, drainer, sql: db.sql, clock, log, policy, drainEveryMs: config.flushIntervalMs, retentionMs, onDrain: noteDrain });
     },
     async stop() {
-      await stopTimers();
-      // what this process's clients announced last: drained now when the database answers in
-      // time, else by any process later (the entries stay in Redis)
+      // the drain under way ends, then one more pass credits what this process's clients
+      // announced last; past the deadline (a database or Redis away) the entries stay in
+      // Redis for another process or the next start
       let timer: NodeJS.Timeout | undefined;
       const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, STOP_FLUSH_MS)));
-      await Promise.race([drainer.drainOnce().catch((err: unknown) => log.warn({ err }, 'last stream drain failed; another process or the next start drains it')), deadline]);
+      const last = (async () => {
+        await stopTimers();
+        await drainer.drainOnce().catch((err: unknown) => log.warn({ err }, 'last stream drain failed; another process or the next start drains it'));
+      })();
+      await Promise.race([last, deadline]);
       clearTimeout(timer);
     },
     flush: () => drainNow(),
