@@ -1,6 +1,7 @@
 // Three tracker processes (real `src/server.ts` children, WORKERS=1 each) on one Redis and one
 // PostgreSQL database, as behind a load balancer (docs/scaling.md): clients announce to any of
-// them. A peer added through one is returned by another; a passkey reset made in the database
+// them. A peer added through one is returned by another; a UDP connection id given by one
+// validates at another; a passkey reset made in the database
 // and announced with CATALOG_NOTIFY reaches all three; one process is killed with SIGKILL
 // mid-load, and the books then hold exactly what the clients' answered announces say: 0 bytes
 // lost, 0 doubled. PGlite is one process's database: PostgreSQL only.
@@ -12,6 +13,7 @@ import { killServerProcesses } from '../helpers/process.js';
 import { openTestDatabase, usingPostgres, type TestDatabase } from '../helpers/db.js';
 import { connectRedis, deleteKeys, redisAvailable, SINGLE_REDIS_URL, uniquePrefix } from '../helpers/redis.js';
 import { seedRelease, seedUser, userTotals, type SeededRelease, type SeededUser } from '../tracker/fixtures/seed.js';
+import { announcePacket, errorText, passkeyOption, UdpTestClient } from '../tracker/udp-client.js';
 import { announceTo, failureOf, peerPorts, siteEnv, startTracker, type Announce } from './fixtures/fleet.js';
 
 const available = usingPostgres() && (await redisAvailable());
@@ -77,6 +79,20 @@ describe('three tracker processes sharing Redis and PostgreSQL', { skip, timeout
     assert.deepEqual(peerPorts(third), [leecher.port, seeder.port].sort((x, y) => x - y));
     assert.deepEqual([third?.complete, third?.incomplete], [1, 2]);
     for (const c of [seeder, leecher, { ...client(users[2], 0) }]) await announceTo(PORTS[0], { ...c, event: 'stopped' });
+  });
+
+  it('accepts a UDP connection id one process gave at another (TRACKER_SECRET keys them)', async () => {
+    const first = await UdpTestClient.open({ host: '127.0.0.1', port: UDP_PORTS[0] });
+    const second = await UdpTestClient.open({ host: '127.0.0.1', port: UDP_PORTS[1] });
+    try {
+      const connectionId = await first.connect();
+      const reply = await second.request(announcePacket({ connectionId, infoHash: release.v1!, event: 3, options: passkeyOption(users[0].passkey) }), 10_000);
+      assert.equal(errorText(reply), null);
+      assert.equal(reply?.readUInt32BE(0), 1, 'an announce reply');
+    } finally {
+      await first.close();
+      await second.close();
+    }
   });
 
   it('sees a passkey reset in every process', async () => {
