@@ -12,6 +12,8 @@ import { Settings, trackerPolicyOf, type SettingValues } from './settings.js';
 import { logSerializers } from './log-redact.js';
 import { createTrackerService, type TrackerService } from './tracker/service.js';
 import { shareCatalogSync } from './shared/catalog-notify.js';
+import { connectRedis, type RedisClient } from './shared/redis-connect.js';
+import { createSharedTrackerService } from './shared/shared-service.js';
 import { installFastPath, type FastPath } from './tracker/http/fast-path.js';
 import { trackerHttpRoutes } from './tracker/http/routes.js';
 import { ensureDefaultCategories } from './web/categories.js';
@@ -34,6 +36,8 @@ declare module 'fastify' {
     metrics: Metrics | null;
     /** null when SMTP_URL is not set: no mail, recovery goes through staff */
     mailer: Mailer | null;
+    /** the shared mode's Redis (REDIS_URL): swarms, and the web rate limits' counters; null: memory mode */
+    sharedRedis: RedisClient | null;
   }
 }
 
@@ -75,7 +79,11 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   app.decorate('mailer', mailer);
   app.addHook('onClose', async () => mailer?.close());
 
-  const tracker = createTrackerService({ config, db: deps.db, clock, log: app.log });
+  // REDIS_URL: the shared mode (docs/scaling.md), swarms in Redis; else swarms in memory
+  const redis = config.redisUrl ? connectRedis(config.redisUrl, (err) => app.log.warn({ err }, 'Redis connection error')) : null;
+  app.decorate<RedisClient | null>('sharedRedis', redis);
+  const serviceOptions = { config, db: deps.db, clock, log: app.log };
+  const tracker: TrackerService = redis ? createSharedTrackerService({ ...serviceOptions, redis }) : createTrackerService(serviceOptions);
   app.decorate('tracker', tracker);
   // The tracker answers with the settings' intervals, client lists and freeleech, and follows their changes.
   // the tracker follows its own settings, and the site's language for members who chose none
@@ -88,9 +96,10 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     const notifier = await shareCatalogSync(tracker, { databaseUrl: config.databaseUrl, sql: deps.db.sql, log: app.log });
     app.addHook('onClose', async () => notifier.close());
   }
-  // Flush the tracker's ledger before the database goes away.
+  // Flush the tracker's ledger (or drain its streams) before the database goes away.
   app.addHook('onClose', async () => {
     await tracker.stop();
+    await redis?.quit().catch(() => redis.disconnect());
   });
   // Start-up work: a fresh site gets the default release categories.
   await ensureDefaultCategories(deps.db.prisma);

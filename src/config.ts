@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
+import { redisUrlProblem } from './shared/redis-url.js';
 
 export interface Config {
   /** web pages and HTTP announce share this port */
@@ -19,8 +20,16 @@ export interface Config {
   dataDir: string;
   /** empty: embedded PGlite in `${dataDir}/pglite` */
   databaseUrl: string;
-  /** several processes share the database: catalog changes go to all (LISTEN/NOTIFY) */
+  /** several processes share the database: catalog changes go to all (LISTEN/NOTIFY); on with REDIS_URL and DATABASE_URL */
   catalogNotify: boolean;
+  /** the shared mode's Redis (docs/scaling.md): swarms in Redis, credit drained from its streams; empty: swarms in memory */
+  redisUrl: string;
+  /** prefix of every Redis key (several sites may share one Redis) */
+  redisPrefix: string;
+  /** hash tags the swarms are spread over: the same in every process, for the life of the data */
+  redisShards: number;
+  /** tracker processes sharing the ports (node:cluster); more than 1 needs REDIS_URL and DATABASE_URL */
+  workers: number;
   sessionSecret: string;
   trackerSecret: string;
   /** proxy addresses or CIDRs whose X-Forwarded-For hop is trusted */
@@ -160,6 +169,19 @@ function readTrustedProxies(env: Env): string[] {
   return list;
 }
 
+/** The shared mode (docs/scaling.md): its Redis, key prefix and shards, and WORKERS. */
+function readShared(env: Env, databaseUrl: string): Pick<Config, 'redisUrl' | 'redisPrefix' | 'redisShards' | 'workers'> {
+  const redisUrl = read(env, 'REDIS_URL') ?? '';
+  const problem = redisUrl === '' ? null : redisUrlProblem(redisUrl);
+  if (problem) throw new ConfigError('REDIS_URL', problem);
+  const redisPrefix = read(env, 'REDIS_PREFIX') ?? 'seedkeep'; // inside `{prefix:shard}` hash tags: no braces, no colon
+  if (!/^[A-Za-z0-9_-]{1,32}$/.test(redisPrefix)) throw new ConfigError('REDIS_PREFIX', `must be 1-32 letters, digits, _ or -, got "${redisPrefix}"`);
+  const workers = readInt(env, 'WORKERS', 1, 1, 64);
+  if (workers > 1 && redisUrl === '') throw new ConfigError('WORKERS', 'above 1 needs REDIS_URL: the processes share their swarms through Redis (docs/scaling.md)');
+  if (workers > 1 && databaseUrl === '') throw new ConfigError('WORKERS', 'above 1 needs DATABASE_URL: the embedded database belongs to one process');
+  return { redisUrl, redisPrefix, redisShards: readInt(env, 'REDIS_SHARDS', 64, 1, 16_384), workers };
+}
+
 /** METRICS_TOKEN guards /metrics on the public port: long enough not to be guessed. */
 function readMetricsToken(env: Env): string {
   const raw = read(env, 'METRICS_TOKEN') ?? '';
@@ -218,7 +240,9 @@ export function loadConfig(env: Env = process.env): Config {
   const secrets = loadOrCreateSecrets(dataDir, env);
   const siteName = read(env, 'SITE_NAME') ?? 'seedkeep';
   const databaseUrl = readDatabaseUrl(env);
-  const catalogNotify = readBool(env, 'CATALOG_NOTIFY', false);
+  const shared = readShared(env, databaseUrl);
+  // processes sharing swarms must also share catalog changes; the embedded database has one process
+  const catalogNotify = readBool(env, 'CATALOG_NOTIFY', shared.redisUrl !== '' && databaseUrl !== '');
   if (catalogNotify && databaseUrl === '') throw new ConfigError('CATALOG_NOTIFY', 'needs DATABASE_URL: the embedded database belongs to one process');
   return {
     port,
@@ -230,6 +254,7 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir,
     databaseUrl,
     catalogNotify,
+    ...shared,
     ...secrets,
     trustedProxies: readTrustedProxies(env),
     logLevel: logLevel as Config['logLevel'],

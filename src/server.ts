@@ -1,12 +1,16 @@
 // The only file that touches the process: read the config, migrate, listen on HTTP and UDP,
 // and on SIGTERM/SIGINT stop accepting, finish in-flight work, flush the ledger (for at most
-// a few seconds), close the database and exit 0, all within SHUTDOWN_LIMIT_MS.
+// a few seconds), close the database and exit 0, all within SHUTDOWN_LIMIT_MS. With WORKERS
+// above 1 this process migrates and supervises that many workers (supervisor.ts), which each
+// run the same steps on the shared ports.
+import cluster from 'node:cluster';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { openDatabase } from './db/client.js';
 import { startMetricsServer } from './metrics/index.js';
 import { SHUTDOWN_LIMIT_MS } from './tracker/service.js';
 import { startUdpTracker, type UdpTracker } from './tracker/udp/socket.js';
+import { superviseWorkers } from './supervisor.js';
 
 function readConfigOrExit(): Config {
   try {
@@ -20,10 +24,20 @@ function readConfigOrExit(): Config {
   }
 }
 
+/** The primary of WORKERS > 1: migrations once, before any worker opens the database. */
+async function supervise(config: Config): Promise<void> {
+  const db = openDatabase(config);
+  await db.migrate();
+  await db.close();
+  superviseWorkers({ workers: config.workers, shutdownLimitMs: SHUTDOWN_LIMIT_MS });
+}
+
 async function main(): Promise<void> {
   const config = readConfigOrExit();
+  if (config.workers > 1 && cluster.isPrimary) return supervise(config);
   const db = openDatabase(config);
-  const migrations = await db.migrate();
+  // a worker's primary migrated already
+  const migrations = cluster.isWorker ? { applied: 0 } : await db.migrate();
   const app = await buildApp(config, { db });
   app.log.info({ applied: migrations.applied, database: db.sql.kind }, 'database ready');
 

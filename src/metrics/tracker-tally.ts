@@ -81,17 +81,35 @@ class CountingCore implements TrackerCore {
     this.durable = inner.durable?.bind(inner);
   }
 
-  announce(request: AnnounceRequest): AnnounceResult {
+  announce(request: AnnounceRequest): AnnounceResult | Promise<AnnounceResult> {
     const started = performance.now();
-    let result: AnnounceResult;
+    let result: AnnounceResult | Promise<AnnounceResult>;
     try {
       result = this.inner.announce(request);
     } catch (error) {
-      this.tally.countAnnounce(request.transport, outcomeOf(error), (performance.now() - started) / 1000);
+      this.countRefusal(request, started, error);
       throw error;
     }
+    if (result instanceof Promise) {
+      // the shared mode: the time includes the store's round trip
+      return result.then(
+        (answered) => this.countAnswer(request, started, answered),
+        (error: unknown) => {
+          this.countRefusal(request, started, error);
+          throw error;
+        },
+      );
+    }
+    return this.countAnswer(request, started, result);
+  }
+
+  private countAnswer(request: AnnounceRequest, started: number, result: AnnounceResult): AnnounceResult {
     this.tally.countAnnounce(request.transport, result.warning ? 'warned' : 'ok', (performance.now() - started) / 1000);
     return result;
+  }
+
+  private countRefusal(request: AnnounceRequest, started: number, error: unknown): void {
+    this.tally.countAnnounce(request.transport, outcomeOf(error), (performance.now() - started) / 1000);
   }
 
   /** the member's language for refusals is the core's to tell */
@@ -99,9 +117,18 @@ class CountingCore implements TrackerCore {
     return this.inner.reasonText ? this.inner.reasonText(error) : error.message;
   }
 
-  scrape(passkey: string, infoHashes: Buffer[]): ScrapeEntry[] {
+  scrape(passkey: string, infoHashes: Buffer[]): ScrapeEntry[] | Promise<ScrapeEntry[]> {
     try {
       const entries = this.inner.scrape(passkey, infoHashes);
+      if (entries instanceof Promise) {
+        return entries.then(
+          (scraped) => (this.tally.countScrape(this.transport, 'ok'), scraped),
+          (error: unknown) => {
+            this.tally.countScrape(this.transport, outcomeOf(error));
+            throw error;
+          },
+        );
+      }
       this.tally.countScrape(this.transport, 'ok');
       return entries;
     } catch (error) {

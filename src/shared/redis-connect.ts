@@ -3,26 +3,11 @@
 // Cluster (any of its nodes; the client learns the rest). Auto-pipelining sends the commands of
 // concurrent announces in one write, so many announces share a round trip.
 import { Cluster, Redis } from 'ioredis';
+import { clusterNodes, isClusterUrl } from './redis-url.js';
 
 export type RedisClient = Redis | Cluster;
 
-const CLUSTER_SCHEME = 'redis+cluster:';
-
-export function isClusterUrl(url: string): boolean {
-  return url.startsWith(CLUSTER_SCHEME);
-}
-
-/** The nodes of a `redis+cluster://a:1,b:2` URL. */
-export function clusterNodes(url: string): { host: string; port: number }[] {
-  const list = url.slice(CLUSTER_SCHEME.length).replace(/^\/\//, '').replace(/\/.*$/, '');
-  return list
-    .split(',')
-    .filter((node) => node !== '')
-    .map((node) => {
-      const [host, port] = node.split(':');
-      return { host: host || '127.0.0.1', port: Number(port || 6379) };
-    });
-}
+export { clusterNodes, isClusterUrl } from './redis-url.js';
 
 /**
  * `onError`: where connection errors go (the client reconnects by itself; without a listener

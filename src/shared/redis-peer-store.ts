@@ -6,62 +6,13 @@
 // one swarm carries its shard's tag (one Redis Cluster slot, so the script may touch them all),
 // and each shard has one stream, in that same slot, that carries its deltas to the database
 // (stream-drainer.ts). More shards than cluster nodes spreads the load evenly.
-import type { HashSlot } from '../tracker/core/peer.js';
 import { compactIPv6, parseIPv4 } from '../tracker/core/address.js';
-import type { AnnounceEvent, Transport } from '../tracker/core/types.js';
+import type { SharedAnnounce, SharedAnnounceResult, SharedPeerStore } from '../tracker/core/shared-peers.js';
 import { ANNOUNCE_LUA } from './announce-script.js';
 import { SWEEP_LUA } from './sweep-script.js';
 import type { RedisClient } from './redis-connect.js';
 
-export interface SharedAnnounce {
-  userId: number;
-  releaseId: number;
-  /** 20 bytes */
-  peerId: Buffer;
-  event: AnnounceEvent;
-  uploaded: bigint;
-  downloaded: bigint;
-  left: bigint;
-  /** BEP 7 key; null: none */
-  key: string | null;
-  ip: string;
-  family: 4 | 6;
-  port: number;
-  /** which of a hybrid's hashes was announced (BEP 52) */
-  slot: HashSlot;
-  transport: Transport;
-  /** peers wanted in the reply (already capped) */
-  want: number;
-  /** only this family's peers are any use (UDP) */
-  peerFamily?: 4 | 6;
-  /** false: the member may not leech (credited, not listed, docs/accounting.md) */
-  listable: boolean;
-  /** the release's traffic rule at this announce (accounting.ts creditFor) */
-  upMultiplier: 0 | 1 | 2;
-  downMultiplier: 0 | 1;
-  client: string;
-  now: number;
-  /** seconds */
-  interval: number;
-  minInterval: number;
-  maxPeersPerRelease: number;
-}
-
-export interface SharedAnnounceResult {
-  /** 'leech': credited but not listed; 'peer-cap': refused before the accounting */
-  refused: 'leech' | 'peer-cap' | null;
-  seeders: number;
-  leechers: number;
-  /** BEP 23 / BEP 7 compact entries */
-  compact4: Buffer;
-  compact6: Buffer;
-  /** inside min interval: no peers, still credited */
-  early: boolean;
-  /** a session boundary (docs/accounting.md) */
-  boundary: boolean;
-  /** the stream entry holding this announce's delta; '' when refused before the accounting */
-  entryId: string;
-}
+export type { SharedAnnounce, SharedAnnounceResult } from '../tracker/core/shared-peers.js';
 
 export interface PeerStoreOptions {
   /** prefix of every key (several sites, or specs, share one Redis) */
@@ -82,7 +33,7 @@ const SWEEP_LIMIT = 1000;
 
 const EMPTY = Buffer.alloc(0);
 
-export class RedisPeerStore {
+export class RedisPeerStore implements SharedPeerStore {
   constructor(
     readonly redis: RedisClient,
     readonly options: PeerStoreOptions,

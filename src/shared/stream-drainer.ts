@@ -44,9 +44,10 @@ export interface StreamDrainer {
   drainOnce(): Promise<DrainReport>;
   /**
    * Drains every `intervalMs` (a pass that fails is logged and retried at the next one: its
-   * entries stay pending) and returns the function that stops it. The timer is unref'd.
+   * entries stay pending) and returns the function that stops it, which resolves once a pass
+   * under way has ended. The timer is unref'd. `onPass`: each pass's duration and success.
    */
-  start(intervalMs: number, log: { warn(details: object, message: string): void }): () => void;
+  start(intervalMs: number, log: { warn(details: object, message: string): void }, onPass?: (seconds: number, ok: boolean) => void): () => Promise<void>;
 }
 
 type Entry = [id: string, fields: string[] | null];
@@ -134,12 +135,20 @@ export function createStreamDrainer(options: DrainerOptions): StreamDrainer {
     return report;
   }
 
-  function start(intervalMs: number, log: { warn(details: object, message: string): void }): () => void {
+  function start(intervalMs: number, log: { warn(details: object, message: string): void }, onPass?: (seconds: number, ok: boolean) => void): () => Promise<void> {
     let stopped = false;
     let timer: NodeJS.Timeout | null = null;
+    let running: Promise<void> = Promise.resolve();
     const tick = (): void => {
-      drainOnce()
-        .catch((err: unknown) => log.warn({ err }, 'stream drain failed; its entries stay pending'))
+      const started = performance.now();
+      running = drainOnce()
+        .then(
+          () => onPass?.((performance.now() - started) / 1000, true),
+          (err: unknown) => {
+            log.warn({ err }, 'stream drain failed; its entries stay pending');
+            onPass?.((performance.now() - started) / 1000, false);
+          },
+        )
         .finally(() => {
           if (stopped) return;
           timer = setTimeout(tick, intervalMs);
@@ -148,9 +157,10 @@ export function createStreamDrainer(options: DrainerOptions): StreamDrainer {
     };
     timer = setTimeout(tick, intervalMs);
     timer.unref();
-    return () => {
+    return async () => {
       stopped = true;
       if (timer) clearTimeout(timer);
+      await running;
     };
   }
 

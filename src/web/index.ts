@@ -9,6 +9,7 @@ import fastifyFormbody from '@fastify/formbody';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyMultipart from '@fastify/multipart';
 import fastifyRateLimit from '@fastify/rate-limit';
+import { rateLimitStore } from '../shared/rate-limit-store.js';
 import fastifyStatic from '@fastify/static';
 import fastifyView from '@fastify/view';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -63,7 +64,7 @@ async function registerPlugins(app: FastifyInstance): Promise<void> {
     },
     hsts: secure,
   });
-  await app.register(fastifyRateLimit, { global: false });
+  await app.register(fastifyRateLimit, { global: false, ...rateLimitStore(app) });
   await app.register(fastifyCsrf, {
     getToken: readCsrfToken,
     cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', secure, signed: true },

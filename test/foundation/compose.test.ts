@@ -12,6 +12,7 @@ interface Service {
   environment?: Record<string, string>;
   depends_on?: Record<string, { condition: string }>;
   healthcheck?: { test: string[] };
+  command?: string[];
   ports?: string[];
   volumes?: string[];
   stop_grace_period?: string;
@@ -106,6 +107,45 @@ describe('docker-compose.yml monitoring profile', () => {
     for (const name of names) assert.ok(sources.includes(`'${name.replace(/_(bucket|sum|count)$/, '')}'`), `the dashboard queries ${name}, which is not exported`);
     const datasource = parse(readFileSync(repoFile('deploy/grafana/provisioning/datasources/prometheus.yml'), 'utf8')) as { datasources: Array<{ url: string }> };
     assert.equal(datasource.datasources[0].url, 'http://prometheus:9090');
+  });
+});
+
+describe('docker-compose.yml shared profile', () => {
+  const trackers = ['tracker-a', 'tracker-b'];
+
+  it('runs Redis with AOF fsynced at every write, only with --profile shared', () => {
+    const redis = compose.services.redis;
+    assert.deepEqual(redis.profiles, ['shared']);
+    assert.match(redis.image ?? '', /^redis:7/);
+    const command = (redis.command ?? []).join(' ');
+    assert.match(command, /--appendonly yes/);
+    assert.match(command, /--appendfsync always/);
+    assert.ok(redis.healthcheck?.test.join(' ').includes('ping'));
+    assert.ok(redis.volumes?.[0]?.split(':')[0]! in compose.volumes);
+  });
+
+  it('runs two tracker services on one Redis and one PostgreSQL, with their own ports', () => {
+    for (const name of trackers) {
+      const tracker = compose.services[name];
+      assert.deepEqual(tracker.profiles, ['shared'], name);
+      assert.equal(tracker.build, '.');
+      assert.equal(tracker.environment?.REDIS_URL, 'redis://redis:6379', name);
+      assert.match(tracker.environment?.DATABASE_URL ?? '', /^postgres:\/\/.+@db:5432\//, name);
+      assert.ok(Number(tracker.environment?.WORKERS ?? '1') >= 1);
+      assert.ok(seconds(tracker.stop_grace_period ?? '10s') * 1000 > SHUTDOWN_LIMIT_MS, `${name} may finish its shutdown`);
+    }
+    assert.equal(compose.services['tracker-a'].depends_on?.redis.condition, 'service_healthy');
+    assert.equal(compose.services['tracker-a'].depends_on?.db.condition, 'service_healthy');
+    const published = trackers.flatMap((name) => compose.services[name].ports ?? []).map((p) => p.split(':')[0]);
+    assert.equal(new Set(published).size, published.length, 'no host port published twice');
+  });
+
+  it('gives both trackers the same secrets: one volume, written by the first before the second starts', () => {
+    const [a, b] = trackers.map((name) => compose.services[name]);
+    assert.deepEqual(a.volumes, b.volumes);
+    assert.ok(a.volumes?.[0]?.endsWith(':/data'));
+    assert.equal(b.depends_on?.['tracker-a'].condition, 'service_healthy');
+    assert.ok(a.healthcheck?.test.join(' ').includes('/healthz'));
   });
 });
 

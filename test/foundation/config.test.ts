@@ -107,6 +107,32 @@ describe('config', () => {
     rejects({ METRICS_TOKEN: 'short' }, 'METRICS_TOKEN');
   });
 
+  it('reads the shared mode: REDIS_URL in its three forms, its prefix and shards, and WORKERS', () => {
+    const pg = 'postgres://localhost/db';
+    for (const url of ['redis://127.0.0.1:6379/0', 'rediss://cache.example.org:6380', 'redis+cluster://10.0.0.1:7000,10.0.0.2:7001']) {
+      assert.equal(loadConfig({ DATA_DIR: freshDir(), REDIS_URL: url }).redisUrl, url);
+    }
+    const plain = loadConfig({ DATA_DIR: freshDir() });
+    assert.deepEqual([plain.redisUrl, plain.redisPrefix, plain.redisShards, plain.workers, plain.catalogNotify], ['', 'seedkeep', 64, 1, false]);
+    const shared = loadConfig({ DATA_DIR: freshDir(), REDIS_URL: 'redis://r:6379', DATABASE_URL: pg, WORKERS: '4', REDIS_PREFIX: 'site-a', REDIS_SHARDS: '16' });
+    assert.deepEqual([shared.workers, shared.redisPrefix, shared.redisShards], [4, 'site-a', 16]);
+    assert.equal(shared.catalogNotify, true, 'processes sharing swarms share catalog changes too');
+    assert.equal(loadConfig({ DATA_DIR: freshDir(), REDIS_URL: 'redis://r:6379' }).catalogNotify, false, 'one process on the embedded database');
+  });
+
+  it('refuses a bad REDIS_URL, and WORKERS above 1 without Redis or PostgreSQL, with a clear message', () => {
+    rejects({ REDIS_URL: 'http://cache:6379' }, 'REDIS_URL');
+    rejects({ REDIS_URL: 'redis+cluster://' }, 'REDIS_URL');
+    rejects({ REDIS_URL: 'redis+cluster://a:99999' }, 'REDIS_URL');
+    rejects({ REDIS_PREFIX: 'a{b}' }, 'REDIS_PREFIX');
+    rejects({ REDIS_SHARDS: '0' }, 'REDIS_SHARDS');
+    rejects({ WORKERS: '0' }, 'WORKERS');
+    assert.throws(() => loadConfig({ DATA_DIR: freshDir(), WORKERS: '2', DATABASE_URL: 'postgres://localhost/db' }), {
+      message: 'Invalid configuration: WORKERS above 1 needs REDIS_URL: the processes share their swarms through Redis (docs/scaling.md)',
+    });
+    rejects({ WORKERS: '2', REDIS_URL: 'redis://r:6379' }, 'WORKERS');
+  });
+
   it('prints one line naming the variable when the server is started with a bad value', async () => {
     const { spawnSync } = await import('node:child_process');
     const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/server.ts'], {

@@ -68,7 +68,7 @@ after(async () => {
 
 describe('session-boundary replies', () => {
   it('are released once the flush holding them has committed, which they ask for', async () => {
-    const result = service.core.announce(request(1));
+    const result = service.engine.announce(request(1));
     assert.equal(result.boundary, true);
     await service.core.durable!();
     assert.equal(await peerRows(), 1);

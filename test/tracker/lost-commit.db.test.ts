@@ -146,7 +146,7 @@ async function assertBooksExact(): Promise<void> {
   const finished = clients.filter((c) => c.left === 0n).length;
   const stored = await db.sql.query<{ snatched: number }>('SELECT snatched FROM releases WHERE id = $1', [release.id]);
   assert.equal(stored[0].snatched, finished, 'releases.snatched');
-  assert.equal(service.core.scrape(users[0].passkey, [release.v1!])[0].downloaded, finished, 'times completed, as scrape tells it');
+  assert.equal(service.engine.scrape(users[0].passkey, [release.v1!])[0].downloaded, finished, 'times completed, as scrape tells it');
 }
 
 describe('a flush whose outcome is lost', () => {

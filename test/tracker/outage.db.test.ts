@@ -72,7 +72,7 @@ describe('database outage', () => {
     for (let round = 1; round <= 5; round++) {
       clock.advance(30 * MIN);
       for (const user of users) {
-        const result = service.core.announce(request(user, { uploaded: BigInt(round * 1000 + user.id) }));
+        const result = service.engine.announce(request(user, { uploaded: BigInt(round * 1000 + user.id) }));
         assert.equal(result.complete, 2);
       }
       await assert.rejects(service.flush(), /simulated outage/);

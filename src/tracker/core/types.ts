@@ -118,8 +118,13 @@ export class TrackerError extends Error {
 }
 
 export interface TrackerCore {
-  /** Throws TrackerError for every refusal; never touches the database. */
-  announce(request: AnnounceRequest): AnnounceResult;
+  /**
+   * Throws TrackerError for every refusal; never touches the database. The memory engine
+   * answers at once; a core over a shared peer store (shared-core.ts) answers with a promise
+   * once the store did (it may reject with a TrackerError too): the transports await it only
+   * when it is one, so the memory path stays synchronous.
+   */
+  announce(request: AnnounceRequest): AnnounceResult | Promise<AnnounceResult>;
   /** The text to send for a refusal: in the member's language where the passkey named one, else its message. */
   reasonText?(error: TrackerError): string;
   /**
@@ -128,6 +133,6 @@ export interface TrackerCore {
    * to, so those replies wait for it; absent (specs' stub cores): nothing waits.
    */
   durable?(): Promise<void>;
-  /** Unknown hashes are omitted (HTTP) / reported as zeros (UDP keeps request order). */
-  scrape(passkey: string, infoHashes: Buffer[]): ScrapeEntry[];
+  /** Unknown hashes are omitted (HTTP) / reported as zeros (UDP keeps request order); a promise in the shared mode. */
+  scrape(passkey: string, infoHashes: Buffer[]): ScrapeEntry[] | Promise<ScrapeEntry[]>;
 }

@@ -5,7 +5,7 @@ import { isIPv4 } from 'node:net';
 import { encodeReply } from './bencode.js';
 import { afterDurable } from '../core/reply.js';
 import { parseAnnounceQuery, parseScrapeQuery, type AnnounceQuery } from './query.js';
-import { TrackerError, type AnnounceResult, type TrackerCore } from '../core/types.js';
+import { TrackerError, type AnnounceResult, type ScrapeEntry, type TrackerCore } from '../core/types.js';
 
 /** Where unexpected errors go (Fastify's logger, or the fast path's). */
 export interface ErrorLog {
@@ -20,15 +20,16 @@ export function sourceAddress(ip: string): { ip: string; family: 4 | 6 } {
 
 /**
  * One announce, from raw query to bencoded reply; never throws (nor rejects). A session
- * boundary's reply comes as a promise: it is sent once the core says it is durable.
+ * boundary's reply comes as a promise: it is sent once the core says it is durable. A core
+ * over a shared peer store answers with a promise: awaited here, and only then.
  */
 export function handleAnnounce(core: TrackerCore, passkey: string, query: string, ip: string, userAgent: string | undefined, log?: ErrorLog): Buffer | Promise<Buffer> {
-  let body: Buffer;
-  let boundary: boolean;
+  let parsed: AnnounceQuery;
+  let result: AnnounceResult | Promise<AnnounceResult>;
   try {
-    const parsed = parseAnnounceQuery(query);
+    parsed = parseAnnounceQuery(query);
     const source = sourceAddress(ip);
-    const result = core.announce({
+    result = core.announce({
       passkey,
       infoHash: parsed.infoHash,
       peerId: parsed.peerId,
@@ -45,31 +46,55 @@ export function handleAnnounce(core: TrackerCore, passkey: string, query: string
       userAgent,
       withPeerIds: !parsed.compact && !parsed.noPeerId,
     });
-    boundary = result.boundary === true;
-    body = encodeAnnounce(result, parsed);
   } catch (error) {
-    boundary = error instanceof TrackerError && error.boundary;
-    body = encodeFailure(error, log, core);
+    return failureBody(core, error, log);
   }
-  return boundary && core.durable ? afterDurable(core.durable(), body) : body;
+  if (result instanceof Promise) {
+    const query = parsed;
+    return result.then(
+      (answered) => announceBody(core, answered, query, log),
+      (error: unknown) => failureBody(core, error, log),
+    );
+  }
+  return announceBody(core, result, parsed, log);
 }
 
-/** One scrape (BEP 48): files keyed by the raw 20-byte hash, unknown hashes omitted. */
-export function handleScrape(core: TrackerCore, passkey: string, query: string, log?: ErrorLog): Buffer {
+function announceBody(core: TrackerCore, result: AnnounceResult, parsed: AnnounceQuery, log?: ErrorLog): Buffer | Promise<Buffer> {
+  let body: Buffer;
   try {
-    const entries = core.scrape(passkey, parseScrapeQuery(query));
-    const files = new Map<Buffer, Record<string, number>>();
-    const seen = new Set<string>(); // a repeated hash must not repeat a dict key
-    for (const entry of entries) {
-      const key = entry.infoHash.toString('latin1');
-      if (seen.has(key)) continue;
-      seen.add(key);
-      files.set(entry.infoHash, { complete: entry.complete, incomplete: entry.incomplete, downloaded: entry.downloaded });
-    }
-    return encodeReply({ files });
+    body = encodeAnnounce(result, parsed);
   } catch (error) {
     return encodeFailure(error, log, core);
   }
+  return result.boundary === true && core.durable ? afterDurable(core.durable(), body) : body;
+}
+
+function failureBody(core: TrackerCore, error: unknown, log?: ErrorLog): Buffer | Promise<Buffer> {
+  const body = encodeFailure(error, log, core);
+  return error instanceof TrackerError && error.boundary && core.durable ? afterDurable(core.durable(), body) : body;
+}
+
+/** One scrape (BEP 48): files keyed by the raw 20-byte hash, unknown hashes omitted. */
+export function handleScrape(core: TrackerCore, passkey: string, query: string, log?: ErrorLog): Buffer | Promise<Buffer> {
+  try {
+    const entries = core.scrape(passkey, parseScrapeQuery(query));
+    if (entries instanceof Promise) return entries.then(encodeScrape).catch((error: unknown) => encodeFailure(error, log, core));
+    return encodeScrape(entries);
+  } catch (error) {
+    return encodeFailure(error, log, core);
+  }
+}
+
+function encodeScrape(entries: ScrapeEntry[]): Buffer {
+  const files = new Map<Buffer, Record<string, number>>();
+  const seen = new Set<string>(); // a repeated hash must not repeat a dict key
+  for (const entry of entries) {
+    const key = entry.infoHash.toString('latin1');
+    if (seen.has(key)) continue;
+    seen.add(key);
+    files.set(entry.infoHash, { complete: entry.complete, incomplete: entry.incomplete, downloaded: entry.downloaded });
+  }
+  return encodeReply({ files });
 }
 
 /** BEP 3/7/23: interval, min interval, counts, always `peers` (rTorrent needs it), `peers6` when any. */

@@ -53,25 +53,38 @@ export function createPacketHandler(core: TrackerCore, options: PacketHandlerOpt
     let boundary = false;
     try {
       if (action === ACTION_ANNOUNCE) {
-        const result = core.announce(parseAnnounce(packet, source, rinfo.family === 'IPv6'));
+        const ipv6 = rinfo.family === 'IPv6';
+        const result = core.announce(parseAnnounce(packet, source, ipv6));
+        // a core over a shared peer store answers later: the socket sends it then
+        if (result instanceof Promise) return deferred(result.then((answered) => encodeAnnounce(packet, answered, ipv6, source.family === 4)), core, packet, onError, rinfo, later);
         boundary = result.boundary === true;
-        reply = encodeAnnounce(packet, result, rinfo.family === 'IPv6', source.family === 4);
+        reply = encodeAnnounce(packet, result, ipv6, source.family === 4);
       } else {
-        reply = scrapeReply(core, packet);
+        const scraped = scrapeReply(core, packet);
+        if (scraped instanceof Promise) return deferred(scraped, core, packet, onError, rinfo, later);
+        reply = scraped;
       }
     } catch (error) {
-      if (error instanceof TrackerError) {
-        boundary = error.boundary;
-        reply = errorPacket(packet, core.reasonText ? core.reasonText(error) : error.message);
-      } else {
-        onError(error);
-        reply = errorPacket(packet, MESSAGES.internal);
-      }
+      if (error instanceof TrackerError) boundary = error.boundary;
+      reply = errorReply(core, packet, error, onError);
     }
     if (!boundary || later === undefined || core.durable === undefined) return reply;
     later(afterDurable(core.durable(), reply), rinfo);
     return null;
   };
+}
+
+function errorReply(core: TrackerCore, packet: Buffer, error: unknown, onError: (error: unknown) => void): Buffer {
+  if (error instanceof TrackerError) return errorPacket(packet, core.reasonText ? core.reasonText(error) : error.message);
+  onError(error);
+  return errorPacket(packet, MESSAGES.internal);
+}
+
+/** A reply the core gives as a promise: to `later` (never rejecting); without `later`, none. */
+function deferred(reply: Promise<Buffer>, core: TrackerCore, packet: Buffer, onError: (error: unknown) => void, rinfo: RemoteInfo, later: LaterReply | undefined): null {
+  const settled = reply.catch((error: unknown) => errorReply(core, packet, error, onError));
+  if (later) later(settled, rinfo);
+  return null;
 }
 
 /** BEP 15 connect: 16 bytes in (protocol id, action 0, transaction id), 16 bytes out. */
@@ -85,11 +98,13 @@ function connectReply(packet: Buffer, rinfo: RemoteInfo, ids: ConnectionIds): Bu
   return reply;
 }
 
-function scrapeReply(core: TrackerCore, packet: Buffer): Buffer {
+function scrapeReply(core: TrackerCore, packet: Buffer): Buffer | Promise<Buffer> {
   const { hashes, passkey } = parseScrape(packet);
   if (hashes.length === 0) throw new TrackerError(MESSAGES.noHashes);
   if (passkey === null) throw new TrackerError(MESSAGES.scrapePasskey);
-  return encodeScrape(packet, hashes, core.scrape(passkey, hashes));
+  const entries = core.scrape(passkey, hashes);
+  if (entries instanceof Promise) return entries.then((scraped) => encodeScrape(packet, hashes, scraped));
+  return encodeScrape(packet, hashes, entries);
 }
 
 /** An error to an address that has not proved itself: only when no larger than its packet. */

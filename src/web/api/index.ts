@@ -4,6 +4,7 @@
 // per token, its own multipart parser serves the API upload.
 import fastifyMultipart from '@fastify/multipart';
 import fastifyRateLimit from '@fastify/rate-limit';
+import { rateLimitStore } from '../../shared/rate-limit-store.js';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -41,6 +42,7 @@ async function handleError(error: FastifyError | ApiProblem, request: FastifyReq
 async function registerPlugins(app: FastifyInstance): Promise<void> {
   await app.register(fastifyRateLimit, {
     global: true,
+    ...rateLimitStore(app),
     max: API_RATE_LIMIT,
     timeWindow: '1 minute',
     keyGenerator: rateLimitKey,
