@@ -7,7 +7,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
-import { loadTrackerRelease, loadTrackerState, loadTrackerUser } from '../db/tracker-load.js';
+import { loadTrackerPeers, loadTrackerRelease, loadTrackerState, loadTrackerUser } from '../db/tracker-load.js';
 import { reasonTable } from './reason-texts.js';
 import { TrackerEngine, type TrackerStats } from './core/engine.js';
 import { Catalog } from './core/catalog.js';
@@ -93,16 +93,18 @@ export function createTrackerService(options: TrackerServiceOptions): TrackerSer
   let stopTimers = (): void => {};
 
   async function load(): Promise<void> {
-    const state = await loadTrackerState(db.sql, { now: clock.now(), retentionMs });
+    const started = performance.now();
+    const state = await loadTrackerState(db.sql, { now: clock.now() });
     for (const user of state.users) catalog.setUser(user);
     for (const { snatched, seeders: _s, leechers: _l, ...release } of state.releases) {
       catalog.setRelease(release);
       engine.completed.set(release.id, snatched);
     }
-    for (const peer of state.peers) engine.restorePeer(peer);
+    await loadTrackerPeers(db.sql, { now: clock.now(), retentionMs }, (peer) => engine.restorePeer(peer));
     queueStaleCounts(state.releases);
     const stats = engine.stats();
-    log.info({ users: state.users.length, releases: state.releases.length, peers: stats.peers, baselines: stats.baselines }, 'tracker state loaded');
+    const ms = Math.round(performance.now() - started);
+    log.info({ users: state.users.length, releases: state.releases.length, peers: stats.peers, baselines: stats.baselines, ms }, 'tracker state loaded');
   }
 
   /**
