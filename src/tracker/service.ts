@@ -71,13 +71,15 @@ export interface TrackerServiceOptions {
 
 const DAY_MS = 86_400_000;
 /** How long stop() keeps flushing; what is left is recovered at the next start (docs/operations.md, "Stopping"). */
-export const STOP_FLUSH_MS = 5_000;
+export const STOP_FLUSH_MS = 4_000;
 /**
- * The whole shutdown's bound (src/server.ts): the flush above, in-flight requests, closing
- * the database. Past it the process exits 1 rather than wait for a stuck database; Docker's
- * stop_grace_period (docker-compose.yml) is longer, so the container is never killed mid-flush.
+ * The whole shutdown's bound (src/server.ts): the flush above, the part under way at its
+ * deadline, in-flight requests, closing the database. Past it the process exits 1 rather than
+ * wait for a stuck database (what committed is safe, and the next start recovers the rest as
+ * after a crash); Docker's stop_grace_period (docker-compose.yml, 10 s) is longer, so the
+ * container is never killed first.
  */
-export const SHUTDOWN_LIMIT_MS = 15_000;
+export const SHUTDOWN_LIMIT_MS = 9_000;
 
 export function createTrackerService(options: TrackerServiceOptions): TrackerService {
   const { config, db, clock, log } = options;
