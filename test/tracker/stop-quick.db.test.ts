@@ -86,16 +86,20 @@ describe('stopping', () => {
       const { port } = app.server.address() as { port: number };
       const agent = new http.Agent({ keepAlive: true });
       const socket = await new Promise<import('node:net').Socket>((resolve, reject) => {
-        http.get({ host: '127.0.0.1', port, path: '/healthz', agent }, (res) => {
+        let socket: import('node:net').Socket | null = null;
+        const req = http.get({ host: '127.0.0.1', port, path: '/healthz', agent }, (res) => {
           res.resume();
-          res.on('end', () => resolve(res.socket));
-        }).on('error', reject);
+          res.on('end', () => resolve(socket!));
+        });
+        req.on('socket', (s) => (socket = s));
+        req.on('error', reject);
       });
       assert.ok(!socket.destroyed, 'the connection is kept alive after its reply');
       // the close ends: it would hang on the open connection if the server waited for it
       await Promise.all([app.close(), once(socket, 'close')]);
       agent.destroy();
     } finally {
+      await app.close();
       await appDb.destroy();
     }
   });
