@@ -91,11 +91,19 @@ export async function loadTrackerPeers(sql: SqlDriver, options: { now: number; r
       params: after ? [since, Number(after[0]), Number(after[1]), after[2]] : [since],
     }),
   };
+  // a few client names repeat over every peer: each decoded once
+  const clients = new Map<string, string>();
+  const clientOf = (hex: string | null): string => {
+    if (hex === null) return '';
+    let name = clients.get(hex);
+    if (name === undefined) clients.set(hex, (name = unhex(hex)!));
+    return name;
+  };
   await readPaged(sql, read, ([userId, releaseId, peerId, ipv4, ipv6, port, up, down, left, client, key, seeder, active, last]) => {
     for (let i = 0; i < userId.length; i++) {
       each({
         userId: Number(userId[i]), releaseId: Number(releaseId[i]), peerId: Buffer.from(peerId[i]!, 'hex'), ipv4: unhex(ipv4[i]), ipv6: unhex(ipv6[i]),
-        port: Number(port[i]), uploaded: BigInt(up[i]!), downloaded: BigInt(down[i]!), left: BigInt(left[i]!), client: unhex(client[i])!, key: unhex(key[i]),
+        port: Number(port[i]), uploaded: BigInt(up[i]!), downloaded: BigInt(down[i]!), left: BigInt(left[i]!), client: clientOf(client[i]), key: unhex(key[i]),
         seeder: seeder[i] === 't', active: active[i] === 't', lastAnnounceAt: Number(last[i]),
       });
     }
