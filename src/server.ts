@@ -53,11 +53,22 @@ async function main(): Promise<void> {
       app.log.error({ limitMs: SHUTDOWN_LIMIT_MS }, 'shutdown took too long; exiting');
       process.exit(1);
     }, SHUTDOWN_LIMIT_MS).unref();
+    const phases: Record<string, number> = {};
+    let mark = performance.now();
+    const phase = (name: string): void => {
+      const now = performance.now();
+      phases[name] = Math.round(now - mark);
+      mark = now;
+    };
     try {
       await udp?.close();
       await metricsServer?.close();
+      phase('sockets');
       await app.close(); // stops accepting, waits for in-flight requests, flushes the ledger
+      phase('app');
       await db.close();
+      phase('database');
+      app.log.info({ ms: phases }, 'stopped');
       process.exit(0);
     } catch (error) {
       app.log.error({ err: error }, 'unclean shutdown');

@@ -31,6 +31,13 @@ export const BOUNDARY_WAIT_MS = 2000;
 export const FLUSH_PART_ENTRIES = 25_000;
 /** A stop's parts: smaller, so the part under way when its deadline passes ends soon after. */
 const STOP_PART_ENTRIES = 5_000;
+/**
+ * A stop applies the journals only when at most this many peer rows wait in them, and writes
+ * release counts only when at most one statement's worth wait: either is one statement that
+ * cannot end at the deadline. The next start applies the journals before it loads the peers
+ * and rewrites every count that differs from the swarms it rebuilt (docs/operations.md, "Stopping").
+ */
+const STOP_JOURNAL_ROWS = 20_000;
 /** Release counts written per timer flush at most: a backlog of them (a start after a long downtime) must not hold the credit back. */
 const COUNTS_PER_FLUSH = 20 * FLUSH_CHUNK_ROWS;
 /** PGlite: a checkpoint once this much write-ahead log was written, or any was and CHECKPOINT_MS passed (src/db/checkpointer.ts). */
@@ -96,6 +103,8 @@ export function createLedgerFlusher(options: LedgerFlusherOptions): LedgerFlushe
   let stopped = false;
   /** entries a stop left unwritten (dropped from memory: the process is exiting) */
   let dropped = 0;
+  /** peer rows journaled since the journals were last applied (the start applied them) */
+  let journaled = 0;
   const checkpointer = createCheckpointer(db.sql, {
     walBytes: CHECKPOINT_WAL_BYTES,
     intervalMs: CHECKPOINT_MS,
@@ -134,6 +143,7 @@ export function createLedgerFlusher(options: LedgerFlusherOptions): LedgerFlushe
    * the process exits, and the next start recovers it from the stored baselines.
    */
   async function flushOnce(withCounts: boolean, allCounts: boolean): Promise<void> {
+    if (stopped && ledger.countsPending > FLUSH_CHUNK_ROWS) withCounts = false;
     const doubtful = ledger.inDoubt;
     if (doubtful !== null) await writeBatch(doubtful);
     if (ledger.fresh === 0 && !(withCounts && ledger.countsPending > 0)) return releaseHeld();
@@ -149,7 +159,8 @@ export function createLedgerFlusher(options: LedgerFlusherOptions): LedgerFlushe
         if (performance.now() >= flushDeadline) break;
         await writeBatch(part);
         written += batchEntries(part);
-        await checkpoint();
+        // a stop's few seconds of log are checkpointed once, by the database's close
+        if (!stopped) await checkpoint();
       }
     } catch (error) {
       // the failed part is held in doubt; the parts after it never ran
@@ -169,6 +180,7 @@ export function createLedgerFlusher(options: LedgerFlusherOptions): LedgerFlushe
     const started = performance.now();
     try {
       const snatched = await flushLedgerBatch(db.sql, batch, recentIps, clock.now());
+      journaled += batch.peerRows.length;
       ledger.settle();
       if (snatched === null) await reloadCompleted(batch);
       else for (const [releaseId, n] of snatched) engine.completed.set(releaseId, (engine.completed.get(releaseId) ?? 0) + n);
@@ -213,7 +225,7 @@ export function createLedgerFlusher(options: LedgerFlusherOptions): LedgerFlushe
         const chunk = ids.slice(0, FLUSH_CHUNK_ROWS);
         await writeReleaseCounts(db.sql, chunk.map((releaseId) => ({ releaseId, ...engine.countsOf(releaseId) })));
         ids.splice(0, chunk.length);
-        await checkpoint();
+        if (!stopped) await checkpoint();
       }
     } finally {
       for (const id of ids) ledger.touchRelease(id);
@@ -224,11 +236,14 @@ export function createLedgerFlusher(options: LedgerFlusherOptions): LedgerFlushe
   // applied the journals before loading the peers, so the first is due an interval on.
   let peersDueAt = clock.now() + PEER_CHECKPOINT_MS;
   async function applyJournal(asked: boolean): Promise<void> {
-    if ((!asked && clock.now() < peersDueAt) || performance.now() >= flushDeadline) return; // at stop: the next start applies it
+    if (!asked && clock.now() < peersDueAt) return;
+    if (stopped && (journaled > STOP_JOURNAL_ROWS || performance.now() >= flushDeadline)) return; // the next start applies them
     peersDueAt = clock.now() + PEER_CHECKPOINT_MS;
     try {
+      const applying = journaled;
       await checkpointJournals(db.sql);
-      await checkpoint();
+      journaled -= applying;
+      if (!stopped) await checkpoint();
     } catch (err) {
       // the journals stay, with the books: the next flush tries again
       peersDueAt = 0;

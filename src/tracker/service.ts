@@ -7,7 +7,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
-import { loadTrackerRelease, loadTrackerState, loadTrackerUser } from '../db/tracker-load.js';
+import { loadTrackerPeers, loadTrackerRelease, loadTrackerState, loadTrackerUser } from '../db/tracker-load.js';
 import { reasonTable } from './reason-texts.js';
 import { TrackerEngine, type TrackerStats } from './core/engine.js';
 import { Catalog } from './core/catalog.js';
@@ -71,13 +71,15 @@ export interface TrackerServiceOptions {
 
 const DAY_MS = 86_400_000;
 /** How long stop() keeps flushing; what is left is recovered at the next start (docs/operations.md, "Stopping"). */
-export const STOP_FLUSH_MS = 5_000;
+export const STOP_FLUSH_MS = 4_000;
 /**
- * The whole shutdown's bound (src/server.ts): the flush above, in-flight requests, closing
- * the database. Past it the process exits 1 rather than wait for a stuck database; Docker's
- * stop_grace_period (docker-compose.yml) is longer, so the container is never killed mid-flush.
+ * The whole shutdown's bound (src/server.ts): the flush above, the part under way at its
+ * deadline, in-flight requests, closing the database. Past it the process exits 1 rather than
+ * wait for a stuck database (what committed is safe, and the next start recovers the rest as
+ * after a crash); Docker's stop_grace_period (docker-compose.yml, 10 s) is longer, so the
+ * container is never killed first.
  */
-export const SHUTDOWN_LIMIT_MS = 15_000;
+export const SHUTDOWN_LIMIT_MS = 9_000;
 
 export function createTrackerService(options: TrackerServiceOptions): TrackerService {
   const { config, db, clock, log } = options;
@@ -93,16 +95,18 @@ export function createTrackerService(options: TrackerServiceOptions): TrackerSer
   let stopTimers = (): void => {};
 
   async function load(): Promise<void> {
-    const state = await loadTrackerState(db.sql, { now: clock.now(), retentionMs });
+    const started = performance.now();
+    const state = await loadTrackerState(db.sql, { now: clock.now() });
     for (const user of state.users) catalog.setUser(user);
     for (const { snatched, seeders: _s, leechers: _l, ...release } of state.releases) {
       catalog.setRelease(release);
       engine.completed.set(release.id, snatched);
     }
-    for (const peer of state.peers) engine.restorePeer(peer);
+    await loadTrackerPeers(db.sql, { now: clock.now(), retentionMs }, (peer) => engine.restorePeer(peer));
     queueStaleCounts(state.releases);
     const stats = engine.stats();
-    log.info({ users: state.users.length, releases: state.releases.length, peers: stats.peers, baselines: stats.baselines }, 'tracker state loaded');
+    const ms = Math.round(performance.now() - started);
+    log.info({ users: state.users.length, releases: state.releases.length, peers: stats.peers, baselines: stats.baselines, ms }, 'tracker state loaded');
   }
 
   /**
