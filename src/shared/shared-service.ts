@@ -60,7 +60,7 @@ export function createSharedTrackerService(options: TrackerServiceOptions & { re
   }
 
   async function load(): Promise<void> {
-    const state = await loadTrackerState(db.sql, { now: clock.now(), retentionMs });
+    const state = await loadTrackerState(db.sql, { now: clock.now() });
     for (const user of state.users) catalog.setUser(user);
     for (const { snatched, seeders: _s, leechers: _l, ...release } of state.releases) {
       catalog.setRelease(release);
