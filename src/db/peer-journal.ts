@@ -5,13 +5,13 @@
 // nothing is parsed or indexed on the flush's path. The checkpoint applies the journal to
 // `peers` (the latest state of each peer, so a peer that announced many times since is
 // written once) and the transfer journal to `transfers` (transfer-journal.ts), and deletes
-// what it applied in the same transaction (in parts, oldest first: checkpointJournals): it runs on its own cadence after a flush, after every
+// what it applied, in one transaction: it runs on its own cadence after a flush, after every
 // flush asked for (shutdown, tests, tools), and at start before the peers are loaded, so a
 // kill -9 at any moment loads exactly the committed baselines.
 import type { PeerRow } from '../tracker/core/ledger.js';
 import type { SqlDriver, SqlTx } from './driver.js';
 import { literal, TS } from './sql-arrays.js';
-import { applyTransferJournal, PART_SEQS, WHOLE, type Applied, type JournalPart } from './transfer-journal.js';
+import { applyTransferJournal } from './transfer-journal.js';
 
 /**
  * A Postgres array literal of member-supplied texts (client, key): every element quoted, with
@@ -51,9 +51,9 @@ export async function journalPeers(tx: SqlTx, rows: readonly PeerRow[]): Promise
  * Joined with users and releases: a member or release purged meanwhile is skipped, not a
  * foreign-key failure that would stop every later checkpoint.
  */
-export async function applyPeerJournal(tx: SqlTx, part: JournalPart = WHOLE): Promise<Applied> {
-  const rows = await tx.query<{ n: number; taken: number }>(
-    `WITH j AS (DELETE FROM peer_journal WHERE seq IN (${PART_SEQS('peer_journal')}) RETURNING *),
+export async function applyPeerJournal(tx: SqlTx): Promise<number> {
+  const rows = await tx.query<{ n: number }>(
+    `WITH j AS (DELETE FROM peer_journal RETURNING *),
      e AS (
        SELECT DISTINCT ON (d.user_id, d.release_id, d.peer_id) d.*
          FROM j, unnest(j.user_ids::int[], j.release_ids::int[], j.peer_ids::text[], j.ipv4s::text[], j.ipv6s::text[], j.ports::int[],
@@ -73,36 +73,15 @@ export async function applyPeerJournal(tx: SqlTx, part: JournalPart = WHOLE): Pr
          seeder = EXCLUDED.seeder, active = EXCLUDED.active, last_announce_at = EXCLUDED.last_announce_at
        RETURNING 1
      )
-     SELECT count(*)::int AS n, (SELECT count(*) FROM j)::int AS taken FROM w`,
-    [part.upTo, part.rows],
+     SELECT count(*)::int AS n FROM w`,
   );
-  return { written: rows[0]?.n ?? 0, taken: rows[0]?.taken ?? 0 };
+  return rows[0]?.n ?? 0;
 }
 
-/**
- * Journal rows (up to FLUSH_CHUNK_ROWS entries each) applied per transaction by the checkpoint:
- * 30 s of a busy tracker's journal in one statement held PGlite's one connection, pages
- * included, for as long as it ran.
- */
-export const JOURNAL_ROWS_PER_PART = 4;
-
-/**
- * The checkpoint of both journals (this one and transfer-journal.ts) as they are when it
- * starts, oldest rows first, in transactions of JOURNAL_ROWS_PER_PART rows of each, on the
- * background lane (pages go first between them, pglite-lanes.ts). Each transaction deletes
- * what it applied, so every entry is applied once; the oldest first, so a peer's latest entry
- * still wins and a kill -9 between two leaves the rest for the next checkpoint.
- */
+/** The checkpoint of both journals (this one and transfer-journal.ts), in a transaction of its own. */
 export async function checkpointJournals(sql: SqlDriver): Promise<void> {
-  const [last] = await sql.query<{ peers: string | null; transfers: string | null }>(
-    'SELECT (SELECT max(seq) FROM peer_journal)::text AS peers, (SELECT max(seq) FROM transfer_journal)::text AS transfers',
-  );
-  let peersLeft = last.peers !== null;
-  let transfersLeft = last.transfers !== null;
-  while (peersLeft || transfersLeft) {
-    await sql.transaction(async (tx) => {
-      if (peersLeft) peersLeft = (await applyPeerJournal(tx, { upTo: last.peers, rows: JOURNAL_ROWS_PER_PART })).taken === JOURNAL_ROWS_PER_PART;
-      if (transfersLeft) transfersLeft = (await applyTransferJournal(tx, { upTo: last.transfers, rows: JOURNAL_ROWS_PER_PART })).taken === JOURNAL_ROWS_PER_PART;
-    }, { background: true });
-  }
+  await sql.transaction(async (tx) => {
+    await applyPeerJournal(tx);
+    await applyTransferJournal(tx);
+  }, { background: true }); // pages go first on PGlite's one connection (pglite-lanes.ts)
 }

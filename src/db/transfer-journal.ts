@@ -27,21 +27,6 @@ export async function journalTransfers(tx: SqlTx, t: TransferRows, from: number,
 }
 
 /** Sums of int8 deltas saturate like the ledger's own additions rather than fail the checkpoint. */
-/** Which journal rows an apply takes: those up to seq `upTo` (null: all), the oldest `rows` of them (null: all). */
-export interface JournalPart {
-  upTo: string | null;
-  rows: number | null;
-}
-export const WHOLE: JournalPart = { upTo: null, rows: null };
-/** rows written to the table, journal rows taken (and deleted) */
-export interface Applied {
-  written: number;
-  taken: number;
-}
-/** the journal rows of a part, $1 and $2 being its upTo and rows */
-export const PART_SEQS = (table: string): string =>
-  `SELECT seq FROM ${table} WHERE $1::int8 IS NULL OR seq <= $1::int8 ORDER BY seq LIMIT $2::int`;
-
 const SUM8 = (column: string) => `LEAST(sum(${column}), 9223372036854775807)::int8`;
 
 /**
@@ -49,9 +34,9 @@ const SUM8 = (column: string) => `LEAST(sum(${column}), 9223372036854775807)::in
  * and seed time add up; seeding/leeching are the latest entry's; the first and last announce
  * the earliest and latest; completion the earliest, never replacing a stored one.
  */
-export async function applyTransferJournal(tx: SqlTx, part: JournalPart = WHOLE): Promise<Applied> {
-  const rows = await tx.query<{ n: number; taken: number }>(
-    `WITH j AS (DELETE FROM transfer_journal WHERE seq IN (${PART_SEQS('transfer_journal')}) RETURNING *),
+export async function applyTransferJournal(tx: SqlTx): Promise<number> {
+  const rows = await tx.query<{ n: number }>(
+    `WITH j AS (DELETE FROM transfer_journal RETURNING *),
      d AS (
        SELECT d.*, j.seq
          FROM j, unnest(j.user_ids::int[], j.release_ids::int[], j.uploaded::int8[], j.downloaded::int8[], j.uploaded_actual::int8[],
@@ -78,8 +63,7 @@ export async function applyTransferJournal(tx: SqlTx, part: JournalPart = WHOLE)
          last_announce_at = GREATEST(t.last_announce_at, EXCLUDED.last_announce_at), completed_at = COALESCE(t.completed_at, EXCLUDED.completed_at)
        RETURNING 1
      )
-     SELECT count(*)::int AS n, (SELECT count(*) FROM j)::int AS taken FROM w`,
-    [part.upTo, part.rows],
+     SELECT count(*)::int AS n FROM w`,
   );
-  return { written: rows[0]?.n ?? 0, taken: rows[0]?.taken ?? 0 };
+  return rows[0]?.n ?? 0;
 }

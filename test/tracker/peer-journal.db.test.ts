@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import Fastify from 'fastify';
 import { FakeClock } from '../../src/clock.js';
 import { testConfig } from '../../src/config.js';
-import { applyPeerJournal, checkpointJournals, journalPeers, JOURNAL_ROWS_PER_PART } from '../../src/db/peer-journal.js';
+import { applyPeerJournal, journalPeers } from '../../src/db/peer-journal.js';
 import type { PeerRow } from '../../src/tracker/core/ledger.js';
 import { createTrackerService, type TrackerService } from '../../src/tracker/service.js';
 import type { AnnounceRequest } from '../../src/tracker/core/types.js';
@@ -101,25 +101,6 @@ describe('the peer and transfer journals', () => {
     assert.equal(await transferUploaded(), 6n * MiB, 'the transfer row too');
     await second.stop();
     await first.stop();
-  });
-
-  it('applies a journal longer than one checkpoint part whole, oldest part first: the newest baseline wins and every delta counts once', async () => {
-    const s = service();
-    await s.start();
-    const before = await transferUploaded();
-    const baseline = (await storedBaseline())!;
-    const rounds = 2 * JOURNAL_ROWS_PER_PART + 1;
-    for (let i = 1n; i <= BigInt(rounds); i++) {
-      clock.advance(1_000); // within the 30 s before a timer flush checkpoints
-      announce(s, baseline + i * MiB);
-      await s.flush('timer');
-    }
-    assert.ok((await journalRows()) >= rounds, 'one journal row per flush at least');
-    await checkpointJournals(db.sql);
-    assert.equal(await storedBaseline(), baseline + BigInt(rounds) * MiB);
-    assert.equal(await transferUploaded(), before + BigInt(rounds) * MiB);
-    assert.equal(await journalRows(), 0);
-    await s.stop();
   });
 
   it('round-trips member-supplied client and key texts with quotes, backslashes, braces, commas and NUL', async () => {
