@@ -19,6 +19,7 @@ import { trackerHttpRoutes } from './tracker/http/routes.js';
 import { ensureDefaultCategories } from './web/categories.js';
 import { apiRoutes } from './web/api/index.js';
 import { webRoutes } from './web/index.js';
+import { installPageLane } from './web/page-lane.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -73,6 +74,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   app.decorate('config', config);
   app.decorate('db', deps.db);
   app.decorate('clock', clock);
+  // before every route: pages go before the tracker's flush on PGlite (src/db/pglite-lanes.ts)
+  installPageLane(app, deps.db.sql);
   const settings = await Settings.load(deps.db.prisma, config);
   app.decorate('settings', settings);
   const mailer = createMailer(config);

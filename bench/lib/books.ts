@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../../src/db/client.js';
+import type { PeerReport } from './udp-swarm.js';
 
 /** What each member's clients reported in total (their counters started at 0). */
 export class ExpectedBooks {
@@ -23,6 +24,32 @@ export class ExpectedBooks {
     for (const v of this.uploaded.values()) uploaded += v;
     for (const v of this.downloaded.values()) downloaded += v;
     return { uploaded, downloaded };
+  }
+}
+
+/**
+ * The last report of each peer that got an announce reply: what the books must hold. Counters
+ * only rise within a peer's session, so the last answered report is everything it reported; a
+ * report that never got a reply (or got an error packet) is not owed.
+ */
+export class AnsweredReports {
+  readonly #last = new Map<number, PeerReport>();
+
+  /** for announceAll's onAnswer */
+  readonly record = (report: PeerReport): void => {
+    const before = this.#last.get(report.peer);
+    if (!before || report.uploaded >= before.uploaded) this.#last.set(report.peer, report);
+  };
+
+  /** the peer's last answered report */
+  get(peer: number): PeerReport | undefined {
+    return this.#last.get(peer);
+  }
+
+  expected(): ExpectedBooks {
+    const books = new ExpectedBooks();
+    for (const r of this.#last.values()) books.add(r.member, r.uploaded, r.downloaded);
+    return books;
   }
 }
 

@@ -37,6 +37,8 @@ export interface SwarmOptions {
   numwant?: number;
   /** called about every 100 ms with the announces answered so far */
   onProgress?: (answered: number) => void;
+  /** called once for each report the tracker answered with an announce reply (not an error packet) */
+  onAnswer?: (report: PeerReport) => void;
 }
 
 /** Peer `peer`'s 20-byte id: an Azureus-style prefix (BEP 20) and the number in hex. */
@@ -130,8 +132,11 @@ export async function announceAll(reports: Iterable<PeerReport>, options: SwarmO
       fill();
       return;
     }
-    if (!inFlight.delete(tid)) return; // a reply to an announce already answered (a resend)
+    const entry = inFlight.get(tid);
+    if (!entry) return; // a reply to an announce already answered (a resend)
+    inFlight.delete(tid);
     run.answered++;
+    if (action === 1) options.onAnswer?.(entry.report);
     if (action === 3) {
       const message = msg.subarray(8).toString('utf8');
       run.errors.set(message, (run.errors.get(message) ?? 0) + 1);

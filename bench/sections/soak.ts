@@ -4,12 +4,14 @@
 // path and its write-ahead log), with new peers announcing `started` every round and joining
 // the population. Meanwhile /healthz and /releases (a member's browse page) are fetched every
 // second. Reported: announces done, checkpoints, the largest pg_wal seen, the slowest page,
-// RSS over time, and at the end the books against what the clients reported.
+// RSS over time, and the books against the last report of each peer that got an answer: once
+// the load has ended and the server is stopped, then again after a restart (the books and
+// baselines loaded back) and one more round of every peer.
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { openDatabase } from '../../src/db/client.js';
 import { httpGetFull } from '../lib/announce-url.js';
-import { checkBooks, describeBooks, ExpectedBooks, type BooksCheck } from '../lib/books.js';
+import { AnsweredReports, checkBooks, describeBooks, type BooksCheck } from '../lib/books.js';
 import { loadAverage } from '../lib/machine.js';
 import { prepareDatabase, reportOf, seedPeers, type Population } from '../lib/population.js';
 import { freePort } from '../lib/proc.js';
@@ -32,6 +34,11 @@ export interface SoakResult {
   peakRss: number;
   loads: string[];
   books: BooksCheck;
+  /** restarts stopSettled needed because a stop left deltas (first stop, stop after the restart) */
+  recoveries: [number, number];
+  /** the restart: ready after, and the books after one more round and a stop */
+  restartReadyMs: number;
+  booksAfterRestart: BooksCheck;
 }
 
 function log(line: string): void {
@@ -98,6 +105,7 @@ export async function measureSoak(options: { announces: number; peers: number })
     const joined: number[] = Array.from({ length: pop.peers }, () => 0);
     const newcomers = Math.max(1, Math.round(pop.peers / 100));
     const pages = pollPages(server.url, cookie, ['/healthz', '/releases']);
+    const answered = new AnsweredReports();
     const started = performance.now();
     const rss: [number, number][] = [];
     const loads: string[] = [];
@@ -107,7 +115,7 @@ export async function measureSoak(options: { announces: number; peers: number })
     let errorPackets = 0;
     let lastRound = 0;
     for (let r = 1; done < options.announces; r++) {
-      const run = await announceAll(roundReports(pop, joined, r, newcomers), { port: server.udpPort, numwant: 50, resendMs: 3000 });
+      const run = await announceAll(roundReports(pop, joined, r, newcomers), { port: server.udpPort, numwant: 50, resendMs: 3000, onAnswer: answered.record });
       done += run.answered;
       resent += run.resent;
       errorPackets += [...run.errors.values()].reduce((a, b) => a + b, 0);
@@ -126,19 +134,30 @@ export async function measureSoak(options: { announces: number; peers: number })
     const pageRows = await pages.stop();
     const peakRss = memoryOf(server.pid).peak;
     const checkpoints = server.counted.get(CHECKPOINT_LINE) ?? 0;
+    // what a stop left is recovered as in production: a restart, and every peer repeats its last answered report
     const last = (): Generator<PeerReport> => (function* () {
-      for (let p = 0; p < joined.length; p++) yield reportOf(pop, p, lastRound - joined[p], '');
+      for (let p = 0; p < joined.length; p++) {
+        const report = answered.get(p);
+        if (report) yield { ...report, event: '' };
+      }
     })();
-    const { recoveries } = await stopSettled(server, env, async (udpPort) => void (await announceAll(last(), { port: udpPort })));
-    if (recoveries > 0) log(`the last stop left deltas unwritten: ${recoveries} restart(s) with every peer repeating its last report`);
-    const expected = new ExpectedBooks();
-    for (let p = 0; p < joined.length; p++) {
-      const report = reportOf(pop, p, lastRound - joined[p], '');
-      expected.add(report.member, report.uploaded, report.downloaded);
-    }
-    const books = await checkBooks('', prepared.dataDir, expected);
+    const repeat = async (udpPort: number): Promise<void> => void (await announceAll(last(), { port: udpPort, onAnswer: answered.record }));
+    const first = await stopSettled(server, env, repeat);
+    if (first.recoveries > 0) log(`the last stop left deltas unwritten: ${first.recoveries} restart(s) with every peer repeating its last report`);
+    const books = await checkBooks('', prepared.dataDir, answered.expected());
     log(`books: ${describeBooks(books)}`);
-    return { announces: done, seconds, peersAtEnd: joined.length, resent, errorPackets, checkpoints, walMaxBytes, pages: pageRows, rss, peakRss, loads, books };
+    // a stop and a restart: the books and baselines loaded back, every peer one round further
+    const again = await startServer(env);
+    log(`restarted: ready in ${(again.readyMs / 1000).toFixed(1)} s`);
+    await announceAll(roundReports(pop, joined, lastRound + 1, 0), { port: again.udpPort, onAnswer: answered.record });
+    await waitWritten(again.url);
+    const second = await stopSettled(again, env, repeat);
+    const booksAfterRestart = await checkBooks('', prepared.dataDir, answered.expected());
+    log(`books after the restart: ${describeBooks(booksAfterRestart)}`);
+    return {
+      announces: done, seconds, peersAtEnd: joined.length, resent, errorPackets, checkpoints, walMaxBytes, pages: pageRows, rss, peakRss, loads, books,
+      recoveries: [first.recoveries, second.recoveries], restartReadyMs: again.readyMs, booksAfterRestart,
+    };
   } finally {
     await prepared.dispose();
   }
@@ -150,5 +169,6 @@ export function describeSoak(s: SoakResult): string {
   return `soak on PGlite: ${s.announces} UDP announces in ${s.seconds.toFixed(0)} s (${(s.announces / s.seconds).toFixed(0)}/s) into one process, ` +
     `${s.peersAtEnd} peers at the end, ${s.errorPackets} error packets, ${s.resent} resent; ${s.checkpoints} checkpoints, pg_wal at most ${mb(s.walMaxBytes)}; ` +
     `pages: ${pages}; RSS ${s.rss.map(([t, v]) => `${t} s ${mb(v)}`).join(', ')} (peak ${mb(s.peakRss)}); load averages ${s.loads.join(' | ')}; ` +
-    `books ${describeBooks(s.books)}.`;
+    `books ${describeBooks(s.books)}; restarts to recover what a stop left: ${s.recoveries[0]}; ` +
+    `after a stop, a restart (ready in ${(s.restartReadyMs / 1000).toFixed(1)} s), one more round of every peer and a stop (${s.recoveries[1]} restarts to recover): books ${describeBooks(s.booksAfterRestart)}.`;
 }

@@ -47,7 +47,7 @@ export function createCheckpointer(sql: SqlDriver, options: CheckpointOptions): 
     const stale = written > 0n && options.now() - lastAt >= options.intervalMs;
     if (written < BigInt(options.walBytes) && !stale) return;
     const started = options.now();
-    await sql.exec('CHECKPOINT');
+    await sql.exec('CHECKPOINT', { background: true }); // after the pages waiting (pglite-lanes.ts)
     last = latest = await walPosition(sql);
     lastAt = options.now();
     options.onCheckpoint?.({ walBytes: written, ms: lastAt - started });

@@ -6,15 +6,28 @@ import path from 'node:path';
 import pg from 'pg';
 import { PGliteProxy } from './pglite-proxy.js';
 
+/**
+ * Which lane of PGlite's one connection a statement or transaction takes (pglite-lanes.ts):
+ * `background` lets pages go first (the tracker's flush and checkpoints). PostgreSQL has a
+ * pool of connections and ignores it.
+ */
+export interface SqlLane {
+  background?: boolean;
+}
+
 export interface SqlDriver {
   readonly kind: 'pglite' | 'postgres';
   /** one or more statements, no parameters */
-  exec(sql: string): Promise<void>;
+  exec(sql: string, lane?: SqlLane): Promise<void>;
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   /** runs fn on one connection inside BEGIN/COMMIT, rolling back when it throws */
-  transaction<T>(fn: (tx: SqlTx) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: SqlTx) => Promise<T>, lane?: SqlLane): Promise<T>;
+  /** a page is being answered (background work waits for it on PGlite) until the returned function is called */
+  beginPage(): () => void;
   close(): Promise<void>;
 }
+
+const noPage = (): void => {};
 
 export interface SqlTx {
   exec(sql: string): Promise<void>;
@@ -28,13 +41,14 @@ export function openPglite(dataDir: string): { driver: SqlDriver; pglite: PGlite
   const pglite = new PGliteProxy(dir);
   const driver: SqlDriver = {
     kind: 'pglite',
-    async exec(sql) {
-      await pglite.exec(sql);
+    async exec(sql, lane) {
+      if (lane?.background) await pglite.execBackground(sql);
+      else await pglite.exec(sql);
     },
     async query<T>(sql: string, params?: unknown[]) {
       return (await pglite.query<T>(sql, params)).rows;
     },
-    async transaction(fn) {
+    async transaction(fn, lane) {
       return pglite.transaction(async (tx) =>
         fn({
           async exec(sql) {
@@ -44,8 +58,10 @@ export function openPglite(dataDir: string): { driver: SqlDriver; pglite: PGlite
             return (await tx.query<T>(sql, params)).rows;
           },
         }),
+        lane,
       );
     },
+    beginPage: () => pglite.beginPage(),
     async close() {
       if (!pglite.closed) await pglite.close();
     },
@@ -104,6 +120,7 @@ export function openPostgres(url: string, max = 10): { driver: SqlDriver; pool: 
         client.release();
       }
     },
+    beginPage: () => noPage,
     async close() {
       if (!(pool as unknown as { ended: boolean }).ended) await pool.end();
     },

@@ -83,5 +83,5 @@ export async function checkpointJournals(sql: SqlDriver): Promise<void> {
   await sql.transaction(async (tx) => {
     await applyPeerJournal(tx);
     await applyTransferJournal(tx);
-  });
+  }, { background: true }); // pages go first on PGlite's one connection (pglite-lanes.ts)
 }

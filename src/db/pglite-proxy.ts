@@ -12,9 +12,11 @@
 //
 // PGlite is one connection. The worker runs requests one at a time in the order they were
 // posted; a transaction is exclusive because, while it is open, statements from outside it
-// wait here and are posted only after its COMMIT or ROLLBACK.
+// wait here and are posted only after its COMMIT or ROLLBACK. Who goes next, and the
+// background lane of the tracker's flush, is pglite-lanes.ts.
 import { Worker } from 'node:worker_threads';
 import { types, type QueryOptions, type Results, type Transaction } from '@electric-sql/pglite';
+import { ConnectionLanes } from './pglite-lanes.js';
 import { cloneable, rebuildError, type RawResult, type WorkerReady, type WorkerRequest, type WorkerResponse } from './pglite-wire.js';
 
 type Parser = (value: string, typeId?: number) => unknown;
@@ -54,12 +56,11 @@ export class PGliteProxy {
   #dead: Error | null = null;
   #closed = false;
   #closing: Promise<void> | null = null;
-  /** true while a transaction owns the connection */
-  #held = false;
-  readonly #waiting: { exclusive: boolean; resume(): void }[] = [];
+  readonly #lanes: ConnectionLanes;
 
-  /** `worker` replaces pglite-worker.ts: the specs use one that crashes */
-  constructor(dataDir: string, options: { worker?: URL } = {}) {
+  /** `worker` replaces pglite-worker.ts: the specs use one that crashes; `backgroundDeferMs`: pglite-lanes.ts */
+  constructor(dataDir: string, options: { worker?: URL; backgroundDeferMs?: number } = {}) {
+    this.#lanes = new ConnectionLanes(options.backgroundDeferMs);
     this.#worker = startWorker(options.worker ?? workerUrl, { dataDir });
     // An idle worker must not keep the process alive; one with work pending must.
     this.#worker.unref();
@@ -74,26 +75,45 @@ export class PGliteProxy {
 
   async query<T>(sql: string, params?: unknown[], options?: ProxyQueryOptions): Promise<Results<T>> {
     this.#assertOpen();
-    if (!this.#held && this.#waiting.length === 0) return this.#query<T>(sql, params, options);
-    await this.#wait(false);
+    if (this.#lanes.free) return this.#query<T>(sql, params, options);
+    await this.#lanes.wait();
     return this.#query<T>(sql, params, options);
   }
 
   async exec(sql: string, options?: ProxyQueryOptions): Promise<Results[]> {
     this.#assertOpen();
-    if (this.#held || this.#waiting.length > 0) await this.#wait(false);
+    if (!this.#lanes.free) await this.#lanes.wait();
     return this.#exec(sql, options);
   }
 
-  /** BEGIN ... COMMIT around fn, ROLLBACK when it throws; nothing else runs meanwhile */
-  async transaction<T>(fn: (tx: ProxyTransaction) => Promise<T>): Promise<T> {
+  /**
+   * BEGIN ... COMMIT around fn, ROLLBACK when it throws; nothing else runs meanwhile.
+   * `background`: it starts only when the foreground and the pages let it (pglite-lanes.ts).
+   */
+  async transaction<T>(fn: (tx: ProxyTransaction) => Promise<T>, lane: { background?: boolean } = {}): Promise<T> {
     this.#assertOpen();
-    await this.#acquire();
+    await (lane.background ? this.#lanes.acquireBackground() : this.#lanes.acquire());
     try {
       return await this.#transaction(fn);
     } finally {
-      this.#release();
+      this.#lanes.release();
     }
+  }
+
+  /** a statement of the background lane (PGlite's CHECKPOINT): it waits as a background transaction does */
+  async execBackground(sql: string): Promise<void> {
+    this.#assertOpen();
+    await this.#lanes.acquireBackground();
+    try {
+      await this.#exec(sql);
+    } finally {
+      this.#lanes.release();
+    }
+  }
+
+  /** a page is being answered until the returned function is called (pglite-lanes.ts) */
+  beginPage(): () => void {
+    return this.#lanes.beginPage();
   }
 
   /** waits for the work already asked for (an open transaction included), then stops the worker */
@@ -101,7 +121,7 @@ export class PGliteProxy {
     this.#closed = true;
     this.#closing ??= (async () => {
       if (this.#dead) return;
-      await this.#acquire();
+      await this.#lanes.acquire();
       try {
         await this.#call({ id: this.#nextId++, op: 'close' }, 'close');
       } catch {
@@ -231,24 +251,5 @@ export class PGliteProxy {
   #assertOpen(): void {
     if (this.#closed) throw new Error('PGlite is closed');
     if (this.#dead) throw this.#dead;
-  }
-
-  /** queues behind an open transaction (and whatever queued before); exclusive takes the connection */
-  #wait(exclusive: boolean): Promise<void> {
-    return new Promise((resume) => this.#waiting.push({ exclusive, resume }));
-  }
-
-  async #acquire(): Promise<void> {
-    if (!this.#held && this.#waiting.length === 0) this.#held = true;
-    else await this.#wait(true);
-  }
-
-  #release(): void {
-    this.#held = false;
-    while (!this.#held && this.#waiting.length > 0) {
-      const next = this.#waiting.shift()!;
-      if (next.exclusive) this.#held = true;
-      next.resume();
-    }
   }
 }

@@ -6,7 +6,7 @@
 // A backlog comes in bounded parts (ledger-split.ts); release counts apart (writeReleaseCounts).
 // Totals are added, never overwritten: the web and admin side edit them too.
 import type { LedgerBatch, ReleaseCounts, SnatchRow, TrafficRows, TransferRows } from '../tracker/core/ledger.js';
-import type { SqlDriver, SqlTx } from './driver.js';
+import type { SqlDriver, SqlLane, SqlTx } from './driver.js';
 import { claimBatch } from './ledger-batches.js';
 import { journalPeers } from './peer-journal.js';
 import { journalTransfers } from './transfer-journal.js';
@@ -22,6 +22,9 @@ import { columnLiteral, flagLiteral, literal, nullableLiteral, trafficLiterals, 
  * announces, and the flush must keep up (lag target). One transaction holds every chunk.
  */
 export const FLUSH_CHUNK_ROWS = 2500;
+
+/** The flush's transactions let pages go first on PGlite's one connection (pglite-lanes.ts). */
+const BACKGROUND: SqlLane = { background: true };
 
 function* chunksOf<T>(rows: readonly T[]): Generator<T[]> {
   for (let i = 0; i < rows.length; i += FLUSH_CHUNK_ROWS) yield rows.slice(i, i + FLUSH_CHUNK_ROWS);
@@ -41,7 +44,7 @@ export async function flushLedgerBatch(sql: SqlDriver, batch: LedgerBatch, recen
   const snatched = await sql.transaction(async (tx) => {
     if (!(await claimBatch(tx, batch.id, now))) return null;
     return writeBatchRows(tx, batch, recentIps, sightings);
-  });
+  }, BACKGROUND);
   if (snatched !== null) recentIps.remember([...sightings.values()]);
   return snatched;
 }
@@ -104,7 +107,7 @@ async function flushSnatches(tx: SqlTx, s: readonly SnatchRow[]): Promise<Map<nu
  */
 export async function writeReleaseCounts(sql: SqlDriver, r: readonly ReleaseCounts[]): Promise<void> {
   if (r.length > FLUSH_CHUNK_ROWS) throw new RangeError(`writeReleaseCounts takes at most ${FLUSH_CHUNK_ROWS} rows`);
-  await sql.transaction((tx) => updateReleaseCounts(tx, r));
+  await sql.transaction((tx) => updateReleaseCounts(tx, r), BACKGROUND);
 }
 
 async function updateReleaseCounts(tx: SqlTx, r: readonly ReleaseCounts[]): Promise<void> {
