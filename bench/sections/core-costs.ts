@@ -21,6 +21,7 @@ export async function describeMemory(peers: number): Promise<string[]> {
   const releases = Math.max(1, Math.round(peers / 10));
   const m = await measureMemory(peers, releases, releases, undefined, true);
   const s = m.scavenges;
+  const t = m.steadyScavenges;
   const lines = [
     `${m.peers.toLocaleString('en')} active peers over ${releases.toLocaleString('en')} releases and as many members: ` +
       `heap used + ArrayBuffers ${(m.heapPerPeer).toFixed(0)} B/peer (${(m.heapBefore / MiB).toFixed(0)} → ${(m.heapAfter / MiB).toFixed(0)} MiB), ` +
@@ -29,6 +30,10 @@ export async function describeMemory(peers: number): Promise<string[]> {
   if (s) {
     lines.push(`scavenges while they went in: ${s.count}, pause median ${s.pauseMedianMs.toFixed(1)} ms, max ${s.pauseMaxMs.toFixed(1)} ms; ` +
       `copied or promoted per scavenge: median ${(s.survivorsMedianBytes / MiB).toFixed(2)} MiB, max ${(s.survivorsMaxBytes / MiB).toFixed(2)} MiB`);
+  }
+  if (t) {
+    lines.push(`then ${(Math.floor(peers / 2)).toLocaleString('en')} announces at random over them (5% a client restart): ${t.count} scavenges, pause median ${t.pauseMedianMs.toFixed(1)} ms, ` +
+      `max ${t.pauseMaxMs.toFixed(1)} ms; copied or promoted per scavenge: median ${(t.survivorsMedianBytes / MiB).toFixed(2)} MiB, max ${(t.survivorsMaxBytes / MiB).toFixed(2)} MiB`);
   }
   const work = mkdtempSync(path.join(tmpdir(), 'seedkeep-memory-'));
   try {

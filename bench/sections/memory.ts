@@ -22,6 +22,8 @@ export interface MemoryResult {
   rssPerPeer: number;
   /** with traceGc: the young-generation collections while the peers went in */
   scavenges?: ScavengeSummary;
+  /** and those of the steady phase after it (bench/memory.ts) */
+  steadyScavenges?: ScavengeSummary;
 }
 
 /** --trace-gc-nvp's scavenges: their pauses and what each copied (survived in new space or promoted). */
@@ -53,7 +55,10 @@ export function measureMemory(peers: number, releases: number, members: number, 
     execFile('taskset', args, { maxBuffer: 1 << 26, timeout: 600_000 }, (error, stdout, stderr) => {
       const line = /MEMJSON (\{.*\})/.exec(stdout);
       if (error || !line) reject(new Error(`memory run failed: ${error?.message ?? ''}\n${stderr}`));
-      else resolve({ ...(JSON.parse(line[1]) as MemoryResult), scavenges: traceGc ? summariseScavenges(stdout) : undefined });
+      else {
+        const [fill, steady] = stdout.split('\nSTEADY\n');
+        resolve({ ...(JSON.parse(line[1]) as MemoryResult), scavenges: traceGc ? summariseScavenges(fill) : undefined, steadyScavenges: traceGc ? summariseScavenges(steady ?? '') : undefined });
+      }
     });
   });
 }
