@@ -1,10 +1,10 @@
 // Where the peers' fields live: one typed-array column per field, a row per peer, the row
 // being the peer's counter slot (counters.ts), so the two slabs share one free list.
 //
-// Why columns rather than fields on each Peer: a million peers each with a dozen fields and
-// a 20-char peer_id string were two heap objects per peer (~165 B); every scavenge had to copy
-// each new peer's objects, and a full GC had to mark them. Typed-array backing stores are
-// outside the V8 heap: nothing to copy or mark. A Peer is now a handle holding its row.
+// Why columns rather than fields on each Peer: fields would make two heap objects per peer (a
+// dozen-field object and a 20-char peer_id string, ~160 B) that a scavenge copies while they
+// are new and every full GC marks, a million times over. Typed-array backing stores are
+// outside the V8 heap: nothing to copy or mark. A Peer is a handle holding its row.
 //
 // What few peers need stays in Maps keyed by row: the extra record of IPv6, v2 (BEP 52) and
 // two-tier (BEP 12) announcers (PeerMore), a `key` that is not 8 hex digits, a peer_id that
