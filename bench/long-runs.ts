@@ -5,11 +5,13 @@
 //   stop   [--peers=1000000]      a SIGTERM with that many peers' deltas pending, then the books
 //   soak   [--announces=300000 --peers=100000]  announces into one process lifetime on PGlite, pages polled
 //   scale  [--releases=1000000 --members=100000]  start-up, memory and latency at that size
+//   memory [--peers=1000000], metrics-cost [--rounds=8]: the tracker core in-process (sections/core-costs.ts)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describeMachine } from './lib/machine.js';
 import { buildSeedkeep } from './lib/tools.js';
+import { describeMemory, describeMetricsCost } from './sections/core-costs.js';
 import { describeScale, measureScale } from './sections/scale.js';
 import { describeSoak, measureSoak } from './sections/soak.js';
 import { describeStop, measureStop } from './sections/stop.js';
@@ -48,6 +50,8 @@ const SECTIONS: Record<string, (args: string[]) => Promise<string[]>> = {
   stop: (args) => perDatabase(args, async (pgUrl) => describeStop(await measureStop({ pgUrl, peers: flag(args, 'peers', 1_000_000) }))),
   // the embedded database is what the soak is about
   soak: async (args) => [describeSoak(await measureSoak({ announces: flag(args, 'announces', 300_000), peers: flag(args, 'peers', 100_000) }))],
+  memory: async (args) => describeMemory(flag(args, 'peers', 1_000_000)),
+  'metrics-cost': async (args) => describeMetricsCost(flag(args, 'rounds', 8)),
   scale: (args) => perDatabase(args, async (pgUrl) => describeScale(await measureScale({ pgUrl, releases: flag(args, 'releases', 1_000_000), members: flag(args, 'members', 100_000) }))),
 };
 

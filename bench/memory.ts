@@ -2,7 +2,10 @@
 // put in by synthetic announces straight into TrackerEngine.announce (no network, no
 // database). The ledger is drained as the flush timer would, so what remains is the swarms.
 // Prints one MEMJSON line; with SNAPSHOT, also writes a heap snapshot there (for the
-// breakdown by object kind). Run with --expose-gc:
+// breakdown by object kind). Then, after a STEADY line, half as many announces at random over
+// the population as a running tracker sees them (re-announces with rising counters, 5% a
+// client restart: `stopped`, then `started` under a new peer_id), so that the young-generation
+// collections of that phase (--trace-gc-nvp, bench/sections/memory.ts) are told apart. Run with --expose-gc:
 //   node --expose-gc --import tsx bench/memory.ts PEERS RELEASES MEMBERS [SNAPSHOT]
 import { writeHeapSnapshot } from 'node:v8';
 import { systemClock } from '../src/clock.js';
@@ -78,3 +81,29 @@ process.stdout.write(`MEMJSON ${JSON.stringify({
   rssBefore: before.rss, rssAfter: after.rss, heapBefore: before.heap, heapAfter: after.heap,
   heapPerPeer: (after.heap - before.heap) / stats.peers, rssPerPeer: (after.rss - before.rss) / stats.peers,
 })}\n`);
+
+/** The steady phase: re-announces and client restarts at random over the population. */
+function steady(count: number): void {
+  let refused = 0;
+  for (let k = 0; k < count; k++) {
+    const n = Math.floor(Math.random() * peers);
+    const request = requestFor(n, passkeys, hashes);
+    request.event = '';
+    request.uploaded += BigInt(k) * 16384n;
+    try {
+      if (k % 20 === 0) {
+        engine.announce({ ...request, event: 'stopped' });
+        engine.announce({ ...request, event: 'started', peerId: Buffer.from(`-TR3000-${k.toString(16).padStart(12, '0')}`, 'latin1'), uploaded: 0n });
+      } else engine.announce(request);
+    } catch {
+      refused++; // a member past the per-release cap after restarts: the population stays put
+    }
+    if (k % 20_000 === 19_999) engine.ledger.take((id) => engine.countsOf(id));
+  }
+  process.stdout.write(`STEADYJSON ${JSON.stringify({ announces: count, refused })}\n`);
+}
+
+if (!snapshotFile) {
+  process.stdout.write('STEADY\n');
+  steady(Math.floor(peers / 2));
+}

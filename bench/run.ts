@@ -164,7 +164,7 @@ async function main(): Promise<void> {
   const named = process.argv.slice(2).filter((a) => !a.startsWith('--'));
   if (named.length > 0) {
     const unknown = named.filter((n) => !isLongSection(n));
-    if (unknown.length > 0) throw new Error(`unknown bench section ${unknown.join(', ')}: stop, soak or scale (bench/README.md)`);
+    if (unknown.length > 0) throw new Error(`unknown bench section ${unknown.join(', ')}: stop, soak, scale, memory or metrics-cost (bench/README.md)`);
     return runLongSections(named, process.argv.slice(2).filter((a) => a.startsWith('--')), ROOT);
   }
   const quick = process.argv.includes('--quick');

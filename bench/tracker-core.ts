@@ -56,9 +56,11 @@ function cpuNs(since: NodeJS.CpuUsage, calls: number): string {
   return (((used.user + used.system) * 1000) / calls).toFixed(0);
 }
 
+/** heap and ArrayBuffers: the peers' columns and counters are typed arrays outside the heap */
 function heapUsed(): number {
   (globalThis as { gc?: () => void }).gc?.();
-  return process.memoryUsage().heapUsed;
+  const usage = process.memoryUsage();
+  return usage.heapUsed + usage.arrayBuffers;
 }
 
 function benchCore(): void {

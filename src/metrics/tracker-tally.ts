@@ -40,6 +40,8 @@ export function outcomeOf(error: unknown): Outcome {
 
 const OUTCOME_INDEX = new Map(OUTCOMES.map((o, i) => [o, i]));
 const transportIndex = (transport: Transport): number => (transport === 'udp' ? 1 : 0);
+const OK = OUTCOMES.indexOf('ok');
+const WARNED = OUTCOMES.indexOf('warned');
 
 export class TrackerTally {
   /** [transport][outcome] counts */
@@ -49,8 +51,12 @@ export class TrackerTally {
   readonly latency = TRANSPORTS.map(() => ({ buckets: new Float64Array(LATENCY_BUCKETS.length + 1), sum: 0, count: 0 }));
 
   countAnnounce(transport: Transport, outcome: Outcome, seconds: number): void {
-    const t = transportIndex(transport);
-    this.announces[t * OUTCOMES.length + OUTCOME_INDEX.get(outcome)!]++;
+    this.countAnnounceAt(transportIndex(transport), OUTCOME_INDEX.get(outcome)!, seconds);
+  }
+
+  /** countAnnounce by indexes: an answered announce, the common case, looks nothing up. */
+  countAnnounceAt(t: number, outcome: number, seconds: number): void {
+    this.announces[t * OUTCOMES.length + outcome]++;
     const histogram = this.latency[t];
     let bucket = 0;
     while (bucket < LATENCY_BUCKETS.length && seconds > LATENCY_BUCKETS[bucket]) bucket++;
@@ -104,7 +110,7 @@ class CountingCore implements TrackerCore {
   }
 
   private countAnswer(request: AnnounceRequest, started: number, result: AnnounceResult): AnnounceResult {
-    this.tally.countAnnounce(request.transport, result.warning ? 'warned' : 'ok', (performance.now() - started) / 1000);
+    this.tally.countAnnounceAt(transportIndex(request.transport), result.warning ? WARNED : OK, (performance.now() - started) / 1000);
     return result;
   }
 

@@ -1,6 +1,6 @@
-// Specs for the compact peer storage: the counter slab (counters.ts), the Peer fields that
-// replaced objects (peer.ts), the array/Map switch of small swarms and the packed address
-// lists of big ones (swarm.ts, address-list.ts).
+// Specs for the compact peer storage: the counter slab (counters.ts), the peer columns a Peer
+// is a handle on (peer.ts, peer-columns.ts), the array/Map switch of small swarms and the
+// packed address lists of big ones (swarm.ts, address-list.ts).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { PACKED_FROM } from '../../src/tracker/core/address-list.js';
@@ -77,6 +77,40 @@ describe('peer fields', () => {
     assert.equal(old.uploaded, 123n);
     assert.equal(old.left, 100n);
     assert.equal(next.uploaded, 999n);
+  });
+
+  it('keeps a forgotten peer\'s identity, address and key when its row goes to a new peer', () => {
+    const swarm = new Swarm(1);
+    const old = addPeer(swarm, 1, id(1), 1);
+    old.key = 'not-hex!';
+    old.client = 'old client';
+    swarm.forget(old);
+    const next = addPeer(swarm, 2, id(2), 2);
+    next.key = '1A2B3C4D';
+    next.client = 'new client';
+    assert.deepEqual([old.userId, old.peerId, old.addr4, old.key, old.client], [1, id(1), String.fromCharCode(10, 0, 0, 1, 1001 >> 8, 1001 & 255), 'not-hex!', 'old client']);
+    assert.deepEqual([next.userId, next.peerId, next.key, next.client], [2, id(2), '1A2B3C4D', 'new client']);
+    assert.equal(next.hasMore, false);
+  });
+
+  it('keeps every peer\'s peer_id and address through the columns\' growth', () => {
+    const swarm = new Swarm(1);
+    const peers = Array.from({ length: 3000 }, (_, n) => addPeer(swarm, n + 1, id(n), n));
+    peers.forEach((peer, n) => {
+      assert.equal(peer.peerId, id(n));
+      assert.ok(peer.hasPeerId(id(n)) && !peer.hasPeerId(id(n + 1)));
+      assert.equal(peer.ipv4Text(), `10.0.${n >> 8}.${n & 255}`);
+      assert.equal(swarm.get(n + 1, id(n)), peer);
+    });
+  });
+
+  it('finds a peer whose peer_id is not 20 one-byte characters (a restored row) by that id', () => {
+    const swarm = new Swarm(1);
+    const short = addPeer(swarm, 1, 'short-id', 1);
+    const wide = addPeer(swarm, 1, 'ĀĀĀĀĀĀĀĀĀĀĀĀĀĀĀĀĀĀĀĀ', 2);
+    assert.equal(swarm.get(1, 'short-id'), short);
+    assert.equal(swarm.get(1, 'ĀĀĀĀĀĀĀĀĀĀĀĀĀĀĀĀĀĀĀĀ'), wide);
+    assert.equal(wide.peerId, 'ĀĀĀĀĀĀĀĀĀĀĀĀĀĀĀĀĀĀĀĀ');
   });
 
   it('gives back the key a client sent, in whichever form', () => {

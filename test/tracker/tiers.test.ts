@@ -102,7 +102,7 @@ describe('min interval per tier', () => {
 });
 
 describe('peer storage of the tier timers', () => {
-  const hasMore = (peer: Peer): boolean => Reflect.get(peer, 'more') !== null;
+  const hasMore = (peer: Peer): boolean => peer.hasMore;
 
   it('needs no extra object for an IPv4 peer announcing on one tier, HTTP or UDP', () => {
     for (const transport of ['http', 'udp'] as const) {

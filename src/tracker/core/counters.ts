@@ -8,9 +8,11 @@
 // floats.
 //
 // Free slots form a list threaded through the slab itself (a free slot's first cell holds
-// the next free slot), so the free list costs no memory. The slab is module-level because a
-// Peer reads its counters through getters without a pointer to its engine; engines made and
-// dropped (tests) leave their slots allocated, which wastes a little but never mixes values.
+// the next free slot), so the free list costs no memory; a slot is also the peer's row in the
+// peer columns (peer-columns.ts), which need no free list of their own. The slab is
+// module-level because a Peer reads its counters through getters without a pointer to its
+// engine; engines made and dropped (tests) leave their slots allocated, which wastes a little
+// but never mixes values.
 import { INT64_MAX } from '../../int64.js';
 
 const FIELDS = 3;

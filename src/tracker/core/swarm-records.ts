@@ -154,7 +154,7 @@ export class SwarmRecords {
 function findIn(records: Peer[], userId: number, peerId: string): Peer | undefined {
   for (let i = 0; i < records.length; i++) {
     const peer = records[i];
-    if (peer.userId === userId && peer.peerId === peerId) return peer;
+    if (peer.userId === userId && peer.hasPeerId(peerId)) return peer;
   }
   return undefined;
 }
