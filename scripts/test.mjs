@@ -5,11 +5,14 @@
 // spec file gets a copy of it (test/helpers/template.ts), then it is removed.
 // Files start longest first, by the seconds test/costs.json records for each (a file it does
 // not know counts as an average one), so the slow ones do not start last and the parallel run
-// ends together. `npm test -- --record-costs` runs each file alone and rewrites that table.
+// ends together. `npm test -- --record-costs` runs as usual and rewrites that table from what
+// each file cost in the run (scripts/test-cost-probe.mjs); `--record-costs=alone` runs each
+// file by itself instead (slow; on an otherwise idle machine).
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const args = process.argv.slice(2);
 const dbOnly = args.includes('--db');
@@ -50,17 +53,43 @@ function byCost(files) {
   return [...files].sort((a, b) => cost(b) - cost(a) || a.localeCompare(b));
 }
 
+/** The table with `measured` merged in; files that no longer exist are dropped. */
+function writeCosts(measured) {
+  const costs = { ...readCosts(), ...measured };
+  const kept = Object.entries(costs).filter(([file]) => existsSync(file));
+  const sorted = Object.fromEntries(kept.sort(([a], [b]) => a.localeCompare(b)));
+  writeFileSync(COSTS, `${JSON.stringify(sorted, null, 2)}\n`);
+}
+
+const tenths = (seconds) => Math.round(seconds * 10) / 10;
+
 /** Runs each file alone and records its wall seconds (run it on an otherwise idle machine). */
-function recordCosts(files, env) {
-  const costs = readCosts();
+function recordCostsAlone(files, env) {
+  const measured = {};
   for (const file of [...files].sort()) {
     const started = performance.now();
     const run = tsx(['--test', '--test-reporter=dot', file], { env, stdio: ['ignore', 'ignore', 'inherit'] });
-    costs[file] = Math.round((performance.now() - started) / 100) / 10;
-    console.log(`${file} ${costs[file]} s${run.status === 0 ? '' : ' (failed)'}`);
+    measured[file] = tenths((performance.now() - started) / 1000);
+    console.log(`${file} ${measured[file]} s${run.status === 0 ? '' : ' (failed)'}`);
   }
-  const sorted = Object.fromEntries(Object.entries(costs).sort(([a], [b]) => a.localeCompare(b)));
-  writeFileSync(COSTS, `${JSON.stringify(sorted, null, 2)}\n`);
+  writeCosts(measured);
+}
+
+/**
+ * Costs from a parallel run's probe log. A file's wall time there is stretched by the files
+ * running beside it, and its CPU time misses what it spent waiting (sockets, real clients'
+ * transfers): the cost is the larger of its CPU seconds and its wall seconds scaled by the
+ * run's CPU-to-wall ratio, which is roughly what it takes alone.
+ */
+function costsFromProbe(logFile) {
+  const lines = existsSync(logFile) ? readFileSync(logFile, 'utf8').trim().split('\n').filter(Boolean) : [];
+  const rows = lines.map((line) => JSON.parse(line));
+  const wall = rows.reduce((sum, r) => sum + r.wall, 0);
+  const scale = wall > 0 ? rows.reduce((sum, r) => sum + r.cpu, 0) / wall : 1;
+  const measured = Object.fromEntries(rows.map((r) => [path.normalize(r.file), tenths(Math.max(r.cpu, r.wall * scale))]));
+  const cpu = rows.reduce((sum, r) => sum + r.cpu, 0);
+  console.log(`recorded ${rows.length} files in ${COSTS}: ${Math.round(cpu)} CPU seconds in all`);
+  return measured;
 }
 
 let files = (explicit.length > 0 ? explicit : findTests('test')).map((f) => path.normalize(f));
@@ -82,7 +111,16 @@ if (needsDatabase) env = { ...env, ...createTemplate(env) };
 // than the CPU, so one more than the cores keeps both cores busy.
 const concurrency = process.env.TEST_CONCURRENCY ?? String(availableParallelism() + 1);
 let status = 0;
-if (args.includes('--record-costs')) recordCosts(files, env);
-else status = tsx(['--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files], { env }).status ?? 1;
+const record = args.find((a) => a.startsWith('--record-costs'));
+if (record === '--record-costs=alone') recordCostsAlone(files, env);
+else {
+  const probeDir = record ? mkdtempSync(path.join(tmpdir(), 'seedkeep-costs-')) : undefined;
+  const probeLog = probeDir && path.join(probeDir, 'costs.jsonl');
+  // NODE_OPTIONS reaches every spec file's process; the probe records only those
+  const probe = probeLog ? { SEEDKEEP_TEST_COSTS_LOG: probeLog, NODE_OPTIONS: `${env.NODE_OPTIONS ?? ''} --import=${pathToFileURL(path.resolve('scripts/test-cost-probe.mjs')).href}`.trim() } : {};
+  status = tsx(['--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files], { env: { ...env, ...probe } }).status ?? 1;
+  if (probeLog) writeCosts(costsFromProbe(probeLog));
+  if (probeDir) rmSync(probeDir, { recursive: true, force: true });
+}
 if (needsDatabase) tsx([TEMPLATE, 'drop'], { env });
 process.exit(status);
