@@ -143,6 +143,28 @@ export function describeSetup(s: SetupResult): string {
     `CPU per announce: Node ${s.nodeUs.toFixed(0)} µs${redis}, PostgreSQL ${s.postgresUs.toFixed(0)} µs; ${s.errors}`;
 }
 
+/** the announce interval the projection assumes (ANNOUNCE_INTERVAL's default), s */
+const INTERVAL_S = 1800;
+/** Redis memory per peer with its stream entry not yet drained (docs/scaling.md) */
+const REDIS_BYTES_PER_PEER = 520;
+/** a master kept at half a core and 6 GB of data leaves room for peaks, failover and resharding */
+const MASTER_CORE_BUDGET = 0.5;
+const MASTER_BYTES = 6 * 2 ** 30;
+
+/** Cores and Redis masters for a site of `peers`, from the measured costs of one setup. */
+export function projection(s: Pick<SetupResult, 'nodeUs' | 'redisUs' | 'postgresUs'>, peers: number): string {
+  const rate = peers / INTERVAL_S;
+  const cores = (us: number): number => (rate * us) / 1e6;
+  const redisCores = cores(s.redisUs ?? 0);
+  const masters = Math.max(3, Math.ceil(redisCores / MASTER_CORE_BUDGET), Math.ceil((peers * REDIS_BYTES_PER_PEER) / MASTER_BYTES));
+  return `${(peers / 1e6).toFixed(0)}M peers (${rate.toFixed(0)} announces/s at a ${INTERVAL_S / 60}-minute interval): ` +
+    `tracker processes ${cores(s.nodeUs).toFixed(1)} cores, Redis ${redisCores.toFixed(1)} cores and ` +
+    `${((peers * REDIS_BYTES_PER_PEER) / 2 ** 30).toFixed(1)} GiB → ${masters} masters, PostgreSQL ${cores(s.postgresUs).toFixed(1)} cores ` +
+    `(before headroom: plan twice the cores for peaks)`;
+}
+
 export function describeShared(b: SharedBench): string[] {
-  return [`${b.peers} peers, ${b.rounds} measured rounds each, numwant ${NUMWANT}, UDP, PostgreSQL`, ...b.setups.map(describeSetup)];
+  const shared = b.setups.find((s) => s.redisUs !== null && s.processes === 1);
+  const projected = shared ? [10_000_000, 100_000_000].map((peers) => `projection from the Redis ×1 costs, ${projection(shared, peers)}`) : [];
+  return [`${b.peers} peers, ${b.rounds} measured rounds each, numwant ${NUMWANT}, UDP, PostgreSQL`, ...b.setups.map(describeSetup), ...projected];
 }
