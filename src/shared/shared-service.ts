@@ -15,6 +15,7 @@ import { reasonTable } from '../tracker/reason-texts.js';
 import { STOP_FLUSH_MS, type TrackerService, type TrackerServiceOptions } from '../tracker/service.js';
 import { RedisPeerStore } from './redis-peer-store.js';
 import type { RedisClient } from './redis-connect.js';
+import { createSharedStats } from './shared-stats.js';
 import { startSharedTimers } from './shared-timers.js';
 import { createStreamDrainer } from './stream-drainer.js';
 
@@ -34,17 +35,21 @@ export function createSharedTrackerService(options: TrackerServiceOptions & { re
   const retentionMs = config.peerRetentionDays * DAY_MS;
   const store = new RedisPeerStore(redis, { prefix: config.redisPrefix, shards: config.redisShards });
   const core = new SharedTrackerCore({ catalog, clock, policy, store, rulesUrl: `${config.baseUrl}/rules#clients`, reasons: reasonTable() });
-  // no peers live here: the contract's engine answers the pages' live counts with zeros
+  // no peers live here: the contract's engine stays empty; counts come from sharedStats
   const engine = new TrackerEngine({ catalog, clock, policy, maxPendingDeltas: config.maxPendingDeltas, retentionMs });
   const consumer = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   const drainer = createStreamDrainer({ store, sql: db.sql, consumer, claimIdleMs: CLAIM_IDLE_MS, now: () => clock.now() });
+  const sharedStats = createSharedStats({ store, sql: db.sql });
   const health: FlushHealth = { lastFlushAt: null, lastFlushError: null, failedFlushes: 0 };
   const listeners: FlushListener[] = [];
+  let refreshed: Promise<void> = Promise.resolve();
   let stopTimers = async (): Promise<void> => {};
 
   function noteDrain(seconds: number, ok: boolean, error?: unknown): void {
-    if (ok) Object.assign(health, { lastFlushAt: new Date(clock.now()).toISOString(), lastFlushError: null, failedFlushes: 0 });
-    else Object.assign(health, { lastFlushError: error instanceof Error ? error.message : 'stream drain failed', failedFlushes: health.failedFlushes + 1 });
+    if (ok) {
+      Object.assign(health, { lastFlushAt: new Date(clock.now()).toISOString(), lastFlushError: null, failedFlushes: 0 });
+      refreshed = sharedStats.refresh().catch((err: unknown) => log.warn({ err }, 'site totals not refreshed; the next drain retries'));
+    } else Object.assign(health, { lastFlushError: error instanceof Error ? error.message : 'stream drain failed', failedFlushes: health.failedFlushes + 1 });
     for (const listener of listeners) listener(seconds, ok);
   }
 
@@ -53,6 +58,7 @@ export function createSharedTrackerService(options: TrackerServiceOptions & { re
     try {
       await drainer.drainOnce();
       noteDrain((performance.now() - started) / 1000, true);
+      await refreshed;
     } catch (error) {
       noteDrain((performance.now() - started) / 1000, false, error);
       throw error;
@@ -77,6 +83,7 @@ export function createSharedTrackerService(options: TrackerServiceOptions & { re
     async start() {
       await load();
       await drainer.prepare();
+      await sharedStats.refresh();
       stopTimers = startSharedTimers({ store, drainer, sql: db.sql, clock, log, policy, drainEveryMs: config.flushIntervalMs, retentionMs, onDrain: noteDrain });
     },
     async stop() {
@@ -98,7 +105,8 @@ export function createSharedTrackerService(options: TrackerServiceOptions & { re
       Object.assign(policy, update);
     },
     policy: () => ({ ...policy }),
-    stats: () => engine.stats(),
+    stats: () => sharedStats.current(),
+    liveCounts: (releaseId) => sharedStats.liveCounts(releaseId),
     async syncMember(id) {
       const user = await loadTrackerUser(db.sql, id);
       if (user) catalog.setUser(user);

@@ -30,6 +30,11 @@ export interface TrackerHealth {
   failedFlushes: number;
 }
 
+export interface LiveCounts {
+  seeders: number;
+  leechers: number;
+}
+
 /** checked values (src/settings.ts checks them before they get here) */
 export type PolicyUpdate = Partial<TrackerPolicy>;
 
@@ -50,7 +55,13 @@ export interface TrackerService {
   health(): TrackerHealth;
   setPolicy(update: PolicyUpdate): void;
   policy(): Readonly<TrackerPolicy>;
+  /**
+   * Totals of the live swarms. The shared mode has no swarm in the process: it answers with
+   * the totals of the releases.seeders/leechers columns the drainer writes, as of its last pass.
+   */
   stats(): TrackerStats;
+  /** A release's live counts: the engine's in the memory mode, Redis's in the shared mode. */
+  liveCounts(releaseId: number): Promise<LiveCounts>;
   /**
    * Catalog sync: call after changing a member (passkey, enabled, download right) or a
    * release (upload, edit, freeleech, deletion). Re-reads the row, so the next announce
@@ -155,6 +166,7 @@ export function createTrackerService(options: TrackerServiceOptions): TrackerSer
     },
     policy: () => ({ ...policy }),
     stats: () => engine.stats(),
+    liveCounts: (releaseId) => Promise.resolve(engine.countsOf(releaseId)),
     async syncMember(id) {
       const user = await loadTrackerUser(db.sql, id);
       if (user) catalog.setUser(user);

@@ -6,6 +6,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeBencode } from '../../src/tracker/http/bencode.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { tokenFor } from '../helpers/api.js';
+import { createMember } from '../helpers/releases.js';
 import { connectRedis, deleteKeys, redisAvailable, SINGLE_REDIS_URL, uniquePrefix } from '../helpers/redis.js';
 import { seedRelease, seedUser, userTotals, type SeededRelease, type SeededUser } from '../tracker/fixtures/seed.js';
 
@@ -62,6 +64,24 @@ describe('the app in the shared mode (REDIS_URL)', { skip: available ? false : '
     const reply = await t.app.inject({ method: 'GET', url: `/scrape/${seeder.passkey}?info_hash=${escape(release.v1!)}`, remoteAddress: '10.9.0.1' });
     const files = (decodeBencode(reply.rawPayload) as { files: Record<string, Dict> }).files;
     assert.deepEqual(Object.values(files).map((f) => [f.complete, f.incomplete]), [[1, 1]]);
+  });
+
+  it('shows the live counts Redis keeps on the release page, in the API and, once drained, in the site totals (home, dashboard, /metrics)', async () => {
+    // a second leecher announced but not drained yet: the page reads Redis, not the columns
+    const other = await seedUser(t.db.sql, null);
+    await t.app.tracker.syncMember(other.id);
+    await announce(other, '-qB4650-o', 'uploaded=0&downloaded=0&left=100&event=started&key=cc');
+    const viewer = await createMember(t.app, `viewer${prefix.slice(-6)}`);
+    const page = await t.app.inject({ method: 'GET', url: `/releases/${release.id}`, headers: { cookie: viewer.cookie } });
+    assert.equal(page.statusCode, 200);
+    const stat = (label: string) => new RegExp(`${label}</div><div class="value[^"]*">(\\d+)<`).exec(page.body)?.[1];
+    assert.deepEqual([stat('Seeders'), stat('Leechers')], ['1', '2']);
+    const token = await tokenFor(t.app, viewer, ['read']);
+    const api = await t.app.inject({ method: 'GET', url: `/api/v1/releases/${release.id}`, headers: { authorization: `Bearer ${token}` } });
+    assert.deepEqual([api.json().seeders, api.json().leechers], [1, 2]);
+    await t.app.tracker.flush();
+    const stats = t.app.tracker.stats();
+    assert.ok(stats.seeders >= 1 && stats.leechers >= 2 && stats.releasesWithPeers >= 1, `site totals from the drained columns: ${JSON.stringify(stats)}`);
   });
 
   it('refuses with the same reasons as the memory mode', async () => {

@@ -4,10 +4,12 @@
 // validates at another; a passkey reset made in the database
 // and announced with CATALOG_NOTIFY reaches all three; one process is killed with SIGKILL
 // mid-load, and the books then hold exactly what the clients' answered announces say: 0 bytes
-// lost, 0 doubled. PGlite is one process's database: PostgreSQL only.
+// lost, 0 doubled. The policy job, started in all three at the same moment, runs in one (the
+// advisory lock, src/db/advisory-lock.ts) while the other two skip the round. PGlite is one process's database: PostgreSQL only.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { hashToken, SESSION_COOKIE } from '../../src/web/session.js';
 import type { ServerProcess } from '../helpers/process.js';
 import { killServerProcesses } from '../helpers/process.js';
 import { openTestDatabase, usingPostgres, type TestDatabase } from '../helpers/db.js';
@@ -114,6 +116,25 @@ describe('three tracker processes sharing Redis and PostgreSQL', { skip, timeout
     user.passkey = fresh;
   });
 
+  it('runs the policy job in one process when all three start it at the same moment', async () => {
+    const admin = await seedUser(db.sql, null);
+    await db.sql.query(`UPDATE users SET role = 'admin' WHERE id = $1`, [admin.id]);
+    const token = randomBytes(32).toString('base64url');
+    await db.sql.query(`INSERT INTO sessions (id, user_id, expires_at) VALUES ($1, $2, now() + interval '1 day')`, [hashToken(token), admin.id]);
+    const forms = await Promise.all(PORTS.map((port) => adminForm(port, `${SESSION_COOKIE}=${token}`)));
+    // the job's last step waits on this lock: the run that took the advisory lock is still under
+    // way when the other two try, whatever the scheduling of three processes on a busy machine
+    const holder = await db.sql.transaction(async (tx) => {
+      await tx.query('LOCK TABLE site_stats_daily IN EXCLUSIVE MODE');
+      const runs = PORTS.map((port, i) => runJobAt(port, forms[i]));
+      const early = await firstSettled(runs, 2);
+      return { runs, early };
+    });
+    const outcomes = await Promise.all(holder.runs);
+    assert.deepEqual(holder.early.sort(), ['elsewhere', 'elsewhere'], 'two skipped while the third held the lock');
+    assert.deepEqual(outcomes.filter((o) => o === 'ran').length, 1, `one run: ${outcomes.join(', ')}`);
+  });
+
   it('keeps exact books when one process is killed with SIGKILL mid-load', async () => {
     const clients = users.flatMap((user) => [1, 2, 3].map((n) => client(user, n)));
     let alive = [0, 1, 2];
@@ -166,6 +187,33 @@ describe('three tracker processes sharing Redis and PostgreSQL', { skip, timeout
     const dupes = await db.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM (SELECT stream, entry_id FROM ledger_stream_entries GROUP BY 1, 2 HAVING count(*) > 1) d');
     assert.equal(dupes[0].n, 0);
   });
+
+  /** The admin dashboard's cookies and the CSRF token of its run-job form, from one process. */
+  async function adminForm(port: number, session: string): Promise<{ cookie: string; csrf: string }> {
+    const page = await fetch(`http://127.0.0.1:${port}/admin`, { headers: { cookie: session } });
+    const set = page.headers.getSetCookie().map((c) => c.split(';')[0]);
+    const csrf = /action="\/admin\/run-job"[^]*?name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1];
+    assert.ok(csrf, `a run-job form on :${port} (${page.status})`);
+    return { cookie: [session, ...set].join('; '), csrf };
+  }
+
+  /** POSTs the dashboard's "run the policy job" on one process: what its flash says happened. */
+  async function runJobAt(port: number, form: { cookie: string; csrf: string }): Promise<'ran' | 'elsewhere' | string> {
+    const response = await fetch(`http://127.0.0.1:${port}/admin/run-job`, {
+      method: 'POST', redirect: 'manual', body: new URLSearchParams({ _csrf: form.csrf }).toString(),
+      headers: { cookie: form.cookie, 'content-type': 'application/x-www-form-urlencoded', origin: `http://127.0.0.1:${port}` },
+    });
+    const flash = decodeURIComponent(response.headers.getSetCookie().join(' '));
+    return /another tracker process/.test(flash) ? 'elsewhere' : /Policy job ran/.test(flash) ? 'ran' : `${response.status} ${flash}`;
+  }
+
+  /** The outcomes of the first n promises to settle, in the order they did. */
+  function firstSettled<T>(promises: Promise<T>[], n: number): Promise<T[]> {
+    const done: T[] = [];
+    return new Promise((resolve, reject) => {
+      for (const p of promises) p.then((value) => (done.push(value) === n ? resolve([...done]) : undefined), reject);
+    });
+  }
 
   async function diagnose(): Promise<void> {
     const redis = connectRedis(SINGLE_REDIS_URL);

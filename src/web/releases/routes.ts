@@ -58,7 +58,7 @@ async function details(request: FastifyRequest<{ Params: { id: string } }>, repl
   const { db } = request.server;
   const release = await findReleaseDetails(db.sql, parseReleaseId(request.params.id));
   if (!release || (release.deletedAt && !canSeeDeletedReleases(user))) throw AppError.notFound('releases.notFound');
-  const live = request.server.tracker.engine.countsOf(release.id);
+  const live = await request.server.tracker.liveCounts(release.id);
   const view = await detailsView(db, release, { showAddresses: canSeePeerAddresses(user), live, viewer: user });
   const mayDownload = canDownloadRelease(user, release) || (await hasSnatchedOrSeeds(db.prisma, user.id, release.id));
   const perks = await releasePerksView(request.server, user.id, { ...release, seeders: live.seeders });

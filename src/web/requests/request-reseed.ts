@@ -13,7 +13,7 @@ export async function requestReseed(options: { app: FastifyInstance; userId: num
   const now = app.clock.now();
   const release = await app.db.prisma.release.findUnique({ where: { id: releaseId }, select: { name: true, deletedAt: true } });
   if (!release || release.deletedAt) throw AppError.notFound('releases.notFound');
-  if (app.tracker.engine.countsOf(releaseId).seeders > 0) throw AppError.conflict('requests.reseed.seeded');
+  if ((await app.tracker.liveCounts(releaseId)).seeders > 0) throw AppError.conflict('requests.reseed.seeded');
   return app.db.sql.transaction(async (tx) => {
     // one request per release at a time: the lock makes a parallel second request wait, then see the first
     await tx.query('SELECT id FROM releases WHERE id = $1 FOR UPDATE', [releaseId]);

@@ -43,13 +43,15 @@ async function search(request: FastifyRequest, member: TokenMember, fn: string):
     limit: query.limit,
     offset: query.offset,
   });
+  // read before the items are built: the shared mode's counts come from Redis (pipelined)
+  const live = new Map(await Promise.all(rows.map(async (row) => [row.id, await app.tracker.liveCounts(row.id)] as const)));
   const context = {
     baseUrl: app.config.baseUrl,
     token: tokenOf(request),
     siteFreeleech: app.tracker.policy().siteFreeleech,
     policy: app.settings.all(),
     downloaded: member.downloaded,
-    countsOf: (id: number) => app.tracker.engine.countsOf(id),
+    countsOf: (id: number) => live.get(id) ?? { seeders: 0, leechers: 0 },
   };
   const selfUrl = `${app.config.baseUrl}/api/torznab?t=${fn}`;
   return feedXml({ siteName: app.config.siteName, baseUrl: app.config.baseUrl, selfUrl, items: rows.map((row) => feedItem(row, context)) });

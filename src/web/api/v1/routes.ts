@@ -63,7 +63,7 @@ async function details(request: IdRequest) {
   const release = await findReleaseDetails(app.db.sql, id);
   if (!release || (release.deletedAt && !canSeeDeletedReleases(member))) throw new ApiProblem('not_found', 'There is no release with that number.');
   const [files, ids] = await Promise.all([listReleaseFiles(app.db.prisma, id), findMediaIds(app.db.prisma, id)]);
-  const live = app.tracker.engine.countsOf(id);
+  const live = await app.tracker.liveCounts(id);
   const base = app.config.baseUrl;
   return {
     id, name: release.name, size: Number(release.size), files: release.fileCount, ...live, snatched: release.snatched,
