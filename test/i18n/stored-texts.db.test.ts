@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { addTrackedRelease, flashOf, postForm } from '../helpers/admin.js';
 import { createMember, type Member } from '../helpers/releases.js';
 import { addNotices } from '../../src/policy/notices.js';
 
@@ -11,6 +12,7 @@ let t: TestApp;
 let pt: Member;
 let ru: Member;
 let en: Member;
+let staff: Member;
 
 const page = (m: Member, url: string) => t.app.inject({ url, headers: { cookie: m.cookie } });
 
@@ -19,6 +21,7 @@ before(async () => {
   pt = await createMember(t.app, 'joana');
   ru = await createMember(t.app, 'vanya');
   en = await createMember(t.app, 'ellen');
+  staff = await createMember(t.app, 'chief', 'moderator');
   await t.db.prisma.user.update({ where: { id: pt.id }, data: { locale: 'pt-BR' } });
   await t.db.prisma.user.update({ where: { id: ru.id }, data: { locale: 'ru' } });
 });
@@ -42,5 +45,27 @@ describe('stored texts in the reader\'s language', () => {
     const body = (await page(ru, '/notifications')).body;
     assert.match(body, /Вас повысили до класса Elite\./);
     assert.match(body, /You were promoted to Member\./);
+  });
+
+  it('tells a Portuguese reporter the outcome of their report in Portuguese, and a Russian one in Russian', async () => {
+    const { id: releaseId } = await addTrackedRelease(t.app, { name: 'Fake.Movie.2026' });
+    for (const [who, kind] of [[pt, 'fake'], [ru, 'dupe']] as const) {
+      const filed = await postForm(t.app, who, `/report?release=${releaseId}`, { kind, reason: 'A trailer only.' }, { from: `/report?release=${releaseId}` });
+      assert.equal(filed.statusCode, 303);
+      const report = await t.db.prisma.report.findFirstOrThrow({ where: { reporterId: who.id }, select: { id: true } });
+      const resolved = await postForm(t.app, staff, `/admin/reports/${report.id}/resolve`, { outcome: 'Checked: $t(x) {{name}} stays as written.' }, { from: `/admin/reports/${report.id}` });
+      assert.equal(resolved.statusCode, 303, flashOf(resolved) ?? resolved.body);
+    }
+    const ptInbox = (await page(pt, '/inbox')).body;
+    assert.match(ptInbox, /Sua denúncia: Fake\.Movie\.2026/);
+    const ptTicket = await t.db.prisma.ticket.findFirstOrThrow({ where: { memberId: pt.id, kind: 'report' }, select: { id: true, subject: true } });
+    assert.equal(ptTicket.subject, 'Your report: Fake.Movie.2026', 'the English is kept in the row');
+    const ptMessage = (await page(pt, `/inbox/${ptTicket.id}`)).body;
+    assert.match(ptMessage, /Obrigado por denunciar o torrent “Fake\.Movie\.2026” \(falso\)\. A equipe analisou o caso:/);
+    assert.match(ptMessage, /Checked: \$t\(x\) \{\{name\}\} stays as written\./, 'the staff\'s words are not read as a template');
+    const ruTicket = await t.db.prisma.ticket.findFirstOrThrow({ where: { memberId: ru.id, kind: 'report' }, select: { id: true } });
+    const ruMessage = (await page(ru, `/inbox/${ruTicket.id}`)).body;
+    assert.match(ruMessage, /Спасибо за жалобу на раздачу «Fake\.Movie\.2026» \(дубль\)/);
+    assert.match((await page(ru, '/inbox')).body, /Ваша жалоба: Fake\.Movie\.2026/);
   });
 });
