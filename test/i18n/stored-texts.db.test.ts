@@ -68,4 +68,13 @@ describe('stored texts in the reader\'s language', () => {
     assert.match(ruMessage, /Спасибо за жалобу на раздачу «Fake\.Movie\.2026» \(дубль\)/);
     assert.match((await page(ru, '/inbox')).body, /Ваша жалоба: Fake\.Movie\.2026/);
   });
+
+  it('shows the profile\'s class perks and what the next class needs in Russian and in Portuguese', async () => {
+    const ruProfile = (await page(ru, `/users/${ru.id}`)).body;
+    assert.match(ruProfile, /может выкладывать раздачи; не может создавать запросы; слоты скачивания без ограничений/);
+    assert.match(ruProfile, /Member: [^<]*ещё 10,00 ГиБ отдано \(в зачёт\)/);
+    assert.match(ruProfile, /ещё 7 дней на сайте/);
+    assert.match((await page(pt, `/users/${pt.id}`)).body, /mais 7 dias como membro, mais 10,00 GiB enviados \(creditados\)/);
+    assert.match((await page(en, `/users/${en.id}`)).body, /7 more days of membership, 10\.00 GiB more uploaded \(credited\)/);
+  });
 });

@@ -16,7 +16,7 @@ export function economyRules(values: EconomySettings, reader: Reader) {
         c.minRatio > 0 ? `ratio ${c.minRatio.toFixed(2)}` : null,
         c.minUploads > 0 ? `${c.minUploads} uploads` : null,
       ].filter(Boolean).join(', ') || 'where everyone starts',
-      perks: perkList(c).join('; '),
+      perks: perkList(reader.t, c).join('; '),
     })),
     shop: values.shopItems.map((i) => ({ name: itemText(reader, i), price: i.price, limit: limitText(reader, i) })),
     tokenHours: values.tokenHours,
