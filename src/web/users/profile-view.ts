@@ -97,7 +97,7 @@ export async function profileView(app: FastifyInstance, viewer: SessionUser, pro
     ...ratioStatus(profile, app.clock.now(), locale),
     ...lists,
     hitAndRuns: lists.transfers.filter((t) => t.hitAndRun).length,
-    chart: renderRatioChart(history, profile.requiredRatio),
+    chart: renderRatioChart(history, profile.requiredRatio, locale),
     economy,
   };
 }
