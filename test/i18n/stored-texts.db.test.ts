@@ -77,4 +77,11 @@ describe('stored texts in the reader\'s language', () => {
     assert.match((await page(pt, `/users/${pt.id}`)).body, /mais 7 dias como membro, mais 10,00 GiB enviados \(creditados\)/);
     assert.match((await page(en, `/users/${en.id}`)).body, /7 more days of membership, 10\.00 GiB more uploaded \(credited\)/);
   });
+
+  it('lists the classes\' thresholds and perks on the rules page in Russian', async () => {
+    const rules = (await page(ru, '/rules')).body;
+    assert.match(rules, /Torrent Master<\/td><td>56 дней на сайте, 500 ГиБ отдано, рейтинг 1,05, 500 раздач/);
+    assert.match(rules, /с него начинают все/);
+    assert.match(rules, /4 фрилич-токена в месяц; 4 инвайта в месяц/);
+  });
 });
