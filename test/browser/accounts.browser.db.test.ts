@@ -124,7 +124,7 @@ describe('account security in a browser', { skip, timeout: 120_000 }, () => {
     const music = await firstCategoryId(t.app, 'Music');
     const releaseId = await uploadOk(t.app, uploader, { torrent: makeTorrent({ name: 'Live.Concert.2026.FLAC' }), category: music });
     const dora = await t.app.db.prisma.user.findUniqueOrThrow({ where: { usernameLower: 'dora' }, select: { id: true } });
-    await addNotices(t.app.db.prisma, [{ userId: dora.id, kind: 'class', body: 'You were promoted to Member.', link: `/users/${dora.id}#class`, at: new Date(clock.now()) }]);
+    await addNotices(t.app.db.prisma, [{ userId: dora.id, kind: 'class', text: { key: 'notices.text.promoted', params: { className: 'Member' } }, link: `/users/${dora.id}#class`, at: new Date(clock.now()) }]);
     await page.goto(`${base}/`);
     assert.equal(await page.locator('#unread-count').innerText(), '2', 'the match and the notice, one count');
     assert.equal(await page.getByRole('link', { name: /Notices/ }).count(), 0, 'one link for both');

@@ -42,7 +42,11 @@ describe('user classes', () => {
   it('says what the next class still needs, and nothing at the top', () => {
     const next = nextClass(DEFAULT_CLASSES, 'User', stats({ createdAt: joined(5), uploaded: 4n * GIB, downloaded: 8n * GIB }), clock.now());
     assert.equal(next?.cls.name, 'Member');
-    assert.deepEqual(next?.missing, ['2 more day(s) of membership', '6.00 GiB more uploaded (credited)', 'a ratio of at least 0.70']);
+    assert.deepEqual(next?.missing, [
+      { key: 'classes.missing.days', params: { count: 2 } },
+      { key: 'classes.missing.upload', params: { count: 6 } },
+      { key: 'classes.missing.ratio', params: { count: 0.7 } },
+    ]);
     assert.equal(nextClass(DEFAULT_CLASSES, 'Torrent Master', stats({}), clock.now()), null);
     assert.deepEqual(missingFor(DEFAULT_CLASSES[0], stats({}), clock.now()), []);
   });

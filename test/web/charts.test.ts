@@ -54,9 +54,17 @@ describe('renderRatioChart', () => {
       { day: day(3), totalUploaded: 30n, totalDownloaded: 20n },
     ];
     assert.deepEqual(ratioPoints(rows).map((p) => p.y), [0.5, 1.5]);
-    const svg = renderRatioChart(rows, 0.6);
+    const svg = renderRatioChart(rows, 0.6, 'en');
     assert.equal(svg.match(/<polyline /g)?.length, 2);
     assert.match(svg, /Required now/);
     assert.match(svg, /Ratio: 1\.50/);
+  });
+
+  it('names the chart, its lines and its values in the page\'s language', () => {
+    const rows = [{ day: day(2), totalUploaded: 30n, totalDownloaded: 20n }];
+    const svg = renderRatioChart(rows, 0.6, 'ru');
+    assert.match(svg, /<title>Рейтинг по дням<\/title>/);
+    assert.match(svg, /Требуется сейчас/);
+    assert.match(svg, /Рейтинг: 1,50/);
   });
 });

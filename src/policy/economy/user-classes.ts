@@ -47,15 +47,21 @@ export interface ClassStats {
 /** Ratio for the thresholds: nothing downloaded counts as meeting any ratio. */
 const ratioOf = (s: ClassStats): number => (s.downloaded > 0n ? Number(s.uploaded) / Number(s.downloaded) : Infinity);
 
-/** What a member still lacks for a class, one phrase per threshold; empty when they qualify. */
-export function missingFor(cls: UserClass, stats: ClassStats, now: number): string[] {
-  const missing: string[] = [];
+/** One threshold not met yet: a catalog key (classes.missing.*) and its values, shown in the reader's language. */
+export interface Missing {
+  key: string;
+  params: { count: number };
+}
+
+/** What a member still lacks for a class, one per threshold; empty when they qualify. */
+export function missingFor(cls: UserClass, stats: ClassStats, now: number): Missing[] {
+  const missing: Missing[] = [];
   const days = (now - stats.createdAt.getTime()) / DAY_MS;
-  if (days < cls.minDays) missing.push(`${Math.ceil(cls.minDays - days)} more day(s) of membership`);
+  if (days < cls.minDays) missing.push({ key: 'classes.missing.days', params: { count: Math.ceil(cls.minDays - days) } });
   const upGiB = Number(stats.uploaded) / GIB;
-  if (upGiB < cls.minUploadGiB) missing.push(`${(cls.minUploadGiB - upGiB).toFixed(2)} GiB more uploaded (credited)`);
-  if (ratioOf(stats) < cls.minRatio) missing.push(`a ratio of at least ${cls.minRatio.toFixed(2)}`);
-  if (stats.uploads < cls.minUploads) missing.push(`${cls.minUploads - stats.uploads} more upload(s)`);
+  if (upGiB < cls.minUploadGiB) missing.push({ key: 'classes.missing.upload', params: { count: Number((cls.minUploadGiB - upGiB).toFixed(2)) } });
+  if (ratioOf(stats) < cls.minRatio) missing.push({ key: 'classes.missing.ratio', params: { count: cls.minRatio } });
+  if (stats.uploads < cls.minUploads) missing.push({ key: 'classes.missing.uploads', params: { count: cls.minUploads - stats.uploads } });
   return missing;
 }
 
@@ -73,7 +79,7 @@ export function classFor(ladder: readonly UserClass[], stats: ClassStats, now: n
 export const classNamed = (ladder: readonly UserClass[], name: string): UserClass => ladder.find((c) => c.name === name) ?? ladder[0];
 
 /** The class above `current` and what the member still needs for it, or null at the top. */
-export function nextClass(ladder: readonly UserClass[], current: string, stats: ClassStats, now: number): { cls: UserClass; missing: string[] } | null {
+export function nextClass(ladder: readonly UserClass[], current: string, stats: ClassStats, now: number): { cls: UserClass; missing: Missing[] } | null {
   const at = ladder.findIndex((c) => c.name === current);
   const cls = ladder[at + 1];
   return cls ? { cls, missing: missingFor(cls, stats, now) } : null;

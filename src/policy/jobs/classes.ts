@@ -38,9 +38,8 @@ async function moveMember(deps: JobDeps, id: number, from: string, to: UserClass
   return deps.db.prisma.$transaction(async (tx) => {
     const done = await tx.user.updateMany({ where: { id, userClass: from }, data: { userClass: to.name, classChangedAt: new Date(now) } });
     if (done.count !== 1) return false;
-    const verb = up ? 'promoted' : 'moved down';
     await logModeration(tx, { actorId: null, targetUserId: id, action: up ? 'class_promote' : 'class_demote', reason: `${from} -> ${to.name}`, details: { from, to: to.name }, at: new Date(now) });
-    await addNotices(tx, [{ userId: id, kind: 'class', body: `You were ${verb} to ${to.name}.`, link: `/users/${id}#class`, at: new Date(now) }]);
+    await addNotices(tx, [{ userId: id, kind: 'class', text: { key: up ? 'notices.text.promoted' : 'notices.text.movedDown', params: { className: to.name } }, link: `/users/${id}#class`, at: new Date(now) }]);
     return true;
   });
 }

@@ -42,6 +42,8 @@ const REPORT_KIND_KEYS: Record<string, string> = {
 };
 const REPORT_STATUS_KEYS: Record<string, string> = { open: 'admin.reports.statuses.open', claimed: 'admin.reports.statuses.claimed', resolved: 'admin.reports.statuses.resolved' };
 export const reportKindLabel = (t: Translate, kind: string): string => (REPORT_KIND_KEYS[kind] ? t(REPORT_KIND_KEYS[kind]) : kind);
+/** The catalog key naming a report kind (its code when it has none), for texts stored with keys. */
+export const reportKindKey = (kind: string): string => REPORT_KIND_KEYS[kind] ?? kind;
 export const reportStatusLabel = (t: Translate, status: string): string => (REPORT_STATUS_KEYS[status] ? t(REPORT_STATUS_KEYS[status]) : status);
 
 const TICKET_KIND_KEYS: Record<string, string> = {

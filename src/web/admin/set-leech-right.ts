@@ -33,8 +33,8 @@ export async function setLeechRight(options: { app: FastifyInstance; actor: Acto
     });
     await messageMember(tx, {
       memberId: target.id, staffId: actor.id, kind: 'staff', now,
-      subject: allow ? 'Your download rights are restored' : 'Your download rights are withdrawn',
-      body: allow ? `${reason}\n\n*(you can download again)*` : `${reason}\n\n*(you can still seed and earn upload credit; reply here to discuss it with staff)*`,
+      subject: { key: allow ? 'sent.leech.restoredSubject' : 'sent.leech.withdrawnSubject', params: {} },
+      body: { key: allow ? 'sent.leech.restored' : 'sent.leech.withdrawn', params: { reason } },
     });
   });
   await app.tracker.syncMember(target.id);

@@ -17,6 +17,6 @@ export async function warnMember(options: { app: FastifyInstance; actor: Actor; 
     await logModeration(tx, { actorId: actor.id, targetUserId: target.id, action: 'warn', reason, details: { days }, at: new Date(now) });
     // the warning also lands in the member's inbox, where they can answer the staff
     const until = expiresAt ? `, until ${formatDate(expiresAt)}` : '';
-    await messageMember(tx, { memberId: target.id, staffId: actor.id, subject: 'You have been warned', body: `${reason}\n\n*(warning${until}; reply here to discuss it with staff)*`, kind: 'staff', now: new Date(now) });
+    await messageMember(tx, { memberId: target.id, staffId: actor.id, subject: { key: 'sent.warning.subject', params: {} }, body: `${reason}\n\n*(warning${until}; reply here to discuss it with staff)*`, kind: 'staff', now: new Date(now) });
   });
 }

@@ -12,7 +12,7 @@ import { render } from '../render.js';
 import { appendAppeal } from './open-ticket.js';
 import { listAppeals } from './queries.js';
 import { MAX_MESSAGE, messageProblem, rawText } from './ticket-form.js';
-import { messagesView } from './ticket-view.js';
+import { messagesView, subjectOf } from './ticket-view.js';
 
 interface DisabledMember {
   id: number;
@@ -28,7 +28,7 @@ export async function showAppeal(request: FastifyRequest, reply: FastifyReply, m
     title: request.t('appeal.title'),
     username: member.username,
     disabledReason: member.disabledReason,
-    appeals: appeals.map((a) => ({ ...a, open: a.status === 'open', messages: messagesView(a.messages) })),
+    appeals: appeals.map((a) => ({ ...a, subject: subjectOf(request.t, a), open: a.status === 'open', messages: messagesView(request.t, a.messages) })),
     sent: state.sent ?? false,
     values: { body: state.body ?? '' },
     errors: state.error ? { body: state.error } : {},

@@ -3,6 +3,7 @@
 // A staff message starts resolved and assigned to its sender: nothing waits on staff until
 // the member answers, which reopens it (reply-to-ticket.ts).
 import type { Prisma, PrismaClient } from '../../generated/prisma/client.js';
+import { englishOf, type StoredText } from '../../i18n/stored-text.js';
 import { logModeration } from '../../policy/moderation-log.js';
 
 export type TicketKind = 'member' | 'appeal' | 'staff' | 'report';
@@ -34,26 +35,33 @@ export async function appendAppeal(options: { prisma: PrismaClient; memberId: nu
 export interface StaffMessage {
   memberId: number;
   staffId: number;
-  subject: string;
-  body: string;
+  /** a text staff wrote, or the site's own (a catalog key and its values) */
+  subject: string | StoredText;
+  body: string | StoredText;
   kind: 'staff' | 'report';
   now: Date;
   /** logged with the message unless the calling action logs it already */
   reason?: string;
 }
 
+/** A text as stored: its English, and its key and values when the site wrote it. */
+const stored = (text: string | StoredText) =>
+  typeof text === 'string' ? { text, key: null, params: undefined } : { text: englishOf(text), key: text.key, params: text.params as Prisma.InputJsonValue };
+
 /** Staff write first; inside the caller's transaction, so the message exists exactly when its action does. */
 export async function messageMember(tx: Prisma.TransactionClient, message: StaffMessage): Promise<number> {
-  const { memberId, staffId, subject, body, kind, now } = message;
+  const { memberId, staffId, kind, now } = message;
+  const subject = stored(message.subject);
+  const body = stored(message.body);
   const ticket = await tx.ticket.create({
     data: {
-      memberId, subject: subject.slice(0, 200), kind, status: 'resolved', assigneeId: staffId, memberUnread: true, createdAt: now, lastMessageAt: now, resolvedAt: now,
-      messages: { create: { authorId: staffId, fromStaff: true, body, createdAt: now } },
+      memberId, subject: subject.text.slice(0, 200), subjectKey: subject.key, subjectParams: subject.params, kind, status: 'resolved', assigneeId: staffId, memberUnread: true, createdAt: now, lastMessageAt: now, resolvedAt: now,
+      messages: { create: { authorId: staffId, fromStaff: true, body: body.text, textKey: body.key, textParams: body.params, createdAt: now } },
     },
     select: { id: true },
   });
   if (message.reason !== undefined) {
-    await logModeration(tx, { actorId: staffId, targetUserId: memberId, action: 'message_member', reason: message.reason, details: { ticket: ticket.id, subject }, at: now });
+    await logModeration(tx, { actorId: staffId, targetUserId: memberId, action: 'message_member', reason: message.reason, details: { ticket: ticket.id, subject: subject.text }, at: now });
   }
   return ticket.id;
 }

@@ -8,7 +8,7 @@ export type StaffView = (typeof STAFF_VIEWS)[number];
 type Db = PrismaClient | Prisma.TransactionClient;
 
 const listSelect = {
-  id: true, subject: true, kind: true, status: true, memberUnread: true, staffUnread: true, createdAt: true, lastMessageAt: true,
+  id: true, subject: true, subjectKey: true, subjectParams: true, kind: true, status: true, memberUnread: true, staffUnread: true, createdAt: true, lastMessageAt: true,
   member: { select: { id: true, username: true } },
   assignee: { select: { id: true, username: true } },
   _count: { select: { messages: true } },
@@ -55,7 +55,7 @@ export function findTicket(prisma: Db, id: number) {
       assigneeId: true,
       member: { select: { id: true, username: true, enabled: true } },
       messages: {
-        select: { id: true, body: true, fromStaff: true, createdAt: true, author: { select: { id: true, username: true } } },
+        select: { id: true, body: true, textKey: true, textParams: true, fromStaff: true, createdAt: true, author: { select: { id: true, username: true } } },
         orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
       },
     },
@@ -73,8 +73,8 @@ export function listAppeals(prisma: Db, memberId: number) {
   return prisma.ticket.findMany({
     where: { memberId, kind: 'appeal' },
     select: {
-      id: true, subject: true, status: true,
-      messages: { select: { id: true, body: true, fromStaff: true, createdAt: true, author: { select: { username: true } } }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] },
+      id: true, subject: true, subjectKey: true, subjectParams: true, status: true,
+      messages: { select: { id: true, body: true, textKey: true, textParams: true, fromStaff: true, createdAt: true, author: { select: { username: true } } }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] },
     },
     orderBy: { lastMessageAt: 'desc' },
     take: 5,

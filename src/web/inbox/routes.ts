@@ -13,7 +13,7 @@ import { openTicket } from './open-ticket.js';
 import { findTicket, listMemberTickets, listStaff, TICKETS_PAGE_SIZE, type TicketDetails } from './queries.js';
 import { replyAsMember, replyAsStaff } from './reply-to-ticket.js';
 import { MAX_MESSAGE, MAX_SUBJECT, messageProblem, parseTicketForm, rawText } from './ticket-form.js';
-import { listRowView, ticketView } from './ticket-view.js';
+import { listRowView, subjectOf, ticketView } from './ticket-view.js';
 
 type IdRequest = FastifyRequest<{ Params: { id: string } }>;
 
@@ -34,7 +34,7 @@ async function listPage(request: FastifyRequest, reply: FastifyReply) {
   const pages = Math.max(1, Math.ceil(total / TICKETS_PAGE_SIZE));
   reply.header('Cache-Control', 'private, no-store');
   return render(request, reply, 'pages/inbox/list', {
-    title: request.t('inbox.title'), rows: rows.map(listRowView), total,
+    title: request.t('inbox.title'), rows: rows.map((row) => listRowView(request.t, row)), total,
     prev: page > 1 ? `/inbox?page=${page - 1}` : null, next: page < pages ? `/inbox?page=${page + 1}` : null,
   });
 }
@@ -70,8 +70,8 @@ async function ticketPage(request: IdRequest, reply: FastifyReply, failed?: { bo
   if (failed) reply.code(400);
   reply.header('Cache-Control', 'private, no-store');
   return render(request, reply, 'pages/inbox/ticket', {
-    title: ticket.subject,
-    ticket: ticketView(ticket),
+    title: subjectOf(request.t, ticket),
+    ticket: ticketView(request.t, ticket),
     staffSide,
     staff: staffSide ? (await listStaff(request.server.db.prisma)).map((s) => ({ ...s, selected: s.id === ticket.assigneeId })) : [],
     values: { body: failed?.body ?? '' },

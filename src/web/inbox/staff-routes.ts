@@ -9,7 +9,6 @@ import { messageMember } from './open-ticket.js';
 import { listStaffQueue, STAFF_VIEWS, TICKETS_PAGE_SIZE, type StaffView } from './queries.js';
 import { MAX_MESSAGE, MAX_SUBJECT, parseTicketForm } from './ticket-form.js';
 import { listRowView } from './ticket-view.js';
-import { ticketKindLabel } from '../admin/labels.js';
 
 const VIEW_LABELS: Record<StaffView, string> = {
   unassigned: 'admin.inbox.views.unassigned', mine: 'admin.inbox.views.mine', open: 'admin.inbox.views.open', resolved: 'admin.inbox.views.resolved',
@@ -28,7 +27,7 @@ async function queuePage(request: FastifyRequest, reply: FastifyReply) {
     title: request.t('admin.inbox.title'),
     views: STAFF_VIEWS.map((v) => ({ value: v, label: request.t(VIEW_LABELS[v]), count: counts[v], current: v === view })),
     viewLabel: request.t(VIEW_LABELS[view]),
-    rows: rows.map((row) => ({ ...listRowView(row), kindLabel: ticketKindLabel(request.t, row.kind) })),
+    rows: rows.map((row) => listRowView(request.t, row)),
     total,
     prev: page > 1 ? url(page - 1) : null,
     next: page < pages ? url(page + 1) : null,

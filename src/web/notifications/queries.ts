@@ -53,7 +53,7 @@ export function listNotices(prisma: PrismaClient, userId: number) {
     where: { userId },
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
     take: NOTICES_LISTED,
-    select: { id: true, body: true, link: true, createdAt: true, readAt: true },
+    select: { id: true, body: true, textKey: true, textParams: true, link: true, createdAt: true, readAt: true },
   });
 }
 

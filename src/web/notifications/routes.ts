@@ -7,6 +7,7 @@
 // form from the current search).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../errors.js';
+import { readStored } from '../../i18n/stored-text.js';
 import { listCategories } from '../categories.js';
 import { requireUser } from '../guards.js';
 import { flash, render } from '../render.js';
@@ -29,7 +30,7 @@ async function showNotifications(request: FastifyRequest, reply: FastifyReply) {
   reply.header('Cache-Control', 'private, no-store');
   return render(request, reply, 'pages/notifications/list', {
     title: request.t('notifications.title'),
-    notices: notices.map((n) => ({ ...n, unread: n.readAt === null })),
+    notices: notices.map((n) => ({ ...n, body: readStored(request.t, { key: n.textKey, params: n.textParams, text: n.body }), unread: n.readAt === null })),
     notifications: notifications.map((n) => ({ ...n, unread: n.readAt === null })),
     anyUnread: [...notices, ...notifications].some((n) => n.readAt === null),
     full: notifications.length >= NOTIFICATIONS_LISTED,

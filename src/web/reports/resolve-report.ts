@@ -3,6 +3,8 @@
 // reporter is told the outcome in their inbox, in the same transaction.
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import { AppError } from '../../errors.js';
+import type { StoredText } from '../../i18n/stored-text.js';
+import { reportKindKey } from '../admin/labels.js';
 import { logModeration } from '../../policy/moderation-log.js';
 import { messageMember } from '../inbox/open-ticket.js';
 import { targetLogWhere, type ReportDetails } from './queries.js';
@@ -25,12 +27,20 @@ export async function claimReport(options: StaffChange & { claim: boolean }): Pr
   });
 }
 
-const subjectOf = (report: ReportDetails): string =>
-  `Your report: ${report.release ? report.release.name : report.target ? report.target.username : 'a report'}`.slice(0, 200);
+const subjectOf = (report: ReportDetails): StoredText => {
+  const name = report.release?.name ?? report.target?.username;
+  return name === undefined ? { key: 'sent.report.subjectGone', params: {} } : { key: 'sent.report.subject', params: { name: name.slice(0, 150) } };
+};
 
-function messageOf(report: ReportDetails, outcome: string, action: { action: string } | null): string {
-  const what = report.release ? `the release “${report.release.name}” (${report.kind})` : `the member ${report.target?.username ?? ''}`;
-  return `Thank you for reporting ${what}. The staff looked into it:\n\n${outcome}${action ? `\n\n*Action taken: ${action.action.replace(/_/g, ' ')}.*` : ''}`;
+/** The reporter's message: what they reported, the staff's outcome, and the action taken if any. */
+function messageOf(report: ReportDetails, outcome: string, action: { action: string } | null): StoredText {
+  const taken = action ? action.action.replace(/_/g, ' ') : null;
+  if (report.release) {
+    const params = { name: report.release.name, kindKey: reportKindKey(report.kind), outcome, action: taken };
+    return { key: taken ? 'sent.report.releaseAction' : 'sent.report.release', params };
+  }
+  const params = { name: report.target?.username ?? '', outcome, action: taken };
+  return { key: taken ? 'sent.report.memberAction' : 'sent.report.member', params };
 }
 
 export async function resolveReport(options: StaffChange & { outcome: string; actionLogId: number | null }): Promise<void> {

@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { SqlTx } from '../../db/driver.js';
 import { AppError } from '../../errors.js';
+import { englishOf, type StoredText } from '../../i18n/stored-text.js';
 import { bountyRefusal, fillRefusal, type RequestState, type RequestStatus } from '../../policy/economy/bounty.js';
 import { classNamed } from '../../policy/economy/user-classes.js';
 import { MIB } from '../../policy/ratio-table.js';
@@ -91,12 +92,15 @@ export async function fillRequest(options: { app: FastifyInstance; actor: Actor;
     if (refusal) throw AppError.conflict(refusal.key, 'release', refusal.params);
     await tx.query(`UPDATE requests SET status = 'filled', filler_id = $2, release_id = $3, filled_at = ${TS('$4::float8')} WHERE id = $1`, [requestId, actor.id, releaseId, now]);
     if (request.requesterId !== null) {
-      await noticeIn(tx, request.requesterId, 'request', `Your request "${request.name}" was filled: check the release and confirm it, or reject it.`, `/requests/${requestId}`, now);
+      await noticeIn(tx, request.requesterId, 'request', { key: 'notices.text.requestFilled', params: { name: request.name } }, `/requests/${requestId}`, now);
     }
   });
 }
 
 /** addNotices for a raw SQL transaction. */
-export async function noticeIn(tx: SqlTx, userId: number, kind: string, body: string, link: string, now: number): Promise<void> {
-  await tx.query(`INSERT INTO notices (user_id, kind, body, link, created_at) VALUES ($1, $2, $3, $4, ${TS('$5::float8')})`, [userId, kind, body.slice(0, 500), link, now]);
+export async function noticeIn(tx: SqlTx, userId: number, kind: string, text: StoredText, link: string, now: number): Promise<void> {
+  await tx.query(
+    `INSERT INTO notices (user_id, kind, body, text_key, text_params, link, created_at) VALUES ($1, $2, $3, $4, $5::jsonb, $6, ${TS('$7::float8')})`,
+    [userId, kind, englishOf(text).slice(0, 500), text.key, JSON.stringify(text.params), link, now],
+  );
 }

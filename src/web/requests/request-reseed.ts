@@ -3,6 +3,7 @@
 // snatchers are not flooded.
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../errors.js';
+import { englishOf } from '../../i18n/stored-text.js';
 
 const WEEK_MS = 7 * 86_400_000;
 const MAX_NOTIFIED = 500;
@@ -24,10 +25,11 @@ export async function requestReseed(options: { app: FastifyInstance; userId: num
       [releaseId, userId, MAX_NOTIFIED],
     );
     const ids = snatchers.map((s) => s.user_id);
+    const reseedText = { key: 'notices.text.reseed', params: { name: release.name.slice(0, 300) } };
     await tx.query(
-      `INSERT INTO notices (user_id, kind, body, link, created_at)
-       SELECT id, 'reseed', $2, $3, ${TS('$4::float8')} FROM unnest($1::int[]) AS id`,
-      [ids, `Please seed "${release.name.slice(0, 300)}" again: nobody seeds it and a member asked for it.`, `/releases/${releaseId}`, now],
+      `INSERT INTO notices (user_id, kind, body, text_key, text_params, link, created_at)
+       SELECT id, 'reseed', $2, $3, $4::jsonb, $5, ${TS('$6::float8')} FROM unnest($1::int[]) AS id`,
+      [ids, englishOf(reseedText).slice(0, 500), reseedText.key, JSON.stringify(reseedText.params), `/releases/${releaseId}`, now],
     );
     await tx.query(`INSERT INTO reseed_requests (release_id, user_id, notified, created_at) VALUES ($1, $2, $3, ${TS('$4::float8')})`, [releaseId, userId, ids.length, now]);
     return ids.length;

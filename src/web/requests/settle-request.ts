@@ -22,7 +22,7 @@ export async function confirmFill(options: { app: FastifyInstance; actor: Actor;
     if (request.fillerId !== null) {
       await tx.query('UPDATE users SET uploaded = uploaded + $2::int8 WHERE id = $1', [request.fillerId, String(request.bounty)]);
       await logCredit(tx, { userId: request.fillerId, kind: 'bounty_payout', bytes: request.bounty, requestId, releaseId: request.releaseId, note: request.name.slice(0, 200), at: now });
-      await noticeIn(tx, request.fillerId, 'request', `Your fill of "${request.name}" was confirmed: the bounty is yours.`, `/requests/${requestId}`, now);
+      await noticeIn(tx, request.fillerId, 'request', { key: 'notices.text.fillConfirmed', params: { name: request.name } }, `/requests/${requestId}`, now);
     }
     return request.bounty;
   });
@@ -37,7 +37,7 @@ export async function rejectFill(options: { app: FastifyInstance; actor: Actor; 
     const refusal = rejectRefusal(request, actor);
     if (refusal) throw new AppError(request.status === 'filled' ? 403 : 409, refusal.key, undefined, refusal.params);
     await tx.query(`UPDATE requests SET status = 'open', filler_id = NULL, release_id = NULL, filled_at = NULL WHERE id = $1`, [requestId]);
-    if (request.fillerId !== null) await noticeIn(tx, request.fillerId, 'request', `Your fill of "${request.name}" was rejected.`, `/requests/${requestId}`, now);
+    if (request.fillerId !== null) await noticeIn(tx, request.fillerId, 'request', { key: 'notices.text.fillRejected', params: { name: request.name } }, `/requests/${requestId}`, now);
   });
 }
 

@@ -3,19 +3,27 @@
 // and bounties. docs/members-and-staff.md#the-ratio-economy
 import type { FastifyInstance } from 'fastify';
 import { isActive } from '../../policy/economy/tokens.js';
-import { classNamed, nextClass, type UserClass } from '../../policy/economy/user-classes.js';
+import { translator, type Locale, type Translate } from '../../i18n/index.js';
+import { classNamed, nextClass, type Missing, type UserClass } from '../../policy/economy/user-classes.js';
 
-/** The perks of a class as short phrases (the profile and /rules#classes show them). */
-export function perkList(cls: UserClass): string[] {
+/** The perks of a class as short phrases in the reader's language (the profile and /rules#classes show them). */
+export function perkList(t: Translate, cls: UserClass): string[] {
   const perks: string[] = [];
-  if (cls.tokensPerMonth > 0) perks.push(`${cls.tokensPerMonth} freeleech token(s) a month`);
-  if (cls.invitesPerMonth > 0) perks.push(`${cls.invitesPerMonth} invite(s) a month`);
-  perks.push(cls.mayUpload ? 'may upload' : 'uploads need the uploader role');
-  perks.push(cls.mayRequest ? 'may create requests' : 'may not create requests');
-  if (cls.hnrImmune) perks.push('immune from hit-and-run marks');
-  perks.push(cls.downloadSlots > 0 ? `${cls.downloadSlots} download slot(s)` : 'unlimited download slots');
+  if (cls.tokensPerMonth > 0) perks.push(t('classes.perks.tokens', { count: cls.tokensPerMonth }));
+  if (cls.invitesPerMonth > 0) perks.push(t('classes.perks.invites', { count: cls.invitesPerMonth }));
+  perks.push(cls.mayUpload ? t('classes.perks.mayUpload') : t('classes.perks.uploaderRole'));
+  perks.push(cls.mayRequest ? t('classes.perks.mayRequest') : t('classes.perks.noRequests'));
+  if (cls.hnrImmune) perks.push(t('classes.perks.hnrImmune'));
+  perks.push(cls.downloadSlots > 0 ? t('classes.perks.slots', { count: cls.downloadSlots }) : t('classes.perks.unlimitedSlots'));
   return perks;
 }
+
+/** A missing threshold in the reader's language, its amount in their number format. */
+export const missingText = (t: Translate, locale: Locale, m: Missing): string => {
+  const digits = m.key === 'classes.missing.upload' || m.key === 'classes.missing.ratio' ? 2 : 0;
+  const amount = new Intl.NumberFormat(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(m.params.count);
+  return t(m.key, { count: m.params.count, amount });
+};
 
 async function loadEconomy(app: FastifyInstance, userId: number, now: number) {
   const prisma = app.db.prisma;
@@ -31,7 +39,8 @@ async function loadEconomy(app: FastifyInstance, userId: number, now: number) {
   ]);
 }
 
-export async function economyView(app: FastifyInstance, userId: number) {
+export async function economyView(app: FastifyInstance, userId: number, locale: Locale) {
+  const t = translator(locale);
   const now = app.clock.now();
   const [user, uploads, tokens, requests, escrow] = await loadEconomy(app, userId, now);
   const ladder = app.settings.get('userClasses');
@@ -40,8 +49,8 @@ export async function economyView(app: FastifyInstance, userId: number) {
   return {
     className: cls.name,
     classChangedAt: user.classChangedAt,
-    perks: perkList(cls),
-    next: next && { name: next.cls.name, missing: next.missing, ready: next.missing.length === 0 },
+    perks: perkList(t, cls),
+    next: next && { name: next.cls.name, missing: next.missing.map((m) => missingText(t, locale, m)), ready: next.missing.length === 0 },
     tokens: user.freeleechTokens,
     spentTokens: tokens,
     personalFreeleechUntil: isActive(user.personalFreeleechUntil, now) ? user.personalFreeleechUntil : null,

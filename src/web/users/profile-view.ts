@@ -83,7 +83,7 @@ async function profileLists(app: FastifyInstance, userId: number, uploadsPage: n
 export async function profileView(app: FastifyInstance, viewer: SessionUser, profile: Profile, uploadsPage = 1, locale: Locale = FALLBACK_LOCALE) {
   const listsHidden = !canSeeListsOf(viewer, profile);
   const [lists, history, economy] = await Promise.all([
-    profileLists(app, profile.id, uploadsPage, listsHidden, locale), listRatioHistory(app.db.prisma, profile.id, app.clock.now()), economyView(app, profile.id),
+    profileLists(app, profile.id, uploadsPage, listsHidden, locale), listRatioHistory(app.db.prisma, profile.id, app.clock.now()), economyView(app, profile.id, locale),
   ]);
   const showSecrets = canSeeSecretsOf(viewer, profile);
   // The template never gets the secret fields unless it may show them.
@@ -97,7 +97,7 @@ export async function profileView(app: FastifyInstance, viewer: SessionUser, pro
     ...ratioStatus(profile, app.clock.now(), locale),
     ...lists,
     hitAndRuns: lists.transfers.filter((t) => t.hitAndRun).length,
-    chart: renderRatioChart(history, profile.requiredRatio),
+    chart: renderRatioChart(history, profile.requiredRatio, locale),
     economy,
   };
 }
