@@ -97,6 +97,9 @@ describe('the member pages in the member\'s language', () => {
     assert.match(flashOf(bookmark)!, /^Добавлено в закладки/);
     assert.match((await page(pt, `/report?member=${pt.id}`)).body, /Você não pode denunciar a si mesmo\./);
     assert.match((await page(ru, '/inbox/999999')).body, /Переписки с таким номером нет\./);
+    const empty = await post(ru, '/inbox', { subject: '', body: ' ' }, '/inbox/new');
+    assert.equal(fieldError(empty.body, 'subject'), 'Укажите тему переписки.');
+    assert.equal(fieldError(empty.body, 'body'), 'Напишите сообщение.');
     const privacy = await post(pt, `/users/${pt.id}/privacy`, { listsVisibleTo: 'nobody' }, `/users/${pt.id}/settings`);
     assert.match(flashOf(privacy)!, /^Suas listas agora são privadas/);
     await page(ru, `/users/${ru.id}/two-factor`);

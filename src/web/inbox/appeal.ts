@@ -46,16 +46,16 @@ async function submitAppeal(throttle: LoginThrottle, request: FastifyRequest, re
     return render(request, reply, 'pages/auth/login', { title: request.t('auth.login.title'), next: '/', username, error: message });
   };
   const locked = throttle.lockedFor(username);
-  if (locked > 0) return refuse(`Too many failed attempts for this account. Try again in ${locked} minute${locked === 1 ? '' : 's'}.`, 429);
+  if (locked > 0) return refuse(request.t('auth.login.locked', { count: locked }), 429);
   const candidate = username ? await findLoginCandidate(app.db.prisma, username) : null;
   const ok = candidate ? await verifyPassword(candidate.passwordHash, password) : await verifyNothing(password);
   if (!candidate || !ok) {
     throttle.recordFailure(username);
-    return refuse('Wrong username or password.', 401);
+    return refuse(request.t('auth.login.wrong'), 401);
   }
-  if (candidate.enabled) return refuse('This account is not disabled: log in instead, and write to staff from your inbox.', 400);
+  if (candidate.enabled) return refuse(request.t('inbox.appealNotDisabled'), 400);
   const message = rawText(body, 'body');
-  const problem = messageProblem(message);
+  const problem = messageProblem(message, request);
   if (problem) return showAppeal(request, reply, candidate, { body: message, error: problem });
   await appendAppeal({ prisma: app.db.prisma, memberId: candidate.id, body: message, now: new Date(app.clock.now()) });
   return showAppeal(request, reply, candidate, { sent: true });

@@ -47,7 +47,7 @@ function newPage(request: FastifyRequest, reply: FastifyReply, failed?: ReturnTy
 
 async function create(request: FastifyRequest, reply: FastifyReply) {
   const user = requireUser(request);
-  const parsed = parseTicketForm(request.body as FormBody);
+  const parsed = parseTicketForm(request.body as FormBody, request);
   if (Object.keys(parsed.errors).length > 0) return newPage(request, reply, parsed);
   const app = request.server;
   const id = await openTicket({ prisma: app.db.prisma, memberId: user.id, ...parsed.values, kind: 'member', now: new Date(app.clock.now()) });
@@ -84,7 +84,7 @@ async function replyTo(request: IdRequest, reply: FastifyReply) {
   const user = requireUser(request);
   const ticket = await loadTicket(request, user);
   const body = rawText(request.body as FormBody, 'body');
-  const problem = messageProblem(body);
+  const problem = messageProblem(body, request);
   if (problem) return ticketPage(request, reply, { body, error: problem });
   const app = request.server;
   const options = { prisma: app.db.prisma, ticket, authorId: user.id, body, now: new Date(app.clock.now()) };

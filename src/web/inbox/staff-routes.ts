@@ -54,7 +54,7 @@ async function writePage(request: MemberQuery, reply: FastifyReply, failed?: Ret
 async function write(request: MemberQuery, reply: FastifyReply) {
   const actor = requireStaff(request);
   const member = await loadMember(request);
-  const parsed = parseTicketForm(request.body as FormBody);
+  const parsed = parseTicketForm(request.body as FormBody, request);
   if (Object.keys(parsed.errors).length > 0) return writePage(request, reply, parsed);
   const app = request.server;
   const now = new Date(app.clock.now());
