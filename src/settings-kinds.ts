@@ -170,11 +170,11 @@ const isBand = (value: unknown): value is RatioBand => {
   return typeof band === 'object' && band !== null && [band.fromGiB, band.max, band.min].every((n) => typeof n === 'number');
 };
 
-/** A policy check's message (English, shown as written until the policy's checks name catalog keys). */
-const asProblem = (message: string | null): Problem | null => (message === null ? null : problemOf(message));
+/** A policy check's answer: a catalog key and its values, as every setting's problem is. */
+const asProblem = (found: Problem | null): Problem | null => (found === null ? null : problemOf(found.key, found.params));
 
 /** The required-ratio table; the form lays it out as rows of three numbers. */
-export function table(options: Common<RatioBand[]> & { problem: (bands: RatioBand[]) => string | null }): Setting<RatioBand[]> {
+export function table(options: Common<RatioBand[]> & { problem: (bands: RatioBand[]) => Problem | null }): Setting<RatioBand[]> {
   return {
     ...options,
     decode: (raw) => (Array.isArray(raw) && raw.every(isBand) ? raw.map(({ fromGiB, max, min }) => ({ fromGiB, max, min })) : undefined),
@@ -185,6 +185,6 @@ export function table(options: Common<RatioBand[]> & { problem: (bands: RatioBan
 }
 
 /** A list of records edited on a page of its own (the class ladder, the shop's items). */
-export function list<T>(options: Common<T[]> & { decode: (raw: unknown) => T[] | undefined; problem: (items: T[]) => string | null }): Setting<T[]> {
+export function list<T>(options: Common<T[]> & { decode: (raw: unknown) => T[] | undefined; problem: (items: T[]) => Problem | null }): Setting<T[]> {
   return { ...options, encode: (value) => value, problem: (value) => asProblem(options.problem(value)) };
 }

@@ -68,14 +68,15 @@ export function meetsRequirement(uploaded: bigint, downloaded: bigint, required:
 }
 
 /** The problem with a ratio table, or null: starts at 0 GiB, ascending, 0 ≤ min ≤ max ≤ 10. */
-export function ratioTableProblem(table: readonly RatioBand[]): string | null {
-  if (table.length === 0) return 'The table needs at least one band.';
-  if (table[0].fromGiB !== 0) return 'The first band must start at 0 GiB.';
+export function ratioTableProblem(table: readonly RatioBand[]): { key: string; params?: Record<string, unknown> } | null {
+  if (table.length === 0) return { key: 'policyChecks.ratio.empty' };
+  if (table[0].fromGiB !== 0) return { key: 'policyChecks.ratio.firstBand' };
   for (let i = 0; i < table.length; i++) {
     const { fromGiB, max, min } = table[i];
-    if (![fromGiB, max, min].every(Number.isFinite)) return `Band ${i + 1}: every value must be a number.`;
-    if (i > 0 && fromGiB <= table[i - 1].fromGiB) return `Band ${i + 1}: bands must start at increasing GiB amounts.`;
-    if (min < 0 || max > 10 || min > max) return `Band ${i + 1}: required ratios must satisfy 0 ≤ 100%-seeded ≤ 0%-seeded ≤ 10.`;
+    const band = i + 1;
+    if (![fromGiB, max, min].every(Number.isFinite)) return { key: 'policyChecks.ratio.number', params: { band } };
+    if (i > 0 && fromGiB <= table[i - 1].fromGiB) return { key: 'policyChecks.ratio.increasing', params: { band } };
+    if (min < 0 || max > 10 || min > max) return { key: 'policyChecks.ratio.order', params: { band } };
   }
   return null;
 }

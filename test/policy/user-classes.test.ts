@@ -1,7 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { FakeClock } from '../../src/clock.js';
+import { translator } from '../../src/i18n/index.js';
+import type { Refusal } from '../../src/policy/economy/refusal.js';
 import { classFor, DEFAULT_CLASSES, ladderProblem, missingFor, nextClass, type ClassStats } from '../../src/policy/economy/user-classes.js';
+
+const english = (refusal: Refusal | null): string => (refusal ? translator('en')(refusal.key, refusal.params) : '');
 
 const GIB = 1024n ** 3n;
 const DAY = 86_400_000;
@@ -59,10 +63,13 @@ describe('user classes', () => {
 
   it('accepts the default ladder and refuses bad ones', () => {
     assert.equal(ladderProblem(DEFAULT_CLASSES), null);
-    assert.match(ladderProblem([])!, /1 to 12/);
-    assert.match(ladderProblem([{ ...DEFAULT_CLASSES[0], minDays: 1 }])!, /first class/);
-    assert.match(ladderProblem([DEFAULT_CLASSES[0], { ...DEFAULT_CLASSES[1], name: 'user' }])!, /already/);
-    assert.match(ladderProblem([DEFAULT_CLASSES[0], { ...DEFAULT_CLASSES[1], tokensPerMonth: 1.5 }])!, /whole/);
-    assert.match(ladderProblem([{ ...DEFAULT_CLASSES[0], name: '<b>' }])!, /name/);
+    assert.match(english(ladderProblem([])), /1 to 12/);
+    const empty = ladderProblem([])!;
+    assert.equal(translator('ru')(empty.key, empty.params), 'Допустимо от 1 до 12 классов.');
+    assert.equal(translator('pt-BR')(empty.key, empty.params), 'Mantenha de 1 a 12 classes.');
+    assert.match(english(ladderProblem([{ ...DEFAULT_CLASSES[0], minDays: 1 }])), /first class/);
+    assert.match(english(ladderProblem([DEFAULT_CLASSES[0], { ...DEFAULT_CLASSES[1], name: 'user' }])), /already/);
+    assert.match(english(ladderProblem([DEFAULT_CLASSES[0], { ...DEFAULT_CLASSES[1], tokensPerMonth: 1.5 }])), /whole/);
+    assert.match(english(ladderProblem([{ ...DEFAULT_CLASSES[0], name: '<b>' }])), /name/);
   });
 });

@@ -51,20 +51,21 @@ export function purchaseRefusal(item: ShopItem, points: number, boughtInPeriod: 
   return null;
 }
 
-export function shopProblem(items: readonly ShopItem[]): string | null {
-  if (items.length > MAX_SHOP_ITEMS) return `At most ${MAX_SHOP_ITEMS} items.`;
+/** What is wrong with the shop's items (a catalog key and its values), or null. */
+export function shopProblem(items: readonly ShopItem[]): Refusal | null {
+  if (items.length > MAX_SHOP_ITEMS) return refusal('policyChecks.shop.count', { max: MAX_SHOP_ITEMS });
   const keys = new Set<string>();
   for (const [i, item] of items.entries()) {
-    const row = `Item ${i + 1}`;
-    if (!KEY.test(item.key)) return `${row}: a key of 1 to 32 lower-case letters, digits or "-".`;
-    if (keys.has(item.key)) return `${row}: the key "${item.key}" is used twice.`;
+    const row = i + 1;
+    if (!KEY.test(item.key)) return refusal('policyChecks.shop.key', { row });
+    if (keys.has(item.key)) return refusal('policyChecks.shop.keyTwice', { row, key: item.key });
     keys.add(item.key);
-    if (!SHOP_KINDS.includes(item.kind)) return `${row}: choose what the item gives.`;
+    if (!SHOP_KINDS.includes(item.kind)) return refusal('policyChecks.shop.kind', { row });
     const whole = item.kind !== 'upload';
-    if (!(item.amount > 0 && item.amount <= 100_000) || (whole && !Number.isInteger(item.amount))) return `${row}: an amount above 0 (whole for tokens, invites and hours).`;
-    if (!(Number.isInteger(item.price) && item.price >= 1 && item.price <= 1e9)) return `${row}: a whole price of at least 1 point.`;
-    if (!(Number.isInteger(item.limit) && item.limit >= 0 && item.limit <= 1000)) return `${row}: a limit from 0 (none) to 1000.`;
-    if (!(Number.isInteger(item.periodDays) && item.periodDays >= 1 && item.periodDays <= 365)) return `${row}: a period of 1 to 365 days.`;
+    if (!(item.amount > 0 && item.amount <= 100_000) || (whole && !Number.isInteger(item.amount))) return refusal('policyChecks.shop.amount', { row });
+    if (!(Number.isInteger(item.price) && item.price >= 1 && item.price <= 1e9)) return refusal('policyChecks.shop.price', { row });
+    if (!(Number.isInteger(item.limit) && item.limit >= 0 && item.limit <= 1000)) return refusal('policyChecks.shop.limit', { row });
+    if (!(Number.isInteger(item.periodDays) && item.periodDays >= 1 && item.periodDays <= 365)) return refusal('policyChecks.shop.period', { row });
   }
   return null;
 }

@@ -4,6 +4,7 @@
 // also in a class, and the `uploader` role lets a member upload whatever their class allows.
 // docs/members-and-staff.md#user-classes
 import { GIB } from '../ratio-table.js';
+import { refusal, type Refusal } from './refusal.js';
 
 export interface UserClass {
   name: string;
@@ -88,21 +89,21 @@ export function nextClass(ladder: readonly UserClass[], current: string, stats: 
 const NAME = /^[\p{L}\p{N} ._-]{1,32}$/u;
 const inRange = (n: number, max: number): boolean => Number.isFinite(n) && n >= 0 && n <= max;
 
-/** What is wrong with a ladder, or null. */
-export function ladderProblem(ladder: readonly UserClass[]): string | null {
-  if (ladder.length < 1 || ladder.length > MAX_CLASSES) return `Keep 1 to ${MAX_CLASSES} classes.`;
+/** What is wrong with a ladder (a catalog key and its values), or null. */
+export function ladderProblem(ladder: readonly UserClass[]): Refusal | null {
+  if (ladder.length < 1 || ladder.length > MAX_CLASSES) return refusal('policyChecks.classes.count', { max: MAX_CLASSES });
   const names = new Set<string>();
   for (const [i, c] of ladder.entries()) {
-    const row = `Class ${i + 1}`;
-    if (!NAME.test(c.name)) return `${row}: a name of 1 to 32 letters, digits, spaces, ".", "_" or "-".`;
-    if (names.has(c.name.toLowerCase())) return `${row}: "${c.name}" is already the name of another class.`;
+    const row = i + 1;
+    if (!NAME.test(c.name)) return refusal('policyChecks.classes.name', { row });
+    if (names.has(c.name.toLowerCase())) return refusal('policyChecks.classes.nameTaken', { row, name: c.name });
     names.add(c.name.toLowerCase());
-    if (![c.minDays, c.minUploads, c.invitesPerMonth, c.tokensPerMonth, c.downloadSlots].every((n) => Number.isInteger(n))) return `${row}: days, uploads, invites, tokens and slots are whole numbers.`;
-    if (!inRange(c.minDays, 3650) || !inRange(c.minUploadGiB, 1e9) || !inRange(c.minRatio, 100) || !inRange(c.minUploads, 1e6)) return `${row}: thresholds from 0 (days up to 3650, ratio up to 100).`;
-    if (!inRange(c.invitesPerMonth, 100) || !inRange(c.tokensPerMonth, 100) || !inRange(c.downloadSlots, 10_000)) return `${row}: invites and tokens 0 to 100 a month, slots 0 to 10000.`;
+    if (![c.minDays, c.minUploads, c.invitesPerMonth, c.tokensPerMonth, c.downloadSlots].every((n) => Number.isInteger(n))) return refusal('policyChecks.classes.whole', { row });
+    if (!inRange(c.minDays, 3650) || !inRange(c.minUploadGiB, 1e9) || !inRange(c.minRatio, 100) || !inRange(c.minUploads, 1e6)) return refusal('policyChecks.classes.thresholds', { row });
+    if (!inRange(c.invitesPerMonth, 100) || !inRange(c.tokensPerMonth, 100) || !inRange(c.downloadSlots, 10_000)) return refusal('policyChecks.classes.perks', { row });
   }
   const first = ladder[0];
-  if (first.minDays + first.minUploadGiB + first.minRatio + first.minUploads !== 0) return 'The first class is where every member starts: its thresholds must all be 0.';
+  if (first.minDays + first.minUploadGiB + first.minRatio + first.minUploads !== 0) return refusal('policyChecks.classes.firstClass');
   return null;
 }
 

@@ -61,9 +61,9 @@ async function save(request: FastifyRequest, reply: FastifyReply, key: ListKey) 
   requireAllowed(canEditSettings(actor), 'admin.errors.adminsEconomy');
   const body = (request.body ?? {}) as FormBody;
   const parsed = (PAGES[key].parse as (b: FormBody) => Parsed<unknown[]>)(body);
-  const checked = 'problem' in parsed ? null : (PAGES[key].problem as (v: unknown[]) => string | null)(parsed.value);
+  const checked = 'problem' in parsed ? null : (PAGES[key].problem as (v: unknown[]) => Problem | null)(parsed.value);
   // the policy's own checks speak English for now: shown as written
-  const problem: Problem | null = 'problem' in parsed ? parsed.problem : checked === null ? null : { key: checked };
+  const problem: Problem | null = 'problem' in parsed ? parsed.problem : checked;
   let reason = '';
   try {
     reason = requireReason(body, 'reason');
