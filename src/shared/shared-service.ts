@@ -5,7 +5,8 @@
 // by the catalog sync (CATALOG_NOTIFY carries changes made in other processes).
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import { loadTrackerRelease, loadTrackerState, loadTrackerUser } from '../db/tracker-load.js';
+import { loadTrackerState } from '../db/tracker-load.js';
+import { catalogSync } from '../tracker/catalog-sync.js';
 import { Catalog } from '../tracker/core/catalog.js';
 import { TrackerEngine } from '../tracker/core/engine.js';
 import { SharedTrackerCore } from '../tracker/core/shared-core.js';
@@ -107,16 +108,7 @@ export function createSharedTrackerService(options: TrackerServiceOptions & { re
     policy: () => ({ ...policy }),
     stats: () => sharedStats.current(),
     liveCounts: (releaseId) => sharedStats.liveCounts(releaseId),
-    async syncMember(id) {
-      const user = await loadTrackerUser(db.sql, id);
-      if (user) catalog.setUser(user);
-      else catalog.removeUser(id);
-    },
-    async syncRelease(id) {
-      const release = await loadTrackerRelease(db.sql, id);
-      if (release) catalog.setRelease(release);
-      else catalog.removeRelease(id);
-    },
+    ...catalogSync(db.sql, catalog),
     onFlush: (listener) => void listeners.push(listener),
   };
 }

@@ -7,7 +7,8 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
-import { loadTrackerPeers, loadTrackerRelease, loadTrackerState, loadTrackerUser } from '../db/tracker-load.js';
+import { loadTrackerPeers, loadTrackerState } from '../db/tracker-load.js';
+import { catalogSync } from './catalog-sync.js';
 import { reasonTable } from './reason-texts.js';
 import { TrackerEngine, type TrackerStats } from './core/engine.js';
 import { Catalog } from './core/catalog.js';
@@ -167,16 +168,7 @@ export function createTrackerService(options: TrackerServiceOptions): TrackerSer
     policy: () => ({ ...policy }),
     stats: () => engine.stats(),
     liveCounts: (releaseId) => Promise.resolve(engine.countsOf(releaseId)),
-    async syncMember(id) {
-      const user = await loadTrackerUser(db.sql, id);
-      if (user) catalog.setUser(user);
-      else catalog.removeUser(id);
-    },
-    async syncRelease(id) {
-      const release = await loadTrackerRelease(db.sql, id);
-      if (release) catalog.setRelease(release);
-      else catalog.removeRelease(id);
-    },
+    ...catalogSync(db.sql, catalog),
     onFlush: (listener) => flusher.onFlush(listener),
   };
 }
