@@ -11,12 +11,11 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { hashToken, SESSION_COOKIE } from '../../src/web/session.js';
 import type { ServerProcess } from '../helpers/process.js';
-import { killServerProcesses } from '../helpers/process.js';
 import { openTestDatabase, usingPostgres, type TestDatabase } from '../helpers/db.js';
-import { connectRedis, deleteKeys, redisAvailable, SINGLE_REDIS_URL, uniquePrefix } from '../helpers/redis.js';
+import { connectRedis, redisAvailable, SINGLE_REDIS_URL, uniquePrefix } from '../helpers/redis.js';
 import { seedRelease, seedUser, userTotals, type SeededRelease, type SeededUser } from '../tracker/fixtures/seed.js';
 import { announcePacket, errorText, passkeyOption, UdpTestClient } from '../tracker/udp-client.js';
-import { announceTo, failureOf, peerPorts, siteEnv, startTracker, type Announce } from './fixtures/fleet.js';
+import { announceTo, failureOf, peerPorts, siteEnv, startTracker, stopSite, type Announce } from './fixtures/fleet.js';
 
 const available = usingPostgres() && (await redisAvailable());
 const skip = !usingPostgres() ? 'PGlite belongs to one process: run under TEST_DATABASE_URL' : available ? false : 'no Redis on this machine';
@@ -50,13 +49,7 @@ describe('three tracker processes sharing Redis and PostgreSQL', { skip, timeout
     trackers = await Promise.all(PORTS.map((port, i) => startTracker(env, port, UDP_PORTS[i])));
   });
 
-  after(async () => {
-    await killServerProcesses();
-    const redis = connectRedis(SINGLE_REDIS_URL);
-    await deleteKeys(redis, prefix);
-    redis.disconnect();
-    await db?.destroy();
-  });
+  after(() => stopSite(prefix, db));
 
   const client = (user: SeededUser, n: number): Client => ({
     userId: user.id,

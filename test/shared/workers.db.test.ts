@@ -4,12 +4,12 @@
 // stops every worker and exits 0. PostgreSQL only (the embedded database is one process's).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { killServerProcesses, type ServerProcess } from '../helpers/process.js';
+import type { ServerProcess } from '../helpers/process.js';
 import { openTestDatabase, usingPostgres, type TestDatabase } from '../helpers/db.js';
-import { connectRedis, deleteKeys, redisAvailable, SINGLE_REDIS_URL, uniquePrefix } from '../helpers/redis.js';
+import { redisAvailable, uniquePrefix } from '../helpers/redis.js';
 import { seedRelease, seedUser, type SeededRelease, type SeededUser } from '../tracker/fixtures/seed.js';
 import { announcePacket, errorText, passkeyOption, UdpTestClient } from '../tracker/udp-client.js';
-import { announceTo, failureOf, siteEnv, startTracker } from './fixtures/fleet.js';
+import { announceTo, failureOf, siteEnv, startTracker, stopSite } from './fixtures/fleet.js';
 
 const available = usingPostgres() && (await redisAvailable());
 const skip = !usingPostgres() ? 'PGlite belongs to one process: run under TEST_DATABASE_URL' : available ? false : 'no Redis on this machine';
@@ -55,13 +55,7 @@ describe('WORKERS=2', { skip, timeout: 600_000 }, () => {
     await until(() => readyWorkers(tracker.output()).length === 2, 'two workers');
   });
 
-  after(async () => {
-    await killServerProcesses();
-    const redis = connectRedis(SINGLE_REDIS_URL);
-    await deleteKeys(redis, prefix);
-    redis.disconnect();
-    await db?.destroy();
-  });
+  after(() => stopSite(prefix, db));
 
   const peer = (n: number) => ({ passkey: user.passkey, infoHash: release.v1!, peerId: `-qB4650-w${n}-`, port: 30_000 + n, uploaded: 0n, downloaded: 0n, left: 10n, key: `k${n}` });
 
