@@ -101,22 +101,41 @@ async function waitForPing(port: number): Promise<void> {
 
 export interface RedisCluster {
   url: string;
+  /** the masters, in slot order (the first holds slot 0) */
+  servers: RedisServer[];
+  /** SIGKILLs master `i` and starts it again on its port, directory and node file; waits for cluster_state:ok */
+  restart(i: number): Promise<void>;
   stop(): Promise<void>;
 }
 
-/** Three masters, no replicas, on spare ports: `redis+cluster://` URL for connectRedis. */
-export async function startRedisCluster(): Promise<RedisCluster> {
+export interface ClusterOptions {
+  /** three ports (a spec in a fixed port range); spare ones by default */
+  ports?: number[];
+  /** added to every node's config, e.g. AOF */
+  args?: string[];
+}
+
+/** Three masters, no replicas: `redis+cluster://` URL for connectRedis. */
+export async function startRedisCluster(options: ClusterOptions = {}): Promise<RedisCluster> {
   const dir = mkdtempSync(path.join(tmpdir(), 'seedkeep-redis-cluster-'));
+  const argsOf = (i: number): string[] => [
+    '--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${i}.conf`, '--appendonly', 'no', '--dbfilename', `dump-${i}.rdb`,
+    '--appenddirname', `aof-${i}`, ...(options.args ?? []),
+  ];
   const servers: RedisServer[] = [];
-  for (let i = 0; i < 3; i++) {
-    servers.push(await startRedisServer(dir, ['--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${i}.conf`, '--appendonly', 'no', '--dbfilename', `dump-${i}.rdb`]));
-  }
+  for (let i = 0; i < 3; i++) servers.push(await startRedisServer(dir, argsOf(i), options.ports?.[i]));
   const nodes = servers.map((s) => `127.0.0.1:${s.port}`);
   const created = spawnSync('redis-cli', ['--cluster', 'create', ...nodes, '--cluster-replicas', '0', '--cluster-yes'], { encoding: 'utf8' });
   if (created.status !== 0) throw new Error(`cluster create failed: ${created.stdout}${created.stderr}`);
   await waitForClusterOk(servers.map((s) => s.port));
   return {
     url: `redis+cluster://${nodes.join(',')}`,
+    servers,
+    async restart(i) {
+      await servers[i].stop();
+      servers[i] = await startRedisServer(dir, argsOf(i), servers[i].port);
+      await waitForClusterOk(servers.map((s) => s.port));
+    },
     async stop() {
       for (const server of servers) await server.stop();
       rmSync(dir, { recursive: true, force: true });
