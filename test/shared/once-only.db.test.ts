@@ -58,6 +58,32 @@ describe('once-only work and catalog changes across processes', { skip: usingPos
     assert.equal(flushes, 1);
   });
 
+  it('runs the policy job once per interval however many processes\' timers fire', { timeout: 60_000 }, async () => {
+    const config = testConfig({ dataDir: db.dataDir, databaseUrl: db.url });
+    const clock = new FakeClock(Date.UTC(2030, 0, 1));
+    let flushes = 0;
+    const tracker = { flush: async () => void flushes++, syncMember: async () => {} };
+    const jobs = await Promise.all(
+      processes.map(async (p) => createPolicyJob({ db: p, tracker, clock, log: quiet, settings: await Settings.load(p.prisma, config) })),
+    );
+    const interval = (await Settings.load(processes[0].prisma, config)).get('jobIntervalMinutes') * 60_000;
+    // nine timer ticks, three per process, spread over one interval: one run
+    for (let tick = 0; tick < 9; tick++) {
+      await jobs[tick % 3].runDue();
+      clock.advance(interval / 10);
+    }
+    assert.equal(flushes, 1, 'one run in the first interval');
+    // one interval after that run: the next tick, in whichever process, runs it again
+    clock.advance(interval / 10);
+    const reports = await Promise.all(jobs.map((job) => job.runDue()));
+    assert.equal(reports.filter((r) => !r.ranElsewhere).length, 1);
+    assert.equal(flushes, 2);
+    // the dashboard's run does not wait for the interval
+    assert.equal((await jobs[1].run()).ranElsewhere, undefined);
+    assert.equal(flushes, 3);
+    assert.equal((await jobs[2].runDue()).ranElsewhere, true, 'a manual run counts as the interval\'s run');
+  });
+
   it('lets another process take the lock once its holder ended or its connection died', async () => {
     assert.deepEqual(await runExclusive(processes[0].sql, 'spec-lock', async () => 'first'), { ran: true, value: 'first' });
     assert.deepEqual(await runExclusive(processes[1].sql, 'spec-lock', async () => 'second'), { ran: true, value: 'second' });

@@ -3,8 +3,12 @@
 // and writes only differences, logging each in moderation_log with actor null (the system).
 // It takes its dependencies explicitly, so the app, a CLI, a worker or a test can run it.
 // With several processes on one database it runs in one of them at a time (an advisory lock,
-// docs/scaling.md); the others skip that round.
+// docs/scaling.md); the others skip that round. Each process has its own timer, so the timer's
+// run also skips when the last run (job_runs, written inside the locked run) is younger than
+// the interval: N processes run it about once per interval between them, not N times. A run
+// from the dashboard always runs (unless one is under way elsewhere).
 import { runExclusive } from '../../db/advisory-lock.js';
+import { TS } from '../../db/sql-arrays.js';
 import type { JobDeps } from './deps.js';
 import { applyAccountRules, type AccountStepReport } from './accounts.js';
 import { applyHitAndRuns } from './hit-and-runs.js';
@@ -20,7 +24,7 @@ export interface PolicyJobReport {
   classes: ClassStepReport;
   bonusPaidTo: number;
   siteFreeleech: 'ended' | 'on' | 'off';
-  /** true: another process was running the job, this one did nothing */
+  /** true: another process was running the job (or, for the timer, ran it within the interval): this one did nothing */
   ranElsewhere?: boolean;
 }
 
@@ -28,15 +32,47 @@ export interface PolicyJob {
   /** Runs the job once; a call while a run is under way waits for that run instead. */
   run(): Promise<PolicyJobReport>;
   /**
+   * What the timer runs: the job, unless any process ran it less than one interval ago (then
+   * the report says `ranElsewhere`). A call while a run is under way waits for that run.
+   */
+  runDue(): Promise<PolicyJobReport>;
+  /**
    * Schedules the job (first run after one interval) and returns the function that stops it.
    * The timer is unref'd: it never keeps the process alive on its own.
    */
   start(): () => void;
 }
 
-async function runOnce(deps: JobDeps): Promise<PolicyJobReport> {
-  const outcome = await runExclusive(deps.db.sql, 'policy-job', () => runSteps(deps));
-  return outcome.ran ? outcome.value : skipped(deps.clock.now());
+const JOB_NAME = 'policy-job';
+
+async function runOnce(deps: JobDeps, onlyIfDue: boolean): Promise<PolicyJobReport> {
+  const outcome = await runExclusive(deps.db.sql, JOB_NAME, async () => {
+    const now = deps.clock.now();
+    if (onlyIfDue && !(await isDue(deps, now))) return null;
+    const report = await runSteps(deps);
+    await recordRun(deps, now);
+    return report;
+  });
+  return outcome.ran && outcome.value ? outcome.value : skipped(deps.clock.now());
+}
+
+/** No run (from any process) in the last interval. Read under the job's lock. */
+async function isDue(deps: JobDeps, now: number): Promise<boolean> {
+  const rows = await deps.db.sql.query<{ at: number }>(
+    `SELECT (extract(epoch FROM last_run_at) * 1000)::float8 AS at FROM job_runs WHERE name = $1`,
+    [JOB_NAME],
+  );
+  const last = rows[0] ? Number(rows[0].at) : null;
+  return last === null || now - last >= deps.settings.get('jobIntervalMinutes') * 60_000;
+}
+
+/** The run's start time, so the next timer, an interval after this run ends, finds it due. */
+async function recordRun(deps: JobDeps, startedAt: number): Promise<void> {
+  await deps.db.sql.query(
+    `INSERT INTO job_runs (name, last_run_at) VALUES ($1, ${TS('$2::float8')})
+     ON CONFLICT (name) DO UPDATE SET last_run_at = EXCLUDED.last_run_at`,
+    [JOB_NAME, startedAt],
+  );
 }
 
 function skipped(now: number): PolicyJobReport {
@@ -62,12 +98,14 @@ async function runSteps(deps: JobDeps): Promise<PolicyJobReport> {
 
 export function createPolicyJob(deps: JobDeps): PolicyJob {
   let running: Promise<PolicyJobReport> | null = null;
-  const run = (): Promise<PolicyJobReport> => {
-    running ??= runOnce(deps).finally(() => {
+  const runAs = (onlyIfDue: boolean): Promise<PolicyJobReport> => {
+    running ??= runOnce(deps, onlyIfDue).finally(() => {
       running = null;
     });
     return running;
   };
+  const run = (): Promise<PolicyJobReport> => runAs(false);
+  const runDue = (): Promise<PolicyJobReport> => runAs(true);
   const start = (): (() => void) => {
     let timer: NodeJS.Timeout | null = null;
     let stopped = false;
@@ -77,8 +115,10 @@ export function createPolicyJob(deps: JobDeps): PolicyJob {
       timer.unref();
     };
     const tick = (): void => {
-      run()
-        .then((report) => deps.log.info({ policyJob: report }, 'policy job ran'))
+      runDue()
+        .then((report) => {
+          if (!report.ranElsewhere) deps.log.info({ policyJob: report }, 'policy job ran');
+        })
         .catch((err: unknown) => deps.log.error({ err }, 'policy job failed'))
         .finally(schedule);
     };
@@ -88,5 +128,5 @@ export function createPolicyJob(deps: JobDeps): PolicyJob {
       if (timer) clearTimeout(timer);
     };
   };
-  return { run, start };
+  return { run, runDue, start };
 }
