@@ -55,6 +55,12 @@ if event ~= 'stopped' and rec.ac == 0 and tonumber(redis.call('HGET', records, u
   return { 2 }
 end
 
+-- ARGV[26] '1': the member's own cap is not checked yet (it lives in another slot,
+-- member-script.ts): a peer joining its swarm goes back to the caller, untouched, to be admitted there
+if ARGV[26] == '1' and event ~= 'stopped' and rec.ac == 0 then
+  return { 3 }
+end
+
 -- min interval, per (transport, family, hash): the reply carries no peers, the bytes count
 local early = false
 if not isNew and (event == '' or event == 'paused') then

@@ -5,10 +5,15 @@
 // Swarms are spread over `shards` hash tags, `{<prefix>:<release id mod shards>}`: every key of
 // one swarm carries its shard's tag (one Redis Cluster slot, so the script may touch them all),
 // and each shard has one stream, in that same slot, that carries its deltas to the database
-// (stream-drainer.ts). More shards than cluster nodes spreads the load evenly.
+// (stream-drainer.ts). More shards than cluster nodes spreads the load evenly. A member's active
+// peers, for the per-member cap, sit under the member's own tag `{<prefix>:u:<user id>}`
+// (member-script.ts): a re-announce re-scores its entry in the same pipelined round trip as the
+// announce; only a peer joining its swarm takes two more calls (admitted there, then announced).
 import { compactIPv6, parseIPv4 } from '../tracker/core/address.js';
 import type { SharedAnnounce, SharedAnnounceResult, SharedPeerStore } from '../tracker/core/shared-peers.js';
+import { expireBefore } from '../tracker/core/sweep.js';
 import { ANNOUNCE_LUA } from './announce-script.js';
+import { MEMBER_LUA } from './member-script.js';
 import { SWEEP_LUA } from './sweep-script.js';
 import type { RedisClient } from './redis-connect.js';
 
@@ -26,7 +31,12 @@ type AnnounceReply = [number, number?, number?, Buffer?, Buffer?, number?, numbe
 interface ScriptedClient {
   seedkeepAnnounceBuffer(...args: (string | Buffer | number)[]): Promise<AnnounceReply>;
   seedkeepSweep(...args: string[]): Promise<number>;
+  seedkeepMember(key: string, mode: 'join' | 'touch' | 'leave', entry: string, now: string, cutoff: string, cap: string): Promise<number>;
 }
+
+/** the announce script's answers (announce-script.ts) */
+const PEER_CAP = 2;
+const JOINING = 3;
 
 /** Peers expired per script call: bounded, so one call never holds Redis for long. */
 const SWEEP_LIMIT = 1000;
@@ -40,6 +50,11 @@ export class RedisPeerStore implements SharedPeerStore {
   ) {
     redis.defineCommand('seedkeepAnnounce', { numberOfKeys: 7, lua: ANNOUNCE_LUA });
     redis.defineCommand('seedkeepSweep', { numberOfKeys: 7, lua: SWEEP_LUA });
+    redis.defineCommand('seedkeepMember', { numberOfKeys: 1, lua: MEMBER_LUA });
+  }
+
+  private get scripts(): ScriptedClient {
+    return this.redis as unknown as ScriptedClient;
   }
 
   shardOf(releaseId: number): number {
@@ -66,10 +81,38 @@ export class RedisPeerStore implements SharedPeerStore {
     return [`${tag}:p:${releaseId}`, `${tag}:s1:${releaseId}`, `${tag}:l1:${releaseId}`, `${tag}:s2:${releaseId}`, `${tag}:l2:${releaseId}`, `${tag}:x`, `${tag}:swarms`];
   }
 
+  /** The member's set of active peers (member-script.ts). */
+  memberKey(userId: number): string {
+    return `{${this.options.prefix}:u:${userId}}:peers`;
+  }
+
+  /**
+   * One round trip for a peer already in its swarm: the announce, and beside it the member's
+   * entry re-scored (or removed when the peer leaves). A peer joining its swarm is sent back
+   * untouched by the script; it is admitted under the member's cap, then announced.
+   */
   async announce(a: SharedAnnounce): Promise<SharedAnnounceResult> {
+    const joins = a.listable && a.event !== 'stopped';
+    const member = this.memberCall(a, joins ? 'touch' : 'leave');
+    const [first] = await Promise.all([this.runAnnounce(a, joins), member]);
+    if (first[0] !== JOINING) return toResult(first);
+    if ((await this.memberCall(a, 'join')) === 0) return refusal('member-cap');
+    const reply = await this.runAnnounce(a, false);
+    // another peer of the member took the release's last place meanwhile
+    if (reply[0] === PEER_CAP) await this.memberCall(a, 'leave');
+    return toResult(reply);
+  }
+
+  private memberCall(a: SharedAnnounce, mode: 'join' | 'touch' | 'leave'): Promise<number> {
+    const entry = `${a.releaseId}:${a.peerId.toString('hex')}`;
+    const cutoff = expireBefore(a.now, a.interval);
+    return this.scripts.seedkeepMember(this.memberKey(a.userId), mode, entry, String(a.now), String(cutoff), String(a.maxPeersPerMember));
+  }
+
+  private runAnnounce(a: SharedAnnounce, checkMember: boolean): Promise<AnnounceReply> {
     const compact4 = a.family === 4 ? compactV4(a.ip, a.port) : EMPTY;
     const compact6 = a.family === 6 ? compactV6(a.ip, a.port) : EMPTY;
-    const reply = await (this.redis as unknown as ScriptedClient).seedkeepAnnounceBuffer(
+    return this.scripts.seedkeepAnnounceBuffer(
       ...this.swarmKeys(a.releaseId),
       String(a.now),
       `${a.userId}:${a.peerId.toString('hex')}`,
@@ -96,8 +139,8 @@ export class RedisPeerStore implements SharedPeerStore {
       a.family === 4 ? a.ip : '',
       a.family === 6 ? a.ip : '',
       String(a.port),
+      checkMember ? '1' : '0',
     );
-    return toResult(reply);
   }
 
   /**
@@ -111,7 +154,7 @@ export class RedisPeerStore implements SharedPeerStore {
     for (const release of releases) {
       const keys = this.swarmKeys(Number(release));
       for (;;) {
-        const n = await (this.redis as unknown as ScriptedClient).seedkeepSweep(...keys, String(cutoff), String(SWEEP_LIMIT), release);
+        const n = await this.scripts.seedkeepSweep(...keys, String(cutoff), String(SWEEP_LIMIT), release);
         expired += n;
         if (n < SWEEP_LIMIT) break;
       }
@@ -126,9 +169,13 @@ export class RedisPeerStore implements SharedPeerStore {
   }
 }
 
+function refusal(refused: 'peer-cap' | 'member-cap'): SharedAnnounceResult {
+  return { refused, seeders: 0, leechers: 0, compact4: EMPTY, compact6: EMPTY, early: false, boundary: false, entryId: '' };
+}
+
 function toResult(reply: AnnounceReply): SharedAnnounceResult {
   const code = reply[0];
-  if (code === 2) return { refused: 'peer-cap', seeders: 0, leechers: 0, compact4: EMPTY, compact6: EMPTY, early: false, boundary: false, entryId: '' };
+  if (code === PEER_CAP) return refusal('peer-cap');
   return {
     refused: code === 1 ? 'leech' : null,
     seeders: Number(reply[1] ?? 0),

@@ -21,7 +21,7 @@ function req(over: Partial<SharedAnnounce> = {}): SharedAnnounce {
   return {
     userId: 1, releaseId: 7, peerId: peerId(1), event: '', uploaded: 0n, downloaded: 0n, left: 1000n, key: 'aa',
     ip: '10.0.0.1', family: 4, port: 6881, slot: 0, transport: 'http', want: 50, listable: true, upMultiplier: 1,
-    downMultiplier: 1, client: 'qBittorrent', now: clock, interval: 1800, minInterval: 300, maxPeersPerRelease: 3, ...over,
+    downMultiplier: 1, client: 'qBittorrent', now: clock, interval: 1800, minInterval: 300, maxPeersPerRelease: 3, maxPeersPerMember: 10_000, ...over,
   };
 }
 
@@ -174,6 +174,38 @@ for (const topology of ['single Redis', 'Redis Cluster'] as const) {
       const fourth = await s.announce(req({ peerId: peerId(4) }));
       assert.equal(fourth.refused, 'peer-cap');
       assert.equal((await entries(s)).length, 3);
+    });
+
+    it('refuses a member\'s peer past the per-member cap across swarms, before any accounting', async () => {
+      const s = await fresh();
+      const capped = (over: Partial<SharedAnnounce>) => s.announce(req({ maxPeersPerMember: 3, ...over }));
+      // releases 1-4 sit in four shards: on the cluster, on more than one master
+      for (let release = 1; release <= 3; release++) assert.equal((await capped({ releaseId: release, event: 'started' })).refused, null);
+      const fourth = await capped({ releaseId: 4, event: 'started' });
+      assert.equal(fourth.refused, 'member-cap');
+      assert.equal((await entries(s, 4)).length, 0, 'nothing recorded for the refused peer');
+      assert.equal((await capped({ releaseId: 4, event: 'stopped' })).refused, null, 'a stopped is never refused');
+      assert.equal((await capped({ releaseId: 1, uploaded: 10n, now: clock + 30 * MIN })).refused, null, 'a peer already in its swarm passes');
+      assert.equal((await capped({ releaseId: 2, userId: 2 })).refused, null, 'another member\'s count is its own');
+      await capped({ releaseId: 1, event: 'stopped', now: clock + 31 * MIN });
+      assert.equal((await capped({ releaseId: 4, now: clock + 32 * MIN })).refused, null, 'a stopped peer frees its place');
+      assert.equal((await capped({ releaseId: 5, now: clock + 33 * MIN })).refused, 'member-cap');
+      // silent past the expiry cut-off (1.5 intervals + 120 s): its place is free, as in its swarm
+      assert.equal((await capped({ releaseId: 5, now: (clock += 90 * MIN) })).refused, null);
+    });
+
+    it('re-announces a peer already in its swarm with one announce call beside its member entry', async () => {
+      const s = await fresh();
+      const calls = { announce: 0, member: 0 };
+      const client = s.redis as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+      for (const [name, counter] of [['seedkeepAnnounceBuffer', 'announce'], ['seedkeepMember', 'member']] as const) {
+        const original = client[name].bind(client);
+        client[name] = (...args) => (calls[counter]++, original(...args));
+      }
+      await s.announce(req({ event: 'started' }));
+      assert.deepEqual(calls, { announce: 2, member: 2 }, 'a joining peer: sent back, admitted, announced');
+      await s.announce(req({ uploaded: 5n, now: (clock += 30 * MIN) }));
+      assert.deepEqual(calls, { announce: 3, member: 3 }, 'a re-announce: the script and the touch, sent together');
     });
 
     it('answers inside the min interval without peers, per tier', async () => {

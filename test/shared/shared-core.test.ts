@@ -127,6 +127,28 @@ for (const topology of ['single Redis', 'Redis Cluster'] as const) describe(`the
     assert.equal(refusal.message, 'Too many peers on this torrent for your account (limit 1): stop the client elsewhere or wait for it to time out');
   });
 
+  it('refuses a peer past the per-member cap, counted across processes and swarms, with the engine\'s reason', async () => {
+    const passkey = '6'.repeat(32);
+    for (const p of [a, b]) p.catalog.setUser({ id: 6, passkey, enabled: true, canLeech: true });
+    const roomy = a.core.policy.maxPeersPerMember;
+    a.core.policy.maxPeersPerMember = 2;
+    b.core.policy.maxPeersPerMember = 2;
+    try {
+      await a.core.announce(req({ passkey, infoHash: hash(10), peerId: peerId('M1') }));
+      await b.core.announce(req({ passkey, infoHash: hash(11), peerId: peerId('M2') }));
+      const refusal = await a.core.announce(req({ passkey, infoHash: hash(12), peerId: peerId('M3') })).then(
+        () => null,
+        (error: unknown) => error,
+      );
+      assert.ok(refusal instanceof TrackerError);
+      assert.equal(refusal.code, 'tooManyPeers');
+      assert.equal(refusal.message, 'Too many peers for your account (limit 2): stop some torrents or clients, or wait for them to time out');
+    } finally {
+      a.core.policy.maxPeersPerMember = roomy;
+      b.core.policy.maxPeersPerMember = roomy;
+    }
+  });
+
   it('answers HTTP announces and scrapes with a promise of the bencoded reply', async () => {
     const query = `info_hash=${escape(hash(13))}&peer_id=${escape(peerId('H1'))}&port=7000&uploaded=0&downloaded=0&left=5&compact=1&event=started`;
     const body = handleAnnounce(b.core, PASSKEY_A, query, '10.2.0.1', 'spec/1.0');

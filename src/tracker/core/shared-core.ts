@@ -106,6 +106,7 @@ export class SharedTrackerCore implements TrackerCore {
       interval: policy.announceInterval,
       minInterval: policy.minInterval,
       maxPeersPerRelease: policy.maxPeersPerRelease,
+      maxPeersPerMember: policy.maxPeersPerMember,
     });
     return pending.then((stored) => this.answer(stored, user, release.id, request, refusal, now));
   }
@@ -113,6 +114,7 @@ export class SharedTrackerCore implements TrackerCore {
   private answer(stored: SharedAnnounceResult, user: TrackerUser, releaseId: number, request: AnnounceRequest, refusal: TrackerError | null, now: number): AnnounceResult {
     const policy = this.options.policy;
     if (stored.refused === 'peer-cap') throw TrackerError.of('tooManyOnRelease', policy.maxPeersPerRelease, policy.announceInterval).forMember(user.locale);
+    if (stored.refused === 'member-cap') throw TrackerError.of('tooManyPeers', policy.maxPeersPerMember, policy.announceInterval).forMember(user.locale);
     noteSlots(this.leechSlots, policy, user, releaseId, request, refusal !== null, now);
     if (request.event === 'completed' && request.left === ZERO) this.completed.set(releaseId, (this.completed.get(releaseId) ?? 0) + 1);
     if (refusal) throw refusal.forMember(user.locale);

@@ -38,11 +38,13 @@ export interface SharedAnnounce {
   interval: number;
   minInterval: number;
   maxPeersPerRelease: number;
+  /** active peers of the member across every swarm (docs/protocol.md, "Peer caps") */
+  maxPeersPerMember: number;
 }
 
 export interface SharedAnnounceResult {
-  /** 'leech': credited but not listed; 'peer-cap': refused before the accounting */
-  refused: 'leech' | 'peer-cap' | null;
+  /** 'leech': credited but not listed; 'peer-cap' (per release), 'member-cap': refused before the accounting */
+  refused: 'leech' | 'peer-cap' | 'member-cap' | null;
   seeders: number;
   leechers: number;
   /** BEP 23 / BEP 7 compact entries */
