@@ -8,7 +8,7 @@
 // KEYS: 1 the member's set. ARGV: 1 mode ('join', 'touch' or 'leave'), 2 the entry, 3 now (ms),
 // 4 the cut-off (ms), 5 the cap.
 // join: admits the entry unless the member already has `cap` live others (returns 0); touch:
-// re-scores an entry already there (a re-announce), never adds one; leave: removes it.
+// re-scores a live entry (a re-announce), never adds or revives one; leave: removes it.
 export const MEMBER_LUA = `
 local key, mode, entry = KEYS[1], ARGV[1], ARGV[2]
 local now, cutoff = tonumber(ARGV[3]), tonumber(ARGV[4])
@@ -17,7 +17,12 @@ if mode == 'leave' then
   return 1
 end
 if mode == 'touch' then
-  if redis.call('ZADD', key, 'XX', 'CH', now, entry) == 1 then redis.call('PEXPIRE', key, now - cutoff) end
+  -- an entry past the cut-off is a peer the sweep dropped: it must be admitted again (join)
+  local score = redis.call('ZSCORE', key, entry)
+  if score and tonumber(score) >= cutoff then
+    redis.call('ZADD', key, now, entry)
+    redis.call('PEXPIRE', key, now - cutoff)
+  end
   return 1
 end
 redis.call('ZREMRANGEBYSCORE', key, '-inf', '(' .. cutoff)

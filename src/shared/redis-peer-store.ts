@@ -93,7 +93,8 @@ export class RedisPeerStore implements SharedPeerStore {
    */
   async announce(a: SharedAnnounce): Promise<SharedAnnounceResult> {
     const joins = a.listable && a.event !== 'stopped';
-    const member = this.memberCall(a, joins ? 'touch' : 'leave');
+    // a failed touch or leave only lets the entry age out early or late: it never fails the announce
+    const member = this.memberCall(a, joins ? 'touch' : 'leave').catch(() => 0);
     const [first] = await Promise.all([this.runAnnounce(a, joins), member]);
     if (first[0] !== JOINING) return toResult(first);
     if ((await this.memberCall(a, 'join')) === 0) return refusal('member-cap');
