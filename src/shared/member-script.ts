@@ -5,28 +5,19 @@
 // peer the sweep drops from its swarm at the same cut-off, so it no longer counts; the key
 // itself expires once the member has been silent that long.
 //
-// KEYS: 1 the member's set. ARGV: 1 mode ('join', 'touch' or 'leave'), 2 the entry, 3 now (ms),
-// 4 the cut-off (ms), 5 the cap.
-// join: admits the entry unless the member already has `cap` live others (returns 0); touch:
-// re-scores a live entry (a re-announce), never adds or revives one; leave: removes it.
-export const MEMBER_LUA = `
-local key, mode, entry = KEYS[1], ARGV[1], ARGV[2]
-local now, cutoff = tonumber(ARGV[3]), tonumber(ARGV[4])
-if mode == 'leave' then
-  redis.call('ZREM', key, entry)
-  return 1
-end
-if mode == 'touch' then
-  -- an entry past the cut-off is a peer the sweep dropped: it must be admitted again (join)
-  local score = redis.call('ZSCORE', key, entry)
-  if score and tonumber(score) >= cutoff then
-    redis.call('ZADD', key, now, entry)
-    redis.call('PEXPIRE', key, now - cutoff)
-  end
-  return 1
-end
+// The script admits a joining peer: KEYS 1 the member's set; ARGV 1 the entry, 2 now (ms), 3 the
+// cut-off (ms), 4 the cap. It returns 0 when the member already has `cap` live others, counting
+// the others even when the entry is there (a peer back after its expiry is admitted anew).
+// A re-announce re-scores its entry with plain ZADD XX and PEXPIRE, a peer leaving its swarm is
+// removed with ZREM (redis-peer-store.ts): cheaper than a script, and a revived expired entry
+// is harmless, since a peer that left its swarm joins again through this script.
+export const MEMBER_JOIN_LUA = `
+local key, entry = KEYS[1], ARGV[1]
+local now, cutoff = tonumber(ARGV[2]), tonumber(ARGV[3])
 redis.call('ZREMRANGEBYSCORE', key, '-inf', '(' .. cutoff)
-if not redis.call('ZSCORE', key, entry) and redis.call('ZCARD', key) >= tonumber(ARGV[5]) then return 0 end
+local others = redis.call('ZCARD', key)
+if redis.call('ZSCORE', key, entry) then others = others - 1 end
+if others >= tonumber(ARGV[4]) then return 0 end
 redis.call('ZADD', key, now, entry)
 redis.call('PEXPIRE', key, now - cutoff)
 return 1

@@ -13,7 +13,7 @@ import { compactIPv6, parseIPv4 } from '../tracker/core/address.js';
 import type { SharedAnnounce, SharedAnnounceResult, SharedPeerStore } from '../tracker/core/shared-peers.js';
 import { expireBefore } from '../tracker/core/sweep.js';
 import { ANNOUNCE_LUA } from './announce-script.js';
-import { MEMBER_LUA } from './member-script.js';
+import { MEMBER_JOIN_LUA } from './member-script.js';
 import { SWEEP_LUA } from './sweep-script.js';
 import type { RedisClient } from './redis-connect.js';
 
@@ -31,7 +31,7 @@ type AnnounceReply = [number, number?, number?, Buffer?, Buffer?, number?, numbe
 interface ScriptedClient {
   seedkeepAnnounceBuffer(...args: (string | Buffer | number)[]): Promise<AnnounceReply>;
   seedkeepSweep(...args: string[]): Promise<number>;
-  seedkeepMember(key: string, mode: 'join' | 'touch' | 'leave', entry: string, now: string, cutoff: string, cap: string): Promise<number>;
+  seedkeepMemberJoin(key: string, entry: string, now: string, cutoff: string, cap: string): Promise<number>;
 }
 
 /** the announce script's answers (announce-script.ts) */
@@ -50,7 +50,7 @@ export class RedisPeerStore implements SharedPeerStore {
   ) {
     redis.defineCommand('seedkeepAnnounce', { numberOfKeys: 7, lua: ANNOUNCE_LUA });
     redis.defineCommand('seedkeepSweep', { numberOfKeys: 7, lua: SWEEP_LUA });
-    redis.defineCommand('seedkeepMember', { numberOfKeys: 1, lua: MEMBER_LUA });
+    redis.defineCommand('seedkeepMemberJoin', { numberOfKeys: 1, lua: MEMBER_JOIN_LUA });
   }
 
   private get scripts(): ScriptedClient {
@@ -94,20 +94,30 @@ export class RedisPeerStore implements SharedPeerStore {
   async announce(a: SharedAnnounce): Promise<SharedAnnounceResult> {
     const joins = a.listable && a.event !== 'stopped';
     // a failed touch or leave only lets the entry age out early or late: it never fails the announce
-    const member = this.memberCall(a, joins ? 'touch' : 'leave').catch(() => 0);
+    const member = (joins ? this.touchMember(a) : this.leaveMember(a)).catch(() => 0);
     const [first] = await Promise.all([this.runAnnounce(a, joins), member]);
     if (first[0] !== JOINING) return toResult(first);
-    if ((await this.memberCall(a, 'join')) === 0) return refusal('member-cap');
+    if ((await this.joinMember(a)) === 0) return refusal('member-cap');
     const reply = await this.runAnnounce(a, false);
     // another peer of the member took the release's last place meanwhile
-    if (reply[0] === PEER_CAP) await this.memberCall(a, 'leave');
+    if (reply[0] === PEER_CAP) await this.leaveMember(a);
     return toResult(reply);
   }
 
-  private memberCall(a: SharedAnnounce, mode: 'join' | 'touch' | 'leave'): Promise<number> {
-    const entry = `${a.releaseId}:${a.peerId.toString('hex')}`;
+  private joinMember(a: SharedAnnounce): Promise<number> {
     const cutoff = expireBefore(a.now, a.interval);
-    return this.scripts.seedkeepMember(this.memberKey(a.userId), mode, entry, String(a.now), String(cutoff), String(a.maxPeersPerMember));
+    return this.scripts.seedkeepMemberJoin(this.memberKey(a.userId), memberEntry(a), String(a.now), String(cutoff), String(a.maxPeersPerMember));
+  }
+
+  private leaveMember(a: SharedAnnounce): Promise<number> {
+    return this.redis.zrem(this.memberKey(a.userId), memberEntry(a));
+  }
+
+  /** Re-scores the peer's entry if there is one (never adds it), and keeps the set alive. */
+  private async touchMember(a: SharedAnnounce): Promise<number> {
+    const key = this.memberKey(a.userId);
+    const [touched] = await Promise.all([this.redis.zadd(key, 'XX', a.now, memberEntry(a)), this.redis.pexpire(key, a.now - expireBefore(a.now, a.interval))]);
+    return Number(touched);
   }
 
   private runAnnounce(a: SharedAnnounce, checkMember: boolean): Promise<AnnounceReply> {
@@ -168,6 +178,11 @@ export class RedisPeerStore implements SharedPeerStore {
     const [seeders, leechers] = await this.redis.hmget(this.swarmKeys(releaseId)[0], '#s', '#l');
     return { seeders: Number(seeders ?? 0), leechers: Number(leechers ?? 0) };
   }
+}
+
+/** A peer in its member's set: `<release id>:<peer_id hex>`. */
+function memberEntry(a: SharedAnnounce): string {
+  return `${a.releaseId}:${a.peerId.toString('hex')}`;
 }
 
 function refusal(refused: 'peer-cap' | 'member-cap'): SharedAnnounceResult {
