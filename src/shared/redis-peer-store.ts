@@ -6,9 +6,10 @@
 // one swarm carries its shard's tag (one Redis Cluster slot, so the script may touch them all),
 // and each shard has one stream, in that same slot, that carries its deltas to the database
 // (stream-drainer.ts). More shards than cluster nodes spreads the load evenly. A member's active
-// peers, for the per-member cap, sit under the member's own tag `{<prefix>:u:<user id>}`
-// (member-script.ts): a re-announce re-scores its entry in the same pipelined round trip as the
-// announce; only a peer joining its swarm takes two more calls (admitted there, then announced).
+// peers (the per-member cap) and leeched releases (download slots) sit under the member's own
+// tag `{<prefix>:u:<user id>}` (member-script.ts): a re-announce re-scores its entries in the
+// same pipelined round trip as the announce; only a peer joining its swarm takes two more calls
+// (admitted there, then announced).
 import { compactIPv6, parseIPv4 } from '../tracker/core/address.js';
 import type { SharedAnnounce, SharedAnnounceResult, SharedPeerStore } from '../tracker/core/shared-peers.js';
 import { expireBefore } from '../tracker/core/sweep.js';
@@ -31,7 +32,7 @@ type AnnounceReply = [number, number?, number?, Buffer?, Buffer?, number?, numbe
 interface ScriptedClient {
   seedkeepAnnounceBuffer(...args: (string | Buffer | number)[]): Promise<AnnounceReply>;
   seedkeepSweep(...args: string[]): Promise<number>;
-  seedkeepMemberJoin(key: string, entry: string, now: string, cutoff: string, cap: string): Promise<number>;
+  seedkeepMemberJoin(peers: string, leech: string, entry: string, now: string, cutoff: string, cap: string, release: string, slots: string, leeching: string): Promise<number>;
 }
 
 /** the announce script's answers (announce-script.ts) */
@@ -50,7 +51,7 @@ export class RedisPeerStore implements SharedPeerStore {
   ) {
     redis.defineCommand('seedkeepAnnounce', { numberOfKeys: 7, lua: ANNOUNCE_LUA });
     redis.defineCommand('seedkeepSweep', { numberOfKeys: 7, lua: SWEEP_LUA });
-    redis.defineCommand('seedkeepMemberJoin', { numberOfKeys: 1, lua: MEMBER_JOIN_LUA });
+    redis.defineCommand('seedkeepMemberJoin', { numberOfKeys: 2, lua: MEMBER_JOIN_LUA });
   }
 
   private get scripts(): ScriptedClient {
@@ -86,6 +87,11 @@ export class RedisPeerStore implements SharedPeerStore {
     return `{${this.options.prefix}:u:${userId}}:peers`;
   }
 
+  /** The member's set of leeched releases, kept when its class has download slots. */
+  leechKey(userId: number): string {
+    return `{${this.options.prefix}:u:${userId}}:leech`;
+  }
+
   /**
    * One round trip for a peer already in its swarm: the announce, and beside it the member's
    * entry re-scored (or removed when the peer leaves). A peer joining its swarm is sent back
@@ -94,10 +100,11 @@ export class RedisPeerStore implements SharedPeerStore {
   async announce(a: SharedAnnounce): Promise<SharedAnnounceResult> {
     const joins = a.listable && a.event !== 'stopped';
     // a failed touch or leave only lets the entry age out early or late: it never fails the announce
-    const member = (joins ? this.touchMember(a) : this.leaveMember(a)).catch(() => 0);
+    const member = (joins ? this.touchMember(a) : this.leaveMember(a)).catch(() => undefined);
     const [first] = await Promise.all([this.runAnnounce(a, joins), member]);
     if (first[0] !== JOINING) return toResult(first);
-    if ((await this.joinMember(a)) === 0) return refusal('member-cap');
+    const admitted = await this.joinMember(a);
+    if (admitted !== 1) return refusal(admitted === 0 ? 'member-cap' : 'slots');
     const reply = await this.runAnnounce(a, false);
     // another peer of the member took the release's last place meanwhile
     if (reply[0] === PEER_CAP) await this.leaveMember(a);
@@ -105,19 +112,32 @@ export class RedisPeerStore implements SharedPeerStore {
   }
 
   private joinMember(a: SharedAnnounce): Promise<number> {
-    const cutoff = expireBefore(a.now, a.interval);
-    return this.scripts.seedkeepMemberJoin(this.memberKey(a.userId), memberEntry(a), String(a.now), String(cutoff), String(a.maxPeersPerMember));
+    const cutoff = String(expireBefore(a.now, a.interval));
+    const leeching = isLeeching(a) ? '1' : '0';
+    return this.scripts.seedkeepMemberJoin(this.memberKey(a.userId), this.leechKey(a.userId), memberEntry(a), String(a.now), cutoff, String(a.maxPeersPerMember), String(a.releaseId), String(a.downloadSlots), leeching);
   }
 
-  private leaveMember(a: SharedAnnounce): Promise<number> {
-    return this.redis.zrem(this.memberKey(a.userId), memberEntry(a));
+  /** A peer leaving its swarm (stopped, or no longer listed): out of the member's sets. */
+  private async leaveMember(a: SharedAnnounce): Promise<void> {
+    const left = [this.redis.zrem(this.memberKey(a.userId), memberEntry(a))];
+    if (a.downloadSlots > 0) left.push(this.redis.zrem(this.leechKey(a.userId), String(a.releaseId)));
+    await Promise.all(left);
   }
 
-  /** Re-scores the peer's entry if there is one (never adds it), and keeps the set alive. */
-  private async touchMember(a: SharedAnnounce): Promise<number> {
+  /**
+   * Re-scores the peer's entries where they are (never adds one: joining is the script's) and
+   * keeps the sets alive; a release it no longer leeches frees its slot.
+   */
+  private async touchMember(a: SharedAnnounce): Promise<void> {
+    const ttl = a.now - expireBefore(a.now, a.interval);
     const key = this.memberKey(a.userId);
-    const [touched] = await Promise.all([this.redis.zadd(key, 'XX', a.now, memberEntry(a)), this.redis.pexpire(key, a.now - expireBefore(a.now, a.interval))]);
-    return Number(touched);
+    const touched: Promise<unknown>[] = [this.redis.zadd(key, 'XX', a.now, memberEntry(a)), this.redis.pexpire(key, ttl)];
+    if (a.downloadSlots > 0) {
+      const leech = this.leechKey(a.userId);
+      if (isLeeching(a)) touched.push(this.redis.zadd(leech, 'XX', a.now, String(a.releaseId)), this.redis.pexpire(leech, ttl));
+      else touched.push(this.redis.zrem(leech, String(a.releaseId)));
+    }
+    await Promise.all(touched);
   }
 
   private runAnnounce(a: SharedAnnounce, checkMember: boolean): Promise<AnnounceReply> {
@@ -180,12 +200,17 @@ export class RedisPeerStore implements SharedPeerStore {
   }
 }
 
+/** Holds a download slot (as the memory mode's perks.ts): not a seeder, not leaving. */
+function isLeeching(a: SharedAnnounce): boolean {
+  return a.left !== 0n && a.event !== 'stopped' && a.listable;
+}
+
 /** A peer in its member's set: `<release id>:<peer_id hex>`. */
 function memberEntry(a: SharedAnnounce): string {
   return `${a.releaseId}:${a.peerId.toString('hex')}`;
 }
 
-function refusal(refused: 'peer-cap' | 'member-cap'): SharedAnnounceResult {
+function refusal(refused: 'peer-cap' | 'member-cap' | 'slots'): SharedAnnounceResult {
   return { refused, seeders: 0, leechers: 0, compact4: EMPTY, compact6: EMPTY, early: false, boundary: false, entryId: '' };
 }
 

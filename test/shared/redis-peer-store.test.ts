@@ -21,7 +21,7 @@ function req(over: Partial<SharedAnnounce> = {}): SharedAnnounce {
   return {
     userId: 1, releaseId: 7, peerId: peerId(1), event: '', uploaded: 0n, downloaded: 0n, left: 1000n, key: 'aa',
     ip: '10.0.0.1', family: 4, port: 6881, slot: 0, transport: 'http', want: 50, listable: true, upMultiplier: 1,
-    downMultiplier: 1, client: 'qBittorrent', now: clock, interval: 1800, minInterval: 300, maxPeersPerRelease: 3, maxPeersPerMember: 10_000, ...over,
+    downMultiplier: 1, client: 'qBittorrent', now: clock, interval: 1800, minInterval: 300, maxPeersPerRelease: 3, maxPeersPerMember: 10_000, downloadSlots: 0, ...over,
   };
 }
 
@@ -192,6 +192,21 @@ for (const topology of ['single Redis', 'Redis Cluster'] as const) {
       assert.equal((await capped({ releaseId: 5, now: clock + 33 * MIN })).refused, 'member-cap');
       // silent past the expiry cut-off (1.5 intervals + 120 s): its place is free, as in its swarm
       assert.equal((await capped({ releaseId: 5, now: (clock += 90 * MIN) })).refused, null);
+    });
+
+    it('refuses leeching one more release than the download slots allow, across swarms, and frees a slot on completion or stop', async () => {
+      const s = await fresh();
+      const slotted = (over: Partial<SharedAnnounce>) => s.announce(req({ downloadSlots: 2, ...over }));
+      for (const release of [1, 2]) assert.equal((await slotted({ releaseId: release, event: 'started' })).refused, null);
+      assert.equal((await slotted({ releaseId: 3, event: 'started' })).refused, 'slots');
+      assert.equal((await entries(s, 3)).length, 0, 'nothing recorded for the refused leech');
+      assert.equal((await slotted({ releaseId: 2, peerId: peerId(2), event: 'started' })).refused, null, 'a release already leeched keeps its slot');
+      assert.equal((await slotted({ releaseId: 3, left: 0n, event: 'started' })).refused, null, 'seeding is never limited');
+      await slotted({ releaseId: 1, left: 0n, event: 'completed', now: clock + MIN });
+      assert.equal((await slotted({ releaseId: 4, peerId: peerId(4), event: 'started', now: clock + 2 * MIN })).refused, null, 'a completed release frees its slot');
+      await slotted({ releaseId: 4, peerId: peerId(4), event: 'stopped', now: clock + 3 * MIN });
+      assert.equal((await slotted({ releaseId: 5, peerId: peerId(5), event: 'started', now: clock + 4 * MIN })).refused, null, 'a stopped one too');
+      assert.equal((await slotted({ releaseId: 6, peerId: peerId(6), event: 'started', now: clock + 5 * MIN })).refused, 'slots');
     });
 
     it('answers a re-announce with one script (its member entry re-scored beside it), a joining peer with three', async (t) => {

@@ -100,7 +100,7 @@ for (const [name, open] of [['a single Redis', singleRedis], ['a Redis Cluster',
         store.announce({
           userId: user.id, releaseId: release.id, peerId: Buffer.from('-DE2110-aofaofaofaof'), event, uploaded, downloaded: 0n, left: 0n, key: 'K',
           ip: '10.0.0.9', family: 4, port: 6881, slot: 0, transport: 'udp', want: 10, listable: true, upMultiplier: 1, downMultiplier: 1,
-          client: 'Deluge', now, interval: 1800, minInterval: 300, maxPeersPerRelease: 5, maxPeersPerMember: 100,
+          client: 'Deluge', now, interval: 1800, minInterval: 300, maxPeersPerRelease: 5, maxPeersPerMember: 100, downloadSlots: 0,
         });
       await announce('started');
       const drainer = createStreamDrainer({ store, sql: db.sql, consumer: 'spec', claimIdleMs: 0 });

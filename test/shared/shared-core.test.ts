@@ -149,6 +149,23 @@ for (const topology of ['single Redis', 'Redis Cluster'] as const) describe(`the
     }
   });
 
+  it('refuses leeching past the class download slots across processes, with the engine\'s reason', async () => {
+    const passkey = '7'.repeat(32);
+    const perks = { freeleechUntil: 0, doubleUploadUntil: 0, tokens: new Map<number, number>(), userClass: 'Slotted' };
+    for (const p of [a, b]) {
+      p.catalog.setUser({ id: 7, passkey, enabled: true, canLeech: true, locale: 'en', perks });
+      p.core.policy.downloadSlots = { ...p.core.policy.downloadSlots, Slotted: 1 };
+    }
+    await a.core.announce(req({ passkey, infoHash: hash(10), peerId: peerId('D1'), event: 'started' }));
+    const refusal = await b.core.announce(req({ passkey, infoHash: hash(11), peerId: peerId('D2'), event: 'started' })).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    assert.ok(refusal instanceof TrackerError);
+    assert.equal(refusal.message, 'Download slots full: your class may leech 1 torrent at once; finish or stop one first');
+    await b.core.announce(req({ passkey, infoHash: hash(11), peerId: peerId('D3'), left: 0n, event: 'started' })); // seeding takes no slot: not refused
+  });
+
   it('answers HTTP announces and scrapes with a promise of the bencoded reply', async () => {
     const query = `info_hash=${escape(hash(13))}&peer_id=${escape(peerId('H1'))}&port=7000&uploaded=0&downloaded=0&left=5&compact=1&event=started`;
     const body = handleAnnounce(b.core, PASSKEY_A, query, '10.2.0.1', 'spec/1.0');

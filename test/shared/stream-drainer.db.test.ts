@@ -83,7 +83,7 @@ describe('stream drainer', { skip: available ? false : 'no Redis on this machine
           userId: c.user.id, releaseId: c.release.id, peerId: c.peerId, event: c.started ? '' : 'started', uploaded: c.uploaded,
           downloaded: c.downloaded, left: c.left, key: 'K', ip: '10.0.0.1', family: 4, port: 51413, slot: 0, transport: 'http', want: 10,
           listable: true, upMultiplier: c.multiplier === 2n ? 2 : 1, downMultiplier: 1, client: 'Transmission', now: clock, interval: 1800,
-          minInterval: 300, maxPeersPerRelease: 10, maxPeersPerMember: 10_000,
+          minInterval: 300, maxPeersPerRelease: 10, maxPeersPerMember: 10_000, downloadSlots: 0,
         });
         c.started = true;
       }),

@@ -48,9 +48,7 @@ export class LeechSlots {
     const releases = this.byMember.get(userId);
     if (!releases || releases.has(releaseId)) return;
     for (const [id, at] of releases) if (now - at > expiryMs) releases.delete(id);
-    if (releases.size >= slots) {
-      throw slots === 1 ? TrackerError.of('slotsFullOne', undefined, retryIn) : TrackerError.of('slotsFull', slots, retryIn);
-    }
+    if (releases.size >= slots) throw slotsFull(slots, retryIn);
   }
 
   /** After an accepted announce: the release is leeched now, or no longer. */
@@ -79,7 +77,13 @@ interface SlotAnnounce {
   event: string;
 }
 
-const slotsOf = (policy: SlotPolicy, perks: MemberPerks | undefined): number => (perks ? (policy.downloadSlots?.[perks.userClass] ?? 0) : 0);
+/** The member's class download slots (0: no limit). */
+export const slotsOf = (policy: SlotPolicy, perks: MemberPerks | undefined): number => (perks ? (policy.downloadSlots?.[perks.userClass] ?? 0) : 0);
+
+/** The refusal of a leech past the member's `slots`. */
+export function slotsFull(slots: number, retryIn: number): TrackerError {
+  return slots === 1 ? TrackerError.of('slotsFullOne', undefined, retryIn) : TrackerError.of('slotsFull', slots, retryIn);
+}
 const isLeeching = (request: SlotAnnounce): boolean => request.left !== ZERO && request.event !== 'stopped';
 
 /** The engine's check before the accounting: the member's class download slots. */

@@ -1,13 +1,13 @@
 // The tracker core of the shared mode (docs/scaling.md): the same checklist as the engine
-// (announce-checks.ts: passkey, fields, client, account, release, download slots, all from the
-// catalog in memory), then the peer work goes to a SharedPeerStore (shared-peers.ts) that
-// several processes share. Refusals carry the same codes, so members read the same localized
+// (announce-checks.ts: passkey, fields, client, account, release, all from the catalog in
+// memory), then the peer work goes to a SharedPeerStore (shared-peers.ts) that several
+// processes share, with the checks that span swarms: the peer caps and download slots. Refusals carry the same codes, so members read the same localized
 // reasons (reasons.ts) in both modes. Checklist refusals are thrown at once; the store's answer
 // comes as a promise, which the transports await (the memory engine never returns one).
 import type { Clock } from '../../clock.js';
 import { checkClient, checkFields, checkPasskey, checkRelease, checkUser, hashSlotOf, leechRefusal } from './announce-checks.js';
 import type { Catalog, TrackerRelease, TrackerUser } from './catalog.js';
-import { checkSlots, LeechSlots, noteSlots, type MemberPerks } from './perks.js';
+import { slotsFull, slotsOf, type MemberPerks } from './perks.js';
 import { reasonIn, type ReasonTable } from './reasons.js';
 import { AnnounceReply } from './reply.js';
 import type { SharedAnnounceResult, SharedPeerStore } from './shared-peers.js';
@@ -33,8 +33,6 @@ export class SharedTrackerCore implements TrackerCore {
    * this process answered: a display value (the books count snatches from the drained deltas).
    */
   readonly completed = new Map<number, number>();
-  /** download slots are kept per process: a member spreading leeches over processes may exceed them until their entries expire */
-  private readonly leechSlots = new LeechSlots();
 
   constructor(private readonly options: SharedCoreOptions) {}
 
@@ -79,7 +77,6 @@ export class SharedTrackerCore implements TrackerCore {
     checkUser(user);
     const release = checkRelease(catalog, request.infoHash);
     const now = clock.now();
-    checkSlots(this.leechSlots, policy, user, release.id, request, now);
     const refusal = leechRefusal(policy, user, request);
     const { up, down } = multipliers(policy, release, user.perks, now);
     const pending = this.options.store.announce({
@@ -107,15 +104,16 @@ export class SharedTrackerCore implements TrackerCore {
       minInterval: policy.minInterval,
       maxPeersPerRelease: policy.maxPeersPerRelease,
       maxPeersPerMember: policy.maxPeersPerMember,
+      downloadSlots: slotsOf(policy, user.perks),
     });
-    return pending.then((stored) => this.answer(stored, user, release.id, request, refusal, now));
+    return pending.then((stored) => this.answer(stored, user, release.id, request, refusal));
   }
 
-  private answer(stored: SharedAnnounceResult, user: TrackerUser, releaseId: number, request: AnnounceRequest, refusal: TrackerError | null, now: number): AnnounceResult {
+  private answer(stored: SharedAnnounceResult, user: TrackerUser, releaseId: number, request: AnnounceRequest, refusal: TrackerError | null): AnnounceResult {
     const policy = this.options.policy;
     if (stored.refused === 'peer-cap') throw TrackerError.of('tooManyOnRelease', policy.maxPeersPerRelease, policy.announceInterval).forMember(user.locale);
     if (stored.refused === 'member-cap') throw TrackerError.of('tooManyPeers', policy.maxPeersPerMember, policy.announceInterval).forMember(user.locale);
-    noteSlots(this.leechSlots, policy, user, releaseId, request, refusal !== null, now);
+    if (stored.refused === 'slots') throw slotsFull(slotsOf(policy, user.perks), policy.announceInterval).forMember(user.locale);
     if (request.event === 'completed' && request.left === ZERO) this.completed.set(releaseId, (this.completed.get(releaseId) ?? 0) + 1);
     if (refusal) throw refusal.forMember(user.locale);
     // ±10 % jitter spreads the re-announces of clients that started together.

@@ -40,11 +40,13 @@ export interface SharedAnnounce {
   maxPeersPerRelease: number;
   /** active peers of the member across every swarm (docs/protocol.md, "Peer caps") */
   maxPeersPerMember: number;
+  /** releases the member's class may leech at once (docs/accounting.md); 0: no limit */
+  downloadSlots: number;
 }
 
 export interface SharedAnnounceResult {
-  /** 'leech': credited but not listed; 'peer-cap' (per release), 'member-cap': refused before the accounting */
-  refused: 'leech' | 'peer-cap' | 'member-cap' | null;
+  /** 'leech': credited but not listed; 'peer-cap' (per release), 'member-cap', 'slots': refused before the accounting */
+  refused: 'leech' | 'peer-cap' | 'member-cap' | 'slots' | null;
   seeders: number;
   leechers: number;
   /** BEP 23 / BEP 7 compact entries */
