@@ -1,11 +1,12 @@
 // The shared mode's chores (docs/scaling.md), in every process: the stream drainer on a timer
 // (the consumer group gives each entry to one process, so all drain in parallel), and, under
-// the advisory lock (src/db/advisory-lock.ts) so that one process does them per round, the
-// expiry sweep of the swarms in Redis and the purge of old credited entry ids and peer rows.
+// the advisory lock and recorded in job_runs (src/db/job-runs.ts) so that one process does
+// them once per period between all, the expiry sweep of the swarms in Redis and the purge of
+// old credited entry ids and peer rows.
 // All timers unref'd; the returned stop resolves once a drain under way has ended.
 import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../clock.js';
-import { runExclusive } from '../db/advisory-lock.js';
+import { runRecorded } from '../db/job-runs.js';
 import type { SqlDriver } from '../db/driver.js';
 import { purgeOldPeers } from '../db/tracker-store.js';
 import { expireBefore } from '../tracker/core/sweep.js';
@@ -16,6 +17,8 @@ import { purgeStreamEntries, type StreamDrainer } from './stream-drainer.js';
 /** How often one process sweeps every shard: a silent peer lingers at most this past its expiry. */
 export const SWEEP_EVERY_MS = 60_000;
 const PURGE_EVERY_MS = 6 * 3_600_000;
+/** a timer finds its chore due once this share of its period passed since any process ran it (timers drift) */
+const DUE_SHARE = 0.9;
 /**
  * Credited entry ids are kept this long: far longer than an entry can stay pending (a drainer
  * takes over a dead one's entries within a minute), so a late duplicate is still recognised.
@@ -35,10 +38,10 @@ export interface SharedTimersOptions {
   onDrain: (seconds: number, ok: boolean) => void;
 }
 
-/** Expires silent peers of every shard; returns how many, or null when another process holds the round. */
+/** Expires silent peers of every shard; returns how many, or null when another process holds or just ran the round. */
 export async function sweepShared(options: Pick<SharedTimersOptions, 'store' | 'sql' | 'clock' | 'policy'>): Promise<number | null> {
   const { store, sql, clock, policy } = options;
-  const round = await runExclusive(sql, 'redis-sweep', async () => {
+  const round = await runRecorded(sql, 'redis-sweep', { now: clock.now(), everyMs: SWEEP_EVERY_MS * DUE_SHARE }, async () => {
     const cutoff = expireBefore(clock.now(), policy.announceInterval);
     let expired = 0;
     for (let shard = 0; shard < store.options.shards; shard++) expired += await store.sweepShard(shard, cutoff);
@@ -61,7 +64,7 @@ export function startSharedTimers(options: SharedTimersOptions): () => Promise<v
     if (expired) log.debug({ expired }, 'shared sweep');
   });
   every(PURGE_EVERY_MS, () =>
-    runExclusive(sql, 'shared-purge', async () => {
+    runRecorded(sql, 'shared-purge', { now: clock.now(), everyMs: PURGE_EVERY_MS * DUE_SHARE }, async () => {
       const now = clock.now();
       const entries = await purgeStreamEntries(sql, { now, retentionMs: ENTRY_RETENTION_MS });
       const peers = await purgeOldPeers(sql, { now, retentionMs: options.retentionMs });

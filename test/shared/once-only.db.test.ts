@@ -10,6 +10,7 @@ import { FakeClock, systemClock } from '../../src/clock.js';
 import { testConfig } from '../../src/config.js';
 import { openDatabase, type Database } from '../../src/db/client.js';
 import { runExclusive } from '../../src/db/advisory-lock.js';
+import { runRecorded } from '../../src/db/job-runs.js';
 import { createPolicyJob, type PolicyJobReport } from '../../src/policy/jobs/policy-job.js';
 import { Settings } from '../../src/settings.js';
 import { shareCatalogSync, type CatalogNotifier } from '../../src/shared/catalog-notify.js';
@@ -82,6 +83,18 @@ describe('once-only work and catalog changes across processes', { skip: usingPos
     assert.equal((await jobs[1].run()).ranElsewhere, undefined);
     assert.equal(flushes, 3);
     assert.equal((await jobs[2].runDue()).ranElsewhere, true, 'a manual run counts as the interval\'s run');
+  });
+
+  it('runs a recorded chore (the expiry sweep, the purge) once per period across processes; a failed run records nothing', async () => {
+    const period = 60_000;
+    let now = Date.UTC(2030, 0, 1);
+    let runs = 0;
+    const tick = (i: number, work = async () => void runs++) => runRecorded(processes[i % 3].sql, 'spec-chore', { now, everyMs: period }, work);
+    await assert.rejects(tick(0, async () => Promise.reject(new Error('Redis away'))));
+    for (let i = 0; i < 6; i++, now += period / 6) await tick(i);
+    assert.equal(runs, 1, 'the failed run did not count; then one run in the period');
+    assert.deepEqual(await tick(1), { ran: true, value: undefined }, 'one period after that run');
+    assert.equal(runs, 2);
   });
 
   it('lets another process take the lock once its holder ended or its connection died', async () => {

@@ -4,11 +4,10 @@
 // It takes its dependencies explicitly, so the app, a CLI, a worker or a test can run it.
 // With several processes on one database it runs in one of them at a time (an advisory lock,
 // docs/scaling.md); the others skip that round. Each process has its own timer, so the timer's
-// run also skips when the last run (job_runs, written inside the locked run) is younger than
-// the interval: N processes run it about once per interval between them, not N times. A run
-// from the dashboard always runs (unless one is under way elsewhere).
-import { runExclusive } from '../../db/advisory-lock.js';
-import { TS } from '../../db/sql-arrays.js';
+// run also skips when the last run (job_runs, src/db/job-runs.ts) is younger than the
+// interval: N processes run it about once per interval between them, not N times. A run from
+// the dashboard always runs (unless one is under way elsewhere).
+import { runRecorded } from '../../db/job-runs.js';
 import type { JobDeps } from './deps.js';
 import { applyAccountRules, type AccountStepReport } from './accounts.js';
 import { applyHitAndRuns } from './hit-and-runs.js';
@@ -43,36 +42,11 @@ export interface PolicyJob {
   start(): () => void;
 }
 
-const JOB_NAME = 'policy-job';
-
 async function runOnce(deps: JobDeps, onlyIfDue: boolean): Promise<PolicyJobReport> {
-  const outcome = await runExclusive(deps.db.sql, JOB_NAME, async () => {
-    const now = deps.clock.now();
-    if (onlyIfDue && !(await isDue(deps, now))) return null;
-    const report = await runSteps(deps);
-    await recordRun(deps, now);
-    return report;
-  });
-  return outcome.ran && outcome.value ? outcome.value : skipped(deps.clock.now());
-}
-
-/** No run (from any process) in the last interval. Read under the job's lock. */
-async function isDue(deps: JobDeps, now: number): Promise<boolean> {
-  const rows = await deps.db.sql.query<{ at: number }>(
-    `SELECT (extract(epoch FROM last_run_at) * 1000)::float8 AS at FROM job_runs WHERE name = $1`,
-    [JOB_NAME],
-  );
-  const last = rows[0] ? Number(rows[0].at) : null;
-  return last === null || now - last >= deps.settings.get('jobIntervalMinutes') * 60_000;
-}
-
-/** The run's start time, so the next timer, an interval after this run ends, finds it due. */
-async function recordRun(deps: JobDeps, startedAt: number): Promise<void> {
-  await deps.db.sql.query(
-    `INSERT INTO job_runs (name, last_run_at) VALUES ($1, ${TS('$2::float8')})
-     ON CONFLICT (name) DO UPDATE SET last_run_at = EXCLUDED.last_run_at`,
-    [JOB_NAME, startedAt],
-  );
+  const now = deps.clock.now();
+  const everyMs = onlyIfDue ? deps.settings.get('jobIntervalMinutes') * 60_000 : null;
+  const outcome = await runRecorded(deps.db.sql, 'policy-job', { now, everyMs }, () => runSteps(deps));
+  return outcome.ran ? outcome.value : skipped(deps.clock.now());
 }
 
 function skipped(now: number): PolicyJobReport {
