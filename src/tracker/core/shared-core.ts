@@ -36,7 +36,11 @@ export class SharedTrackerCore implements TrackerCore {
   /** download slots are kept per process: a member spreading leeches over processes may exceed them until their entries expire */
   private readonly leechSlots = new LeechSlots();
 
-  constructor(private readonly options: SharedCoreOptions) {}
+  private readonly options: SharedCoreOptions;
+
+  constructor(options: SharedCoreOptions) {
+    this.options = options;
+  }
 
   get policy(): TrackerPolicy {
     return this.options.policy;
