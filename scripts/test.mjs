@@ -1,4 +1,5 @@
-// `npm test`: every spec under test/ on the embedded database (node's test runner + tsx).
+// `npm test`: every spec under test/ on the embedded database (node's test runner, the sources
+// run on Node's own type stripping through scripts/ts-hooks.mjs).
 // `npm run test:db`: only the database specs (*.db.test.ts), against TEST_DATABASE_URL.
 // Extra arguments are file paths or globs to run instead of the whole suite.
 // When database specs are among them, one template database is migrated first and each
@@ -30,12 +31,14 @@ function findTests(dir) {
   return out;
 }
 
-function tsx(argv, options = {}) {
-  return spawnSync(process.execPath, ['--import', 'tsx', ...argv], { stdio: 'inherit', ...options });
+const HOOKS = pathToFileURL(path.resolve('scripts/ts-hooks.mjs')).href;
+
+function runTs(argv, options = {}) {
+  return spawnSync(process.execPath, ['--import', HOOKS, ...argv], { stdio: 'inherit', ...options });
 }
 
 function createTemplate(env) {
-  const made = tsx([TEMPLATE, 'create'], { env, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  const made = runTs([TEMPLATE, 'create'], { env, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
   if (made.status !== 0) {
     console.error('could not migrate the template test database');
     process.exit(made.status ?? 1);
@@ -68,7 +71,7 @@ function recordCostsAlone(files, env) {
   const measured = {};
   for (const file of [...files].sort()) {
     const started = performance.now();
-    const run = tsx(['--test', '--test-reporter=dot', file], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+    const run = runTs(['--test', '--test-reporter=dot', file], { env, stdio: ['ignore', 'ignore', 'inherit'] });
     measured[file] = tenths((performance.now() - started) / 1000);
     console.log(`${file} ${measured[file]} s${run.status === 0 ? '' : ' (failed)'}`);
   }
@@ -118,9 +121,9 @@ else {
   const probeLog = probeDir && path.join(probeDir, 'costs.jsonl');
   // NODE_OPTIONS reaches every spec file's process; the probe records only those
   const probe = probeLog ? { SEEDKEEP_TEST_COSTS_LOG: probeLog, NODE_OPTIONS: `${env.NODE_OPTIONS ?? ''} --import=${pathToFileURL(path.resolve('scripts/test-cost-probe.mjs')).href}`.trim() } : {};
-  status = tsx(['--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files], { env: { ...env, ...probe } }).status ?? 1;
+  status = runTs(['--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files], { env: { ...env, ...probe } }).status ?? 1;
   if (probeLog) writeCosts(costsFromProbe(probeLog));
   if (probeDir) rmSync(probeDir, { recursive: true, force: true });
 }
-if (needsDatabase) tsx([TEMPLATE, 'drop'], { env });
+if (needsDatabase) runTs([TEMPLATE, 'drop'], { env });
 process.exit(status);

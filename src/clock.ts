@@ -7,7 +7,11 @@ export interface Clock {
 export const systemClock: Clock = { now: () => Date.now() };
 
 export class FakeClock implements Clock {
-  constructor(private ms = Date.UTC(2026, 0, 1)) {}
+  private ms: number;
+
+  constructor(ms = Date.UTC(2026, 0, 1)) {
+    this.ms = ms;
+  }
   now(): number {
     return this.ms;
   }

@@ -64,8 +64,11 @@ export interface Config {
 }
 
 export class ConfigError extends Error {
-  constructor(readonly variable: string, problem: string) {
+  readonly variable: string;
+
+  constructor(variable: string, problem: string) {
     super(`Invalid configuration: ${variable} ${problem}`);
+    this.variable = variable;
     this.name = 'ConfigError';
   }
 }

@@ -5,15 +5,22 @@
 export type MessageParams = Record<string, unknown>;
 
 export class AppError extends Error {
+  readonly statusCode: number;
+  /** form field the message belongs beside, when there is one */
+  readonly field?: string;
+  /** values for the message's {{placeholders}} */
+  readonly params?: MessageParams;
+
   constructor(
-    readonly statusCode: number,
+    statusCode: number,
     message: string,
-    /** form field the message belongs beside, when there is one */
-    readonly field?: string,
-    /** values for the message's {{placeholders}} */
-    readonly params?: MessageParams,
+    field?: string,
+    params?: MessageParams,
   ) {
     super(message);
+    this.statusCode = statusCode;
+    this.field = field;
+    this.params = params;
     this.name = 'AppError';
   }
 

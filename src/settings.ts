@@ -163,11 +163,18 @@ export class Settings {
   private values: SettingValues;
   private readonly listeners: Listener[] = [];
 
+  private readonly prisma: Db;
+  private readonly config: SettingsConfig;
+  private rows: Map<string, unknown>;
+
   private constructor(
-    private readonly prisma: Db,
-    private readonly config: SettingsConfig,
-    private rows: Map<string, unknown>,
+    prisma: Db,
+    config: SettingsConfig,
+    rows: Map<string, unknown>,
   ) {
+    this.prisma = prisma;
+    this.config = config;
+    this.rows = rows;
     this.values = decodeSettings(rows, config);
   }
 

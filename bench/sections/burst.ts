@@ -43,6 +43,14 @@ function request(peer: number, member: number, uploaded: bigint): AnnounceReques
   };
 }
 
+/**
+ * Peer p joins release p mod RELEASES as a member that has no other peer there, so the
+ * per-release peer cap (3 by default) never refuses one: the burst measures the flush.
+ */
+function memberOf(peer: number): number {
+  return 1 + ((peer + Math.floor(peer / RELEASES)) % MEMBERS);
+}
+
 export async function measureBurst(options: { pgUrl: string; ratePerSec: number; seconds: number }): Promise<BurstResult> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'seedkeep-burst-'));
   const scratch = options.pgUrl ? await freshDatabase(options.pgUrl, 'seedkeep_bench_burst') : '';
@@ -78,7 +86,7 @@ async function burst(service: ReturnType<typeof createTrackerService>, db: Retur
     const due = Math.floor(((performance.now() - started) / 1000) * options.ratePerSec);
     for (; announced < due; announced++) {
       try {
-        service.core.announce(request(announced + 1, 1 + (announced % MEMBERS), 0n));
+        service.core.announce(request(announced + 1, memberOf(announced + 1), 0n));
       } catch {
         refused++;
       }

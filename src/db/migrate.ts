@@ -35,8 +35,11 @@ export interface MigrationResult {
 }
 
 export class MigrationError extends Error {
-  constructor(message: string, readonly migration?: string) {
+  readonly migration?: string;
+
+  constructor(message: string, migration?: string) {
     super(message);
+    this.migration = migration;
     this.name = 'MigrationError';
   }
 }

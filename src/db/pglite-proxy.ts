@@ -35,20 +35,12 @@ interface Pending {
 const workerUrl = new URL(`./pglite-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
 
 /**
- * Run from source (tsx: `npm start`, `node --import tsx`, the tests), the worker is a .ts file.
- * Where Node strips types itself (process.features.typescript, Node 22.18+ and 24) it loads
- * pglite-worker.ts as it is, without tsx: the worker has only erasable syntax and type-only
- * imports of our files, and tsx would otherwise rewrite PGlite's large bundle on every start.
- * Older Nodes apply neither inherited nor explicit `--import` to a worker: a small bootstrap
- * registers tsx in the worker's thread first.
+ * Run from source (`npm start`, the tests: Node's own type stripping, scripts/ts-hooks.mjs), the
+ * worker is pglite-worker.ts, loaded as it is: it has only erasable syntax and type-only imports
+ * of our files, so it needs none of the main thread's `--import`s.
  */
 function startWorker(url: URL, workerData: unknown): Worker {
-  if (!url.pathname.endsWith('.ts')) return new Worker(url, { workerData });
-  // no inherited --import tsx: the worker's loader is Node's own
-  if (process.features.typescript) return new Worker(url, { workerData, execArgv: [] });
-  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
-  const bootstrap = `import(${tsx}).then(({ register }) => { register(); return import(${JSON.stringify(url.href)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData });
+  return new Worker(url, url.pathname.endsWith('.ts') ? { workerData, execArgv: [] } : { workerData });
 }
 
 export class PGliteProxy {

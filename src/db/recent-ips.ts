@@ -9,7 +9,13 @@ import type { PeerRow } from '../tracker/core/ledger.js';
 export class RecentIps {
   private readonly written = new Map<string, number>();
 
-  constructor(private readonly refreshMs = 3_600_000, private readonly maxEntries = 1_000_000) {}
+  private readonly refreshMs: number;
+  private readonly maxEntries: number;
+
+  constructor(refreshMs = 3_600_000, maxEntries = 1_000_000) {
+    this.refreshMs = refreshMs;
+    this.maxEntries = maxEntries;
+  }
 
   /** The sightings among `rows` to write: new pairs, or pairs last written over refreshMs ago. */
   pick(rows: readonly PeerRow[]): IpSighting[] {

@@ -79,11 +79,18 @@ class CountingCore implements TrackerCore {
   /** session-boundary replies wait for the inner core's commit, metrics on or off (docs/accounting.md) */
   readonly durable?: () => Promise<void>;
 
+  private readonly inner: TrackerCore;
+  private readonly tally: TrackerTally;
+  private readonly transport: Transport;
+
   constructor(
-    private readonly inner: TrackerCore,
-    private readonly tally: TrackerTally,
-    private readonly transport: Transport,
+    inner: TrackerCore,
+    tally: TrackerTally,
+    transport: Transport,
   ) {
+    this.inner = inner;
+    this.tally = tally;
+    this.transport = transport;
     this.durable = inner.durable?.bind(inner);
   }
 

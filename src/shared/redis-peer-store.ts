@@ -45,10 +45,15 @@ const SWEEP_LIMIT = 1000;
 const EMPTY = Buffer.alloc(0);
 
 export class RedisPeerStore implements SharedPeerStore {
+  readonly redis: RedisClient;
+  readonly options: PeerStoreOptions;
+
   constructor(
-    readonly redis: RedisClient,
-    readonly options: PeerStoreOptions,
+    redis: RedisClient,
+    options: PeerStoreOptions,
   ) {
+    this.redis = redis;
+    this.options = options;
     redis.defineCommand('seedkeepAnnounce', { numberOfKeys: 7, lua: ANNOUNCE_LUA });
     redis.defineCommand('seedkeepSweep', { numberOfKeys: 7, lua: SWEEP_LUA });
     redis.defineCommand('seedkeepMemberJoin', { numberOfKeys: 2, lua: MEMBER_JOIN_LUA });

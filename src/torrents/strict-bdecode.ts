@@ -60,7 +60,11 @@ class Tape {
   aux: Uint32Array<ArrayBuffer> = new Uint32Array(256);
   size = 0;
 
-  constructor(readonly data: Buffer) {}
+  readonly data: Buffer;
+
+  constructor(data: Buffer) {
+    this.data = data;
+  }
 
   push(kind: number, start: number): number {
     if (this.size === this.kinds.length) this.grow();
@@ -130,7 +134,12 @@ class Reader {
   readonly valueDue: boolean[] = [];
   pos = 0;
 
-  constructor(readonly data: Buffer, readonly limits: DecodeLimits) {
+  readonly data: Buffer;
+  readonly limits: DecodeLimits;
+
+  constructor(data: Buffer, limits: DecodeLimits) {
+    this.data = data;
+    this.limits = limits;
     this.tape = new Tape(data);
   }
 

@@ -30,10 +30,16 @@ export class BoundaryWaits {
   private open: WaitGroup | null = null;
 
   /** `flushSoon` is called once per group, when its first boundary arrives. */
+  private readonly boundMs: number;
+  private readonly flushSoon: () => void;
+
   constructor(
-    private readonly boundMs: number,
-    private readonly flushSoon: () => void,
-  ) {}
+    boundMs: number,
+    flushSoon: () => void,
+  ) {
+    this.boundMs = boundMs;
+    this.flushSoon = flushSoon;
+  }
 
   /** A promise for the flush that takes what was recorded just now. */
   wait(): Promise<void> {

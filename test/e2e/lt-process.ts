@@ -19,7 +19,12 @@ export class LtProcess {
   readonly lines: Line[] = [];
   readonly exited: Promise<number | null>;
   private stderr = '';
-  private constructor(readonly child: ChildProcess, readonly name: string) {
+  readonly child: ChildProcess;
+  readonly name: string;
+
+  private constructor(child: ChildProcess, name: string) {
+    this.child = child;
+    this.name = name;
     let buffered = '';
     child.stdout!.on('data', (chunk: Buffer) => {
       buffered += chunk.toString();

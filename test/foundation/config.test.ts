@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { ConfigError, loadConfig } from '../../src/config.js';
+import { RUN_TS } from '../helpers/ts-run.js';
 
 const freshDir = () => mkdtempSync(path.join(tmpdir(), 'seedkeep-config-'));
 
@@ -135,7 +136,7 @@ describe('config', () => {
 
   it('prints one line naming the variable when the server is started with a bad value', async () => {
     const { spawnSync } = await import('node:child_process');
-    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    const result = spawnSync(process.execPath, [...RUN_TS, 'src/server.ts'], {
       env: { ...process.env, DATA_DIR: freshDir(), PORT: 'eighty' },
       encoding: 'utf8',
       timeout: 30_000,

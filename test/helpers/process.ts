@@ -4,6 +4,7 @@
 // (killServerProcesses) even when an assertion or a timeout cut the spec short.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { RUN_TS } from './ts-run.js';
 
 export interface ServerProcess {
   child: ChildProcess;
@@ -25,7 +26,7 @@ export async function killServerProcesses(): Promise<void> {
 
 /** The deadline is generous: on a loaded machine compiling and booting the server takes long, and a deadline costs nothing when it is quick. */
 export async function startServerProcess(env: Record<string, string>, timeoutMs = 180_000): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const child = spawn(process.execPath, [...RUN_TS, 'src/server.ts'], {
     env: { ...process.env, LOG_LEVEL: 'info', HOST: '127.0.0.1', PORT: '0', UDP_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

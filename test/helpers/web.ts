@@ -5,7 +5,13 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 export class WebClient {
   private readonly cookies = new Map<string, string>();
 
-  constructor(readonly app: FastifyInstance, readonly ip = '127.0.0.1') {}
+  readonly app: FastifyInstance;
+  readonly ip: string;
+
+  constructor(app: FastifyInstance, ip = '127.0.0.1') {
+    this.app = app;
+    this.ip = ip;
+  }
 
   get cookieHeader(): string {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');

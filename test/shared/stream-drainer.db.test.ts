@@ -15,6 +15,7 @@ import { startPgProxy, type PgFault } from '../helpers/pg-proxy.js';
 import { connectRedis, deleteKeys, redisAvailable, SINGLE_REDIS_URL, uniquePrefix } from '../helpers/redis.js';
 import { seedRelease, seedUser, userTotals, type SeededRelease, type SeededUser } from '../tracker/fixtures/seed.js';
 import { withTransactions } from '../tracker/fixtures/wrapped-db.js';
+import { RUN_TS } from '../helpers/ts-run.js';
 
 const available = await redisAvailable();
 const SHARDS = 4;
@@ -184,7 +185,7 @@ describe('stream drainer', { skip: available ? false : 'no Redis on this machine
 
 /** Starts the drainer process, kills it once some entries are drained and some are not. */
 async function killMidDrain(db: TestDatabase, store: RedisPeerStore, total: number): Promise<number> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/shared/fixtures/drain-child.ts'], {
+  const child = spawn(process.execPath, [...RUN_TS, 'test/shared/fixtures/drain-child.ts'], {
     env: { ...process.env, DATA_DIR: db.dataDir, DATABASE_URL: db.url, REDIS_URL: SINGLE_REDIS_URL, PREFIX: store.options.prefix, SHARDS: String(SHARDS), BATCH: '2' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -11,7 +11,11 @@ export const SOURCE = 'seedkeep';
 
 /** Bytes written as-is (for deliberately malformed pieces). */
 export class Raw {
-  constructor(readonly bytes: Buffer) {}
+  readonly bytes: Buffer;
+
+  constructor(bytes: Buffer) {
+    this.bytes = bytes;
+  }
 }
 
 export type BValue = number | bigint | string | Buffer | Raw | BValue[] | { [key: string]: BValue };

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { openDatabase } from '../../src/db/client.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { pct, seedRelease, seedUser, userTotals, type SeededRelease, type SeededUser } from './fixtures/seed.js';
+import { RUN_TS } from '../helpers/ts-run.js';
 
 const SERVER = fileURLToPath(new URL('./fixtures/crash-server.ts', import.meta.url));
 const SEED = Number(process.env.CRASH_SEED ?? Date.now() % 1_000_000);
@@ -47,7 +48,7 @@ let clients: Client[] = [];
 const children = new Set<ChildProcess>();
 
 function startChild(): Promise<Child> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', SERVER], {
+  const proc = spawn(process.execPath, [...RUN_TS, SERVER], {
     env: { ...process.env, DATA_DIR: db.dataDir, DATABASE_URL: db.url, FLUSH_INTERVAL_MS: '50' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -70,7 +70,13 @@ export function urlData(...chunks: string[]): Buffer {
 export const passkeyOption = (passkey = PASSKEY): Buffer => urlData(`/${passkey}/announce`);
 
 export class UdpTestClient {
-  private constructor(readonly socket: dgram.Socket, private readonly server: { host: string; port: number }) {}
+  readonly socket: dgram.Socket;
+  private readonly server: { host: string; port: number };
+
+  private constructor(socket: dgram.Socket, server: { host: string; port: number }) {
+    this.socket = socket;
+    this.server = server;
+  }
 
   static async open(server: { host: string; port: number }, bindHost = server.host): Promise<UdpTestClient> {
     const socket = dgram.createSocket(server.host.includes(':') ? 'udp6' : 'udp4');

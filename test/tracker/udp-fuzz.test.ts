@@ -20,8 +20,11 @@ const MAX_REPLY = 1452;
 
 /** A core that answers with many peers, few peers or a refusal, at random. */
 class FuzzCore extends StubCore {
-  constructor(private readonly random: () => number) {
+  private readonly random: () => number;
+
+  constructor(random: () => number) {
     super();
+    this.random = random;
   }
   override announce(request: AnnounceRequest): AnnounceResult {
     const roll = this.random();

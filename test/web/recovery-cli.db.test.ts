@@ -6,13 +6,14 @@ import { openDatabase } from '../../src/db/client.js';
 import { verifyPassword } from '../../src/web/auth/password.js';
 import { createUser } from '../../src/web/users/create-user.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { RUN_TS } from '../helpers/ts-run.js';
 
 const run = promisify(execFile);
 
 /** `npm run admin -- …` as an operator runs it, on the test database (closed meanwhile: PGlite allows one process). */
 async function admin(db: TestDatabase, args: string[], password?: string) {
   const env = { ...process.env, DATA_DIR: db.dataDir, DATABASE_URL: db.url, LOG_LEVEL: 'silent', SEEDKEEP_PASSWORD: password ?? '' };
-  return run(process.execPath, ['--import', 'tsx', 'src/cli/admin.ts', ...args], { env, timeout: 180_000 }).then(
+  return run(process.execPath, [...RUN_TS, 'src/cli/admin.ts', ...args], { env, timeout: 180_000 }).then(
     (out) => ({ code: 0, ...out }),
     (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
   );

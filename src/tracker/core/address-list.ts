@@ -25,10 +25,16 @@ export class AddressList {
   /** peers[0, leechers) are leechers, the rest seeders */
   leechers = 0;
 
+  readonly family: 4 | 6;
+  readonly slot: HashSlot;
+
   constructor(
-    readonly family: 4 | 6,
-    readonly slot: HashSlot,
-  ) {}
+    family: 4 | 6,
+    slot: HashSlot,
+  ) {
+    this.family = family;
+    this.slot = slot;
+  }
 
   get stride(): number {
     return this.family === 4 ? 6 : 18;

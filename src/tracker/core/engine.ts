@@ -75,7 +75,11 @@ export class TrackerEngine implements TrackerCore {
    */
   waitForFlush: (() => Promise<void>) | null = null;
 
-  constructor(private readonly options: CoreOptions) {}
+  private readonly options: CoreOptions;
+
+  constructor(options: CoreOptions) {
+    this.options = options;
+  }
 
   durable(): Promise<void> {
     return this.waitForFlush === null ? resolved : this.waitForFlush();

@@ -15,15 +15,28 @@ export class AnnounceReply implements AnnounceResult {
   /** set by the core after the accounting (see AnnounceResult.boundary) */
   boundary = false;
 
+  readonly interval: number;
+  readonly minInterval: number;
+  readonly complete: number;
+  readonly incomplete: number;
+  readonly downloaded: number;
+  readonly warning?: string;
+
   constructor(
-    readonly interval: number,
-    readonly minInterval: number,
-    readonly complete: number,
-    readonly incomplete: number,
-    readonly downloaded: number,
+    interval: number,
+    minInterval: number,
+    complete: number,
+    incomplete: number,
+    downloaded: number,
     selection: Selection,
-    readonly warning?: string,
+    warning?: string,
   ) {
+    this.interval = interval;
+    this.minInterval = minInterval;
+    this.complete = complete;
+    this.incomplete = incomplete;
+    this.downloaded = downloaded;
+    this.warning = warning;
     this.compact4 = selection.compact4;
     this.compact6 = selection.compact6;
     this.peerIds4 = selection.peerIds4;

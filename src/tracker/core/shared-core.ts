@@ -34,7 +34,11 @@ export class SharedTrackerCore implements TrackerCore {
    */
   readonly completed = new Map<number, number>();
 
-  constructor(private readonly options: SharedCoreOptions) {}
+  private readonly options: SharedCoreOptions;
+
+  constructor(options: SharedCoreOptions) {
+    this.options = options;
+  }
 
   get policy(): TrackerPolicy {
     return this.options.policy;

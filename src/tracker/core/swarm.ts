@@ -37,12 +37,17 @@ export class Swarm extends SwarmRecords {
   seeders = 0;
   leechers = 0;
 
+  readonly releaseId: number;
+  /** active peers per member across swarms, shared by the engine's swarms */
+  private readonly members: MemberPeerCounts | null;
+
   constructor(
-    readonly releaseId: number,
-    /** active peers per member across swarms, shared by the engine's swarms */
-    private readonly members: MemberPeerCounts | null = null,
+    releaseId: number,
+    members: MemberPeerCounts | null = null,
   ) {
     super();
+    this.releaseId = releaseId;
+    this.members = members;
   }
 
   /**

@@ -26,10 +26,16 @@ export class SweepCursor {
   /** peers looked at by the last finished pass (the service sizes its slices by it) */
   lastPass = 0;
 
+  private readonly swarms: Map<number, Swarm>;
+  private readonly ledger: Ledger;
+
   constructor(
-    private readonly swarms: Map<number, Swarm>,
-    private readonly ledger: Ledger,
-  ) {}
+    swarms: Map<number, Swarm>,
+    ledger: Ledger,
+  ) {
+    this.swarms = swarms;
+    this.ledger = ledger;
+  }
 
   /** The next step() starts a new pass. */
   restart(): void {

@@ -96,8 +96,11 @@ export class TrackerError extends Error {
   /** that member's language (null: the site default) */
   locale: string | null = null;
 
-  constructor(message: string, readonly retryIn?: number) {
+  readonly retryIn?: number;
+
+  constructor(message: string, retryIn?: number) {
     super(message);
+    this.retryIn = retryIn;
     this.name = 'TrackerError';
   }
 

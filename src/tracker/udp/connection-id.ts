@@ -26,7 +26,10 @@ export class ConnectionIds {
   private readonly cache = new Map<string, Buffer>();
   private cacheWindow = -1;
 
-  constructor(secret: string, private readonly clock: Clock) {
+  private readonly clock: Clock;
+
+  constructor(secret: string, clock: Clock) {
+    this.clock = clock;
     if (secret.length === 0) throw new Error('the UDP tracker needs a non-empty secret');
     this.key = createSecretKey(Buffer.from(secret, 'utf8'));
   }

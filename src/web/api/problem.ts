@@ -23,13 +23,18 @@ export const PROBLEMS = {
 export type ProblemCode = keyof typeof PROBLEMS;
 
 export class ApiProblem extends Error {
+  readonly code: ProblemCode;
+  /** the request field at fault, when there is one */
+  readonly field?: string;
+
   constructor(
-    readonly code: ProblemCode,
+    code: ProblemCode,
     message: string,
-    /** the request field at fault, when there is one */
-    readonly field?: string,
+    field?: string,
   ) {
     super(message);
+    this.code = code;
+    this.field = field;
     this.name = 'ApiProblem';
   }
 

@@ -8,7 +8,11 @@ const MAX_TRACKED = 100_000;
 export class LoginThrottle {
   private readonly failures = new Map<string, number[]>();
 
-  constructor(private readonly now: () => number) {}
+  private readonly now: () => number;
+
+  constructor(now: () => number) {
+    this.now = now;
+  }
 
   /** minutes until this username may try again, or 0 */
   lockedFor(username: string): number {

@@ -31,8 +31,13 @@ export interface CreateReleaseOptions {
 
 /** The torrent is already on the site; the form links to it. */
 export class DuplicateReleaseError extends AppError {
-  constructor(readonly existingId: number, readonly existingName: string) {
+  readonly existingId: number;
+  readonly existingName: string;
+
+  constructor(existingId: number, existingName: string) {
     super(409, `Already uploaded: ${existingName}`, 'torrent');
+    this.existingId = existingId;
+    this.existingName = existingName;
     this.name = 'DuplicateReleaseError';
   }
 }
