@@ -6,32 +6,17 @@
 // new session credited 0; a `started` of the same instance on another tier (BEP 12) is
 // credited; a stale plain report of the same instance credits 0 and keeps the baseline.
 //
-// Counters travel as decimal strings: Lua numbers are doubles, exact only to 2^53, and the
-// counters go to 2^63 - 1, so comparison and subtraction are done on the digits.
+// The record's and the stream entry's layouts and the counter arithmetic are in record-lua.ts.
+// A re-announce touches only what it changes: the release joins the shard's set of swarms
+// when one of its peers is listed from inactive, not at every announce.
 //
-// KEYS: 1 peer records (hash: field "<user>:<peer_id hex>" -> msgpack record; "#s", "#l" the
+// KEYS: 1 peer records (hash: field "<user>:<peer_id hex>" -> record; "#s", "#l" the
 // seeder and leecher counts, "#u:<user>" a member's active peers here), 2-5 the lists (sorted
 // sets scored by last announce) of seeders and leechers of the v1 and the v2 hash (BEP 52),
 // 6 the stream, 7 the shard's set of release ids (the expiry sweep walks it).
-export const ANNOUNCE_LUA = `
-local function cmp(a, b)
-  if #a ~= #b then return #a < #b and -1 or 1 end
-  if a == b then return 0 end
-  return a < b and -1 or 1
-end
-local function sub(a, b)
-  local out, borrow, la, lb = {}, 0, #a, #b
-  for i = 0, la - 1 do
-    local d = string.byte(a, la - i) - 48 - borrow
-    if i < lb then d = d - (string.byte(b, lb - i) - 48) end
-    if d < 0 then d = d + 10; borrow = 1 else borrow = 0 end
-    out[la - i] = d
-  end
-  local s = string.gsub(table.concat(out), '^0+', '')
-  if s == '' then return '0' end
-  return s
-end
+import { RECORD_LUA } from './record-lua.js';
 
+export const ANNOUNCE_LUA = `${RECORD_LUA}
 local records, stream, swarms = KEYS[1], KEYS[6], KEYS[7]
 local now, field, user, release, event = tonumber(ARGV[1]), ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 local up, down, left, key = ARGV[6], ARGV[7], ARGV[8], ARGV[9]
@@ -45,9 +30,9 @@ local packed = redis.call('HGET', records, field)
 local isNew = not packed
 local rec
 if isNew then
-  rec = { ul = up, dl = down, lf = left, k = '', sd = 0, ac = 0, ls = 0, a4 = '', a6 = '', h = 0, t = {} }
+  rec = { ul = up, dl = down, lf = left, k = '', sd = 0, ac = 0, ls = 0, a4 = '', a6 = '', h = 0, t = {}, i4 = '', i6 = '' }
 else
-  rec = cmsgpack.unpack(packed)
+  rec = decode(packed)
 end
 
 -- the per-release cap: a peer joining past it is refused before any accounting
@@ -114,6 +99,7 @@ else
   elseif rec.ac == 0 then
     count(seeder, 1)
     redis.call('HINCRBY', records, userCount, 1)
+    redis.call('SADD', swarms, release)
     rec.h = 0
   end
   rec.ac = 1
@@ -126,12 +112,8 @@ else
   end
 end
 rec.sd = seeder
-redis.call('HSET', records, field, cmsgpack.pack(rec))
-redis.call('SADD', swarms, release)
-
-local entry = redis.call('XADD', stream, '*', 'u', user, 'r', release, 'f', field, 'up', upDelta, 'dn', downDelta,
-  'mu', upMul, 'md', downMul, 'st', seedtime, 'sn', snatched and 1 or 0, 'at', now, 'ul', rec.ul, 'dl', rec.dl,
-  'lf', left, 'sd', seeder, 'ac', rec.ac, 'k', key, 'cl', client, 'i4', rec.i4 or '', 'i6', rec.i6 or '', 'po', port)
+redis.call('HSET', records, field, encode(rec))
+local id = entry(stream, field, rec, user, release, upDelta, downDelta, upMul, downMul, seedtime, snatched and 1 or 0, now)
 
 -- the peers for the reply: leechers first, then seeders unless the requester seeds or is paused
 local peers4, peers6, found = {}, {}, 0
@@ -149,10 +131,10 @@ if not early and event ~= 'stopped' and listable and want > 0 then
       for _, p in ipairs(redis.call('HMGET', records, unpack(others))) do
         if found >= want then break end
         if p then
-          local r = cmsgpack.unpack(p)
+          local a4, a6 = addressesOf(p)
           local listed = false
-          if family ~= 6 and r.a4 ~= '' then peers4[#peers4 + 1] = r.a4; listed = true end
-          if family ~= 4 and r.a6 ~= '' then peers6[#peers6 + 1] = r.a6; listed = true end
+          if family ~= 6 and a4 ~= '' then peers4[#peers4 + 1] = a4; listed = true end
+          if family ~= 4 and a6 ~= '' then peers6[#peers6 + 1] = a6; listed = true end
           if listed then found = found + 1 end
         end
       end
@@ -163,5 +145,5 @@ end
 local counts = redis.call('HMGET', records, '#s', '#l')
 local boundary = reset or event == 'started' or event == 'completed' or event == 'stopped'
 return { listable and 0 or 1, tonumber(counts[1] or '0'), tonumber(counts[2] or '0'),
-  table.concat(peers4), table.concat(peers6), early and 1 or 0, boundary and 1 or 0, entry }
+  table.concat(peers4), table.concat(peers6), early and 1 or 0, boundary and 1 or 0, id }
 `;

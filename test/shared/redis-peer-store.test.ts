@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { RedisPeerStore, type SharedAnnounce } from '../../src/shared/redis-peer-store.js';
 import type { RedisClient } from '../../src/shared/redis-connect.js';
+import { fieldsOf } from '../../src/shared/stream-batch.js';
 import { connectRedis, deleteKeys, redisAvailable, SINGLE_REDIS_URL, startRedisCluster, uniquePrefix, type RedisCluster } from '../helpers/redis.js';
 
 const available = await redisAvailable();
@@ -34,8 +35,7 @@ interface Entry {
 async function entries(store: RedisPeerStore, releaseId = 7): Promise<Entry[]> {
   const raw = await store.redis.xrange(store.streamKey(store.shardOf(releaseId)), '-', '+');
   return raw.map(([, list]) => {
-    const fields: Record<string, string> = {};
-    for (let i = 0; i < list.length; i += 2) fields[list[i]] = list[i + 1];
+    const fields = fieldsOf(list);
     return { up: BigInt(fields.up), down: BigInt(fields.dn), fields };
   });
 }
@@ -124,6 +124,33 @@ for (const topology of ['single Redis', 'Redis Cluster'] as const) {
       await s.announce(req({ event: 'started', uploaded: base }));
       await s.announce(req({ uploaded: base + 2n ** 53n + 1n, now: (clock += 30 * MIN) }));
       assert.deepEqual(await credited(s), { up: 2n ** 53n + 1n, down: 0n });
+    });
+
+    it('computes deltas exactly on both sides of 10^15, where the arithmetic moves from doubles to digits', async () => {
+      const s = await fresh();
+      const below = 10n ** 15n - 7n;
+      await s.announce(req({ event: 'started', uploaded: below - 2n ** 40n, downloaded: 3n }));
+      await s.announce(req({ uploaded: below, downloaded: 10n ** 15n + 5n, now: (clock += 30 * MIN) }));
+      assert.deepEqual(await credited(s), { up: 2n ** 40n, down: 10n ** 15n + 2n });
+    });
+
+    it('reads a peer record of the earlier layout (one msgpack map): its baseline, its listing and its address', async () => {
+      const s = await fresh();
+      const [records, , leechers] = s.swarmKeys(7);
+      const field = `1:${peerId(1).toString('hex')}`;
+      const compact = Buffer.from([10, 0, 0, 1, 0x1a, 0xe1]);
+      await s.redis.eval(
+        `redis.call('HSET', KEYS[1], ARGV[1], cmsgpack.pack({ ul = '1000', dl = '500', lf = '1000', k = 'kaa', sd = 0, ac = 1,
+          ls = tonumber(ARGV[2]), a4 = ARGV[3], a6 = '', h = 1, t = { http41 = tonumber(ARGV[2]) }, cl = 'qBittorrent', po = '6881', i4 = '10.0.0.1' }))
+         redis.call('HSET', KEYS[1], '#l', 1, '#u:1', 1)
+         redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])`,
+        2, records, leechers, field, String(clock), compact,
+      );
+      const other = await s.announce(req({ peerId: peerId(2), userId: 2, ip: '10.0.0.2', event: 'started' }));
+      assert.deepEqual(addresses(other.compact4), ['10.0.0.1:6881']);
+      const back = await s.announce(req({ uploaded: 1300n, downloaded: 600n, now: (clock += 30 * MIN) }));
+      assert.deepEqual([back.seeders, back.leechers, addresses(back.compact4)], [0, 2, ['10.0.0.2:6881']]);
+      assert.deepEqual(await credited(s), { up: 300n, down: 100n });
     });
 
     it('records the traffic rule, the seed time and the snatch with the delta', async () => {
