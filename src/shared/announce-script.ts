@@ -115,14 +115,27 @@ rec.sd = seeder
 redis.call('HSET', records, field, encode(rec))
 local id = entry(stream, field, rec, user, release, upDelta, downDelta, upMul, downMul, seedtime, snatched and 1 or 0, now)
 
--- the peers for the reply: leechers first, then seeders unless the requester seeds or is paused
+-- the peers for the reply: leechers first, then seeders unless the requester seeds or is paused.
+-- Each list is read as a ring from a random start, as the memory core reads its address lists
+-- (src/tracker/core/swarm.ts): every listed peer is as likely to be given, in O(want) work.
+local function window(list, n)
+  local size = redis.call('ZCARD', list)
+  if size <= n then return redis.call('ZRANGE', list, 0, -1) end
+  local start = math.random(0, size - 1)
+  local stop = start + n - 1
+  local fields = redis.call('ZRANGE', list, start, math.min(stop, size - 1))
+  if stop >= size then
+    for _, f in ipairs(redis.call('ZRANGE', list, 0, stop - size)) do fields[#fields + 1] = f end
+  end
+  return fields
+end
 local peers4, peers6, found = {}, {}, 0
 if not early and event ~= 'stopped' and listable and want > 0 then
   local sources = { lists[slot][2] }
   if left ~= '0' and event ~= 'paused' then sources[2] = lists[slot][1] end
   for _, list in ipairs(sources) do
     if found >= want then break end
-    local fields = redis.call('ZRANDMEMBER', list, want - found + 1)
+    local fields = window(list, want - found + 1)
     local others = {}
     for _, f in ipairs(fields) do
       if f ~= field then others[#others + 1] = f end
