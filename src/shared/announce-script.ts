@@ -67,18 +67,22 @@ if wasSeeder and left == '0' and rec.ls ~= 0 then
 end
 local snatched = left == '0' and (event == 'completed' or (not isNew and rec.lf ~= '0'))
 
+-- a listed peer is in its lists as the member it was listed under (its addresses may change now)
+local listedAs = rec.ac == 1 and memberOf(rec, field) or nil
+rec.legacy = nil
 rec.lf, rec.k, rec.ls, rec.cl, rec.po = left, key, now, client, port
 if a4 ~= '' then rec.a4, rec.i4 = a4, ip4 end
 if a6 ~= '' then rec.a6, rec.i6 = a6, ip6 end
 rec.t[tier] = now
+local member = memberOf(rec, field)
 
 -- the lists: leave them all, or be listed in the role's list of each hash announced
 local seeder = left == '0' and 1 or 0
 local lists = { { KEYS[2], KEYS[3] }, { KEYS[4], KEYS[5] } }
 local function unlist()
   for s = 1, 2 do
-    redis.call('ZREM', lists[s][1], field)
-    redis.call('ZREM', lists[s][2], field)
+    redis.call('ZREM', lists[s][1], listedAs)
+    redis.call('ZREM', lists[s][2], listedAs)
   end
 end
 local function count(sd, delta)
@@ -96,6 +100,8 @@ else
     count(rec.sd, -1)
     count(seeder, 1)
     unlist()
+  elseif rec.ac == 1 and listedAs ~= member then
+    unlist()
   elseif rec.ac == 0 then
     count(seeder, 1)
     redis.call('HINCRBY', records, userCount, 1)
@@ -107,7 +113,7 @@ else
   if rec.h % (bit * 2) < bit then rec.h = rec.h + bit end
   for s = 1, 2 do
     if rec.h % (s * 2) >= s then
-      redis.call('ZADD', lists[s][seeder == 1 and 1 or 2], now, field)
+      redis.call('ZADD', lists[s][seeder == 1 and 1 or 2], now, member)
     end
   end
 end
@@ -118,6 +124,8 @@ local id = entry(stream, field, rec, user, release, upDelta, downDelta, upMul, d
 -- the peers for the reply: leechers first, then seeders unless the requester seeds or is paused.
 -- Each list is read as a ring from a random start, as the memory core reads its address lists
 -- (src/tracker/core/swarm.ts): every listed peer is as likely to be given, in O(want) work.
+-- The members carry the compact addresses (record-lua.ts), so they are returned as they are,
+-- one after the other, and the caller cuts the addresses out: nothing is read per peer here.
 local function window(list, n)
   local size = redis.call('ZCARD', list)
   if size <= n then return redis.call('ZRANGE', list, 0, -1) end
@@ -129,27 +137,23 @@ local function window(list, n)
   end
   return fields
 end
-local peers4, peers6, found = {}, {}, 0
+local peers, found = {}, 0
 if not early and event ~= 'stopped' and listable and want > 0 then
   local sources = { lists[slot][2] }
   if left ~= '0' and event ~= 'paused' then sources[2] = lists[slot][1] end
   for _, list in ipairs(sources) do
     if found >= want then break end
-    local fields = window(list, want - found + 1)
-    local others = {}
-    for _, f in ipairs(fields) do
-      if f ~= field then others[#others + 1] = f end
-    end
-    if #others > 0 then
-      for _, p in ipairs(redis.call('HMGET', records, unpack(others))) do
-        if found >= want then break end
-        if p then
-          local a4, a6 = addressesOf(p)
-          local listed = false
-          if family ~= 6 and a4 ~= '' then peers4[#peers4 + 1] = a4; listed = true end
-          if family ~= 4 and a6 ~= '' then peers6[#peers6 + 1] = a6; listed = true end
-          if listed then found = found + 1 end
-        end
+    for _, m in ipairs(window(list, want - found + 1)) do
+      if found >= want then break end
+      if string.byte(m, 1) >= 48 then
+        -- listed under the earlier layout, until its next announce: the addresses are in its record
+        local p = redis.call('HGET', records, m)
+        local r = p and decode(p)
+        m = r and string.char(headOf(r)) .. r.a4 .. r.a6 .. m or string.char(0)
+      end
+      if m ~= member and usable(m, family) then
+        found = found + 1
+        peers[found] = m
       end
     end
   end
@@ -158,5 +162,5 @@ end
 local counts = redis.call('HMGET', records, '#s', '#l')
 local boundary = reset or event == 'started' or event == 'completed' or event == 'stopped'
 return { listable and 0 or 1, tonumber(counts[1] or '0'), tonumber(counts[2] or '0'),
-  table.concat(peers4), table.concat(peers6), early and 1 or 0, boundary and 1 or 0, id }
+  table.concat(peers), early and 1 or 0, boundary and 1 or 0, id }
 `;

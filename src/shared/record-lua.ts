@@ -20,11 +20,14 @@
 // the larger counter has at most 15 digits (below 10^15 < 2^53, so exact), and on the digits
 // above that.
 export const RECORD_LUA = `
+local function headOf(r)
+  return (r.a4 ~= '' and 1 or 0) + (r.a6 ~= '' and 2 or 0)
+end
 local function decode(packed)
   local head = string.byte(packed, 1)
   if head >= 128 then
     local r = cmsgpack.unpack(packed)
-    r.cl, r.po, r.i4, r.i6 = r.cl or '', r.po or '0', r.i4 or '', r.i6 or ''
+    r.cl, r.po, r.i4, r.i6, r.legacy = r.cl or '', r.po or '0', r.i4 or '', r.i6 or '', true
     return r
   end
   local at, a4, a6 = 2, '', ''
@@ -34,20 +37,27 @@ local function decode(packed)
   return { ul = ul, dl = dl, lf = lf, k = k, sd = sd, ac = ac, ls = ls, h = h, cl = cl, po = po, i4 = i4, i6 = i6, t = t, a4 = a4, a6 = a6 }
 end
 local function encode(r)
-  local head = (r.a4 ~= '' and 1 or 0) + (r.a6 ~= '' and 2 or 0)
-  return string.char(head) .. r.a4 .. r.a6 .. cmsgpack.pack(r.ul, r.dl, r.lf, r.k, r.sd, r.ac, r.ls, r.h, r.cl, r.po, r.i4, r.i6, r.t)
+  return string.char(headOf(r)) .. r.a4 .. r.a6 .. cmsgpack.pack(r.ul, r.dl, r.lf, r.k, r.sd, r.ac, r.ls, r.h, r.cl, r.po, r.i4, r.i6, r.t)
 end
--- the compact addresses of a picked record, without decoding the rest
-local function addressesOf(packed)
-  local head = string.byte(packed, 1)
-  if head >= 128 then
-    local r = cmsgpack.unpack(packed)
-    return r.a4, r.a6
-  end
-  local a4, a6, at = '', '', 2
-  if head % 2 == 1 then a4 = string.sub(packed, 2, 7); at = 8 end
-  if head >= 2 then a6 = string.sub(packed, at, at + 17) end
-  return a4, a6
+-- the peer as a member of its lists: header byte, compact addresses, then the field; a record
+-- of the earlier layout was listed under its bare field
+local function memberOf(r, field)
+  if r.legacy then return field end
+  return string.char(headOf(r)) .. r.a4 .. r.a6 .. field
+end
+-- the field of a list member (a bare field starts with the member id's first digit)
+local function fieldOf(m)
+  local head = string.byte(m, 1)
+  if head >= 48 then return m end
+  return string.sub(m, 2 + (head % 2 == 1 and 6 or 0) + (head >= 2 and 18 or 0))
+end
+-- a member whose addresses include the wanted family (0: either); a bare field has none here
+local function usable(m, family)
+  local head = string.byte(m, 1)
+  if head >= 4 then return false end
+  if family == 4 then return head % 2 == 1 end
+  if family == 6 then return head >= 2 end
+  return head ~= 0
 end
 local function entry(stream, field, r, user, release, up, down, mu, md, seedtime, snatched, at)
   return redis.call('XADD', stream, '*', 'v', table.concat({ user, release, up, down, mu, md, seedtime, snatched, at,

@@ -14,13 +14,14 @@ local cutoff, limit = tonumber(ARGV[1]), tonumber(ARGV[2])
 local lists = { KEYS[2], KEYS[3], KEYS[4], KEYS[5] }
 local seen, expired = {}, 0
 for _, list in ipairs(lists) do
-  for _, field in ipairs(redis.call('ZRANGEBYSCORE', list, '-inf', '(' .. cutoff, 'LIMIT', 0, limit)) do
-    if not seen[field] then
-      seen[field] = true
+  for _, member in ipairs(redis.call('ZRANGEBYSCORE', list, '-inf', '(' .. cutoff, 'LIMIT', 0, limit)) do
+    if not seen[member] then
+      seen[member] = true
+      local field = fieldOf(member)
       local packed = redis.call('HGET', records, field)
       local rec = packed and decode(packed)
       if rec and rec.ac == 1 and rec.ls < cutoff then
-        for _, l in ipairs(lists) do redis.call('ZREM', l, field) end
+        for _, l in ipairs(lists) do redis.call('ZREM', l, member) end
         redis.call('HINCRBY', records, rec.sd == 1 and '#s' or '#l', -1)
         local user = string.match(field, '^(%d+):')
         redis.call('HINCRBY', records, '#u:' .. user, -1)
@@ -29,9 +30,9 @@ for _, list in ipairs(lists) do
         entry(stream, field, rec, user, ARGV[3], '0', '0', '1', '1', 0, 0, rec.ls)
         expired = expired + 1
       elseif rec and rec.ac == 1 then
-        redis.call('ZADD', list, 'XX', rec.ls, field)
+        redis.call('ZADD', list, 'XX', rec.ls, member)
       else
-        redis.call('ZREM', list, field)
+        redis.call('ZREM', list, member)
       end
     end
   end

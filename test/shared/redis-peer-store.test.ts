@@ -4,6 +4,7 @@
 // Run against the shared Redis (under a prefix of its own) and a 3-node Redis Cluster started here.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { compactIPv6 } from '../../src/tracker/core/address.js';
 import { RedisPeerStore, type SharedAnnounce } from '../../src/shared/redis-peer-store.js';
 import type { RedisClient } from '../../src/shared/redis-connect.js';
 import { fieldsOf } from '../../src/shared/stream-batch.js';
@@ -173,6 +174,30 @@ for (const topology of ['single Redis', 'Redis Cluster'] as const) {
       const leecher = await s.announce(req({ peerId: peerId(2), userId: 2, ip: '10.0.0.2', event: 'started', now: (clock += MIN) }));
       assert.deepEqual(addresses(leecher.compact4), ['10.0.0.1:6881', '10.0.0.3:6881']);
       assert.deepEqual([leecher.seeders, leecher.leechers], [1, 2]);
+    });
+
+    it('gives IPv6 peers, a peer known on both families in both, and only the family asked for', async () => {
+      const s = await fresh();
+      const v6 = (ip: string): string => Buffer.from(compactIPv6(ip, 6881)!, 'latin1').toString('hex');
+      await s.announce(req({ peerId: peerId(1), userId: 1, ip: '10.0.0.1' }));
+      await s.announce(req({ peerId: peerId(1), userId: 1, ip: '2001:db8::1', family: 6, transport: 'udp', now: (clock += MIN) }));
+      await s.announce(req({ peerId: peerId(2), userId: 2, ip: '2001:db8::2', family: 6 }));
+      const both = await s.announce(req({ peerId: peerId(3), userId: 3, ip: '10.0.0.3', now: (clock += MIN) }));
+      assert.deepEqual([both.leechers, addresses(both.compact4)], [3, ['10.0.0.1:6881']]);
+      const sixes = (b: Buffer): string[] => Array.from({ length: b.length / 18 }, (_, i) => b.toString('hex', i * 18, i * 18 + 18)).sort();
+      assert.deepEqual(sixes(both.compact6), [v6('2001:db8::1'), v6('2001:db8::2')].sort());
+      const onlySix = await s.announce(req({ peerId: peerId(3), userId: 3, ip: '10.0.0.3', peerFamily: 6, now: (clock += 30 * MIN) }));
+      assert.deepEqual([onlySix.compact4.length, sixes(onlySix.compact6)], [0, [v6('2001:db8::1'), v6('2001:db8::2')].sort()]);
+      const onlyFour = await s.announce(req({ peerId: peerId(3), userId: 3, ip: '10.0.0.3', peerFamily: 4, now: (clock += 30 * MIN) }));
+      assert.deepEqual([addresses(onlyFour.compact4), onlyFour.compact6.length], [['10.0.0.1:6881'], 0]);
+    });
+
+    it('lists a peer under its new address when it changes, and no longer under the old one', async () => {
+      const s = await fresh();
+      await s.announce(req({ peerId: peerId(1), userId: 1, ip: '10.0.0.1' }));
+      await s.announce(req({ peerId: peerId(1), userId: 1, ip: '10.0.0.9', now: (clock += 30 * MIN) }));
+      const other = await s.announce(req({ peerId: peerId(2), userId: 2, ip: '10.0.0.2', now: clock }));
+      assert.deepEqual([other.leechers, addresses(other.compact4)], [2, ['10.0.0.9:6881']]);
     });
 
     it('takes a stopped peer out of the swarm and its counts', async () => {
