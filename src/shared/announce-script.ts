@@ -12,8 +12,10 @@
 //
 // KEYS: 1 peer records (hash: field "<user>:<peer_id hex>" -> record; "#s", "#l" the
 // seeder and leecher counts, "#u:<user>" a member's active peers here), 2-5 the lists (sorted
-// sets scored by last announce) of seeders and leechers of the v1 and the v2 hash (BEP 52),
-// 6 the stream, 7 the shard's set of release ids (the expiry sweep walks it).
+// sets of members carrying the addresses, scored by last announce) of seeders and leechers of
+// the v1 and the v2 hash (BEP 52), 6 the stream, 7 the shard's set of release ids (the expiry sweep walks it).
+// Returns { 0 listed | 1 not listable, seeders, leechers, the picked members concatenated,
+// early, boundary, entry id }, or { 2 } when the per-release cap refuses the peer.
 import { RECORD_LUA } from './record-lua.js';
 
 export const ANNOUNCE_LUA = `${RECORD_LUA}

@@ -4,11 +4,12 @@
 //
 // A peer record (a field of the swarm's records hash) is one header byte (bit 1: an IPv4
 // address follows, bit 2: an IPv6 one), the compact address forms (BEP 23: 6 bytes; BEP 7:
-// 18 bytes), then the rest as consecutive msgpack values. The reply's peers are picked many
-// times per announce, so a picked peer's addresses are read with one string.sub at a fixed
-// offset, without decoding the rest. A record of the earlier layout (one msgpack map, first
-// byte 0x80 or above) is still read, so an upgrade keeps every baseline; it is written back
-// in this layout at the peer's next announce.
+// 18 bytes), then the rest as consecutive msgpack values. A peer is listed (the sorted sets
+// of seeders and leechers) as the member header byte, addresses, field: the reply's peers,
+// picked up to 50 per announce, are members returned as they are, with nothing read per peer.
+// A record of the earlier layout (one msgpack map, first byte 0x80 or above) and a member of
+// the earlier layout (the bare field, first byte a digit) are still read, so an upgrade keeps
+// every baseline; both are written in this layout at the peer's next announce.
 //
 // A stream entry is four fields: `v`, the fixed fields joined by commas (numbers and IP
 // addresses, none of which holds a comma), then `f` (the record's field), `k` (the BEP 7 key,
