@@ -6,6 +6,7 @@
 //   soak   [--announces=300000 --peers=100000]  announces into one process lifetime on PGlite, pages polled
 //   scale  [--releases=1000000 --members=100000]  start-up, memory and latency at that size
 //   shared [--peers=20000 --rounds=3]  announces/s and CPU per announce: memory mode, Redis ×1, Redis ×2 (PostgreSQL)
+//   shared-cost [--peers=20000 --swarms=200 --rounds=3]  the Redis mode's CPU per announce taken apart, in-process
 //   memory [--peers=1000000], metrics-cost [--rounds=8]: the tracker core in-process (sections/core-costs.ts)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -15,6 +16,7 @@ import { buildSeedkeep } from './lib/tools.js';
 import { describeMemory, describeMetricsCost } from './sections/core-costs.js';
 import { describeScale, measureScale } from './sections/scale.js';
 import { describeShared, measureShared } from './sections/shared.js';
+import { describeSharedCost, measureSharedCost } from './sections/shared-cost.js';
 import { describeSoak, measureSoak } from './sections/soak.js';
 import { describeStop, measureStop } from './sections/stop.js';
 
@@ -54,6 +56,9 @@ const SECTIONS: Record<string, (args: string[]) => Promise<string[]>> = {
   soak: async (args) => [describeSoak(await measureSoak({ announces: flag(args, 'announces', 300_000), peers: flag(args, 'peers', 100_000) }))],
   // the shared mode needs PostgreSQL (DATABASE_URL): one database, three setups
   shared: async (args) => describeShared(await measureShared({ pgUrl: process.env.DATABASE_URL ?? '', peers: flag(args, 'peers', 20_000), rounds: flag(args, 'rounds', 3) })),
+  'shared-cost': async (args) => describeSharedCost(await measureSharedCost({
+    pgUrl: process.env.DATABASE_URL ?? '', peers: flag(args, 'peers', 20_000), swarms: flag(args, 'swarms', 200), rounds: flag(args, 'rounds', 3),
+  })),
   memory: async (args) => describeMemory(flag(args, 'peers', 1_000_000)),
   'metrics-cost': async (args) => describeMetricsCost(flag(args, 'rounds', 8)),
   scale: (args) => perDatabase(args, async (pgUrl) => describeScale(await measureScale({ pgUrl, releases: flag(args, 'releases', 1_000_000), members: flag(args, 'members', 100_000) }))),

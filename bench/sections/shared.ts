@@ -146,7 +146,7 @@ export function describeSetup(s: SetupResult): string {
 /** the announce interval the projection assumes (ANNOUNCE_INTERVAL's default), s */
 const INTERVAL_S = 1800;
 /** Redis memory per peer with its stream entry not yet drained (docs/scaling.md) */
-const REDIS_BYTES_PER_PEER = 520;
+const REDIS_BYTES_PER_PEER = 600;
 /** a master kept at half a core and 6 GB of data leaves room for peaks, failover and resharding */
 const MASTER_CORE_BUDGET = 0.5;
 const MASTER_BYTES = 6 * 2 ** 30;

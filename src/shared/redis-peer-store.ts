@@ -27,7 +27,7 @@ export interface PeerStoreOptions {
   shards: number;
 }
 
-type AnnounceReply = [number, number?, number?, Buffer?, Buffer?, number?, number?, Buffer?];
+type AnnounceReply = [number, number?, number?, Buffer?, number?, number?, Buffer?];
 
 interface ScriptedClient {
   seedkeepAnnounceBuffer(...args: (string | Buffer | number)[]): Promise<AnnounceReply>;
@@ -43,6 +43,7 @@ const JOINING = 3;
 const SWEEP_LIMIT = 1000;
 
 const EMPTY = Buffer.alloc(0);
+const COLON = 0x3a;
 
 export class RedisPeerStore implements SharedPeerStore {
   readonly redis: RedisClient;
@@ -107,13 +108,13 @@ export class RedisPeerStore implements SharedPeerStore {
     // a failed touch or leave only lets the entry age out early or late: it never fails the announce
     const member = (joins ? this.touchMember(a) : this.leaveMember(a)).catch(() => undefined);
     const [first] = await Promise.all([this.runAnnounce(a, joins), member]);
-    if (first[0] !== JOINING) return toResult(first);
+    if (first[0] !== JOINING) return toResult(first, a.peerFamily);
     const admitted = await this.joinMember(a);
     if (admitted !== 1) return refusal(admitted === 0 ? 'member-cap' : 'slots');
     const reply = await this.runAnnounce(a, false);
     // another peer of the member took the release's last place meanwhile
     if (reply[0] === PEER_CAP) await this.leaveMember(a);
-    return toResult(reply);
+    return toResult(reply, a.peerFamily);
   }
 
   private joinMember(a: SharedAnnounce): Promise<number> {
@@ -219,19 +220,43 @@ function refusal(refused: 'peer-cap' | 'member-cap' | 'slots'): SharedAnnounceRe
   return { refused, seeders: 0, leechers: 0, compact4: EMPTY, compact6: EMPTY, early: false, boundary: false, entryId: '' };
 }
 
-function toResult(reply: AnnounceReply): SharedAnnounceResult {
+function toResult(reply: AnnounceReply, family: 4 | 6 | undefined): SharedAnnounceResult {
   const code = reply[0];
   if (code === PEER_CAP) return refusal('peer-cap');
+  const { compact4, compact6 } = addressesOf(reply[3] ?? EMPTY, family);
   return {
     refused: code === 1 ? 'leech' : null,
     seeders: Number(reply[1] ?? 0),
     leechers: Number(reply[2] ?? 0),
-    compact4: reply[3] ?? EMPTY,
-    compact6: reply[4] ?? EMPTY,
-    early: reply[5] === 1,
-    boundary: reply[6] === 1,
-    entryId: (reply[7] ?? EMPTY).toString(),
+    compact4,
+    compact6,
+    early: reply[4] === 1,
+    boundary: reply[5] === 1,
+    entryId: (reply[6] ?? EMPTY).toString(),
   };
+}
+
+/**
+ * The compact addresses of the picked list members, given one after the other (record-lua.ts:
+ * a header byte, bit 1 an IPv4 address of 6 bytes, bit 2 an IPv6 one of 18, then the peer's
+ * field, "<member id>:<40 hex digits>"), of the wanted family only.
+ */
+function addressesOf(members: Buffer, family: 4 | 6 | undefined): { compact4: Buffer; compact6: Buffer } {
+  if (members.length === 0) return { compact4: EMPTY, compact6: EMPTY };
+  const four = Buffer.allocUnsafe(Math.ceil(members.length / 7) * 6);
+  const six = family === 4 ? EMPTY : Buffer.allocUnsafe(Math.ceil(members.length / 19) * 18);
+  let n4 = 0;
+  let n6 = 0;
+  for (let at = 0; at < members.length; ) {
+    const head = members[at];
+    const v6 = head & 1 ? at + 7 : at + 1;
+    if (head & 1 && family !== 6) n4 += members.copy(four, n4, at + 1, at + 7);
+    if (head & 2 && family !== 4) n6 += members.copy(six, n6, v6, v6 + 18);
+    const colon = members.indexOf(COLON, head & 2 ? v6 + 18 : v6);
+    if (colon < 0) break;
+    at = colon + 41;
+  }
+  return { compact4: n4 === 0 ? EMPTY : four.subarray(0, n4), compact6: n6 === 0 ? EMPTY : six.subarray(0, n6) };
 }
 
 function compactV4(ip: string, port: number): Buffer {

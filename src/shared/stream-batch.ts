@@ -3,15 +3,25 @@
 // (src/db/tracker-store.ts writeBatchRows). Credit follows the traffic rule recorded with each
 // entry at its announce (docs/accounting.md, "Credited and actual").
 import { TrafficRows, TransferRows, type LedgerBatch, type PeerRow, type SnatchRow } from '../tracker/core/ledger.js';
+import { ENTRY_VALUES } from './record-lua.js';
 
 const DAY_MS = 86_400_000;
 
 export type StreamFields = Record<string, string>;
 
-/** `[id, [field, value, ...]]` as XREADGROUP and XAUTOCLAIM give them. */
+/**
+ * The fields of one entry (`[field, value, ...]` as XREADGROUP and XAUTOCLAIM give them), by
+ * name; the fixed ones travel joined in `v` (record-lua.ts), an entry written before that
+ * layout has each in a field of its own.
+ */
 export function fieldsOf(list: string[]): StreamFields {
   const fields: StreamFields = {};
   for (let i = 0; i + 1 < list.length; i += 2) fields[list[i]] = list[i + 1];
+  const packed = fields.v;
+  if (packed !== undefined) {
+    const values = packed.split(',');
+    for (let i = 0; i < ENTRY_VALUES.length; i++) fields[ENTRY_VALUES[i]] = values[i] ?? '';
+  }
   return fields;
 }
 

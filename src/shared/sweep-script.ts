@@ -3,34 +3,36 @@
 // (the baseline) stays. The lists are sorted sets scored by each peer's last announce on that
 // hash, so the candidates are a range query; a peer that announced since on its other hash
 // (BEP 52) is only re-scored. Each expired peer gets a stream entry with no bytes, so the
-// drainer writes its row and transfer as inactive (announce-script.ts has the key layout).
-export const SWEEP_LUA = `
+// drainer writes its row and transfer as inactive (announce-script.ts has the key layout,
+// record-lua.ts the record's and the entry's).
+import { RECORD_LUA } from './record-lua.js';
+
+export const SWEEP_LUA = `${RECORD_LUA}
 local records, stream = KEYS[1], KEYS[6]
 local cutoff, limit = tonumber(ARGV[1]), tonumber(ARGV[2])
 -- ARGV[3]: the release id
 local lists = { KEYS[2], KEYS[3], KEYS[4], KEYS[5] }
 local seen, expired = {}, 0
 for _, list in ipairs(lists) do
-  for _, field in ipairs(redis.call('ZRANGEBYSCORE', list, '-inf', '(' .. cutoff, 'LIMIT', 0, limit)) do
-    if not seen[field] then
-      seen[field] = true
+  for _, member in ipairs(redis.call('ZRANGEBYSCORE', list, '-inf', '(' .. cutoff, 'LIMIT', 0, limit)) do
+    if not seen[member] then
+      seen[member] = true
+      local field = fieldOf(member)
       local packed = redis.call('HGET', records, field)
-      local rec = packed and cmsgpack.unpack(packed)
+      local rec = packed and decode(packed)
       if rec and rec.ac == 1 and rec.ls < cutoff then
-        for _, l in ipairs(lists) do redis.call('ZREM', l, field) end
+        for _, l in ipairs(lists) do redis.call('ZREM', l, member) end
         redis.call('HINCRBY', records, rec.sd == 1 and '#s' or '#l', -1)
         local user = string.match(field, '^(%d+):')
         redis.call('HINCRBY', records, '#u:' .. user, -1)
         rec.ac, rec.h = 0, 0
-        redis.call('HSET', records, field, cmsgpack.pack(rec))
-        redis.call('XADD', stream, '*', 'u', user, 'r', ARGV[3], 'f', field, 'up', '0', 'dn', '0', 'mu', '1', 'md', '1',
-          'st', 0, 'sn', 0, 'at', rec.ls, 'ul', rec.ul, 'dl', rec.dl, 'lf', rec.lf, 'sd', rec.sd, 'ac', 0, 'k', rec.k,
-          'cl', rec.cl or '', 'i4', rec.i4 or '', 'i6', rec.i6 or '', 'po', rec.po or '0')
+        redis.call('HSET', records, field, encode(rec))
+        entry(stream, field, rec, user, ARGV[3], '0', '0', '1', '1', 0, 0, rec.ls)
         expired = expired + 1
       elseif rec and rec.ac == 1 then
-        redis.call('ZADD', list, 'XX', rec.ls, field)
+        redis.call('ZADD', list, 'XX', rec.ls, member)
       else
-        redis.call('ZREM', list, field)
+        redis.call('ZREM', list, member)
       end
     end
   end

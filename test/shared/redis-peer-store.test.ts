@@ -4,8 +4,10 @@
 // Run against the shared Redis (under a prefix of its own) and a 3-node Redis Cluster started here.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { compactIPv6 } from '../../src/tracker/core/address.js';
 import { RedisPeerStore, type SharedAnnounce } from '../../src/shared/redis-peer-store.js';
 import type { RedisClient } from '../../src/shared/redis-connect.js';
+import { fieldsOf } from '../../src/shared/stream-batch.js';
 import { connectRedis, deleteKeys, redisAvailable, SINGLE_REDIS_URL, startRedisCluster, uniquePrefix, type RedisCluster } from '../helpers/redis.js';
 
 const available = await redisAvailable();
@@ -34,8 +36,7 @@ interface Entry {
 async function entries(store: RedisPeerStore, releaseId = 7): Promise<Entry[]> {
   const raw = await store.redis.xrange(store.streamKey(store.shardOf(releaseId)), '-', '+');
   return raw.map(([, list]) => {
-    const fields: Record<string, string> = {};
-    for (let i = 0; i < list.length; i += 2) fields[list[i]] = list[i + 1];
+    const fields = fieldsOf(list);
     return { up: BigInt(fields.up), down: BigInt(fields.dn), fields };
   });
 }
@@ -126,6 +127,33 @@ for (const topology of ['single Redis', 'Redis Cluster'] as const) {
       assert.deepEqual(await credited(s), { up: 2n ** 53n + 1n, down: 0n });
     });
 
+    it('computes deltas exactly on both sides of 10^15, where the arithmetic moves from doubles to digits', async () => {
+      const s = await fresh();
+      const below = 10n ** 15n - 7n;
+      await s.announce(req({ event: 'started', uploaded: below - 2n ** 40n, downloaded: 3n }));
+      await s.announce(req({ uploaded: below, downloaded: 10n ** 15n + 5n, now: (clock += 30 * MIN) }));
+      assert.deepEqual(await credited(s), { up: 2n ** 40n, down: 10n ** 15n + 2n });
+    });
+
+    it('reads a peer record of the earlier layout (one msgpack map): its baseline, its listing and its address', async () => {
+      const s = await fresh();
+      const [records, , leechers] = s.swarmKeys(7);
+      const field = `1:${peerId(1).toString('hex')}`;
+      const compact = Buffer.from([10, 0, 0, 1, 0x1a, 0xe1]);
+      await s.redis.eval(
+        `redis.call('HSET', KEYS[1], ARGV[1], cmsgpack.pack({ ul = '1000', dl = '500', lf = '1000', k = 'kaa', sd = 0, ac = 1,
+          ls = tonumber(ARGV[2]), a4 = ARGV[3], a6 = '', h = 1, t = { http41 = tonumber(ARGV[2]) }, cl = 'qBittorrent', po = '6881', i4 = '10.0.0.1' }))
+         redis.call('HSET', KEYS[1], '#l', 1, '#u:1', 1)
+         redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])`,
+        2, records, leechers, field, String(clock), compact,
+      );
+      const other = await s.announce(req({ peerId: peerId(2), userId: 2, ip: '10.0.0.2', event: 'started' }));
+      assert.deepEqual(addresses(other.compact4), ['10.0.0.1:6881']);
+      const back = await s.announce(req({ uploaded: 1300n, downloaded: 600n, now: (clock += 30 * MIN) }));
+      assert.deepEqual([back.seeders, back.leechers, addresses(back.compact4)], [0, 2, ['10.0.0.2:6881']]);
+      assert.deepEqual(await credited(s), { up: 300n, down: 100n });
+    });
+
     it('records the traffic rule, the seed time and the snatch with the delta', async () => {
       const s = await fresh();
       await s.announce(req({ event: 'started', upMultiplier: 2, downMultiplier: 0 }));
@@ -146,6 +174,30 @@ for (const topology of ['single Redis', 'Redis Cluster'] as const) {
       const leecher = await s.announce(req({ peerId: peerId(2), userId: 2, ip: '10.0.0.2', event: 'started', now: (clock += MIN) }));
       assert.deepEqual(addresses(leecher.compact4), ['10.0.0.1:6881', '10.0.0.3:6881']);
       assert.deepEqual([leecher.seeders, leecher.leechers], [1, 2]);
+    });
+
+    it('gives IPv6 peers, a peer known on both families in both, and only the family asked for', async () => {
+      const s = await fresh();
+      const v6 = (ip: string): string => Buffer.from(compactIPv6(ip, 6881)!, 'latin1').toString('hex');
+      await s.announce(req({ peerId: peerId(1), userId: 1, ip: '10.0.0.1' }));
+      await s.announce(req({ peerId: peerId(1), userId: 1, ip: '2001:db8::1', family: 6, transport: 'udp', now: (clock += MIN) }));
+      await s.announce(req({ peerId: peerId(2), userId: 2, ip: '2001:db8::2', family: 6 }));
+      const both = await s.announce(req({ peerId: peerId(3), userId: 3, ip: '10.0.0.3', now: (clock += MIN) }));
+      assert.deepEqual([both.leechers, addresses(both.compact4)], [3, ['10.0.0.1:6881']]);
+      const sixes = (b: Buffer): string[] => Array.from({ length: b.length / 18 }, (_, i) => b.toString('hex', i * 18, i * 18 + 18)).sort();
+      assert.deepEqual(sixes(both.compact6), [v6('2001:db8::1'), v6('2001:db8::2')].sort());
+      const onlySix = await s.announce(req({ peerId: peerId(3), userId: 3, ip: '10.0.0.3', peerFamily: 6, now: (clock += 30 * MIN) }));
+      assert.deepEqual([onlySix.compact4.length, sixes(onlySix.compact6)], [0, [v6('2001:db8::1'), v6('2001:db8::2')].sort()]);
+      const onlyFour = await s.announce(req({ peerId: peerId(3), userId: 3, ip: '10.0.0.3', peerFamily: 4, now: (clock += 30 * MIN) }));
+      assert.deepEqual([addresses(onlyFour.compact4), onlyFour.compact6.length], [['10.0.0.1:6881'], 0]);
+    });
+
+    it('lists a peer under its new address when it changes, and no longer under the old one', async () => {
+      const s = await fresh();
+      await s.announce(req({ peerId: peerId(1), userId: 1, ip: '10.0.0.1' }));
+      await s.announce(req({ peerId: peerId(1), userId: 1, ip: '10.0.0.9', now: (clock += 30 * MIN) }));
+      const other = await s.announce(req({ peerId: peerId(2), userId: 2, ip: '10.0.0.2', now: clock }));
+      assert.deepEqual([other.leechers, addresses(other.compact4)], [2, ['10.0.0.9:6881']]);
     });
 
     it('takes a stopped peer out of the swarm and its counts', async () => {
