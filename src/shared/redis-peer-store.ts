@@ -108,13 +108,13 @@ export class RedisPeerStore implements SharedPeerStore {
     // a failed touch or leave only lets the entry age out early or late: it never fails the announce
     const member = (joins ? this.touchMember(a) : this.leaveMember(a)).catch(() => undefined);
     const [first] = await Promise.all([this.runAnnounce(a, joins), member]);
-    if (first[0] !== JOINING) return toResult(first, a.peerFamily);
+    if (first[0] !== JOINING) return toResult(first, a);
     const admitted = await this.joinMember(a);
     if (admitted !== 1) return refusal(admitted === 0 ? 'member-cap' : 'slots');
     const reply = await this.runAnnounce(a, false);
     // another peer of the member took the release's last place meanwhile
     if (reply[0] === PEER_CAP) await this.leaveMember(a);
-    return toResult(reply, a.peerFamily);
+    return toResult(reply, a);
   }
 
   private joinMember(a: SharedAnnounce): Promise<number> {
@@ -220,43 +220,61 @@ function refusal(refused: 'peer-cap' | 'member-cap' | 'slots'): SharedAnnounceRe
   return { refused, seeders: 0, leechers: 0, compact4: EMPTY, compact6: EMPTY, early: false, boundary: false, entryId: '' };
 }
 
-function toResult(reply: AnnounceReply, family: 4 | 6 | undefined): SharedAnnounceResult {
+function toResult(reply: AnnounceReply, a: SharedAnnounce): SharedAnnounceResult {
   const code = reply[0];
   if (code === PEER_CAP) return refusal('peer-cap');
-  const { compact4, compact6 } = addressesOf(reply[3] ?? EMPTY, family);
+  const { compact4, compact6, peerIds4, peerIds6 } = addressesOf(reply[3] ?? EMPTY, a.peerFamily, a.withPeerIds === true);
   return {
     refused: code === 1 ? 'leech' : null,
     seeders: Number(reply[1] ?? 0),
     leechers: Number(reply[2] ?? 0),
     compact4,
     compact6,
+    peerIds4,
+    peerIds6,
     early: reply[4] === 1,
     boundary: reply[5] === 1,
     entryId: (reply[6] ?? EMPTY).toString(),
   };
 }
 
+interface Addresses {
+  compact4: Buffer;
+  compact6: Buffer;
+  peerIds4?: string[];
+  peerIds6?: string[];
+}
+
 /**
  * The compact addresses of the picked list members, given one after the other (record-lua.ts:
  * a header byte, bit 1 an IPv4 address of 6 bytes, bit 2 an IPv6 one of 18, then the peer's
- * field, "<member id>:<40 hex digits>"), of the wanted family only.
+ * field, "<member id>:<40 hex digits>"), of the wanted family only, and their peer ids when asked.
  */
-function addressesOf(members: Buffer, family: 4 | 6 | undefined): { compact4: Buffer; compact6: Buffer } {
+function addressesOf(members: Buffer, family: 4 | 6 | undefined, withPeerIds: boolean): Addresses {
   if (members.length === 0) return { compact4: EMPTY, compact6: EMPTY };
   const four = Buffer.allocUnsafe(Math.ceil(members.length / 7) * 6);
   const six = family === 4 ? EMPTY : Buffer.allocUnsafe(Math.ceil(members.length / 19) * 18);
+  const ids4: string[] | undefined = withPeerIds ? [] : undefined;
+  const ids6: string[] | undefined = withPeerIds ? [] : undefined;
   let n4 = 0;
   let n6 = 0;
   for (let at = 0; at < members.length; ) {
     const head = members[at];
     const v6 = head & 1 ? at + 7 : at + 1;
-    if (head & 1 && family !== 6) n4 += members.copy(four, n4, at + 1, at + 7);
-    if (head & 2 && family !== 4) n6 += members.copy(six, n6, v6, v6 + 18);
     const colon = members.indexOf(COLON, head & 2 ? v6 + 18 : v6);
     if (colon < 0) break;
+    const id = withPeerIds ? Buffer.from(members.toString('latin1', colon + 1, colon + 41), 'hex').toString('latin1') : '';
+    if (head & 1 && family !== 6) {
+      n4 += members.copy(four, n4, at + 1, at + 7);
+      ids4?.push(id);
+    }
+    if (head & 2 && family !== 4) {
+      n6 += members.copy(six, n6, v6, v6 + 18);
+      ids6?.push(id);
+    }
     at = colon + 41;
   }
-  return { compact4: n4 === 0 ? EMPTY : four.subarray(0, n4), compact6: n6 === 0 ? EMPTY : six.subarray(0, n6) };
+  return { compact4: n4 === 0 ? EMPTY : four.subarray(0, n4), compact6: n6 === 0 ? EMPTY : six.subarray(0, n6), peerIds4: ids4, peerIds6: ids6 };
 }
 
 function compactV4(ip: string, port: number): Buffer {

@@ -74,6 +74,12 @@ for (const topology of ['single Redis', 'Redis Cluster'] as const) describe(`the
     assert.deepEqual(addresses(later.compact4!), ['10.1.0.2:6881'], 'a seeder is given the leecher another process listed');
   });
 
+  it('gives the listed peers\' own peer ids to an announce that asks for the dictionary form (BEP 3)', async () => {
+    clock.advance(30 * MIN);
+    const reply = await b.core.announce(req({ passkey: PASSKEY_B, infoHash: hash(10), peerId: peerId('L1'), ip: '10.1.0.2', withPeerIds: true }));
+    assert.deepEqual(reply.peers4.map((p) => [p.peerId.toString('latin1'), `${p.ip}:${p.port}`]), [[peerId('S1').toString('latin1'), '10.1.0.1:6881']]);
+  });
+
   it('scrapes the counts the store keeps, and omits unknown hashes', async () => {
     const entries = await b.core.scrape(PASSKEY_B, [hash(10), hash(99)]);
     assert.deepEqual(entries.map((e) => [e.complete, e.incomplete]), [[1, 1]]);

@@ -99,6 +99,7 @@ export class SharedTrackerCore implements TrackerCore {
       transport: request.transport,
       want: wantOf(policy, request),
       peerFamily: request.peerFamily,
+      withPeerIds: request.withPeerIds === true,
       listable: refusal === null,
       upMultiplier: up,
       downMultiplier: down,
@@ -122,7 +123,7 @@ export class SharedTrackerCore implements TrackerCore {
     if (refusal) throw refusal.forMember(user.locale);
     // ±10 % jitter spreads the re-announces of clients that started together.
     const interval = Math.round(policy.announceInterval * (0.9 + Math.random() * 0.2));
-    const peers = stored.early ? { compact4: EMPTY, compact6: EMPTY } : { compact4: stored.compact4, compact6: stored.compact6 };
+    const peers = stored.early ? { compact4: EMPTY, compact6: EMPTY } : { compact4: stored.compact4, compact6: stored.compact6, peerIds4: stored.peerIds4, peerIds6: stored.peerIds6 };
     const warning = stored.early ? `Announced too soon: wait ${policy.minInterval} s between announces` : undefined;
     return new AnnounceReply(interval, policy.minInterval, stored.seeders, stored.leechers, this.completed.get(releaseId) ?? 0, peers, warning);
   }

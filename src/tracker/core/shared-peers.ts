@@ -27,6 +27,8 @@ export interface SharedAnnounce {
   want: number;
   /** only this family's peers are any use (UDP) */
   peerFamily?: 4 | 6;
+  /** the reply's peer ids are wanted too (a non-compact HTTP announce) */
+  withPeerIds?: boolean;
   /** false: the member may not leech (credited, not listed, docs/accounting.md) */
   listable: boolean;
   /** the release's traffic rule and the member's perks at this announce (multipliers.ts) */
@@ -52,6 +54,9 @@ export interface SharedAnnounceResult {
   /** BEP 23 / BEP 7 compact entries */
   compact4: Buffer;
   compact6: Buffer;
+  /** the peer ids (latin1) of those entries, in order, when the announce asked for them (BEP 3's dictionary form) */
+  peerIds4?: string[];
+  peerIds6?: string[];
   /** inside min interval: no peers, still credited */
   early: boolean;
   /** a session boundary (docs/accounting.md) */
