@@ -1,4 +1,4 @@
-// The member journal (docs/accounting.md, "The journals"): a timer flush appends its
+// The member journal (docs/accounting.md, "The member journal"): a timer flush appends its
 // per-(member, day) credit to the journal instead of updating `users` and `traffic_daily`;
 // the checkpoint adds it to both once, a flush asked for applies it, and a start after a
 // real kill -9 applies what the dead process committed, so nothing is lost or credited twice.

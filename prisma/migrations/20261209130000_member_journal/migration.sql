@@ -1,4 +1,4 @@
--- The member journal (docs/accounting.md, "The journals"): each ledger flush appends its
+-- The member journal (docs/accounting.md, "The member journal"): each ledger flush appends its
 -- per-(member, UTC day) credit here, in its own transaction, instead of updating one `users`
 -- row and upserting one `traffic_daily` row per member; the checkpoint adds the sums to both
 -- and deletes the rows. Array literals read only by the checkpoint: stored uncompressed, like
