@@ -82,3 +82,22 @@ export async function applyMemberJournal(tx: SqlTx): Promise<number> {
 export async function applyMemberJournalNow(sql: SqlDriver): Promise<number> {
   return sql.transaction((tx) => applyMemberJournal(tx), { background: true });
 }
+
+/**
+ * A member's credited and actual upload as committed: the `users` row plus the journal's
+ * entries not yet applied. For measuring how soon a flush makes credit durable (the bench),
+ * where the checkpoint's cadence is not what is measured.
+ */
+export async function committedUpload(sql: Pick<SqlDriver, 'query'>, userId: number): Promise<{ uploaded: bigint; uploadedActual: bigint } | null> {
+  const rows = await sql.query<{ up: string; up_a: string }>(
+    `SELECT (u.uploaded + COALESCE(j.up, 0))::text AS up, (u.uploaded_actual + COALESCE(j.up_a, 0))::text AS up_a
+       FROM users u LEFT JOIN (
+         SELECT sum(d.up) AS up, sum(d.up_a) AS up_a
+           FROM member_journal m, unnest(m.user_ids::int[], m.uploaded::int8[], m.uploaded_actual::int8[]) AS d(user_id, up, up_a)
+          WHERE d.user_id = $1
+       ) AS j ON true
+      WHERE u.id = $1`,
+    [userId],
+  );
+  return rows.length ? { uploaded: BigInt(rows[0].up), uploadedActual: BigInt(rows[0].up_a) } : null;
+}
