@@ -10,6 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import Fastify from 'fastify';
 import { systemClock } from '../../src/clock.js';
 import { testConfig } from '../../src/config.js';
+import { committedUpload } from '../../src/db/member-journal.js';
 import { openDatabase } from '../../src/db/client.js';
 import { createTrackerService } from '../../src/tracker/service.js';
 import type { AnnounceRequest } from '../../src/tracker/core/types.js';
@@ -101,9 +102,10 @@ async function burst(service: ReturnType<typeof createTrackerService>, db: Retur
   }
   const burstEnd = performance.now();
   while (probes.some((p) => p.lag === null) && performance.now() - burstEnd < 120_000) {
-    const [row] = await db.sql.query<{ up: string }>('SELECT uploaded_actual::text AS up FROM users WHERE id = $1', [PROBE]);
+    // committed credit: the member row plus the member journal (applied later, on its own cadence)
+    const up = (await committedUpload(db.sql, PROBE))?.uploadedActual ?? 0n;
     const now = performance.now();
-    for (const p of probes) if (p.lag === null && BigInt(row.up) >= p.uploaded) p.lag = now - p.at;
+    for (const p of probes) if (p.lag === null && up >= p.uploaded) p.lag = now - p.at;
     await sleep(50);
   }
   const drainMs = performance.now() - burstEnd;

@@ -113,6 +113,7 @@ const code = process.env.SEEDKEEP_CODE === 'src' ? '../../src' : '../../dist';
 const { buildApp } = (await import(`${code}/app.js`)) as typeof import('../../src/app.js');
 const { loadConfig } = (await import(`${code}/config.js`)) as typeof import('../../src/config.js');
 const { openDatabase } = (await import(`${code}/db/client.js`)) as typeof import('../../src/db/client.js');
+const { committedUpload } = (await import(`${code}/db/member-journal.js`)) as typeof import('../../src/db/member-journal.js');
 const { startUdpTracker } = (await import(`${code}/tracker/udp/socket.js`)) as typeof import('../../src/tracker/udp/socket.js');
 
 if (options.profileFile) profileOnSignal(options.profileFile);
@@ -140,8 +141,9 @@ if (!options.skipSeed) {
 const flushes = timeTransactions(db.sql);
 const app = await buildApp(config, { db });
 app.get<{ Params: { id: string } }>('/bench/credit/:id', async (request) => {
-  const [row] = await db.sql.query<{ uploaded: string }>('SELECT uploaded::text AS uploaded FROM users WHERE id = $1', [Number(request.params.id)]);
-  return { uploaded: row?.uploaded ?? null };
+  // committed credit: the member row plus the member journal (applied later, on its own cadence)
+  const credit = await committedUpload(db.sql, Number(request.params.id));
+  return { uploaded: credit ? String(credit.uploaded) : null };
 });
 app.get('/bench/flushes', async () => flushes);
 const pauses = pauseWatch();

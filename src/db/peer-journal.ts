@@ -11,6 +11,7 @@
 import type { PeerRow } from '../tracker/core/ledger.js';
 import type { SqlDriver, SqlTx } from './driver.js';
 import { literal, TS } from './sql-arrays.js';
+import { applyMemberJournal } from './member-journal.js';
 import { applyTransferJournal } from './transfer-journal.js';
 
 /**
@@ -78,10 +79,11 @@ export async function applyPeerJournal(tx: SqlTx): Promise<number> {
   return rows[0]?.n ?? 0;
 }
 
-/** The checkpoint of both journals (this one and transfer-journal.ts), in a transaction of its own. */
+/** The checkpoint of the journals (this one, transfer-journal.ts, member-journal.ts), in a transaction of its own. */
 export async function checkpointJournals(sql: SqlDriver): Promise<void> {
   await sql.transaction(async (tx) => {
     await applyPeerJournal(tx);
     await applyTransferJournal(tx);
+    await applyMemberJournal(tx);
   }, { background: true }); // pages go first on PGlite's one connection (pglite-lanes.ts)
 }

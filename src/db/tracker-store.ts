@@ -1,17 +1,18 @@
 // The tracker's persistence, writing (loading at start: tracker-load.ts): one ledger
 // batch in ONE transaction of multi-row statements (unnest arrays), so a peer's persisted
 // baseline (appended to the peer journal, peer-journal.ts) and the credit computed from it
-// (members' totals; per release in the transfer journal, transfer-journal.ts) commit together
-// (exactly-once across kill -9).
+// (members' totals and daily traffic in the member journal, member-journal.ts; per release in
+// the transfer journal, transfer-journal.ts) commit together (exactly-once across kill -9).
 // A backlog comes in bounded parts (ledger-split.ts); release counts apart (writeReleaseCounts).
 // Totals are added, never overwritten: the web and admin side edit them too.
-import type { LedgerBatch, ReleaseCounts, SnatchRow, TrafficRows, TransferRows } from '../tracker/core/ledger.js';
+import type { LedgerBatch, ReleaseCounts, SnatchRow } from '../tracker/core/ledger.js';
 import type { SqlDriver, SqlLane, SqlTx } from './driver.js';
 import { claimBatch } from './ledger-batches.js';
+import { journalMembers } from './member-journal.js';
 import { journalPeers } from './peer-journal.js';
 import { journalTransfers } from './transfer-journal.js';
 import { RecentIps, type IpSighting } from './recent-ips.js';
-import { columnLiteral, flagLiteral, literal, nullableLiteral, trafficLiterals, TS } from './sql-arrays.js';
+import { literal, TS } from './sql-arrays.js';
 
 /**
  * Rows per statement. A flush at peak holds tens of thousands of rows; building one
@@ -55,7 +56,8 @@ export async function flushLedgerBatch(sql: SqlDriver, batch: LedgerBatch, recen
  * Returns the new snatches per release; the addresses seen go into `sightings`.
  */
 export async function writeBatchRows(tx: SqlTx, batch: LedgerBatch, recentIps: RecentIps, sightings: Map<string, IpSighting>): Promise<Map<number, number>> {
-  for (const [from, to] of rangesOf(batch.users.size)) await flushUsers(tx, batch.users, from, to);
+  // members' totals and daily traffic both come from the daily rows (member-journal.ts)
+  for (const [from, to] of rangesOf(batch.daily.size)) await journalMembers(tx, batch.daily, from, to);
   for (const chunk of chunksOf(batch.peerRows)) {
     await journalPeers(tx, chunk);
     recentIps.pickInto(chunk, sightings);
@@ -65,19 +67,8 @@ export async function writeBatchRows(tx: SqlTx, batch: LedgerBatch, recentIps: R
   for (const chunk of chunksOf([...batch.snatches.values()])) {
     for (const [releaseId, n] of await flushSnatches(tx, chunk)) added.set(releaseId, (added.get(releaseId) ?? 0) + n);
   }
-  for (const [from, to] of rangesOf(batch.daily.size)) await flushDaily(tx, batch.daily, from, to);
   for (const chunk of chunksOf([...sightings.values()])) await flushUserIps(tx, chunk);
   return added;
-}
-
-async function flushUsers(tx: SqlTx, users: TrafficRows, from: number, to: number): Promise<void> {
-  await tx.query(
-    `UPDATE users AS u SET uploaded = u.uploaded + d.up, downloaded = u.downloaded + d.down,
-            uploaded_actual = u.uploaded_actual + d.up_a, downloaded_actual = u.downloaded_actual + d.down_a
-       FROM unnest($1::int[], $2::int8[], $3::int8[], $4::int8[], $5::int8[]) AS d(id, up, down, up_a, down_a)
-      WHERE u.id = d.id`,
-    [columnLiteral(users.keyA, from, to), ...trafficLiterals(users, from, to)],
-  );
 }
 
 /** Snatches once per (user, release); releases.snatched rises only for new rows. */
@@ -116,21 +107,6 @@ async function updateReleaseCounts(tx: SqlTx, r: readonly ReleaseCounts[]): Prom
        FROM unnest($1::int[], $2::int[], $3::int[]) AS d(id, s, l)
       WHERE r.id = d.id AND (r.seeders <> d.s OR r.leechers <> d.l)`,
     [literal(r.map((x) => x.releaseId)), literal(r.map((x) => x.seeders)), literal(r.map((x) => x.leechers))],
-  );
-}
-
-/** Runs after flushUsers: total_* are the member's credited totals as of this flush. Days are UTC day numbers. */
-async function flushDaily(tx: SqlTx, d: TrafficRows, from: number, to: number): Promise<void> {
-  await tx.query(
-    `INSERT INTO traffic_daily AS t (user_id, day, uploaded, downloaded, uploaded_actual, downloaded_actual, total_uploaded, total_downloaded)
-     SELECT d.user_id, DATE '1970-01-01' + d.day, d.up, d.down, d.up_a, d.down_a, u.uploaded, u.downloaded
-       FROM unnest($1::int[], $2::int[], $3::int8[], $4::int8[], $5::int8[], $6::int8[]) AS d(user_id, day, up, down, up_a, down_a)
-       JOIN users u ON u.id = d.user_id
-     ON CONFLICT (user_id, day) DO UPDATE SET
-       uploaded = t.uploaded + EXCLUDED.uploaded, downloaded = t.downloaded + EXCLUDED.downloaded,
-       uploaded_actual = t.uploaded_actual + EXCLUDED.uploaded_actual, downloaded_actual = t.downloaded_actual + EXCLUDED.downloaded_actual,
-       total_uploaded = EXCLUDED.total_uploaded, total_downloaded = EXCLUDED.total_downloaded`,
-    [columnLiteral(d.keyA, from, to), columnLiteral(d.keyB, from, to), ...trafficLiterals(d, from, to)],
   );
 }
 

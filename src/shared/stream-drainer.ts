@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import type { SqlDriver, SqlTx } from '../db/driver.js';
 import { RecentIps, type IpSighting } from '../db/recent-ips.js';
 import { literal, TS } from '../db/sql-arrays.js';
+import { applyMemberJournal } from '../db/member-journal.js';
 import { applyPeerJournal } from '../db/peer-journal.js';
 import { writeBatchRows, writeReleaseCounts } from '../db/tracker-store.js';
 import { applyTransferJournal } from '../db/transfer-journal.js';
@@ -90,6 +91,7 @@ export function createStreamDrainer(options: DrainerOptions): StreamDrainer {
       // no flush loop checkpoints the peer and transfer journals here: fold them in with the credit
       await applyPeerJournal(tx);
       await applyTransferJournal(tx);
+      await applyMemberJournal(tx);
       touched = releasesOf(chosen);
       return chosen.length;
     });

@@ -29,6 +29,14 @@ export const BOUNDARY_WAIT_MS = 2000;
  * end between two parts.
  */
 export const FLUSH_PART_ENTRIES = 25_000;
+/**
+ * Early flushes for session boundaries begin at least this long after the previous flush
+ * began. Under a steady stream of boundaries (new peers, stopped/started) the group commit
+ * would otherwise run a flush per database round trip, and each flush transaction costs the
+ * database a fixed amount (statements, commit) whatever it holds: spaced, each carries more
+ * announces. A held reply waits at most this much longer (docs/accounting.md, "Cost").
+ */
+export const EARLY_FLUSH_SPACING_MS = 25;
 /** A stop's parts: smaller, so the part under way when its deadline passes ends soon after. */
 const STOP_PART_ENTRIES = 5_000;
 /**
@@ -121,13 +129,18 @@ export function createLedgerFlusher(options: LedgerFlusherOptions): LedgerFlushe
   // Session-boundary replies wait for their flush (docs/accounting.md): the first of a group
   // asks for an early one; groups whose batch failed wait until a flush writes everything.
   let earlyFlushQueued = false;
+  /** performance.now() when the last flush began: early ones are spaced from it */
+  let lastFlushStart = -Infinity;
   const waits = new BoundaryWaits(BOUNDARY_WAIT_MS, () => {
     if (earlyFlushQueued || stopped) return;
     earlyFlushQueued = true;
-    setImmediate(() => {
+    const early = (): void => {
       earlyFlushQueued = false;
       if (!stopped) flush(false).catch(() => {}); // logged in writeBatch
-    });
+    };
+    const wait = lastFlushStart + EARLY_FLUSH_SPACING_MS - performance.now();
+    if (wait > 0) setTimeout(early, wait);
+    else setImmediate(early);
   });
   engine.waitForFlush = () => (stopped ? Promise.resolve() : waits.wait());
   const heldGroups: WaitGroup[] = [];
@@ -254,6 +267,7 @@ export function createLedgerFlusher(options: LedgerFlusherOptions): LedgerFlushe
   async function flush(allCounts = true): Promise<void> {
     while (flushing) await flushing.catch(() => {});
     // decided only now: a tick that waited behind a slow flush must not write counts again
+    lastFlushStart = performance.now();
     flushing = flushOnce(allCounts || clock.now() >= countsDueAt, allCounts).then(() => applyJournal(allCounts));
     try {
       await flushing;

@@ -40,8 +40,10 @@ describe('schema.prisma and the migrations', () => {
 
   it('leaves room on the tracker tables\' pages so that per-announce row updates stay HOT (what schema.prisma cannot say)', async () => {
     const rows = await db.sql.query<{ relname: string; reloptions: string[] | null }>(
-      `SELECT relname, reloptions FROM pg_class WHERE relname IN ('peers', 'transfers', 'traffic_daily') ORDER BY relname`,
+      `SELECT relname, reloptions FROM pg_class WHERE relname IN ('peers', 'transfers', 'traffic_daily', 'users') ORDER BY relname`,
     );
-    assert.deepEqual(rows.map((r) => [r.relname, r.reloptions]), [['peers', ['fillfactor=75']], ['traffic_daily', ['fillfactor=80']], ['transfers', ['fillfactor=75']]]);
+    assert.deepEqual(rows.map((r) => [r.relname, r.reloptions]), [
+      ['peers', ['fillfactor=75']], ['traffic_daily', ['fillfactor=80']], ['transfers', ['fillfactor=75']], ['users', ['fillfactor=50']],
+    ]);
   });
 });

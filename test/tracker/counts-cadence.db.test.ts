@@ -8,7 +8,7 @@ import { FakeClock } from '../../src/clock.js';
 import { testConfig } from '../../src/config.js';
 import { createTrackerService, type TrackerService } from '../../src/tracker/service.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/db.js';
-import { seedRelease, seedUser, userTotals, type SeededRelease, type SeededUser } from './fixtures/seed.js';
+import { committedUploaded, seedRelease, seedUser, type SeededRelease, type SeededUser } from './fixtures/seed.js';
 
 let db: TestDatabase;
 let service: TrackerService;
@@ -79,7 +79,8 @@ describe('release counts cadence', () => {
       uploaded: 0n, downloaded: 0n, left: 500n, event: 'started', numwant: null, key: null, ip: '10.0.0.8', family: 4, transport: 'http',
     });
     announce(4096n);
-    await eventually(async () => (await userTotals(db.sql, user.id)).uploaded === 4096n, 'the credit');
+    // committed by the flush; the member row gets it at the journal's checkpoint (docs/accounting.md)
+    await eventually(async () => (await committedUploaded(db.sql, user.id)) === 4096n, 'the credit');
     assert.deepEqual(await counts(), { seeders: 1, leechers: 0 }, 'the new leecher is not on the release row yet');
     assert.equal(service.health().pendingDeltas, 0, 'nothing of the books is waiting');
     clock.advance(31 * 60_000);

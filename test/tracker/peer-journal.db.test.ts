@@ -13,7 +13,7 @@ import type { PeerRow } from '../../src/tracker/core/ledger.js';
 import { createTrackerService, type TrackerService } from '../../src/tracker/service.js';
 import type { AnnounceRequest } from '../../src/tracker/core/types.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/db.js';
-import { seedRelease, seedUser, userTotals, type SeededRelease, type SeededUser } from './fixtures/seed.js';
+import { committedUploaded, seedRelease, seedUser, userTotals, type SeededRelease, type SeededUser } from './fixtures/seed.js';
 
 const MiB = 1_048_576n;
 let db: TestDatabase;
@@ -70,7 +70,7 @@ describe('the peer and transfer journals', () => {
     assert.equal(await storedBaseline(), 0n, 'the row is not rewritten by timer flushes');
     assert.equal(await transferUploaded(), 0n, 'nor is the transfer row');
     assert.ok((await journalRows()) >= 3, 'each flush journaled the peer');
-    assert.equal((await userTotals(db.sql, user.id)).uploaded - base, 3n * MiB, 'the credit is committed by every flush');
+    assert.equal((await committedUploaded(db.sql, user.id)) - base, 3n * MiB, 'the credit is committed by every flush');
     await s.flush();
     assert.equal(await storedBaseline(), 3n * MiB, 'the checkpoint wrote the newest baseline');
     assert.equal(await transferUploaded(), 3n * MiB, 'and added the three deltas to the transfer row');

@@ -1,7 +1,9 @@
 // Edit a member's credited upload and download. The new totals are applied as deltas in one
 // UPDATE, so bytes the tracker credits meanwhile are kept; the ratio job re-evaluates watch
-// and leech right on its next run.
+// and leech right on its next run. The member journal is applied first, so the totals the
+// edit starts from (and logs) hold every committed credit (docs/accounting.md, "The member journal").
 import type { FastifyInstance } from 'fastify';
+import { applyMemberJournalNow } from '../../db/member-journal.js';
 import { logModeration } from '../../policy/moderation-log.js';
 import { canEditTraffic } from '../guards.js';
 import { loadTarget, type Actor } from './action-target.js';
@@ -16,6 +18,7 @@ export async function editMemberTraffic(options: {
   reason: string;
 }): Promise<void> {
   const { app, actor, reason } = options;
+  await applyMemberJournalNow(app.db.sql);
   const target = await loadTarget(app, actor, options.targetId, canEditTraffic);
   const uploaded = options.uploaded ?? target.uploaded;
   const downloaded = options.downloaded ?? target.downloaded;
