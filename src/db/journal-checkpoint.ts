@@ -59,8 +59,9 @@ export class JournalCheckpoint {
     const apply = journal === 'peers' ? applyPeerJournal : applyTransferJournal;
     const started = performance.now();
     const applied = await this.#sql.transaction((tx) => apply(tx, part), { background: true });
-    if (applied.taken < part.rows) this.#marks[journal] = null;
-    return { journal, ...applied, ms: performance.now() - started };
+    // up to the mark: done (fewer rows than a part, none at all, or the mark's own row taken)
+    if (applied.taken < part.rows || applied.last === part.upTo) this.#marks[journal] = null;
+    return { journal, taken: applied.taken, written: applied.written, ms: performance.now() - started };
   }
 }
 

@@ -11,10 +11,11 @@ export interface JournalPart {
   rows: number;
 }
 
-/** rows written to the table, journal rows taken (and deleted) */
+/** rows written to the table, journal rows taken (and deleted), the last seq taken (null: none) */
 export interface Applied {
   written: number;
   taken: number;
+  last: string | null;
 }
 
 /** The WHERE clause of the apply's DELETE and its parameters. */

@@ -55,7 +55,7 @@ export async function journalPeers(tx: SqlTx, rows: readonly PeerRow[]): Promise
  */
 export async function applyPeerJournal(tx: SqlTx, part?: JournalPart): Promise<Applied> {
   const { where, params } = journalPart('peer_journal', part);
-  const rows = await tx.query<{ n: number; taken: number }>(
+  const rows = await tx.query<{ n: number; taken: number; last: string | null }>(
     `WITH j AS (DELETE FROM peer_journal ${where} RETURNING *),
      e AS (
        SELECT DISTINCT ON (d.user_id, d.release_id, d.peer_id) d.*
@@ -76,8 +76,8 @@ export async function applyPeerJournal(tx: SqlTx, part?: JournalPart): Promise<A
          seeder = EXCLUDED.seeder, active = EXCLUDED.active, last_announce_at = EXCLUDED.last_announce_at
        RETURNING 1
      )
-     SELECT count(*)::int AS n, (SELECT count(*) FROM j)::int AS taken FROM w`,
+     SELECT count(*)::int AS n, (SELECT count(*) FROM j)::int AS taken, (SELECT max(seq) FROM j)::text AS last FROM w`,
     params,
   );
-  return { written: rows[0]?.n ?? 0, taken: rows[0]?.taken ?? 0 };
+  return { written: rows[0]?.n ?? 0, taken: rows[0]?.taken ?? 0, last: rows[0]?.last ?? null };
 }

@@ -39,7 +39,7 @@ const SUM8 = (column: string) => `LEAST(sum(${column}), 9223372036854775807)::in
  */
 export async function applyTransferJournal(tx: SqlTx, part?: JournalPart): Promise<Applied> {
   const { where, params } = journalPart('transfer_journal', part);
-  const rows = await tx.query<{ n: number; taken: number }>(
+  const rows = await tx.query<{ n: number; taken: number; last: string | null }>(
     `WITH j AS (DELETE FROM transfer_journal ${where} RETURNING *),
      d AS (
        SELECT d.*, j.seq
@@ -67,8 +67,8 @@ export async function applyTransferJournal(tx: SqlTx, part?: JournalPart): Promi
          last_announce_at = GREATEST(t.last_announce_at, EXCLUDED.last_announce_at), completed_at = COALESCE(t.completed_at, EXCLUDED.completed_at)
        RETURNING 1
      )
-     SELECT count(*)::int AS n, (SELECT count(*) FROM j)::int AS taken FROM w`,
+     SELECT count(*)::int AS n, (SELECT count(*) FROM j)::int AS taken, (SELECT max(seq) FROM j)::text AS last FROM w`,
     params,
   );
-  return { written: rows[0]?.n ?? 0, taken: rows[0]?.taken ?? 0 };
+  return { written: rows[0]?.n ?? 0, taken: rows[0]?.taken ?? 0, last: rows[0]?.last ?? null };
 }
