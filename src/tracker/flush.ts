@@ -31,12 +31,6 @@ export const BOUNDARY_WAIT_MS = 2000;
 export const FLUSH_PART_ENTRIES = 25_000;
 /** A stop's parts: smaller, so the part under way when its deadline passes ends soon after. */
 const STOP_PART_ENTRIES = 5_000;
-/**
- * A stop writes release counts only when at most one statement's worth wait: more is one
- * statement that cannot end at the deadline. The next start rewrites every count that differs
- * from the swarms it rebuilt (docs/operations.md, "Stopping"); the journals' parts the stop's
- * deadline leaves, it applies before it loads the peers.
- */
 /** Release counts written per timer flush at most: a backlog of them (a start after a long downtime) must not hold the credit back. */
 const COUNTS_PER_FLUSH = 20 * FLUSH_CHUNK_ROWS;
 /** PGlite: a checkpoint once this much write-ahead log was written, or any was and CHECKPOINT_MS passed (src/db/checkpointer.ts). */
@@ -140,6 +134,8 @@ export function createLedgerFlusher(options: LedgerFlusherOptions): LedgerFlushe
    * the process exits, and the next start recovers it from the stored baselines.
    */
   async function flushOnce(withCounts: boolean, allCounts: boolean): Promise<void> {
+    // more counts than one statement could not end at a stop's deadline: the next start
+    // rewrites every count that differs from the swarms it rebuilt (docs/operations.md, "Stopping")
     if (stopped && ledger.countsPending > FLUSH_CHUNK_ROWS) withCounts = false;
     const doubtful = ledger.inDoubt;
     if (doubtful !== null) await writeBatch(doubtful);
@@ -236,23 +232,23 @@ export function createLedgerFlusher(options: LedgerFlusherOptions): LedgerFlushe
   let peersDueAt = clock.now() + PEER_CHECKPOINT_MS;
   const journals = new JournalCheckpoint(db.sql);
   /**
-   * A timer flush begins a checkpoint when one is due, and applies its parts for at most a flush
-   * interval, or until a session-boundary reply waits for a flush: the next flush goes first and
-   * the parts go on after it. A flush asked for applies everything journaled; a stop, the parts
-   * its deadline allows (the next start applies the rest).
+   * A timer flush begins a checkpoint when one is due, and applies one part of it, then more for
+   * at most a flush interval unless a session-boundary reply waits for a flush: the next flush
+   * goes first and the parts go on after it. A flush asked for applies everything journaled; a
+   * stop, the parts its deadline allows (the next start applies the rest).
    */
   async function applyJournal(asked: boolean): Promise<void> {
     if (!asked && !journals.underWay && clock.now() < peersDueAt) return;
-    if (performance.now() >= flushDeadline) return;
     const began = performance.now();
-    const goOn = (): boolean =>
-      performance.now() < flushDeadline && (asked || (!waits.waiting && performance.now() - began < config.flushIntervalMs));
+    const goOn = (parts: number): boolean =>
+      performance.now() < flushDeadline && (asked || parts === 0 || (!waits.waiting && performance.now() - began < config.flushIntervalMs));
     try {
+      if (!goOn(0)) return; // a stop past its deadline: the next start applies the journals
       if (asked || !journals.underWay) {
         peersDueAt = clock.now() + PEER_CHECKPOINT_MS;
         await journals.begin();
       }
-      while (goOn()) {
+      for (let parts = 0; goOn(parts); parts++) {
         const part = await journals.next();
         if (part === null) break;
         log.debug({ ...part, ms: Math.round(part.ms) }, 'journal checkpoint part');
