@@ -15,7 +15,7 @@ import { applyPeerJournal } from './peer-journal.js';
 import { applyTransferJournal } from './transfer-journal.js';
 
 /** Journal rows per part, each up to FLUSH_CHUNK_ROWS entries: about a second of PGlite's time on a loaded host. */
-export const JOURNAL_ROWS_PER_PART = 4;
+export const JOURNAL_ROWS_PER_PART = 2;
 
 export interface PartDone {
   journal: 'peers' | 'transfers';

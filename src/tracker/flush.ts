@@ -42,6 +42,8 @@ const CHECKPOINT_MS = 60_000;
  * write, and what the web reads of them is at most this late (db/peer-journal.ts).
  */
 export const PEER_CHECKPOINT_MS = 30_000;
+/** Entries pending at which a timer flush's journal checkpoint parts let the next flush go first: a flush part of moderate size. */
+const JOURNAL_YIELD_ENTRIES = 10_000;
 
 export type FlushListener = (seconds: number, ok: boolean) => void;
 
@@ -232,16 +234,16 @@ export function createLedgerFlusher(options: LedgerFlusherOptions): LedgerFlushe
   let peersDueAt = clock.now() + PEER_CHECKPOINT_MS;
   const journals = new JournalCheckpoint(db.sql);
   /**
-   * A timer flush begins a checkpoint when one is due, and applies one part of it, then more for
-   * at most a flush interval unless a session-boundary reply waits for a flush: the next flush
-   * goes first and the parts go on after it. A flush asked for applies everything journaled; a
-   * stop, the parts its deadline allows (the next start applies the rest).
+   * A timer flush begins a checkpoint when one is due and applies one part of it, then more until
+   * a session-boundary reply waits for a flush or a flush part's worth of entries is pending: the
+   * next flush goes first and the parts go on after it (pages get the connection between any two
+   * parts). A flush asked for applies everything journaled; a stop, the parts its deadline allows
+   * (the next start applies the rest).
    */
   async function applyJournal(asked: boolean): Promise<void> {
     if (!asked && !journals.underWay && clock.now() < peersDueAt) return;
-    const began = performance.now();
     const goOn = (parts: number): boolean =>
-      performance.now() < flushDeadline && (asked || parts === 0 || (!waits.waiting && performance.now() - began < config.flushIntervalMs));
+      performance.now() < flushDeadline && (asked || parts === 0 || (!waits.waiting && ledger.fresh < JOURNAL_YIELD_ENTRIES));
     try {
       if (!goOn(0)) return; // a stop past its deadline: the next start applies the journals
       if (asked || !journals.underWay) {
