@@ -150,8 +150,11 @@ export function createLedgerFlusher(options: LedgerFlusherOptions): LedgerFlushe
     let written = 0;
     let part: LedgerBatch | undefined;
     try {
-      for (part of parts) {
-        if (performance.now() >= flushDeadline) break;
+      // the deadline is looked at before the next part is cut: at a stop, cutting one scans the whole backlog
+      while (performance.now() < flushDeadline) {
+        const next = parts.next();
+        if (next.done) break;
+        part = next.value;
         await writeBatch(part);
         written += batchEntries(part);
         // a stop's few seconds of log are checkpointed once, by the database's close
