@@ -1,11 +1,13 @@
 // The books against what the clients reported: every member's actual totals, and the sums of
 // the per-release transfers, the daily traffic and the peer baselines. Read with the server
-// stopped (the embedded database allows one process at a time).
+// stopped (the embedded database allows one process at a time), after applying what the peer
+// and transfer journals hold, as the next start would (a stop applies them only until its
+// deadline: docs/operations.md, "Stopping").
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../../src/db/client.js';
-import { checkpointJournals } from '../../src/db/peer-journal.js';
+import { checkpointJournals } from '../../src/db/journal-checkpoint.js';
 import type { PeerReport } from './udp-swarm.js';
 
 /** What each member's clients reported in total (their counters started at 0). */

@@ -134,8 +134,11 @@ export function waitForLine(pinned: Pinned, pattern: RegExp, timeoutMs: number):
   });
 }
 
-/** A free TCP+UDP port number from a bench-only range, distinct per call. */
-let nextPort = 20_000 + (process.pid % 5000) * 2;
+/**
+ * A free TCP+UDP port number from a bench-only range, distinct per call; BENCH_PORT_BASE
+ * pins the range (a machine shared by several people, each with ports of their own).
+ */
+let nextPort = Number(process.env.BENCH_PORT_BASE) || 20_000 + (process.pid % 5000) * 2;
 export function freePort(): number {
   nextPort += 7;
   return nextPort;

@@ -23,6 +23,8 @@ export interface ServerProcess {
   output(): string;
   /** how many log lines so far contained each of ServerEnv.countLines */
   counted: Map<string, number>;
+  /** the largest `ms` of those lines (the debug timings of the database's background work) */
+  longestMs: Map<string, number>;
   /** SIGTERM; resolves when the process has exited */
   stop(): Promise<StopResult>;
   kill(): void;
@@ -91,13 +93,21 @@ export async function startServer(env: ServerEnv, readyTimeoutMs = 900_000): Pro
   let log = '';
   let partial = '';
   const counted = new Map((env.countLines ?? []).map((m) => [m, 0]));
+  const longestMs = new Map((env.countLines ?? []).map((m) => [m, 0]));
+  const msOf = (line: string): number => Number(/"ms":(\d+)/.exec(line)?.[1] ?? 0);
   const keep = (chunk: Buffer): void => {
     const text = chunk.toString();
     log = (log + text).slice(-262_144);
     if (counted.size === 0) return;
     const lines = (partial + text).split('\n');
     partial = lines.pop() ?? '';
-    for (const line of lines) for (const [m, n] of counted) if (line.includes(m)) counted.set(m, n + 1);
+    for (const line of lines) {
+      for (const [m, n] of counted) {
+        if (!line.includes(m)) continue;
+        counted.set(m, n + 1);
+        longestMs.set(m, Math.max(longestMs.get(m)!, msOf(line)));
+      }
+    }
   };
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
@@ -122,6 +132,7 @@ export async function startServer(env: ServerEnv, readyTimeoutMs = 900_000): Pro
     child, pid, port: env.port, udpPort: env.udpPort, url: `http://127.0.0.1:${env.port}`, readyMs,
     output: () => log,
     counted,
+    longestMs,
     kill: () => void child.kill('SIGKILL'),
     async stop() {
       const t0 = performance.now();

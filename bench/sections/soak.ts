@@ -4,7 +4,9 @@
 // path and its write-ahead log), with new peers announcing `started` every round and joining
 // the population. Meanwhile /healthz and /releases (a member's browse page) are fetched every
 // second. Reported: announces done, checkpoints, the largest pg_wal seen, the slowest page,
-// RSS over time, and the books against the last report of each peer that got an answer: once
+// RSS over time, the longest of each kind of the database's background work (the server's
+// debug timings: PGlite checkpoints, journal checkpoint parts, ledger flush parts, release
+// counts; pages wait behind the one under way), and the books against the last report of each peer that got an answer: once
 // the load has ended and the server is stopped, then again after a restart (the books and
 // baselines loaded back) and one more round of every peer.
 import { readdirSync, statSync } from 'node:fs';
@@ -19,6 +21,8 @@ import { insertSession, memoryOf, startServer, stopSettled, waitWritten } from '
 import { announceAll, type PeerReport } from '../lib/udp-swarm.js';
 
 const CHECKPOINT_LINE = 'database checkpoint';
+/** the server's debug timings of what holds PGlite's one connection in the background */
+const TIMED_LINES = [CHECKPOINT_LINE, 'journal checkpoint part', 'ledger flush part', 'release counts written'];
 
 export interface SoakResult {
   announces: number;
@@ -27,6 +31,8 @@ export interface SoakResult {
   resent: number;
   errorPackets: number;
   checkpoints: number;
+  /** each of TIMED_LINES: how many, the longest */
+  background: { line: string; count: number; maxMs: number }[];
   walMaxBytes: number;
   pages: { path: string; fetched: number; failed: number; p50Ms: number; maxMs: number }[];
   /** [seconds since start, RSS bytes] about every tenth of the run */
@@ -99,7 +105,7 @@ export async function measureSoak(options: { announces: number; peers: number })
     const db = openDatabase({ dataDir: prepared.dataDir, databaseUrl: '' });
     const cookie = await insertSession(db.sql, 1).finally(() => db.close());
     const env = { dataDir: prepared.dataDir, databaseUrl: '', port: freePort(), udpPort: freePort() };
-    const server = await startServer({ ...env, extra: { LOG_LEVEL: 'debug' }, countLines: [CHECKPOINT_LINE] });
+    const server = await startServer({ ...env, extra: { LOG_LEVEL: 'debug' }, countLines: TIMED_LINES });
     log(`PGlite: ${pop.members} members, ${pop.releases} releases, ${pop.peers} peers; ready in ${(server.readyMs / 1000).toFixed(1)} s`);
     const wal = path.join(prepared.dataDir, 'pglite', 'pg_wal');
     const joined: number[] = Array.from({ length: pop.peers }, () => 0);
@@ -134,6 +140,7 @@ export async function measureSoak(options: { announces: number; peers: number })
     const pageRows = await pages.stop();
     const peakRss = memoryOf(server.pid).peak;
     const checkpoints = server.counted.get(CHECKPOINT_LINE) ?? 0;
+    const background = TIMED_LINES.map((line) => ({ line, count: server.counted.get(line) ?? 0, maxMs: server.longestMs.get(line) ?? 0 }));
     // what a stop left is recovered as in production: a restart, and every peer repeats its last answered report
     const last = (): Generator<PeerReport> => (function* () {
       for (let p = 0; p < joined.length; p++) {
@@ -155,7 +162,7 @@ export async function measureSoak(options: { announces: number; peers: number })
     const booksAfterRestart = await checkBooks('', prepared.dataDir, answered.expected());
     log(`books after the restart: ${describeBooks(booksAfterRestart)}`);
     return {
-      announces: done, seconds, peersAtEnd: joined.length, resent, errorPackets, checkpoints, walMaxBytes, pages: pageRows, rss, peakRss, loads, books,
+      announces: done, seconds, peersAtEnd: joined.length, resent, errorPackets, checkpoints, background, walMaxBytes, pages: pageRows, rss, peakRss, loads, books,
       recoveries: [first.recoveries, second.recoveries], restartReadyMs: again.readyMs, booksAfterRestart,
     };
   } finally {
@@ -168,6 +175,7 @@ export function describeSoak(s: SoakResult): string {
   const pages = s.pages.map((p) => `${p.path} ${p.fetched} fetches, ${p.failed} failed, p50 ${p.p50Ms.toFixed(0)} ms, max ${p.maxMs.toFixed(0)} ms`).join('; ');
   return `soak on PGlite: ${s.announces} UDP announces in ${s.seconds.toFixed(0)} s (${(s.announces / s.seconds).toFixed(0)}/s) into one process, ` +
     `${s.peersAtEnd} peers at the end, ${s.errorPackets} error packets, ${s.resent} resent; ${s.checkpoints} checkpoints, pg_wal at most ${mb(s.walMaxBytes)}; ` +
+    `background work (count, longest): ${s.background.map((b) => `${b.line} ${b.count}, ${b.maxMs} ms`).join('; ')}; ` +
     `pages: ${pages}; RSS ${s.rss.map(([t, v]) => `${t} s ${mb(v)}`).join(', ')} (peak ${mb(s.peakRss)}); load averages ${s.loads.join(' | ')}; ` +
     `books ${describeBooks(s.books)}; restarts to recover what a stop left: ${s.recoveries[0]}; ` +
     `after a stop, a restart (ready in ${(s.restartReadyMs / 1000).toFixed(1)} s), one more round of every peer and a stop (${s.recoveries[1]} restarts to recover): books ${describeBooks(s.booksAfterRestart)}.`;

@@ -29,6 +29,8 @@ export interface StopBench {
   pendingAtStop: number;
   rssAtStop: number;
   stop: StopResult;
+  /** the measured stop's phases as the server logged them (sockets, app with the flush, database), ms */
+  phases: string;
   /** the last stop, with nothing pending, for comparison */
   otherStops: StopResult[];
   books: BooksCheck;
@@ -63,7 +65,8 @@ export async function measureStop(options: { pgUrl: string; peers: number }): Pr
     const rssAtStop = memoryOf(second.pid).rss;
     const load = loadAverage();
     const stop = await second.stop();
-    log(`SIGTERM with ${pendingAtStop} deltas pending (RSS ${(rssAtStop / 2 ** 20).toFixed(0)} MB, load ${load}): exit ${stop.code} after ${stop.ms.toFixed(0)} ms, ${stop.leftPending ?? 0} left unwritten`);
+    const phases = /"ms":(\{[^}]*\}),"msg":"stopped"/.exec(second.output())?.[1] ?? 'not logged';
+    log(`SIGTERM with ${pendingAtStop} deltas pending (RSS ${(rssAtStop / 2 ** 20).toFixed(0)} MB, load ${load}): exit ${stop.code} after ${stop.ms.toFixed(0)} ms (phases ${phases}), ${stop.leftPending ?? 0} left unwritten`);
 
     const third = await startServer(env);
     await round(third.udpPort, 2, 'round 2, after the restart');
@@ -79,7 +82,7 @@ export async function measureStop(options: { pgUrl: string; peers: number }): Pr
     log(`books: ${describeBooks(books)}`);
     return {
       database: prepared.database, peers: pop.peers, load, seedSeconds: prepared.seedSeconds, rates, errors,
-      readyMs: [second.readyMs, third.readyMs], pendingAtStop, rssAtStop, stop, otherStops: [stop3], books,
+      readyMs: [second.readyMs, third.readyMs], pendingAtStop, rssAtStop, stop, phases, otherStops: [stop3], books,
     };
   } finally {
     await prepared.dispose();
@@ -88,7 +91,7 @@ export async function measureStop(options: { pgUrl: string; peers: number }): Pr
 
 export function describeStop(s: StopBench): string {
   return `stop on ${s.database} with ${s.pendingAtStop} deltas of ${s.peers} peers pending (load ${s.load}): exit ${s.stop.code} in ` +
-    `${(s.stop.ms / 1000).toFixed(1)} s, ${s.stop.leftPending ?? 0} deltas left for the next start; a stop with nothing pending took ` +
+    `${(s.stop.ms / 1000).toFixed(1)} s (phases in ms: ${s.phases}), ${s.stop.leftPending ?? 0} deltas left for the next start; a stop with nothing pending took ` +
     `${s.otherStops.map((o) => (o.ms / 1000).toFixed(1)).join(' and ')} s; RSS at the stop ${(s.rssAtStop / 2 ** 20).toFixed(0)} MB; ` +
     `ready in ${s.readyMs.map((ms) => (ms / 1000).toFixed(1)).join(' s and ')} s (with the peers to load, then after the stop); ` +
     `UDP announces/s per round ${s.rates.map((r) => r.toFixed(0)).join(', ')}; books ${describeBooks(s.books)}.`;

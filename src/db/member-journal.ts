@@ -11,6 +11,7 @@
 // both (src/tracker/core/ledger.ts), so the daily rows alone carry both.
 import type { TrafficRows } from '../tracker/core/ledger.js';
 import type { SqlDriver, SqlTx } from './driver.js';
+import { journalPart, type Applied, type JournalPart } from './journal-part.js';
 import { columnLiteral, trafficLiterals } from './sql-arrays.js';
 
 /** Appends rows [from, to) of a batch's daily traffic (member, UTC day number) to the journal. */
@@ -32,9 +33,10 @@ const SUM8 = (column: string) => `LEAST(sum(${column}), 9223372036854775807)::in
  * entries: the new totals less what later days in the same checkpoint added. A member deleted
  * meanwhile is skipped, not a failure that would stop every later checkpoint.
  */
-export async function applyMemberJournal(tx: SqlTx): Promise<number> {
-  const rows = await tx.query<{ n: number }>(
-    `WITH j AS (DELETE FROM member_journal RETURNING *),
+export async function applyMemberJournal(tx: SqlTx, part?: JournalPart): Promise<Applied> {
+  const { where, params } = journalPart('member_journal', part);
+  const rows = await tx.query<{ n: number; taken: number; last: string | null }>(
+    `WITH j AS (DELETE FROM member_journal ${where} RETURNING *),
      d AS (
        SELECT d.*
          FROM j, unnest(j.user_ids::int[], j.days::int[], j.uploaded::int8[], j.downloaded::int8[], j.uploaded_actual::int8[],
@@ -69,9 +71,10 @@ export async function applyMemberJournal(tx: SqlTx): Promise<number> {
          total_uploaded = EXCLUDED.total_uploaded, total_downloaded = EXCLUDED.total_downloaded
        RETURNING 1
      )
-     SELECT count(*)::int AS n FROM u`,
+     SELECT count(*)::int AS n, (SELECT count(*) FROM j)::int AS taken, (SELECT max(seq) FROM j)::text AS last FROM u`,
+    params,
   );
-  return rows[0]?.n ?? 0;
+  return { written: rows[0]?.n ?? 0, taken: rows[0]?.taken ?? 0, last: rows[0]?.last ?? null };
 }
 
 /**
@@ -80,7 +83,7 @@ export async function applyMemberJournal(tx: SqlTx): Promise<number> {
  * flusher's checkpoint: each journal row is deleted, and so applied, by one of them only.
  */
 export async function applyMemberJournalNow(sql: SqlDriver): Promise<number> {
-  return sql.transaction((tx) => applyMemberJournal(tx), { background: true });
+  return (await sql.transaction((tx) => applyMemberJournal(tx), { background: true })).written;
 }
 
 /**

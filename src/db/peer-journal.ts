@@ -5,14 +5,14 @@
 // nothing is parsed or indexed on the flush's path. The checkpoint applies the journal to
 // `peers` (the latest state of each peer, so a peer that announced many times since is
 // written once) and the transfer journal to `transfers` (transfer-journal.ts), and deletes
-// what it applied, in one transaction: it runs on its own cadence after a flush, after every
-// flush asked for (shutdown, tests, tools), and at start before the peers are loaded, so a
-// kill -9 at any moment loads exactly the committed baselines.
+// what it applied in the same transaction, a part of the journal at a time
+// (journal-checkpoint.ts): it runs on its own cadence after a flush, after every flush asked
+// for (shutdown, tests, tools), and at start before the peers are loaded, so a kill -9 at any
+// moment loads exactly the committed baselines.
 import type { PeerRow } from '../tracker/core/ledger.js';
-import type { SqlDriver, SqlTx } from './driver.js';
+import type { SqlTx } from './driver.js';
+import { journalPart, type Applied, type JournalPart } from './journal-part.js';
 import { literal, TS } from './sql-arrays.js';
-import { applyMemberJournal } from './member-journal.js';
-import { applyTransferJournal } from './transfer-journal.js';
 
 /**
  * A Postgres array literal of member-supplied texts (client, key): every element quoted, with
@@ -47,14 +47,16 @@ export async function journalPeers(tx: SqlTx, rows: readonly PeerRow[]): Promise
 }
 
 /**
- * Applies the whole journal to `peers` and empties it; returns the peer rows written. The
- * latest entry of each peer wins (journal rows in `seq` order, entries in array order).
+ * Applies the journal (the whole, or a part: journal-part.ts) to `peers` and deletes the rows
+ * it applied. The latest entry of each peer in them wins (journal rows in `seq` order, entries
+ * in array order): a part is the oldest rows left, so a later part only holds later entries.
  * Joined with users and releases: a member or release purged meanwhile is skipped, not a
  * foreign-key failure that would stop every later checkpoint.
  */
-export async function applyPeerJournal(tx: SqlTx): Promise<number> {
-  const rows = await tx.query<{ n: number }>(
-    `WITH j AS (DELETE FROM peer_journal RETURNING *),
+export async function applyPeerJournal(tx: SqlTx, part?: JournalPart): Promise<Applied> {
+  const { where, params } = journalPart('peer_journal', part);
+  const rows = await tx.query<{ n: number; taken: number; last: string | null }>(
+    `WITH j AS (DELETE FROM peer_journal ${where} RETURNING *),
      e AS (
        SELECT DISTINCT ON (d.user_id, d.release_id, d.peer_id) d.*
          FROM j, unnest(j.user_ids::int[], j.release_ids::int[], j.peer_ids::text[], j.ipv4s::text[], j.ipv6s::text[], j.ports::int[],
@@ -74,16 +76,8 @@ export async function applyPeerJournal(tx: SqlTx): Promise<number> {
          seeder = EXCLUDED.seeder, active = EXCLUDED.active, last_announce_at = EXCLUDED.last_announce_at
        RETURNING 1
      )
-     SELECT count(*)::int AS n FROM w`,
+     SELECT count(*)::int AS n, (SELECT count(*) FROM j)::int AS taken, (SELECT max(seq) FROM j)::text AS last FROM w`,
+    params,
   );
-  return rows[0]?.n ?? 0;
-}
-
-/** The checkpoint of the journals (this one, transfer-journal.ts, member-journal.ts), in a transaction of its own. */
-export async function checkpointJournals(sql: SqlDriver): Promise<void> {
-  await sql.transaction(async (tx) => {
-    await applyPeerJournal(tx);
-    await applyTransferJournal(tx);
-    await applyMemberJournal(tx);
-  }, { background: true }); // pages go first on PGlite's one connection (pglite-lanes.ts)
+  return { written: rows[0]?.n ?? 0, taken: rows[0]?.taken ?? 0, last: rows[0]?.last ?? null };
 }

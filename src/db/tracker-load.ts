@@ -3,7 +3,7 @@
 import type { StoredPeer } from '../tracker/core/engine.js';
 import type { FreeleechMode, TrackerRelease, TrackerUser } from '../tracker/core/catalog.js';
 import type { SqlDriver } from './driver.js';
-import { checkpointJournals } from './peer-journal.js';
+import { checkpointJournals } from './journal-checkpoint.js';
 import { TS } from './sql-arrays.js';
 import { HEX, readPaged, ROWS_PER_PAGE, unhex, type PagedRead } from './column-read.js';
 import { knownLocale } from '../i18n/locales.js';

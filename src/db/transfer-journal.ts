@@ -2,10 +2,12 @@
 // peer journal"): each ledger flush appends its per-(member, release) deltas (traffic, seed
 // time, state, completion) to `transfer_journal` in the batch's own transaction instead of
 // upserting a `transfers` row each; the checkpoint adds them up per (member, release), applies
-// the sums to `transfers` and deletes what it applied, in one transaction, so every delta is
-// applied exactly once. Members' totals and daily traffic are still written by every flush.
+// the sums to `transfers` and deletes what it applied in the same transaction (a part of the
+// journal at a time, journal-checkpoint.ts), so every delta is applied exactly once. Members'
+// totals and daily traffic are still written by every flush.
 import type { TransferRows } from '../tracker/core/ledger.js';
 import type { SqlTx } from './driver.js';
+import { journalPart, type Applied, type JournalPart } from './journal-part.js';
 import { columnLiteral, flagLiteral, nullableLiteral, trafficLiterals, TS } from './sql-arrays.js';
 
 /** Appends rows [from, to) of a batch's transfers to the journal (inside the batch's transaction). */
@@ -30,13 +32,15 @@ export async function journalTransfers(tx: SqlTx, t: TransferRows, from: number,
 const SUM8 = (column: string) => `LEAST(sum(${column}), 9223372036854775807)::int8`;
 
 /**
- * Applies the whole journal to `transfers` and empties it; returns the rows written. Traffic
- * and seed time add up; seeding/leeching are the latest entry's; the first and last announce
+ * Applies the journal (the whole, or a part: journal-part.ts) to `transfers` and deletes the
+ * rows it applied. Traffic and seed time add up (so parts add up to the whole); seeding/leeching
+ * are the latest entry's (a later part's overwrite an earlier's); the first and last announce
  * the earliest and latest; completion the earliest, never replacing a stored one.
  */
-export async function applyTransferJournal(tx: SqlTx): Promise<number> {
-  const rows = await tx.query<{ n: number }>(
-    `WITH j AS (DELETE FROM transfer_journal RETURNING *),
+export async function applyTransferJournal(tx: SqlTx, part?: JournalPart): Promise<Applied> {
+  const { where, params } = journalPart('transfer_journal', part);
+  const rows = await tx.query<{ n: number; taken: number; last: string | null }>(
+    `WITH j AS (DELETE FROM transfer_journal ${where} RETURNING *),
      d AS (
        SELECT d.*, j.seq
          FROM j, unnest(j.user_ids::int[], j.release_ids::int[], j.uploaded::int8[], j.downloaded::int8[], j.uploaded_actual::int8[],
@@ -63,7 +67,8 @@ export async function applyTransferJournal(tx: SqlTx): Promise<number> {
          last_announce_at = GREATEST(t.last_announce_at, EXCLUDED.last_announce_at), completed_at = COALESCE(t.completed_at, EXCLUDED.completed_at)
        RETURNING 1
      )
-     SELECT count(*)::int AS n FROM w`,
+     SELECT count(*)::int AS n, (SELECT count(*) FROM j)::int AS taken, (SELECT max(seq) FROM j)::text AS last FROM w`,
+    params,
   );
-  return rows[0]?.n ?? 0;
+  return { written: rows[0]?.n ?? 0, taken: rows[0]?.taken ?? 0, last: rows[0]?.last ?? null };
 }

@@ -50,6 +50,11 @@ export class BoundaryWaits {
     return this.open.promise;
   }
 
+  /** replies wait for the next flush */
+  get waiting(): boolean {
+    return this.open !== null;
+  }
+
   /** At the ledger's take(): the group rides with the batch just taken. */
   take(): WaitGroup | null {
     const group = this.open;

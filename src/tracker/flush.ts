@@ -8,7 +8,7 @@ import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import { createCheckpointer } from '../db/checkpointer.js';
 import { snatchCounts } from '../db/ledger-batches.js';
-import { checkpointJournals } from '../db/peer-journal.js';
+import { JournalCheckpoint } from '../db/journal-checkpoint.js';
 import { RecentIps } from '../db/recent-ips.js';
 import { flushLedgerBatch, FLUSH_CHUNK_ROWS, writeReleaseCounts } from '../db/tracker-store.js';
 import { BoundaryWaits, type WaitGroup } from './boundary-waits.js';
@@ -39,13 +39,6 @@ export const FLUSH_PART_ENTRIES = 25_000;
 export const EARLY_FLUSH_SPACING_MS = 25;
 /** A stop's parts: smaller, so the part under way when its deadline passes ends soon after. */
 const STOP_PART_ENTRIES = 5_000;
-/**
- * A stop applies the journals only when at most this many peer rows wait in them, and writes
- * release counts only when at most one statement's worth wait: either is one statement that
- * cannot end at the deadline. The next start applies the journals before it loads the peers
- * and rewrites every count that differs from the swarms it rebuilt (docs/operations.md, "Stopping").
- */
-const STOP_JOURNAL_ROWS = 20_000;
 /** Release counts written per timer flush at most: a backlog of them (a start after a long downtime) must not hold the credit back. */
 const COUNTS_PER_FLUSH = 20 * FLUSH_CHUNK_ROWS;
 /** PGlite: a checkpoint once this much write-ahead log was written, or any was and CHECKPOINT_MS passed (src/db/checkpointer.ts). */
@@ -57,6 +50,8 @@ const CHECKPOINT_MS = 60_000;
  * write, and what the web reads of them is at most this late (db/peer-journal.ts).
  */
 export const PEER_CHECKPOINT_MS = 30_000;
+/** Entries pending at which a timer flush's journal checkpoint parts let the next flush go first: a flush part of moderate size. */
+const JOURNAL_YIELD_ENTRIES = 10_000;
 
 export type FlushListener = (seconds: number, ok: boolean) => void;
 
@@ -111,8 +106,6 @@ export function createLedgerFlusher(options: LedgerFlusherOptions): LedgerFlushe
   let stopped = false;
   /** entries a stop left unwritten (dropped from memory: the process is exiting) */
   let dropped = 0;
-  /** peer rows journaled since the journals were last applied (the start applied them) */
-  let journaled = 0;
   const checkpointer = createCheckpointer(db.sql, {
     walBytes: CHECKPOINT_WAL_BYTES,
     intervalMs: CHECKPOINT_MS,
@@ -156,6 +149,8 @@ export function createLedgerFlusher(options: LedgerFlusherOptions): LedgerFlushe
    * the process exits, and the next start recovers it from the stored baselines.
    */
   async function flushOnce(withCounts: boolean, allCounts: boolean): Promise<void> {
+    // more counts than one statement could not end at a stop's deadline: the next start
+    // rewrites every count that differs from the swarms it rebuilt (docs/operations.md, "Stopping")
     if (stopped && ledger.countsPending > FLUSH_CHUNK_ROWS) withCounts = false;
     const doubtful = ledger.inDoubt;
     if (doubtful !== null) await writeBatch(doubtful);
@@ -168,8 +163,11 @@ export function createLedgerFlusher(options: LedgerFlusherOptions): LedgerFlushe
     let written = 0;
     let part: LedgerBatch | undefined;
     try {
-      for (part of parts) {
-        if (performance.now() >= flushDeadline) break;
+      // the deadline is looked at before the next part is cut: at a stop, cutting one scans the whole backlog
+      while (performance.now() < flushDeadline) {
+        const next = parts.next();
+        if (next.done) break;
+        part = next.value;
         await writeBatch(part);
         written += batchEntries(part);
         // a stop's few seconds of log are checkpointed once, by the database's close
@@ -193,7 +191,7 @@ export function createLedgerFlusher(options: LedgerFlusherOptions): LedgerFlushe
     const started = performance.now();
     try {
       const snatched = await flushLedgerBatch(db.sql, batch, recentIps, clock.now());
-      journaled += batch.peerRows.length;
+      log.debug({ entries: batchEntries(batch), ms: Math.round(performance.now() - started) }, 'ledger flush part');
       ledger.settle();
       if (snatched === null) await reloadCompleted(batch);
       else for (const [releaseId, n] of snatched) engine.completed.set(releaseId, (engine.completed.get(releaseId) ?? 0) + n);
@@ -236,7 +234,9 @@ export function createLedgerFlusher(options: LedgerFlusherOptions): LedgerFlushe
     try {
       while (ids.length > 0 && performance.now() < flushDeadline) {
         const chunk = ids.slice(0, FLUSH_CHUNK_ROWS);
+        const started = performance.now();
         await writeReleaseCounts(db.sql, chunk.map((releaseId) => ({ releaseId, ...engine.countsOf(releaseId) })));
+        log.debug({ releases: chunk.length, ms: Math.round(performance.now() - started) }, 'release counts written');
         ids.splice(0, chunk.length);
         if (!stopped) await checkpoint();
       }
@@ -245,20 +245,35 @@ export function createLedgerFlusher(options: LedgerFlusherOptions): LedgerFlushe
     }
   }
 
-  // The journals' checkpoint (db/peer-journal.ts) follows a flush that succeeded; the start
-  // applied the journals before loading the peers, so the first is due an interval on.
+  // The journals' checkpoint (db/journal-checkpoint.ts) follows a flush that succeeded; the
+  // start applied the journals before loading the peers, so the first is due an interval on.
   let peersDueAt = clock.now() + PEER_CHECKPOINT_MS;
+  const journals = new JournalCheckpoint(db.sql);
+  /**
+   * A timer flush begins a checkpoint when one is due and applies one part of it, then more until
+   * a session-boundary reply waits for a flush or a flush part's worth of entries is pending: the
+   * next flush goes first and the parts go on after it (pages get the connection between any two
+   * parts). A flush asked for applies everything journaled; a stop, the parts its deadline allows
+   * (the next start applies the rest).
+   */
   async function applyJournal(asked: boolean): Promise<void> {
-    if (!asked && clock.now() < peersDueAt) return;
-    if (stopped && (journaled > STOP_JOURNAL_ROWS || performance.now() >= flushDeadline)) return; // the next start applies them
-    peersDueAt = clock.now() + PEER_CHECKPOINT_MS;
+    if (!asked && !journals.underWay && clock.now() < peersDueAt) return;
+    const goOn = (parts: number): boolean =>
+      performance.now() < flushDeadline && (asked || parts === 0 || (!waits.waiting && ledger.fresh < JOURNAL_YIELD_ENTRIES));
     try {
-      const applying = journaled;
-      await checkpointJournals(db.sql);
-      journaled -= applying;
-      if (!stopped) await checkpoint();
+      if (!goOn(0)) return; // a stop past its deadline: the next start applies the journals
+      if (asked || !journals.underWay) {
+        peersDueAt = clock.now() + PEER_CHECKPOINT_MS;
+        await journals.begin();
+      }
+      for (let parts = 0; goOn(parts); parts++) {
+        const part = await journals.next();
+        if (part === null) break;
+        log.debug({ ...part, ms: Math.round(part.ms) }, 'journal checkpoint part');
+        if (!stopped) await checkpoint();
+      }
     } catch (err) {
-      // the journals stay, with the books: the next flush tries again
+      // the rows not applied stay in the journals, with the books: the next flush goes on
       peersDueAt = 0;
       log.warn({ err }, 'journal checkpoint failed');
     }

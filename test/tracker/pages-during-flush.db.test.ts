@@ -1,12 +1,17 @@
-// Pages keep answering while the tracker's flush writes a large backlog: on PGlite's one
-// connection the flush's parts take the background lane and a page's queries go first
-// (src/db/pglite-lanes.ts); on PostgreSQL the page has connections of its own. Ordering
-// assertions: the page is answered before the flush ends, with parts still written after it.
+// Pages keep answering while the tracker's flush writes a large backlog, and while the journal
+// checkpoint applies a large journal: on PGlite's one connection the flush's parts and the
+// checkpoint's take the background lane and a page's queries go first (src/db/pglite-lanes.ts,
+// src/db/journal-checkpoint.ts); on PostgreSQL the page has connections of its own. Ordering
+// assertions: the page is answered before the work ends, with parts still done after it.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { testConfig } from '../../src/config.js';
+import { JournalCheckpoint } from '../../src/db/journal-checkpoint.js';
+import { journalPeers } from '../../src/db/peer-journal.js';
+import { FLUSH_CHUNK_ROWS } from '../../src/db/tracker-store.js';
+import type { PeerRow } from '../../src/tracker/core/ledger.js';
 import type { AnnounceRequest } from '../../src/tracker/core/types.js';
 import { FLUSH_PART_ENTRIES } from '../../src/tracker/flush.js';
 import { infoHashOf, passkeyOf } from '../../bench/lib/fixture.js';
@@ -71,5 +76,37 @@ describe('pages while the tracker flushes a large backlog', () => {
     const answered = events.indexOf('healthz');
     assert.ok(answered < events.indexOf('flush end'), events.join(', '));
     assert.ok(events.slice(answered).includes('part'), `parts were still written after the pages: ${events.join(', ')}`);
+  });
+
+  it('answers a member\'s browse page between two parts of a large journal checkpoint', { timeout: 15 * 60_000 }, async () => {
+    const [{ lo, hi, u }] = await db.sql.query<{ lo: number; hi: number; u: number }>(
+      'SELECT min(id)::int AS lo, max(id)::int AS hi, (SELECT min(id)::int FROM users) AS u FROM releases',
+    );
+    const row = (peer: number): PeerRow => ({
+      userId: u + (peer % MEMBERS), releaseId: lo + (peer % (hi - lo + 1)), peerId: Buffer.from(`-TR3000-${String(peer).padStart(12, '0')}`),
+      ipv4: '10.3.0.2', ipv6: null, port: 51413, uploaded: BigInt(peer), downloaded: 0n, left: 0n, client: 'TR3000', key: null,
+      seeder: true, active: true, lastAnnounceAt: Date.now(),
+    });
+    for (let from = 0; from < PEERS; from += FLUSH_CHUNK_ROWS) {
+      const rows = Array.from({ length: Math.min(FLUSH_CHUNK_ROWS, PEERS - from) }, (_, i) => row(from + i));
+      await db.sql.transaction((tx) => journalPeers(tx, rows));
+    }
+    const checkpoint = new JournalCheckpoint(db.sql);
+    await checkpoint.begin();
+    assert.ok(await checkpoint.next(), 'a first part');
+    const events: string[] = [];
+    const applying = (async () => {
+      for (let part = await checkpoint.next(); part !== null; part = await checkpoint.next()) events.push('part');
+      events.push('checkpoint end');
+    })();
+    const page = await app.inject({ method: 'GET', url: '/releases', headers: { cookie } });
+    events.push('page');
+    await applying;
+    assert.equal(page.statusCode, 200);
+    const answered = events.indexOf('page');
+    assert.ok(answered < events.indexOf('checkpoint end'), events.join(', '));
+    assert.ok(events.slice(answered).includes('part'), `parts were still applied after the page: ${events.join(', ')}`);
+    const [{ n }] = await db.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM peer_journal');
+    assert.equal(n, 0, 'the whole journal applied');
   });
 });

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import Fastify from 'fastify';
 import { FakeClock } from '../../src/clock.js';
 import { testConfig, type Config } from '../../src/config.js';
-import { checkpointJournals } from '../../src/db/peer-journal.js';
+import { checkpointJournals } from '../../src/db/journal-checkpoint.js';
 import { createTrackerService, type TrackerService } from '../../src/tracker/service.js';
 import type { AnnounceRequest } from '../../src/tracker/core/types.js';
 import { infoHashOf, passkeyOf } from '../../bench/lib/fixture.js';
