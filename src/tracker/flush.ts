@@ -15,43 +15,7 @@ import { BoundaryWaits, type WaitGroup } from './boundary-waits.js';
 import type { TrackerEngine } from './core/engine.js';
 import type { LedgerBatch } from './core/ledger.js';
 import { batchEntries, partsOneByOne, splitBatch } from './core/ledger-split.js';
-
-/**
- * How long a session-boundary reply waits for its flush before it is sent anyway (database
- * away: the deltas stay pending in memory, exact once it is back, but not across a kill -9
- * meanwhile). Clients time an announce out after 15 s (UDP, BEP 15) or more (HTTP).
- */
-export const BOUNDARY_WAIT_MS = 2000;
-/**
- * Ledger entries per flush transaction. A flush takes everything pending, and a backlog
- * (a burst, a downtime) is written in parts of this size one after another (ledger-split.ts),
- * so no transaction writes more than a few tens of megabytes of log and the stop path can
- * end between two parts.
- */
-export const FLUSH_PART_ENTRIES = 25_000;
-/**
- * Early flushes for session boundaries begin at least this long after the previous flush
- * began. Under a steady stream of boundaries (new peers, stopped/started) the group commit
- * would otherwise run a flush per database round trip, and each flush transaction costs the
- * database a fixed amount (statements, commit) whatever it holds: spaced, each carries more
- * announces. A held reply waits at most this much longer (docs/accounting.md, "Cost").
- */
-export const EARLY_FLUSH_SPACING_MS = 25;
-/** A stop's parts: smaller, so the part under way when its deadline passes ends soon after. */
-const STOP_PART_ENTRIES = 5_000;
-/** Release counts written per timer flush at most: a backlog of them (a start after a long downtime) must not hold the credit back. */
-const COUNTS_PER_FLUSH = 20 * FLUSH_CHUNK_ROWS;
-/** PGlite: a checkpoint once this much write-ahead log was written, or any was and CHECKPOINT_MS passed (src/db/checkpointer.ts). */
-const CHECKPOINT_WAL_BYTES = 64 * 1024 * 1024;
-const CHECKPOINT_MS = 60_000;
-/**
- * Timer flushes apply the peer and transfer journals at most this often (every flush asked
- * for does it too): a peer re-announcing within it gets one `peers` and one `transfers` row
- * write, and what the web reads of them is at most this late (db/peer-journal.ts).
- */
-export const PEER_CHECKPOINT_MS = 30_000;
-/** Entries pending at which a timer flush's journal checkpoint parts let the next flush go first: a flush part of moderate size. */
-const JOURNAL_YIELD_ENTRIES = 10_000;
+import { BOUNDARY_WAIT_MS, FLUSH_PART_ENTRIES, EARLY_FLUSH_SPACING_MS, STOP_PART_ENTRIES, COUNTS_PER_FLUSH, CHECKPOINT_WAL_BYTES, CHECKPOINT_MS, PEER_CHECKPOINT_MS, JOURNAL_YIELD_ENTRIES } from './flush-limits.js';
 
 export type FlushListener = (seconds: number, ok: boolean) => void;
 

@@ -13,7 +13,7 @@ import { journalPeers } from '../../src/db/peer-journal.js';
 import { FLUSH_CHUNK_ROWS } from '../../src/db/tracker-store.js';
 import type { PeerRow } from '../../src/tracker/core/ledger.js';
 import type { AnnounceRequest } from '../../src/tracker/core/types.js';
-import { FLUSH_PART_ENTRIES } from '../../src/tracker/flush.js';
+import { FLUSH_PART_ENTRIES } from '../../src/tracker/flush-limits.js';
 import { infoHashOf, passkeyOf } from '../../bench/lib/fixture.js';
 import { seedCategory, seedMembers, seedReleases } from '../../bench/lib/seed-sql.js';
 import { insertSession } from '../../bench/lib/server-process.js';
