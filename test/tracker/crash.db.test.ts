@@ -6,15 +6,12 @@
 // (persisted baselines commit with the credit, so nothing is lost or doubled).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
-import { fileURLToPath } from 'node:url';
 import { openDatabase } from '../../src/db/client.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { exited, killTrackerChildren, startTrackerChild } from './fixtures/crash-child.js';
 import { pct, seedRelease, seedUser, userTotals, type SeededRelease, type SeededUser } from './fixtures/seed.js';
-import { RUN_TS } from '../helpers/ts-run.js';
 
-const SERVER = fileURLToPath(new URL('./fixtures/crash-server.ts', import.meta.url));
 const SEED = Number(process.env.CRASH_SEED ?? Date.now() % 1_000_000);
 const STEPS = 600;
 const KILLS = 3;
@@ -37,46 +34,10 @@ interface Client {
   left: bigint;
 }
 
-interface Child {
-  proc: ChildProcess;
-  port: number;
-}
-
 let db: TestDatabase;
 let clients: Client[] = [];
-/** every tracker child not yet exited: the after hook kills them whatever happened */
-const children = new Set<ChildProcess>();
 
-function startChild(): Promise<Child> {
-  const proc = spawn(process.execPath, [...RUN_TS, SERVER], {
-    env: { ...process.env, DATA_DIR: db.dataDir, DATABASE_URL: db.url, FLUSH_INTERVAL_MS: '50' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  children.add(proc);
-  proc.once('exit', () => children.delete(proc));
-  // generous: on a loaded machine compiling and booting the child takes long
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('tracker child did not start in 180 s')), 180_000);
-    let out = '';
-    proc.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /PORT (\d+)/.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ proc, port: Number(match[1]) });
-      }
-    });
-    proc.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`tracker child exited early with ${code}`));
-    });
-  });
-}
 
-function exited(proc: ChildProcess): Promise<number | null> {
-  if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve(proc.exitCode);
-  return new Promise((resolve) => proc.once('exit', (code) => resolve(code)));
-}
 
 /** One announce; null when the server did not answer (killed). */
 function send(port: number, c: Client, event: string): Promise<string | null> {
@@ -134,20 +95,18 @@ before(async () => {
 });
 
 after(async () => {
-  const alive = [...children];
-  for (const proc of alive) proc.kill('SIGKILL');
-  await Promise.all(alive.map(exited));
+  await killTrackerChildren();
   await db.destroy();
 });
 
 describe(`crash (seed ${SEED})`, () => {
   it('loses and doubles nothing across SIGKILLs mid-sequence', { timeout: 600_000 }, async () => {
-    let child = await startChild();
+    let child = await startTrackerChild(db);
     for (const c of clients) await sendOk(child.port, c, 'started');
     // the started announces set the baselines; a clean stop makes sure they are persisted
     child.proc.kill('SIGTERM');
     assert.equal(await exited(child.proc), 0);
-    child = await startChild();
+    child = await startTrackerChild(db);
 
     const killAt = new Set(Array.from({ length: KILLS }, () => 50 + int(STEPS - 100)));
     for (let step = 0; step < STEPS; step++) {
@@ -164,7 +123,7 @@ describe(`crash (seed ${SEED})`, () => {
       child.proc.kill('SIGKILL');
       await exited(child.proc);
       const answers = await Promise.all(inflight);
-      child = await startChild();
+      child = await startTrackerChild(db);
       // unanswered announces are retried with the same cumulative counters
       for (let i = 0; i < burst.length; i++) if (answers[i] === null) await sendOk(child.port, burst[i], events[i] === 'completed' ? 'completed' : '');
     }

@@ -4,9 +4,7 @@
 // real kill -9 applies what the dead process committed, so nothing is lost or credited twice.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
-import { fileURLToPath } from 'node:url';
 import Fastify from 'fastify';
 import { FakeClock } from '../../src/clock.js';
 import { testConfig } from '../../src/config.js';
@@ -14,16 +12,14 @@ import { openDatabase } from '../../src/db/client.js';
 import { createTrackerService, type TrackerService } from '../../src/tracker/service.js';
 import type { AnnounceRequest } from '../../src/tracker/core/types.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { exited, killTrackerChildren, startTrackerChild } from './fixtures/crash-child.js';
 import { committedUploaded, pct, seedRelease, seedUser, userTotals, type SeededRelease, type SeededUser } from './fixtures/seed.js';
 
 const MiB = 1_048_576n;
 const DAY_MS = 86_400_000;
-const SERVER = fileURLToPath(new URL('./fixtures/crash-server.ts', import.meta.url));
 let db: TestDatabase;
 let user: SeededUser;
 let release: SeededRelease;
-/** every tracker child not yet exited: the after hook kills them whatever happened */
-const children = new Set<ChildProcess>();
 
 function service(clock: FakeClock): TrackerService {
   // no timer flushes: the spec says when, and which kind (flush() is the asked-for one)
@@ -48,35 +44,7 @@ async function dailyRows(sql = db.sql): Promise<{ day: number; uploaded: bigint;
   return rows.map((r) => ({ day: r.day, uploaded: BigInt(r.uploaded), total: BigInt(r.total) }));
 }
 
-function startChild(): Promise<{ proc: ChildProcess; port: number }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', SERVER], {
-    env: { ...process.env, DATA_DIR: db.dataDir, DATABASE_URL: db.url, FLUSH_INTERVAL_MS: '50' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  children.add(proc);
-  proc.once('exit', () => children.delete(proc));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('tracker child did not start in 180 s')), 180_000);
-    let out = '';
-    proc.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /PORT (\d+)/.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ proc, port: Number(match[1]) });
-      }
-    });
-    proc.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`tracker child exited early with ${code}`));
-    });
-  });
-}
 
-function exited(proc: ChildProcess): Promise<void> {
-  if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => proc.once('exit', () => resolve()));
-}
 
 /** One HTTP announce, answered without a failure (10 s bound). */
 function sendOk(port: number, peerId: Buffer, uploaded: bigint, event = ''): Promise<void> {
@@ -102,9 +70,7 @@ before(async () => {
   release = await seedRelease(db.sql, null);
 });
 after(async () => {
-  const alive = [...children];
-  for (const proc of alive) proc.kill('SIGKILL');
-  await Promise.all(alive.map(exited));
+  await killTrackerChildren();
   await db.destroy();
 });
 
@@ -165,7 +131,7 @@ describe('the member journal', () => {
     const other = Buffer.from('-qB4650-memberj00004');
     const base = await userTotals(db.sql, user.id);
     await db.close(); // PGlite allows one process: the child owns the data directory while it runs
-    let child = await startChild();
+    let child = await startTrackerChild(db);
     await sendOk(child.port, peerId, 0n, 'started');
     await sendOk(child.port, peerId, 9n * MiB);
     // a new peer's reply is held until a flush commits it, and that flush takes the 9 MiB too
@@ -182,7 +148,7 @@ describe('the member journal', () => {
       await check.close();
     }
 
-    child = await startChild();
+    child = await startTrackerChild(db);
     await sendOk(child.port, peerId, 9n * MiB); // the same report again: measured from the committed baseline, credits 0
     await sendOk(child.port, peerId, 10n * MiB, 'stopped');
     await sendOk(child.port, other, 0n, 'stopped');
