@@ -9,6 +9,11 @@
 // PostgreSQL checkpoints by itself; there this does nothing.
 import type { SqlDriver } from './driver.js';
 
+/** Log written since the last checkpoint that calls for one: far below the half gigabyte PGlite stalls at. */
+export const CHECKPOINT_WAL_BYTES = 64 * 1024 * 1024;
+/** Any log written and this long since the last checkpoint: one is due too, ms. */
+export const CHECKPOINT_MS = 60_000;
+
 export interface CheckpointOptions {
   /** log bytes written since the last checkpoint that call for one */
   walBytes: number;

@@ -9,6 +9,7 @@
 // a stop's deadline: the next part or the next start goes on from the oldest row left) or
 // flushes append newer rows between two parts (past the mark: the next checkpoint's). A part
 // whose COMMIT committed but was reported lost is not applied twice: its rows are gone.
+import { CHECKPOINT_MS, CHECKPOINT_WAL_BYTES, createCheckpointer } from './checkpointer.js';
 import type { SqlDriver } from './driver.js';
 import type { JournalPart } from './journal-part.js';
 import { applyMemberJournal } from './member-journal.js';
@@ -21,7 +22,8 @@ export const JOURNAL_ROWS_PER_PART = 2;
 type Journal = 'peers' | 'transfers' | 'members';
 
 const APPLY = { peers: applyPeerJournal, transfers: applyTransferJournal, members: applyMemberJournal } as const;
-const ORDER: readonly Journal[] = ['peers', 'transfers', 'members'];
+/** The member journal first: its parts are the smallest, and they are the totals members see. */
+const ORDER: readonly Journal[] = ['members', 'peers', 'transfers'];
 
 export interface PartDone {
   journal: Journal;
@@ -57,7 +59,7 @@ export class JournalCheckpoint {
     for (const journal of ORDER) this.#marks[journal] = last[journal];
   }
 
-  /** Applies the next part (the peer journal's first); null when everything up to the marks is applied. */
+  /** Applies the next part (of the first journal in ORDER not applied up to its mark); null when everything up to the marks is applied. */
   async next(): Promise<PartDone | null> {
     const journal = ORDER.find((name) => this.#marks[name] !== null);
     if (journal === undefined) return null;
@@ -71,9 +73,15 @@ export class JournalCheckpoint {
   }
 }
 
-/** Everything journaled so far, a part after another (the start, before the peers are loaded; tools). */
+/**
+ * Everything journaled so far, a part after another (the start, before the peers are loaded;
+ * tools). After a busy run the journals can hold millions of entries: applying them writes
+ * far more log than PGlite survives without a checkpoint (src/db/checkpointer.ts), so one is
+ * taken between parts whenever enough was written.
+ */
 export async function checkpointJournals(sql: SqlDriver): Promise<void> {
   const checkpoint = new JournalCheckpoint(sql);
+  const log = createCheckpointer(sql, { walBytes: CHECKPOINT_WAL_BYTES, intervalMs: CHECKPOINT_MS, now: () => performance.now() });
   await checkpoint.begin();
-  while ((await checkpoint.next()) !== null);
+  while ((await checkpoint.next()) !== null) await log.maybeCheckpoint();
 }

@@ -36,6 +36,12 @@ function* rangesOf(size: number): Generator<[number, number]> {
   for (let from = 0; from < size; from += FLUSH_CHUNK_ROWS) yield [from, Math.min(size, from + FLUSH_CHUNK_ROWS)];
 }
 
+/** Journal rows a batch appends (one per FLUSH_CHUNK_ROWS entries of each journal): what the checkpoint will have to apply. */
+export function journalRowsOf(batch: LedgerBatch): number {
+  const rows = (n: number): number => Math.ceil(n / FLUSH_CHUNK_ROWS);
+  return rows(batch.daily.size) + rows(batch.peerRows.length) + rows(batch.transfers.size);
+}
+
 /**
  * Returns the number of new snatches per release (releases.snatched was raised by them), or
  * null when this batch had already committed (a retry after a lost acknowledgement: skipped).

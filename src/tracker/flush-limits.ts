@@ -28,8 +28,7 @@ export const STOP_PART_ENTRIES = 5_000;
 /** Release counts written per timer flush at most: a backlog of them (a start after a long downtime) must not hold the credit back. */
 export const COUNTS_PER_FLUSH = 20 * FLUSH_CHUNK_ROWS;
 /** PGlite: a checkpoint once this much write-ahead log was written, or any was and CHECKPOINT_MS passed (src/db/checkpointer.ts). */
-export const CHECKPOINT_WAL_BYTES = 64 * 1024 * 1024;
-export const CHECKPOINT_MS = 60_000;
+export { CHECKPOINT_WAL_BYTES, CHECKPOINT_MS } from '../db/checkpointer.js';
 /**
  * Timer flushes apply the peer and transfer journals at most this often (every flush asked
  * for does it too): a peer re-announcing within it gets one `peers` and one `transfers` row
@@ -38,3 +37,12 @@ export const CHECKPOINT_MS = 60_000;
 export const PEER_CHECKPOINT_MS = 30_000;
 /** Entries pending at which a timer flush's journal checkpoint parts let the next flush go first: a flush part of moderate size. */
 export const JOURNAL_YIELD_ENTRIES = 10_000;
+/**
+ * Journal rows appended and not yet applied past which the checkpoint's parts no longer yield
+ * to the next flush: under a load the database cannot absorb row by row, yielding let the
+ * journals grow without end (and the members' totals lag ever further behind). Past it the
+ * checkpoint keeps pace with the appends, and the ledger, which merges every peer's deltas
+ * until the next flush, absorbs the load instead: its size is bounded by the peers, not by
+ * the announces.
+ */
+export const JOURNAL_BACKLOG_ROWS = 40;

@@ -10,12 +10,12 @@ import { createCheckpointer } from '../db/checkpointer.js';
 import { snatchCounts } from '../db/ledger-batches.js';
 import { JournalCheckpoint } from '../db/journal-checkpoint.js';
 import { RecentIps } from '../db/recent-ips.js';
-import { flushLedgerBatch, FLUSH_CHUNK_ROWS, writeReleaseCounts } from '../db/tracker-store.js';
+import { flushLedgerBatch, FLUSH_CHUNK_ROWS, journalRowsOf, writeReleaseCounts } from '../db/tracker-store.js';
 import { BoundaryWaits, type WaitGroup } from './boundary-waits.js';
 import type { TrackerEngine } from './core/engine.js';
 import type { LedgerBatch } from './core/ledger.js';
 import { batchEntries, partsOneByOne, splitBatch } from './core/ledger-split.js';
-import { BOUNDARY_WAIT_MS, FLUSH_PART_ENTRIES, EARLY_FLUSH_SPACING_MS, STOP_PART_ENTRIES, COUNTS_PER_FLUSH, CHECKPOINT_WAL_BYTES, CHECKPOINT_MS, PEER_CHECKPOINT_MS, JOURNAL_YIELD_ENTRIES } from './flush-limits.js';
+import { BOUNDARY_WAIT_MS, FLUSH_PART_ENTRIES, EARLY_FLUSH_SPACING_MS, STOP_PART_ENTRIES, COUNTS_PER_FLUSH, CHECKPOINT_WAL_BYTES, CHECKPOINT_MS, PEER_CHECKPOINT_MS, JOURNAL_YIELD_ENTRIES, JOURNAL_BACKLOG_ROWS } from './flush-limits.js';
 
 export type FlushListener = (seconds: number, ok: boolean) => void;
 
@@ -157,6 +157,7 @@ export function createLedgerFlusher(options: LedgerFlusherOptions): LedgerFlushe
       const snatched = await flushLedgerBatch(db.sql, batch, recentIps, clock.now());
       log.debug({ entries: batchEntries(batch), ms: Math.round(performance.now() - started) }, 'ledger flush part');
       ledger.settle();
+      journalBacklog += journalRowsOf(batch); // an earlier attempt's rows if it had committed: counted once either way
       if (snatched === null) await reloadCompleted(batch);
       else for (const [releaseId, n] of snatched) engine.completed.set(releaseId, (engine.completed.get(releaseId) ?? 0) + n);
       health.lastFlushAt = new Date(clock.now()).toISOString();
@@ -213,17 +214,21 @@ export function createLedgerFlusher(options: LedgerFlusherOptions): LedgerFlushe
   // start applied the journals before loading the peers, so the first is due an interval on.
   let peersDueAt = clock.now() + PEER_CHECKPOINT_MS;
   const journals = new JournalCheckpoint(db.sql);
+  /** journal rows this process appended and has not applied (the start applied every earlier one) */
+  let journalBacklog = 0;
+  const behind = (): boolean => journalBacklog > JOURNAL_BACKLOG_ROWS;
   /**
    * A timer flush begins a checkpoint when one is due and applies one part of it, then more until
    * a session-boundary reply waits for a flush or a flush part's worth of entries is pending: the
    * next flush goes first and the parts go on after it (pages get the connection between any two
-   * parts). A flush asked for applies everything journaled; a stop, the parts its deadline allows
-   * (the next start applies the rest).
+   * parts). Past JOURNAL_BACKLOG_ROWS unapplied rows it does not yield, and begins the next
+   * checkpoint at once. A flush asked for applies everything journaled; a stop, the parts its
+   * deadline allows (the next start applies the rest).
    */
   async function applyJournal(asked: boolean): Promise<void> {
-    if (!asked && !journals.underWay && clock.now() < peersDueAt) return;
+    if (!asked && !journals.underWay && clock.now() < peersDueAt && !behind()) return;
     const goOn = (parts: number): boolean =>
-      performance.now() < flushDeadline && (asked || parts === 0 || (!waits.waiting && ledger.fresh < JOURNAL_YIELD_ENTRIES));
+      performance.now() < flushDeadline && (asked || parts === 0 || behind() || (!waits.waiting && ledger.fresh < JOURNAL_YIELD_ENTRIES));
     try {
       if (!goOn(0)) return; // a stop past its deadline: the next start applies the journals
       if (asked || !journals.underWay) {
@@ -232,7 +237,15 @@ export function createLedgerFlusher(options: LedgerFlusherOptions): LedgerFlushe
       }
       for (let parts = 0; goOn(parts); parts++) {
         const part = await journals.next();
-        if (part === null) break;
+        if (part === null) {
+          // up to the marks: behind still, the rows appended meanwhile are next
+          if (!behind() || asked) break;
+          await journals.begin();
+          if (journals.underWay) continue;
+          journalBacklog = 0; // nothing left (another reader applied some: applyMemberJournalNow)
+          break;
+        }
+        journalBacklog = Math.max(0, journalBacklog - part.taken);
         log.debug({ ...part, ms: Math.round(part.ms) }, 'journal checkpoint part');
         if (!stopped) await checkpoint();
       }

@@ -3,7 +3,8 @@
 // when the checkpoint began, one transaction that applies and deletes exactly those rows. One
 // peer's rows spread over several parts are applied in journal order (its stored baseline only
 // moves forward), rows a flush journals between two parts wait for the next checkpoint, the
-// transfer deltas split over parts add up to the whole, and a part whose COMMIT reply was lost
+// transfer deltas split over parts add up to the whole, timer flushes apply parts without
+// waiting for the checkpoint's time once too many rows wait, and a part whose COMMIT reply was lost
 // (a real cut connection on PostgreSQL, the driver seam on PGlite, as in lost-commit.db.test.ts)
 // or whose connection was cut before COMMIT is applied exactly once.
 import { after, before, describe, it } from 'node:test';
@@ -13,6 +14,7 @@ import { FakeClock } from '../../src/clock.js';
 import { testConfig } from '../../src/config.js';
 import { openDatabase, type Database } from '../../src/db/client.js';
 import { JournalCheckpoint, type PartDone } from '../../src/db/journal-checkpoint.js';
+import { JOURNAL_BACKLOG_ROWS } from '../../src/tracker/flush-limits.js';
 import { createTrackerService, type TrackerService } from '../../src/tracker/service.js';
 import { openTestDatabase, usingPostgres, type TestDatabase } from '../helpers/db.js';
 import { startPgProxy, type PgFault, type PgProxy } from '../helpers/pg-proxy.js';
@@ -166,18 +168,41 @@ describe('the journal checkpoint in parts', () => {
     await assertBooksExact();
   });
 
+  it('keeps pace with the flushes once the rows not applied pass the backlog bound, though no checkpoint is due', async () => {
+    let most = 0;
+    // no time passes: the timer's checkpoint (every 30 s) never comes due
+    for (let n = 0; n < JOURNAL_BACKLOG_ROWS; n++) {
+      for (const c of clients) {
+        c.uploaded += MiB;
+        service.core.announce({
+          passkey: c.user.passkey, infoHash: release.v1!, peerId: c.peerId, port: 51413, uploaded: c.uploaded, downloaded: 0n, left: 0n,
+          event: '', numwant: null, key: 'C0FFEE02', ip: '10.0.0.2', family: 4, transport: 'http',
+        });
+      }
+      await service.flush('timer'); // a member, a peer and a transfer journal row
+      const rows = await journalRows();
+      const [members] = await db.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM member_journal');
+      most = Math.max(most, rows.peers + rows.transfers + members.n);
+    }
+    assert.ok(most > 3, 'the first flushes left their rows to the checkpoint');
+    assert.ok(most <= JOURNAL_BACKLOG_ROWS + 3, `at most the bound and one flush's rows wait (${most})`);
+    await service.flush();
+    await assertBooksExact();
+  });
+
   for (const fault of ['lose-commit-reply', 'cut-before-commit'] as const) {
     it(`applies every journal row once when a part's connection is lost (${fault})`, async () => {
       for (let n = 6; n <= 8; n++) await round(n);
       const checkpoint = new JournalCheckpoint(routed.sql, 1);
       await checkpoint.begin();
-      assert.ok(await checkpoint.next(), 'the oldest peer row applied');
+      const first = await checkpoint.next();
+      assert.ok(first, 'the oldest row of the first journal applied');
       arm(fault);
-      await assert.rejects(checkpoint.next(), Error, 'the second part reports a lost connection');
+      await assert.rejects(checkpoint.next(), Error, 'the second part (that journal\'s next row) reports a lost connection');
       if (proxy) assert.ok(proxy.cuts > 0);
       const parts = await drain(checkpoint);
-      const peerRows = parts.filter((p) => p.journal === 'peers').reduce((n, p) => n + p.taken, 0);
-      assert.equal(peerRows, fault === 'lose-commit-reply' ? 1 : 2, 'the committed part is not taken again, the rolled back one is');
+      const rowsAfter = parts.filter((p) => p.journal === first.journal).reduce((n, p) => n + p.taken, 0);
+      assert.equal(rowsAfter, fault === 'lose-commit-reply' ? 1 : 2, 'the committed part is not taken again, the rolled back one is');
       assert.deepEqual(await journalRows(), { peers: 0, transfers: 0 });
       await assertBooksExact();
     });
