@@ -3,19 +3,26 @@
 // all boundaries recorded between two ledger takes share one group, the first of them asks
 // for an early flush, and the take hands the group to that batch, which resolves it once it
 // committed. Boundaries arriving while a flush runs join the next group (one flush in flight,
-// one queued: never a flush per announce). A group also resolves after `boundMs`, so that an
-// announce never hangs while the database is away (its deltas stay pending as before).
+// one queued: never a flush per announce). A group also resolves after `boundMs` once flushes
+// fail, so that an announce never hangs while the database is away (its deltas stay pending as
+// before); while they succeed it waits for its own, however long a busy database takes: sent
+// before it commits, a reply is owed bytes that a kill -9 would lose.
 
 export interface WaitGroup {
   readonly promise: Promise<void>;
   resolve(): void;
 }
 
-function waitGroup(boundMs: number): WaitGroup {
+function waitGroup(boundMs: number, mayRelease: () => boolean): WaitGroup {
   let release!: () => void;
   const promise = new Promise<void>((resolve) => (release = resolve));
-  // not unref'd: someone is waiting on it (stop() clears it)
-  const timer = setTimeout(() => release(), boundMs);
+  // not unref'd: someone is waiting on it (resolve() clears it)
+  let timer: NodeJS.Timeout;
+  const check = (): void => {
+    if (mayRelease()) release();
+    else timer = setTimeout(check, boundMs);
+  };
+  timer = setTimeout(check, boundMs);
   return {
     promise,
     resolve() {
@@ -29,22 +36,21 @@ export class BoundaryWaits {
   /** announces recorded since the last take() that wait for their flush */
   private open: WaitGroup | null = null;
 
-  /** `flushSoon` is called once per group, when its first boundary arrives. */
   private readonly boundMs: number;
   private readonly flushSoon: () => void;
+  private readonly flushesFailing: () => boolean;
 
-  constructor(
-    boundMs: number,
-    flushSoon: () => void,
-  ) {
+  /** `flushSoon` is called once per group, when its first boundary arrives. */
+  constructor(boundMs: number, flushSoon: () => void, flushesFailing: () => boolean) {
     this.boundMs = boundMs;
     this.flushSoon = flushSoon;
+    this.flushesFailing = flushesFailing;
   }
 
   /** A promise for the flush that takes what was recorded just now. */
   wait(): Promise<void> {
     if (this.open === null) {
-      this.open = waitGroup(this.boundMs);
+      this.open = waitGroup(this.boundMs, this.flushesFailing);
       this.flushSoon();
     }
     return this.open.promise;

@@ -3,9 +3,10 @@
 import { FLUSH_CHUNK_ROWS } from '../db/tracker-store.js';
 
 /**
- * How long a session-boundary reply waits for its flush before it is sent anyway (database
- * away: the deltas stay pending in memory, exact once it is back, but not across a kill -9
- * meanwhile). Clients time an announce out after 15 s (UDP, BEP 15) or more (HTTP).
+ * How long a session-boundary reply waits for its flush, once flushes fail, before it is sent
+ * anyway (database away: the deltas stay pending in memory, exact once it is back, but not
+ * across a kill -9 meanwhile). While flushes succeed it waits for its own however long it takes
+ * (boundary-waits.ts). Clients time an announce out after 15 s (UDP, BEP 15) or more (HTTP).
  */
 export const BOUNDARY_WAIT_MS = 2000;
 /**

@@ -98,7 +98,7 @@ export function createLedgerFlusher(options: LedgerFlusherOptions): LedgerFlushe
     const wait = lastFlushStart + EARLY_FLUSH_SPACING_MS - performance.now();
     if (wait > 0) setTimeout(early, wait);
     else setImmediate(early);
-  });
+  }, () => health.failedFlushes > 0);
   engine.waitForFlush = () => (stopped ? Promise.resolve() : waits.wait());
   const heldGroups: WaitGroup[] = [];
   const releaseHeld = (): void => {
@@ -221,21 +221,28 @@ export function createLedgerFlusher(options: LedgerFlusherOptions): LedgerFlushe
    * A timer flush begins a checkpoint when one is due and applies one part of it, then more until
    * a session-boundary reply waits for a flush or a flush part's worth of entries is pending: the
    * next flush goes first and the parts go on after it (pages get the connection between any two
-   * parts). Past JOURNAL_BACKLOG_ROWS unapplied rows it does not yield, and begins the next
-   * checkpoint at once. A flush asked for applies everything journaled; a stop, the parts its
-   * deadline allows (the next start applies the rest).
+   * parts). A flush asked for applies everything journaled, and so does a timer flush past
+   * JOURNAL_BACKLOG_ROWS unapplied rows (beginning the next checkpoint at once): these write the
+   * ledger between two parts instead of yielding, so that a long checkpoint never holds the credit
+   * or a session-boundary reply back (a reply held past BOUNDARY_WAIT_MS is sent uncommitted).
+   * A stop applies the parts its deadline allows (the next start applies the rest).
    */
   async function applyJournal(asked: boolean): Promise<void> {
     if (!asked && !journals.underWay && clock.now() < peersDueAt && !behind()) return;
-    const goOn = (parts: number): boolean =>
-      performance.now() < flushDeadline && (asked || parts === 0 || behind() || (!waits.waiting && ledger.fresh < JOURNAL_YIELD_ENTRIES));
+    const beforeDeadline = (): boolean => performance.now() < flushDeadline;
+    const ledgerWaits = (): boolean => waits.waiting || ledger.fresh >= JOURNAL_YIELD_ENTRIES;
     try {
-      if (!goOn(0)) return; // a stop past its deadline: the next start applies the journals
+      if (!beforeDeadline()) return; // a stop past its deadline: the next start applies the journals
       if (asked || !journals.underWay) {
         peersDueAt = clock.now() + PEER_CHECKPOINT_MS;
         await journals.begin();
       }
-      for (let parts = 0; goOn(parts); parts++) {
+      for (let parts = 0; beforeDeadline(); parts++) {
+        if (parts > 0 && ledgerWaits()) {
+          if (!asked && !behind()) break;
+          await flushOnce(false, false);
+          if (!beforeDeadline()) break;
+        }
         const part = await journals.next();
         if (part === null) {
           // up to the marks: behind still, the rows appended meanwhile are next
@@ -250,7 +257,8 @@ export function createLedgerFlusher(options: LedgerFlusherOptions): LedgerFlushe
         if (!stopped) await checkpoint();
       }
     } catch (err) {
-      // the rows not applied stay in the journals, with the books: the next flush goes on
+      // the rows not applied stay in the journals, with the books (a ledger write's failure is
+      // held in doubt and logged by writeBatch): the next flush goes on
       peersDueAt = 0;
       log.warn({ err }, 'journal checkpoint failed');
     }
