@@ -12,6 +12,7 @@ import { JournalCheckpoint } from '../db/journal-checkpoint.js';
 import { RecentIps } from '../db/recent-ips.js';
 import { flushLedgerBatch, FLUSH_CHUNK_ROWS, journalRowsOf, writeReleaseCounts } from '../db/tracker-store.js';
 import { BoundaryWaits, type WaitGroup } from './boundary-waits.js';
+import { JournalPace } from './journal-pace.js';
 import type { TrackerEngine } from './core/engine.js';
 import type { LedgerBatch } from './core/ledger.js';
 import { batchEntries, partsOneByOne, splitBatch } from './core/ledger-split.js';
@@ -88,6 +89,8 @@ export function createLedgerFlusher(options: LedgerFlusherOptions): LedgerFlushe
   let earlyFlushQueued = false;
   /** performance.now() when the last flush began: early ones are spaced from it */
   let lastFlushStart = -Infinity;
+  /** performance.now() when a ledger part last committed (a long journal checkpoint writes the ledger at this cadence too) */
+  let lastLedgerWrite = performance.now();
   const waits = new BoundaryWaits(BOUNDARY_WAIT_MS, () => {
     if (earlyFlushQueued || stopped) return;
     earlyFlushQueued = true;
@@ -157,7 +160,8 @@ export function createLedgerFlusher(options: LedgerFlusherOptions): LedgerFlushe
       const snatched = await flushLedgerBatch(db.sql, batch, recentIps, clock.now());
       log.debug({ entries: batchEntries(batch), ms: Math.round(performance.now() - started) }, 'ledger flush part');
       ledger.settle();
-      journalBacklog += journalRowsOf(batch); // an earlier attempt's rows if it had committed: counted once either way
+      lastLedgerWrite = performance.now();
+      pace.appended(journalRowsOf(batch)); // an earlier attempt's rows if it had committed: counted once either way
       if (snatched === null) await reloadCompleted(batch);
       else for (const [releaseId, n] of snatched) engine.completed.set(releaseId, (engine.completed.get(releaseId) ?? 0) + n);
       health.lastFlushAt = new Date(clock.now()).toISOString();
@@ -214,23 +218,24 @@ export function createLedgerFlusher(options: LedgerFlusherOptions): LedgerFlushe
   // start applied the journals before loading the peers, so the first is due an interval on.
   let peersDueAt = clock.now() + PEER_CHECKPOINT_MS;
   const journals = new JournalCheckpoint(db.sql);
-  /** journal rows this process appended and has not applied (the start applied every earlier one) */
-  let journalBacklog = 0;
-  const behind = (): boolean => journalBacklog > JOURNAL_BACKLOG_ROWS;
+  const pace = new JournalPace(JOURNAL_BACKLOG_ROWS);
   /**
    * A timer flush begins a checkpoint when one is due and applies one part of it, then more until
    * a session-boundary reply waits for a flush or a flush part's worth of entries is pending: the
    * next flush goes first and the parts go on after it (pages get the connection between any two
    * parts). A flush asked for applies everything journaled, and so does a timer flush past
    * JOURNAL_BACKLOG_ROWS unapplied rows (beginning the next checkpoint at once): these write the
-   * ledger between two parts instead of yielding, so that a long checkpoint never holds the credit
-   * or a session-boundary reply back (a reply held past BOUNDARY_WAIT_MS is sent uncommitted).
+   * ledger between two parts instead of yielding (a session-boundary reply waits, a part's worth
+   * of entries or a flush interval's are pending), so that a long checkpoint holds neither the
+   * credit nor a reply back for long.
    * A stop applies the parts its deadline allows (the next start applies the rest).
    */
   async function applyJournal(asked: boolean): Promise<void> {
-    if (!asked && !journals.underWay && clock.now() < peersDueAt && !behind()) return;
+    if (!asked && !journals.underWay && clock.now() < peersDueAt && !pace.behind) return;
     const beforeDeadline = (): boolean => performance.now() < flushDeadline;
-    const ledgerWaits = (): boolean => waits.waiting || ledger.fresh >= JOURNAL_YIELD_ENTRIES;
+    const ledgerWaits = (): boolean =>
+      waits.waiting || ledger.fresh >= JOURNAL_YIELD_ENTRIES || (ledger.fresh > 0 && performance.now() - lastLedgerWrite >= config.flushIntervalMs);
+    pace.restart();
     try {
       if (!beforeDeadline()) return; // a stop past its deadline: the next start applies the journals
       if (asked || !journals.underWay) {
@@ -239,20 +244,20 @@ export function createLedgerFlusher(options: LedgerFlusherOptions): LedgerFlushe
       }
       for (let parts = 0; beforeDeadline(); parts++) {
         if (parts > 0 && ledgerWaits()) {
-          if (!asked && !behind()) break;
-          await flushOnce(false, false);
+          if (!asked && !pace.behind) break;
+          if (pace.repaid) await pace.writeBetween(() => flushOnce(false, false));
           if (!beforeDeadline()) break;
         }
         const part = await journals.next();
         if (part === null) {
           // up to the marks: behind still, the rows appended meanwhile are next
-          if (!behind() || asked) break;
+          if (!pace.behind || asked) break;
           await journals.begin();
           if (journals.underWay) continue;
-          journalBacklog = 0; // nothing left (another reader applied some: applyMemberJournalNow)
+          pace.emptied(); // nothing left (another reader applied some: applyMemberJournalNow)
           break;
         }
-        journalBacklog = Math.max(0, journalBacklog - part.taken);
+        pace.took(part.taken);
         log.debug({ ...part, ms: Math.round(part.ms) }, 'journal checkpoint part');
         if (!stopped) await checkpoint();
       }
