@@ -53,7 +53,7 @@ async function perDatabase(args: string[], run: (pgUrl: string) => Promise<strin
 const SECTIONS: Record<string, (args: string[]) => Promise<string[]>> = {
   stop: (args) => perDatabase(args, async (pgUrl) => describeStop(await measureStop({ pgUrl, peers: flag(args, 'peers', 1_000_000) }))),
   // the embedded database is what the soak is about
-  soak: async (args) => [describeSoak(await measureSoak({ announces: flag(args, 'announces', 300_000), peers: flag(args, 'peers', 100_000) }))],
+  soak: async (args) => [describeSoak(await measureSoak({ announces: flag(args, 'announces', 300_000), peers: flag(args, 'peers', 100_000), stopAtOnce: args.includes('--stop-at-once') }))],
   // the shared mode needs PostgreSQL (DATABASE_URL): one database, three setups
   shared: async (args) => describeShared(await measureShared({ pgUrl: process.env.DATABASE_URL ?? '', peers: flag(args, 'peers', 20_000), rounds: flag(args, 'rounds', 3) })),
   'shared-cost': async (args) => describeSharedCost(await measureSharedCost({

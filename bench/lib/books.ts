@@ -38,6 +38,11 @@ export class ExpectedBooks {
 export class AnsweredReports {
   readonly #last = new Map<number, PeerReport>();
 
+  /** every peer's last answered report */
+  values(): IterableIterator<PeerReport> {
+    return this.#last.values();
+  }
+
   /** for announceAll's onAnswer */
   readonly record = (report: PeerReport): void => {
     const before = this.#last.get(report.peer);
@@ -69,11 +74,24 @@ export interface BooksCheck {
   dailyUploaded: bigint;
   baselinesUploaded: bigint;
   peerRows: number;
+  /** with each peer's last answered report given: its stored baseline against it (where a gap comes from) */
+  baselines?: BaselineGaps;
+}
+
+/** Stored peer baselines against the peers' last answered reports, of the members whose books are wrong. */
+export interface BaselineGaps {
+  /** the baseline equals the report (its credit, if missing, can no longer be recovered) */
+  equal: number;
+  /** the baseline is behind: the peer's next announce credits the difference */
+  behind: number;
+  ahead: number;
+  /** no stored row */
+  missing: number;
 }
 
 type Row = { id: number; up: string; down: string };
 
-export async function checkBooks(databaseUrl: string, dataDir: string, expected: ExpectedBooks): Promise<BooksCheck> {
+export async function checkBooks(databaseUrl: string, dataDir: string, expected: ExpectedBooks, answered?: AnsweredReports): Promise<BooksCheck> {
   const scratch = databaseUrl ? mkdtempSync(path.join(tmpdir(), 'seedkeep-books-')) : dataDir;
   const db = openDatabase({ dataDir: scratch, databaseUrl });
   try {
@@ -104,16 +122,40 @@ export async function checkBooks(databaseUrl: string, dataDir: string, expected:
       peerRows: Number((await db.sql.query<{ n: string }>('SELECT count(*)::text AS n FROM peers'))[0].n),
     };
     const exact = membersWrong === 0 && check.transfersUploaded === want.uploaded && check.dailyUploaded === want.uploaded && check.baselinesUploaded === want.uploaded;
-    return { exact, ...check };
+    const wrong = new Set(users.filter((row) => BigInt(row.up) !== (expected.uploaded.get(row.id) ?? 0n)).map((row) => row.id));
+    const baselines = answered && wrong.size > 0 ? await baselineGaps(db.sql, answered, wrong) : undefined;
+    return { exact, ...check, baselines };
   } finally {
     await db.close();
     if (databaseUrl) rmSync(scratch, { recursive: true, force: true });
   }
 }
 
+/** The peer number in a bench peer id (udp-swarm.ts peerIdOf: `-qB4650-` and 12 hex digits). */
+function peerNumber(hex: string): number {
+  return parseInt(Buffer.from(hex, 'hex').toString('latin1').slice(8), 16);
+}
+
+async function baselineGaps(sql: { query<T>(text: string, params?: unknown[]): Promise<T[]> }, answered: AnsweredReports, members: Set<number>): Promise<BaselineGaps> {
+  const rows = await sql.query<{ user_id: number; peer: string; up: string }>(
+    `SELECT user_id, encode(peer_id, 'hex') AS peer, uploaded::text AS up FROM peers WHERE user_id = ANY($1::int[])`, [`{${[...members].join(',')}}`]);
+  const stored = new Map(rows.map((r) => [peerNumber(r.peer), BigInt(r.up)]));
+  const gaps: BaselineGaps = { equal: 0, behind: 0, ahead: 0, missing: 0 };
+  for (const report of answered.values()) {
+    if (!members.has(report.member)) continue;
+    const up = stored.get(report.peer);
+    if (up === undefined) gaps.missing++;
+    else if (up === report.uploaded) gaps.equal++;
+    else if (up < report.uploaded) gaps.behind++;
+    else gaps.ahead++;
+  }
+  return gaps;
+}
+
 export function describeBooks(b: BooksCheck): string {
   const gib = (v: bigint): string => `${(Number(v) / 2 ** 30).toFixed(2)} GiB`;
   return `${b.exact ? 'exact' : 'NOT EXACT'}: members' upload ${gib(b.uploaded)} of ${gib(b.expectedUploaded)} reported ` +
     `(${b.membersWrong} members wrong, ${gib(b.lost)} lost, ${gib(b.doubled)} doubled); transfers ${gib(b.transfersUploaded)}, ` +
-    `daily traffic ${gib(b.dailyUploaded)}; ${b.peerRows} peer rows`;
+    `daily traffic ${gib(b.dailyUploaded)}, baselines ${gib(b.baselinesUploaded)}; ${b.peerRows} peer rows` +
+    (b.baselines ? `; the wrong members' peers' baselines against their last answered report: ${b.baselines.equal} equal, ${b.baselines.behind} behind, ${b.baselines.ahead} ahead, ${b.baselines.missing} missing` : '');
 }

@@ -53,8 +53,11 @@ function metricsSection(r: Results): string {
 
 function udpTable(r: Results): string {
   if (r.udp.length === 0) return '_not measured_';
-  const lines = ['| server | announces/s | p50 ms (connect+announce) | p99 ms | error packets | retries (1 s timeouts) | core 0 busy | core 1 busy | generator CPU |', '|---|---|---|---|---|---|---|---|---|'];
-  for (const u of r.udp) lines.push(`| ${u.server} | ${int(u.rps)} | ${fmt(u.p50Ms, 2)} | ${fmt(u.p99Ms, 2)} | ${u.errors} | ${u.retries} | ${pct(u.serverCpu)} | ${pct(u.loadCpu)} | ${pct(u.generatorCpu)} |`);
+  const lines = ['| server | load | announces/s | connects/s | p50 ms | p99 ms | error packets | retries (1 s timeouts) | core 0 busy | core 1 busy | generator CPU |', '|---|---|---|---|---|---|---|---|---|---|---|'];
+  for (const u of r.udp) {
+    const connects = u.connects === undefined ? '?' : int((u.connects / u.announces) * u.rps);
+    lines.push(`| ${u.server} | ${u.steady ? 'steady' : 'random pairs'} | ${int(u.rps)} | ${connects} | ${fmt(u.p50Ms, 2)} | ${fmt(u.p99Ms, 2)} | ${u.errors} | ${u.retries} | ${pct(u.serverCpu)} | ${pct(u.loadCpu)} | ${pct(u.generatorCpu)} |`);
+  }
   const err = r.udp.find((u) => u.firstError);
   if (err) lines.push('', `First error packet from ${err.server}: \`${err.firstError.slice(0, 200)}\``);
   return lines.join('\n');
@@ -182,9 +185,9 @@ ${targetsTable(r)}
 
 ${cpuSection(r)}
 
-## UDP announce (BEP 15 connect + announce, BEP 41 passkey option)
+## UDP announce (BEP 15, BEP 41 passkey option)
 
-Generator: 2 Node worker processes on core 1, 64 clients in flight each, every announce preceded by its own connect (as a client whose connection id has expired).
+Generator: 2 Node worker processes on core 1, 64 clients in flight each. A client connects first, then reuses its connection id for the minute BEP 15 allows (a lost packet starts again from a connect); latency is from the first packet of an announce (its connect, when one was needed) to the reply. seedkeep gets the steady load the HTTP rows warmed (the same peers, counters and shares of new peers and \`stopped\`); opentracker random (member, release) pairs, the passkey ignored.
 
 ${udpTable(r)}
 

@@ -4,7 +4,7 @@
 // the process has exited.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { httpGetFull } from './announce-url.js';
@@ -92,12 +92,15 @@ export async function startServer(env: ServerEnv, readyTimeoutMs = 900_000): Pro
   });
   let log = '';
   let partial = '';
+  // BENCH_SERVER_LOGS: a folder that keeps each server process's whole output (bench/README.md)
+  const logFile = process.env.BENCH_SERVER_LOGS ? path.join(process.env.BENCH_SERVER_LOGS, `server-${Date.now()}-${env.port}.log`) : null;
   const counted = new Map((env.countLines ?? []).map((m) => [m, 0]));
   const longestMs = new Map((env.countLines ?? []).map((m) => [m, 0]));
   const msOf = (line: string): number => Number(/"ms":(\d+)/.exec(line)?.[1] ?? 0);
   const keep = (chunk: Buffer): void => {
     const text = chunk.toString();
     log = (log + text).slice(-262_144);
+    if (logFile) appendFileSync(logFile, text);
     if (counted.size === 0) return;
     const lines = (partial + text).split('\n');
     partial = lines.pop() ?? '';
@@ -175,8 +178,9 @@ export async function insertSession(sql: { exec(sql: string): Promise<void> }, u
  * starts again and every peer repeats its last report (same counters: only the unwritten gap is
  * credited), until a stop leaves nothing.
  */
-export async function stopSettled(server: ServerProcess, env: ServerEnv, repeat: (udpPort: number) => Promise<void>, rounds = 3): Promise<{ stop: StopResult; recoveries: number }> {
+export async function stopSettled(server: ServerProcess, env: ServerEnv, repeat: (udpPort: number) => Promise<void>, rounds = 3): Promise<{ stop: StopResult; recoveries: number; stops: StopResult[] }> {
   let stop = await server.stop();
+  const stops = [stop];
   let recoveries = 0;
   while ((stop.leftPending ?? 0) > 0 || stop.code !== 0) {
     if (recoveries++ >= rounds) break;
@@ -184,6 +188,11 @@ export async function stopSettled(server: ServerProcess, env: ServerEnv, repeat:
     await repeat(again.udpPort);
     await waitWritten(again.url);
     stop = await again.stop();
+    stops.push(stop);
   }
-  return { stop, recoveries };
+  return { stop, recoveries, stops };
+}
+
+export function describeStops(stops: StopResult[]): string {
+  return stops.map((s) => `exit ${s.code} after ${(s.ms / 1000).toFixed(1)} s, ${s.leftPending ?? 0} deltas left`).join('; ');
 }

@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { SteadyLoad } from './load.js';
 import { LOAD_CORE } from './proc.js';
 import { meterMiddle } from './wrk.js';
 
@@ -17,10 +18,14 @@ export interface UdpLoadOptions {
   /** paced announces/s over all workers (0: unpaced) */
   rate?: number;
   serverPid?: number;
+  /** the HTTP steady population continued (seedkeep); without it a random member and release each time */
+  steady?: SteadyLoad;
 }
 
 export interface UdpLoadResult {
   announces: number;
+  /** connects sent (a client reuses its connection id for a minute) */
+  connects: number;
   rps: number;
   errors: number;
   retries: number;
@@ -35,9 +40,13 @@ export interface UdpLoadResult {
 
 interface WorkerJson { announces: number; connects: number; errors: number; retries: number; seconds: number; p50Ms: number; p99Ms: number }
 
+function steadyArgs(load: SteadyLoad, workers: number): object {
+  return { stateFile: load.stateFile, population: load.population, newShare: load.newShare, sessionShare: load.sessionShare, workers };
+}
+
 function runWorker(options: UdpLoadOptions, worker: number, pids: number[]): Promise<{ json: WorkerJson; stderr: string }> {
   const args = JSON.stringify({ port: options.port, fixtureFile: options.fixtureFile, durationSec: options.durationSec,
-    inflight: options.inflight, worker, rate: options.rate ? options.rate / options.workers : 0 });
+    inflight: options.inflight, worker, rate: options.rate ? options.rate / options.workers : 0, steady: options.steady && steadyArgs(options.steady, options.workers) });
   const child = spawn('taskset', ['-c', LOAD_CORE, process.execPath, '--import', 'tsx', WORKER, args], { stdio: ['ignore', 'pipe', 'pipe'] });
   if (child.pid) pids.push(child.pid);
   let out = '';
@@ -64,6 +73,7 @@ export async function runUdpLoad(options: UdpLoadOptions): Promise<UdpLoadResult
   const seconds = Math.max(...results.map((r) => r.json.seconds));
   return {
     announces,
+    connects: results.reduce((sum, r) => sum + r.json.connects, 0),
     rps: announces / seconds,
     errors: results.reduce((sum, r) => sum + r.json.errors, 0),
     retries: results.reduce((sum, r) => sum + r.json.retries, 0),

@@ -70,7 +70,7 @@ async function halfLoadRoundsAndUdp(ctx: Context, s: Running, peak: HttpRow, ste
     ctx.results.paired.push(p);
     log(`  alternating rounds: seedkeep ÷ trivial = ${p.ratios.map((r) => r.toFixed(2)).join(', ')} (median ${p.median.toFixed(2)})`);
   });
-  ctx.results.udp.push(await measureUdp(s, ctx.fixtureFile, d.udpSec, d.warmupSec, d.quietMs));
+  ctx.results.udp.push(await measureUdp(s, ctx.fixtureFile, d.udpSec, d.warmupSec, d.quietMs, steady));
 }
 
 async function flushOn(ctx: Context, server: Running, database: string): Promise<void> {

@@ -17,7 +17,7 @@ import { AnsweredReports, checkBooks, describeBooks, type BooksCheck } from '../
 import { loadAverage } from '../lib/machine.js';
 import { prepareDatabase, reportOf, seedPeers, type Population } from '../lib/population.js';
 import { freePort } from '../lib/proc.js';
-import { insertSession, memoryOf, startServer, stopSettled, waitWritten } from '../lib/server-process.js';
+import { describeStops, insertSession, memoryOf, startServer, stopSettled, waitWritten } from '../lib/server-process.js';
 import { announceAll, type PeerReport } from '../lib/udp-swarm.js';
 
 const CHECKPOINT_LINE = 'database checkpoint';
@@ -97,7 +97,8 @@ function* roundReports(pop: Population, joined: number[], r: number, newcomers: 
   }
 }
 
-export async function measureSoak(options: { announces: number; peers: number }): Promise<SoakResult> {
+/** stopAtOnce: SIGTERM as soon as the load ends, with its last deltas pending or being written (what the stop leaves is recovered) */
+export async function measureSoak(options: { announces: number; peers: number; stopAtOnce?: boolean }): Promise<SoakResult> {
   const pop: Population = { peers: options.peers, members: Math.max(1, Math.ceil(options.peers / 10)), releases: 10_000 };
   const prepared = await prepareDatabase({ pgUrl: '', name: 'seedkeep_bench_soak', members: pop.members, releases: pop.releases });
   try {
@@ -136,7 +137,7 @@ export async function measureSoak(options: { announces: number; peers: number })
       }
     }
     const seconds = (performance.now() - started) / 1000;
-    await waitWritten(server.url);
+    if (!options.stopAtOnce) await waitWritten(server.url);
     const pageRows = await pages.stop();
     const peakRss = memoryOf(server.pid).peak;
     const checkpoints = server.counted.get(CHECKPOINT_LINE) ?? 0;
@@ -150,8 +151,9 @@ export async function measureSoak(options: { announces: number; peers: number })
     })();
     const repeat = async (udpPort: number): Promise<void> => void (await announceAll(last(), { port: udpPort, onAnswer: answered.record }));
     const first = await stopSettled(server, env, repeat);
+    log(`stops: ${describeStops(first.stops)}`);
     if (first.recoveries > 0) log(`the last stop left deltas unwritten: ${first.recoveries} restart(s) with every peer repeating its last report`);
-    const books = await checkBooks('', prepared.dataDir, answered.expected());
+    const books = await checkBooks('', prepared.dataDir, answered.expected(), answered);
     log(`books: ${describeBooks(books)}`);
     // a stop and a restart: the books and baselines loaded back, every peer one round further
     const again = await startServer(env);
@@ -159,7 +161,8 @@ export async function measureSoak(options: { announces: number; peers: number })
     await announceAll(roundReports(pop, joined, lastRound + 1, 0), { port: again.udpPort, onAnswer: answered.record });
     await waitWritten(again.url);
     const second = await stopSettled(again, env, repeat);
-    const booksAfterRestart = await checkBooks('', prepared.dataDir, answered.expected());
+    log(`stops: ${describeStops(second.stops)}`);
+    const booksAfterRestart = await checkBooks('', prepared.dataDir, answered.expected(), answered);
     log(`books after the restart: ${describeBooks(booksAfterRestart)}`);
     return {
       announces: done, seconds, peersAtEnd: joined.length, resent, errorPackets, checkpoints, background, walMaxBytes, pages: pageRows, rss, peakRss, loads, books,
