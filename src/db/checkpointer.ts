@@ -10,16 +10,17 @@
 import type { SqlDriver } from './driver.js';
 
 /** Log written since the last checkpoint that calls for one: far below the half gigabyte PGlite stalls at. */
-export const CHECKPOINT_WAL_BYTES = 64 * 1024 * 1024;
+const CHECKPOINT_WAL_BYTES = 64 * 1024 * 1024;
 /** Any log written and this long since the last checkpoint: one is due too, ms. */
-export const CHECKPOINT_MS = 60_000;
+const CHECKPOINT_MS = 60_000;
 
 export interface CheckpointOptions {
-  /** log bytes written since the last checkpoint that call for one */
-  walBytes: number;
-  /** time after which any log written calls for one, ms */
-  intervalMs: number;
-  now: () => number;
+  /** log bytes written since the last checkpoint that call for one (CHECKPOINT_WAL_BYTES) */
+  walBytes?: number;
+  /** time after which any log written calls for one, ms (CHECKPOINT_MS) */
+  intervalMs?: number;
+  /** real time by default: these bound the log PGlite holds, whatever a tracker's clock says */
+  now?: () => number;
   onCheckpoint?: (info: { walBytes: bigint; ms: number }) => void;
 }
 
@@ -36,11 +37,12 @@ export async function walPosition(sql: Pick<SqlDriver, 'query'>): Promise<bigint
   return BigInt(row.lsn);
 }
 
-export function createCheckpointer(sql: SqlDriver, options: CheckpointOptions): Checkpointer {
+export function createCheckpointer(sql: SqlDriver, options: CheckpointOptions = {}): Checkpointer {
+  const { walBytes = CHECKPOINT_WAL_BYTES, intervalMs = CHECKPOINT_MS, now = () => performance.now() } = options;
   let last: bigint | null = null;
   let first: bigint | null = null;
   let latest: bigint | null = null;
-  let lastAt = options.now();
+  let lastAt = now();
   let running: Promise<void> | null = null;
 
   async function check(): Promise<void> {
@@ -49,12 +51,12 @@ export function createCheckpointer(sql: SqlDriver, options: CheckpointOptions): 
     latest = at;
     if (last === null) last = at; // measured from the first look: earlier log predates this process's writes
     const written = at - last;
-    const stale = written > 0n && options.now() - lastAt >= options.intervalMs;
-    if (written < BigInt(options.walBytes) && !stale) return;
-    const started = options.now();
+    const stale = written > 0n && now() - lastAt >= intervalMs;
+    if (written < BigInt(walBytes) && !stale) return;
+    const started = now();
     await sql.exec('CHECKPOINT', { background: true }); // after the pages waiting (pglite-lanes.ts)
     last = latest = await walPosition(sql);
-    lastAt = options.now();
+    lastAt = now();
     options.onCheckpoint?.({ walBytes: written, ms: lastAt - started });
   }
 

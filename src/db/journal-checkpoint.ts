@@ -9,7 +9,7 @@
 // a stop's deadline: the next part or the next start goes on from the oldest row left) or
 // flushes append newer rows between two parts (past the mark: the next checkpoint's). A part
 // whose COMMIT committed but was reported lost is not applied twice: its rows are gone.
-import { CHECKPOINT_MS, CHECKPOINT_WAL_BYTES, createCheckpointer } from './checkpointer.js';
+import { createCheckpointer } from './checkpointer.js';
 import type { SqlDriver } from './driver.js';
 import type { JournalPart } from './journal-part.js';
 import { applyMemberJournal } from './member-journal.js';
@@ -81,7 +81,7 @@ export class JournalCheckpoint {
  */
 export async function checkpointJournals(sql: SqlDriver): Promise<void> {
   const checkpoint = new JournalCheckpoint(sql);
-  const log = createCheckpointer(sql, { walBytes: CHECKPOINT_WAL_BYTES, intervalMs: CHECKPOINT_MS, now: () => performance.now() });
+  const log = createCheckpointer(sql);
   await checkpoint.begin();
   while ((await checkpoint.next()) !== null) await log.maybeCheckpoint();
 }

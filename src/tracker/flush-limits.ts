@@ -28,8 +28,6 @@ export const EARLY_FLUSH_SPACING_MS = 25;
 export const STOP_PART_ENTRIES = 5_000;
 /** Release counts written per timer flush at most: a backlog of them (a start after a long downtime) must not hold the credit back. */
 export const COUNTS_PER_FLUSH = 20 * FLUSH_CHUNK_ROWS;
-/** PGlite: a checkpoint once this much write-ahead log was written, or any was and CHECKPOINT_MS passed (src/db/checkpointer.ts). */
-export { CHECKPOINT_WAL_BYTES, CHECKPOINT_MS } from '../db/checkpointer.js';
 /**
  * Timer flushes apply the peer and transfer journals at most this often (every flush asked
  * for does it too): a peer re-announcing within it gets one `peers` and one `transfers` row

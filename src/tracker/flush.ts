@@ -16,7 +16,7 @@ import { JournalPace } from './journal-pace.js';
 import type { TrackerEngine } from './core/engine.js';
 import type { LedgerBatch } from './core/ledger.js';
 import { batchEntries, partsOneByOne, splitBatch } from './core/ledger-split.js';
-import { BOUNDARY_WAIT_MS, FLUSH_PART_ENTRIES, EARLY_FLUSH_SPACING_MS, STOP_PART_ENTRIES, COUNTS_PER_FLUSH, CHECKPOINT_WAL_BYTES, CHECKPOINT_MS, PEER_CHECKPOINT_MS, JOURNAL_YIELD_ENTRIES, JOURNAL_BACKLOG_ROWS } from './flush-limits.js';
+import { BOUNDARY_WAIT_MS, FLUSH_PART_ENTRIES, EARLY_FLUSH_SPACING_MS, STOP_PART_ENTRIES, COUNTS_PER_FLUSH, PEER_CHECKPOINT_MS, JOURNAL_YIELD_ENTRIES, JOURNAL_BACKLOG_ROWS } from './flush-limits.js';
 
 export type FlushListener = (seconds: number, ok: boolean) => void;
 
@@ -72,9 +72,6 @@ export function createLedgerFlusher(options: LedgerFlusherOptions): LedgerFlushe
   /** entries a stop left unwritten (dropped from memory: the process is exiting) */
   let dropped = 0;
   const checkpointer = createCheckpointer(db.sql, {
-    walBytes: CHECKPOINT_WAL_BYTES,
-    intervalMs: CHECKPOINT_MS,
-    now: () => performance.now(),
     onCheckpoint: (info) => log.debug({ walBytes: Number(info.walBytes), ms: Math.round(info.ms) }, 'database checkpoint'),
   });
   const checkpoint = (): Promise<void> =>
@@ -245,8 +242,10 @@ export function createLedgerFlusher(options: LedgerFlusherOptions): LedgerFlushe
       for (let parts = 0; beforeDeadline(); parts++) {
         if (parts > 0 && ledgerWaits()) {
           if (!asked && !pace.behind) break;
-          if (pace.repaid) await pace.writeBetween(() => flushOnce(false, false));
-          if (!beforeDeadline()) break;
+          if (pace.repaid) {
+            await pace.writeBetween(() => flushOnce(false, false));
+            if (!beforeDeadline()) break;
+          }
         }
         const part = await journals.next();
         if (part === null) {
